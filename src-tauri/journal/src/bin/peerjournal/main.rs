@@ -1,0 +1,263 @@
+//! `peerjournal`: the command-line face of Peer Journal, for scripts, tests
+//! and supervisors who prefer a terminal.
+//!
+//! Every failure is one plain line on standard error and a non-zero exit
+//! (1 for a refused or failed command, 2 for a mistyped command line). With
+//! `--json`, results — and errors, as `{"error":{...}}` — go to standard
+//! output as JSON. Nothing here prints record content or secrets, except the
+//! recovery key, which `init` shows exactly once because the person must
+//! write it down.
+
+mod secrets;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use peerjournal::{Error, Journal, KdfParams, NewJournal, Role};
+use serde_json::json;
+
+use secrets::{current_passphrase, new_passphrase, recovery_key};
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "peerjournal",
+    version,
+    about = "Peer Journal: an encrypted, offline journal for volunteer peer supporters and their supervisors.",
+    after_help = "The passphrase is read from PEERJOURNAL_PASSPHRASE, or asked for (never shown) on a terminal.\n\
+                  The journal folder defaults to your data folder (~/.local/share/peer-journal on Linux)."
+)]
+struct Cli {
+    /// The journal folder (default: your data folder, or $PEERJOURNAL_DIR).
+    #[arg(long, global = true, value_name = "DIR", env = "PEERJOURNAL_DIR")]
+    journal: Option<PathBuf>,
+
+    /// Print machine-readable JSON on standard output.
+    #[arg(long, global = true)]
+    json: bool,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Create a new journal and show its recovery key (once).
+    Init {
+        /// Your name as your supervisor knows you.
+        #[arg(long)]
+        name: String,
+        /// Whether you are a volunteer or a supervisor.
+        #[arg(long, value_enum)]
+        role: RoleArg,
+        /// Memory for deriving the key from the passphrase, in MiB (64 to 4096).
+        /// Lower it only on a computer that cannot spare the default.
+        #[arg(long, value_name = "MIB", default_value_t = 256)]
+        kdf_memory_mib: u32,
+    },
+    /// Show who this journal belongs to, its fingerprint and settings.
+    Status,
+    /// Check the journal's encryption and integrity.
+    Check,
+    /// Change the passphrase (the database is not re-encrypted).
+    #[command(subcommand)]
+    Passphrase(PassphraseCommand),
+    /// Forgotten passphrase: unlock with the recovery key and set a new one.
+    ///
+    /// The recovery key is read from PEERJOURNAL_RECOVERY_KEY or asked for;
+    /// the new passphrase from PEERJOURNAL_NEW_PASSPHRASE or asked for twice.
+    Recover,
+    /// Settings of this journal.
+    Settings {
+        /// Minutes without use before the desktop app locks itself (1 to 240).
+        #[arg(long, value_name = "MINUTES")]
+        idle_lock_minutes: Option<u32>,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum PassphraseCommand {
+    /// Set a new passphrase. The current one comes from PEERJOURNAL_PASSPHRASE
+    /// or is asked for; the new one from PEERJOURNAL_NEW_PASSPHRASE or is
+    /// asked for twice.
+    Change,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum RoleArg {
+    Volunteer,
+    Supervisor,
+}
+
+impl From<RoleArg> for Role {
+    fn from(r: RoleArg) -> Role {
+        match r {
+            RoleArg::Volunteer => Role::Volunteer,
+            RoleArg::Supervisor => Role::Supervisor,
+        }
+    }
+}
+
+/// A failure on its way to the person: the error's kind (for `--json`) and
+/// its plain message.
+struct Failure {
+    kind: &'static str,
+    message: String,
+}
+
+impl From<Error> for Failure {
+    fn from(e: Error) -> Self {
+        Failure { kind: e.kind(), message: e.to_string() }
+    }
+}
+
+impl Failure {
+    fn usage(message: impl Into<String>) -> Self {
+        Failure { kind: "invalidInput", message: message.into() }
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let json = cli.json;
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(f) => {
+            if json {
+                println!("{}", json!({ "error": { "kind": f.kind, "message": f.message } }));
+            }
+            eprintln!("peerjournal: {}", f.message);
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<(), Failure> {
+    let dir = match cli.journal {
+        Some(d) => d,
+        None => peerjournal::default_dir()
+            .ok_or_else(|| Failure::usage("cannot tell where your data folder is; give one with --journal DIR"))?,
+    };
+    let out = Output { json: cli.json };
+    match cli.command {
+        Command::Init { name, role, kdf_memory_mib } => {
+            let kdf = KdfParams::passphrase_with_memory_mib(kdf_memory_mib)?;
+            if peerjournal::presence(&dir) == peerjournal::Presence::Present {
+                return Err(Error::AlreadyExists(dir).into());
+            }
+            let passphrase = new_passphrase("PEERJOURNAL_PASSPHRASE", "Choose a passphrase")?;
+            let (journal, recovery) =
+                Journal::create(&dir, &NewJournal { name: &name, role: role.into(), passphrase: &passphrase, kdf })?;
+            let status = journal.status()?;
+            let shown = recovery.display();
+            if out.json {
+                out.print_json(&json!({
+                    "journalDir": status.journal_dir,
+                    "name": status.name,
+                    "role": status.role,
+                    "fingerprint": status.fingerprint,
+                    "recoveryKey": shown.as_str(),
+                }));
+            } else {
+                let groups: Vec<&str> = shown.split('-').collect();
+                println!("Created a journal for {} ({}) in {}.", status.name, status.role.as_str(), status.journal_dir);
+                println!("Its fingerprint is {}.", status.fingerprint);
+                println!();
+                println!("Your recovery key (it will not be shown again):");
+                println!();
+                println!("    {}", groups[..4].join("-"));
+                println!("    {}", groups[4..].join("-"));
+                println!();
+                println!("Write it on paper now and keep it somewhere safe, away from this computer.");
+                println!("If you forget your passphrase, it is the only way back into your journal:");
+                println!("nobody else, not your supervisor and not us, can open it without one or the other.");
+                println!("To use it: peerjournal recover");
+            }
+            Ok(())
+        }
+        Command::Status => {
+            let journal = Journal::open(&dir, &current_passphrase()?)?;
+            let status = journal.status()?;
+            if out.json {
+                out.print_json(&status);
+            } else {
+                println!("Journal of {} ({})", status.name, status.role.as_str());
+                println!("  fingerprint      {}", status.fingerprint);
+                println!("  folder           {}", status.journal_dir);
+                println!("  created          {}", status.created_at);
+                println!("  locks after      {} minutes without use (in the app)", status.idle_lock_minutes);
+                println!("  encryption       SQLCipher {}", status.cipher_version);
+            }
+            Ok(())
+        }
+        Command::Check => {
+            let journal = Journal::open(&dir, &current_passphrase()?)?;
+            let report = journal.check()?;
+            if out.json {
+                out.print_json(&report);
+            } else if report.ok {
+                println!("The journal is encrypted (SQLCipher {}) and every check passed.", report.cipher_version);
+            } else {
+                for p in &report.problems {
+                    println!("problem: {p}");
+                }
+            }
+            if report.ok {
+                Ok(())
+            } else {
+                Err(Error::CheckFailed(format!("{} problem(s) found", report.problems.len())).into())
+            }
+        }
+        Command::Passphrase(PassphraseCommand::Change) => {
+            let mut journal = Journal::open(&dir, &current_passphrase()?)?;
+            let next = new_passphrase("PEERJOURNAL_NEW_PASSPHRASE", "New passphrase")?;
+            let kdf = journal.passphrase_kdf();
+            journal.change_passphrase(&next, kdf)?;
+            out.done("The passphrase has been changed. Your recovery key still works.");
+            Ok(())
+        }
+        Command::Recover => {
+            let key = recovery_key()?;
+            let next = new_passphrase("PEERJOURNAL_NEW_PASSPHRASE", "New passphrase")?;
+            let journal = Journal::recover(&dir, &key, &next)?;
+            drop(journal);
+            out.done("Your journal is unlocked with the recovery key and has a new passphrase. Keep using the same recovery key.");
+            Ok(())
+        }
+        Command::Settings { idle_lock_minutes } => {
+            let mut journal = Journal::open(&dir, &current_passphrase()?)?;
+            if let Some(m) = idle_lock_minutes {
+                journal.set_idle_lock_minutes(m)?;
+            }
+            let minutes = journal.idle_lock_minutes()?;
+            if out.json {
+                out.print_json(&json!({ "idleLockMinutes": minutes }));
+            } else {
+                println!("The app locks itself after {minutes} minutes without use.");
+            }
+            Ok(())
+        }
+    }
+}
+
+/// Where results go: plain sentences, or JSON with `--json`.
+struct Output {
+    json: bool,
+}
+
+impl Output {
+    fn print_json<T: serde::Serialize>(&self, value: &T) {
+        match serde_json::to_string_pretty(value) {
+            Ok(s) => println!("{s}"),
+            Err(e) => eprintln!("peerjournal: could not write JSON: {e}"),
+        }
+    }
+
+    fn done(&self, sentence: &str) {
+        if self.json {
+            self.print_json(&json!({ "ok": true }));
+        } else {
+            println!("{sentence}");
+        }
+    }
+}

@@ -1,0 +1,135 @@
+//! The one error type of the core library.
+//!
+//! Every message is written for the person at the keyboard: it says what went
+//! wrong in plain words and, where there is one, what to do next. Messages
+//! never contain record content, passphrases or keys. Anything that fails to
+//! decrypt collapses into one variant per secret, so an error can never tell
+//! an attacker *why* decryption failed.
+
+use std::path::PathBuf;
+
+/// Everything that can go wrong in the core library.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The passphrase did not unlock the journal.
+    #[error("that passphrase does not unlock this journal; check it and try again, or use your recovery key")]
+    WrongPassphrase,
+
+    /// A recovery key that is well formed but does not unlock this journal.
+    #[error("that recovery key does not unlock this journal; check it against the one you wrote down")]
+    WrongRecoveryKey,
+
+    /// A recovery key that cannot be right: wrong length, a character that is
+    /// never used, or a typo caught by its check digits.
+    #[error("that recovery key has a typo ({0}); it is 8 groups of 4 letters and digits, check each group against what you wrote down")]
+    MistypedRecoveryKey(&'static str),
+
+    /// The folder holds no journal.
+    #[error("no journal at {}; create one with `peerjournal init`, or give the right folder with --journal", .0.display())]
+    NotFound(PathBuf),
+
+    /// The folder exists but what is in it is not a Peer Journal.
+    #[error("{} is not a Peer Journal folder ({})", .0.display(), .1)]
+    NotAJournal(PathBuf, &'static str),
+
+    /// `init` was asked to create a journal where one already is.
+    #[error("a journal already exists at {}; it has been left as it is (choose another folder to start a new one)", .0.display())]
+    AlreadyExists(PathBuf),
+
+    /// The key file cannot be read as a key file.
+    #[error("the key file {} is damaged ({}); restore it from a backup of this journal's folder", .0.display(), .1)]
+    KeyFileDamaged(PathBuf, String),
+
+    /// The key file and the database belong to different journals.
+    #[error("the key file and the database in {} do not belong together: the key file may come from another journal, or the database file has been replaced; put back this journal's own files", .0.display())]
+    KeyFileMismatch(PathBuf),
+
+    /// The key file was written by a newer version of Peer Journal.
+    #[error("the key file was made by a newer version of Peer Journal (key file version {0}); update Peer Journal to open this journal")]
+    KeyFileTooNew(u32),
+
+    /// The database could not be decrypted or read although the key was right.
+    #[error("the journal database in {} is damaged or is not this journal's; restore the folder from a backup", .0.display())]
+    DatabaseDamaged(PathBuf),
+
+    /// The database was written by a newer version of Peer Journal.
+    #[error("this journal was last used by a newer version of Peer Journal (schema {0}); update Peer Journal to open it")]
+    SchemaTooNew(i64),
+
+    /// The SQLite library in use has no encryption: refuse rather than write plaintext.
+    #[error("this build of Peer Journal has no database encryption (SQLCipher missing); it refuses to open journals")]
+    NoEncryption,
+
+    /// Another program holds the journal busy for longer than we wait.
+    #[error("the journal is busy in another Peer Journal window or command; try again in a moment")]
+    Busy,
+
+    /// A value given by the person is not acceptable.
+    #[error("{0}")]
+    Invalid(String),
+
+    /// Reading or writing a file failed.
+    #[error("could not {action} {}: {source}", .path.display())]
+    Io {
+        /// What we were doing, e.g. "write".
+        action: &'static str,
+        /// The file concerned.
+        path: PathBuf,
+        /// The underlying error.
+        #[source]
+        source: std::io::Error,
+    },
+
+    /// An unexpected database error (a bug or a failing disk).
+    #[error("the journal database reported an error: {0}")]
+    Database(rusqlite::Error),
+
+    /// A self-check found a problem.
+    #[error("the journal failed its check: {0}")]
+    CheckFailed(String),
+}
+
+/// The core library's result type.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    /// A stable camelCase name for the kind of error, for machine output and
+    /// for the app to choose how to show it.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Error::WrongPassphrase => "wrongPassphrase",
+            Error::WrongRecoveryKey | Error::MistypedRecoveryKey(_) => "badRecoveryKey",
+            Error::NotFound(_) => "notFound",
+            Error::NotAJournal(..) => "notAJournal",
+            Error::AlreadyExists(_) => "journalExists",
+            Error::KeyFileDamaged(..) | Error::KeyFileMismatch(_) | Error::DatabaseDamaged(_) | Error::CheckFailed(_) => {
+                "damaged"
+            }
+            Error::KeyFileTooNew(_) | Error::SchemaTooNew(_) => "tooNew",
+            Error::Busy => "busy",
+            Error::Invalid(_) => "invalidInput",
+            Error::Io { .. } => "io",
+            Error::NoEncryption | Error::Database(_) => "internal",
+        }
+    }
+
+    /// Builds an [`Error::Invalid`] from plain words.
+    pub fn invalid(message: impl Into<String>) -> Self {
+        Error::Invalid(message.into())
+    }
+
+    pub(crate) fn io(action: &'static str, path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+        Error::Io { action, path: path.into(), source }
+    }
+}
+
+impl From<rusqlite::Error> for Error {
+    fn from(e: rusqlite::Error) -> Self {
+        use rusqlite::ffi::ErrorCode;
+        match e.sqlite_error_code() {
+            Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => Error::Busy,
+            _ => Error::Database(e),
+        }
+    }
+}

@@ -1,0 +1,413 @@
+//! A journal on disk: creating one, unlocking it, changing its passphrase,
+//! recovering it with the recovery key, and reporting on it.
+//!
+//! A journal is a folder holding `journal.db` (SQLCipher) and `journal.key`
+//! (the key file). [`Journal`] is an unlocked journal: it owns the database
+//! connection and the data key, and wipes the key when dropped — dropping it
+//! *is* locking. Several processes (the app and the command-line tool) may
+//! have the same journal open: SQLite's write-ahead log and write locks keep
+//! them consistent, and the key file is only ever replaced atomically.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use chrono::{SecondsFormat, Utc};
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+use uuid::Uuid;
+
+use crate::error::{Error, Result};
+use crate::identity;
+use crate::keys::{self, DataKey, DatabaseSalt, KdfParams, KeyFile, RecoveryKey};
+use crate::store::{self, Mode};
+
+/// The database file's name inside a journal folder.
+pub const DB_FILE: &str = "journal.db";
+/// The key file's name inside a journal folder.
+pub const KEY_FILE: &str = "journal.key";
+/// Idle minutes before the app locks itself, unless the person chose otherwise.
+pub const DEFAULT_IDLE_LOCK_MINUTES: u32 = 10;
+/// The longest idle time that may be chosen, in minutes.
+pub const MAX_IDLE_LOCK_MINUTES: u32 = 240;
+const MAX_NAME_CHARS: usize = 80;
+
+/// Who keeps the journal.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub enum Role {
+    /// A volunteer peer supporter.
+    Volunteer,
+    /// A supervisor or coordinator of volunteers.
+    Supervisor,
+}
+
+impl Role {
+    /// The stored and command-line spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Volunteer => "volunteer",
+            Role::Supervisor => "supervisor",
+        }
+    }
+}
+
+impl std::str::FromStr for Role {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self> {
+        match s {
+            "volunteer" => Ok(Role::Volunteer),
+            "supervisor" => Ok(Role::Supervisor),
+            _ => Err(Error::invalid("the role must be volunteer or supervisor")),
+        }
+    }
+}
+
+/// Whether a folder holds a journal, without unlocking anything.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Presence {
+    /// Nothing there yet: a journal can be created.
+    Missing,
+    /// A journal's files are there.
+    Present,
+}
+
+/// Looks at a folder without opening anything.
+pub fn presence(dir: &Path) -> Presence {
+    if dir.join(KEY_FILE).exists() || dir.join(DB_FILE).exists() {
+        Presence::Present
+    } else {
+        Presence::Missing
+    }
+}
+
+/// What a new journal needs.
+#[derive(Debug)]
+pub struct NewJournal<'a> {
+    /// The display name of whoever keeps the journal.
+    pub name: &'a str,
+    /// Volunteer or supervisor.
+    pub role: Role,
+    /// The passphrase that will unlock it.
+    pub passphrase: &'a str,
+    /// Key derivation cost for the passphrase.
+    pub kdf: KdfParams,
+}
+
+/// A summary of an unlocked journal, safe to show and to print.
+#[derive(Clone, Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct Status {
+    /// The display name of whoever keeps the journal.
+    pub name: String,
+    /// Volunteer or supervisor.
+    pub role: Role,
+    /// The short read-aloud fingerprint of this journal's card.
+    pub fingerprint: String,
+    /// The journal's id.
+    pub journal_id: String,
+    /// This device's id within the journal.
+    pub device_id: String,
+    /// When the journal was created (RFC 3339, UTC).
+    pub created_at: String,
+    /// The folder it lives in.
+    pub journal_dir: String,
+    /// The schema version of the database.
+    pub schema_version: i64,
+    /// The SQLCipher version encrypting it.
+    pub cipher_version: String,
+    /// Minutes without use before the app locks itself.
+    pub idle_lock_minutes: u32,
+}
+
+/// The outcome of `check`.
+#[derive(Clone, Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct CheckReport {
+    /// True when nothing is wrong.
+    pub ok: bool,
+    /// The SQLCipher version encrypting the database.
+    pub cipher_version: String,
+    /// The schema version of the database.
+    pub schema_version: i64,
+    /// Plain sentences, one per problem found.
+    pub problems: Vec<String>,
+}
+
+/// An unlocked journal. Dropping it locks it: the connection closes and the
+/// data key is wiped.
+pub struct Journal {
+    dir: PathBuf,
+    conn: Connection,
+    key: DataKey,
+    key_file: KeyFile,
+}
+
+impl std::fmt::Debug for Journal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Journal").field("dir", &self.dir).finish_non_exhaustive()
+    }
+}
+
+impl Journal {
+    /// Creates a journal in `dir` (made if missing) and returns it unlocked,
+    /// with the recovery key to show the person once.
+    ///
+    /// Refuses, touching nothing, if `dir` already holds a journal.
+    pub fn create(dir: &Path, new: &NewJournal<'_>) -> Result<(Journal, RecoveryKey)> {
+        let name = validate_name(new.name)?;
+        keys::validate_new_passphrase(new.passphrase)?;
+        if presence(dir) == Presence::Present {
+            return Err(Error::AlreadyExists(dir.to_path_buf()));
+        }
+        if !dir.exists() {
+            fs::create_dir_all(dir).map_err(|e| Error::io("create the folder", dir, e))?;
+            restrict_permissions(dir);
+        }
+
+        let journal_id = Uuid::now_v7();
+        let key = DataKey::generate();
+        let salt = DatabaseSalt::generate();
+        let recovery = RecoveryKey::generate();
+        let key_file = KeyFile::create(journal_id, salt, &key, new.passphrase, new.kdf, &recovery)?;
+
+        // Build the database under a temporary name, then put the key file and
+        // the database in place. A crash part-way leaves no half journal that
+        // `init` would refuse to replace.
+        let staging = dir.join(".journal.db.creating");
+        remove_staging(&staging);
+        let built = (|| -> Result<()> {
+            let conn = store::open(&staging, &key, &salt, Mode::Create)?;
+            let now = now();
+            let tx = conn.unchecked_transaction()?;
+            let meta = [
+                ("journal_id", journal_id.to_string()),
+                ("name", name.clone()),
+                ("role", new.role.as_str().to_string()),
+                ("device_id", Uuid::now_v7().to_string()),
+                ("created_at", now.clone()),
+                ("idle_lock_minutes", DEFAULT_IDLE_LOCK_MINUTES.to_string()),
+            ];
+            for (k, v) in meta {
+                tx.execute("INSERT INTO meta (key, value) VALUES (?1, ?2)", params![k, v])?;
+            }
+            identity::create(&tx, &now)?;
+            tx.commit()?;
+            // Fold the write-ahead log into the main file so the rename below
+            // moves everything.
+            conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);")?;
+            conn.close().map_err(|(_, e)| Error::from(e))?;
+            Ok(())
+        })();
+        if let Err(e) = built {
+            remove_staging(&staging);
+            return Err(e);
+        }
+        if presence(dir) == Presence::Present {
+            remove_staging(&staging);
+            return Err(Error::AlreadyExists(dir.to_path_buf()));
+        }
+        let db_path = dir.join(DB_FILE);
+        if let Err(e) = key_file.write(&dir.join(KEY_FILE)) {
+            remove_staging(&staging);
+            return Err(e);
+        }
+        fs::rename(&staging, &db_path).map_err(|e| Error::io("create", &db_path, e))?;
+        remove_staging(&staging);
+        keys::sync_dir(&db_path);
+
+        let conn = store::open(&db_path, &key, &salt, Mode::Existing)?;
+        Ok((Journal { dir: dir.to_path_buf(), conn, key, key_file }, recovery))
+    }
+
+    /// Unlocks the journal in `dir` with its passphrase.
+    pub fn open(dir: &Path, passphrase: &str) -> Result<Journal> {
+        let key_file = read_key_file(dir)?;
+        check_database_matches(dir, &key_file)?;
+        let key = key_file.unseal_with_passphrase(passphrase)?;
+        Self::open_with_key(dir, key, key_file)
+    }
+
+    /// Unlocks the journal with the recovery key and sets a new passphrase,
+    /// for when the passphrase has been forgotten. The recovery key stays
+    /// valid. The passphrase keeps the key derivation cost chosen before.
+    pub fn recover(dir: &Path, recovery_key: &str, new_passphrase: &str) -> Result<Journal> {
+        let recovery = RecoveryKey::parse(recovery_key)?;
+        keys::validate_new_passphrase(new_passphrase)?;
+        let key_file = read_key_file(dir)?;
+        check_database_matches(dir, &key_file)?;
+        let key = key_file.unseal_with_recovery(&recovery)?;
+        let kdf = key_file.passphrase_kdf();
+        let mut journal = Self::open_with_key(dir, key, key_file)?;
+        journal.change_passphrase(new_passphrase, kdf)?;
+        Ok(journal)
+    }
+
+    fn open_with_key(dir: &Path, key: DataKey, key_file: KeyFile) -> Result<Journal> {
+        let conn = store::open(&dir.join(DB_FILE), &key, &key_file.database_salt(), Mode::Existing)?;
+        let journal = Journal { dir: dir.to_path_buf(), conn, key, key_file };
+        let stored_id = journal.meta("journal_id")?;
+        if stored_id.as_deref() != Some(journal.key_file.journal_id().to_string().as_str()) {
+            return Err(Error::KeyFileMismatch(dir.to_path_buf()));
+        }
+        Ok(journal)
+    }
+
+    /// Seals the data key under a new passphrase. The database is not
+    /// re-encrypted and the recovery key keeps working.
+    pub fn change_passphrase(&mut self, new_passphrase: &str, kdf: KdfParams) -> Result<()> {
+        keys::validate_new_passphrase(new_passphrase)?;
+        let next = self.key_file.with_new_passphrase(&self.key, new_passphrase, kdf)?;
+        next.write(&self.dir.join(KEY_FILE))?;
+        self.key_file = next;
+        Ok(())
+    }
+
+    /// The folder this journal lives in.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// The Argon2id settings of the current passphrase.
+    pub fn passphrase_kdf(&self) -> KdfParams {
+        self.key_file.passphrase_kdf()
+    }
+
+    /// A summary safe to show.
+    pub fn status(&self) -> Result<Status> {
+        let public = identity::public(&self.conn)?;
+        Ok(Status {
+            name: self.required_meta("name")?,
+            role: self.required_meta("role")?.parse()?,
+            fingerprint: public.fingerprint,
+            journal_id: self.required_meta("journal_id")?,
+            device_id: self.required_meta("device_id")?,
+            created_at: self.required_meta("created_at")?,
+            journal_dir: self.dir.display().to_string(),
+            schema_version: self.conn.query_row("PRAGMA user_version", [], |r| r.get(0))?,
+            cipher_version: store::cipher_version(&self.conn)?,
+            idle_lock_minutes: self.idle_lock_minutes()?,
+        })
+    }
+
+    /// Minutes without use before the app locks itself.
+    pub fn idle_lock_minutes(&self) -> Result<u32> {
+        Ok(self
+            .meta("idle_lock_minutes")?
+            .and_then(|v| v.parse().ok())
+            .filter(|m| (1..=MAX_IDLE_LOCK_MINUTES).contains(m))
+            .unwrap_or(DEFAULT_IDLE_LOCK_MINUTES))
+    }
+
+    /// Sets the idle time before the app locks itself (1 to 240 minutes).
+    pub fn set_idle_lock_minutes(&mut self, minutes: u32) -> Result<()> {
+        if !(1..=MAX_IDLE_LOCK_MINUTES).contains(&minutes) {
+            return Err(Error::invalid(format!(
+                "the idle time before locking must be between 1 and {MAX_IDLE_LOCK_MINUTES} minutes"
+            )));
+        }
+        self.conn.execute(
+            "INSERT INTO meta (key, value) VALUES ('idle_lock_minutes', ?1)
+             ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            [minutes.to_string()],
+        )?;
+        Ok(())
+    }
+
+    /// Checks the encryption, every page's authentication, the database's
+    /// structure, and the identity keys.
+    pub fn check(&self) -> Result<CheckReport> {
+        let mut problems = store::integrity_problems(&self.conn)?;
+        problems.extend(identity::verify(&self.conn)?);
+        let schema_version: i64 = self.conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        if schema_version != store::SCHEMA_VERSION {
+            problems.push(format!("the schema is at version {schema_version}, expected {}", store::SCHEMA_VERSION));
+        }
+        Ok(CheckReport {
+            ok: problems.is_empty(),
+            cipher_version: store::cipher_version(&self.conn)?,
+            schema_version,
+            problems,
+        })
+    }
+
+    /// Locks the journal: closes the database and wipes the data key.
+    pub fn lock(self) {
+        drop(self);
+    }
+
+    fn meta(&self, key: &str) -> Result<Option<String>> {
+        Ok(self.conn.query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0)).optional()?)
+    }
+
+    fn required_meta(&self, key: &str) -> Result<String> {
+        self.meta(key)?.ok_or_else(|| Error::CheckFailed(format!("the journal's setting {key} is missing")))
+    }
+}
+
+fn read_key_file(dir: &Path) -> Result<KeyFile> {
+    if !dir.is_dir() {
+        return Err(Error::NotFound(dir.to_path_buf()));
+    }
+    if presence(dir) == Presence::Missing {
+        return Err(Error::NotFound(dir.to_path_buf()));
+    }
+    KeyFile::read(&dir.join(KEY_FILE))
+}
+
+/// Refuses early, before the slow key derivation, when the database is
+/// missing or is not the one the key file was made for.
+fn check_database_matches(dir: &Path, key_file: &KeyFile) -> Result<()> {
+    let db = dir.join(DB_FILE);
+    if !db.exists() {
+        return Err(Error::NotAJournal(dir.to_path_buf(), "its database file journal.db is missing"));
+    }
+    store::check_salt(&db, &key_file.database_salt(), dir)
+}
+
+fn validate_name(name: &str) -> Result<String> {
+    let trimmed = name.trim();
+    if trimmed.is_empty() {
+        return Err(Error::invalid("a name is needed: how you would like to appear to your supervisor"));
+    }
+    if trimmed.chars().count() > MAX_NAME_CHARS {
+        return Err(Error::invalid(format!("the name is too long (at most {MAX_NAME_CHARS} characters)")));
+    }
+    if trimmed.chars().any(char::is_control) {
+        return Err(Error::invalid("the name cannot contain control characters"));
+    }
+    Ok(trimmed.to_string())
+}
+
+fn remove_staging(staging: &Path) {
+    for suffix in ["", "-wal", "-shm", "-journal"] {
+        let mut p = staging.as_os_str().to_owned();
+        p.push(suffix);
+        let _ = fs::remove_file(PathBuf::from(p));
+    }
+}
+
+/// Keeps the journal folder private to its owner where the platform allows.
+fn restrict_permissions(dir: &Path) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let _ = fs::set_permissions(dir, fs::Permissions::from_mode(0o700));
+    }
+    #[cfg(not(unix))]
+    let _ = dir;
+}
+
+/// Now, as stored: RFC 3339 in UTC to the millisecond.
+pub(crate) fn now() -> String {
+    Utc::now().to_rfc3339_opts(SecondsFormat::Millis, true)
+}
+
+/// The folder a journal lives in when none is given: the OS data directory
+/// (`~/.local/share/peer-journal` on Linux).
+pub fn default_dir() -> Option<PathBuf> {
+    dirs::data_dir().map(|d| d.join("peer-journal"))
+}

@@ -1,0 +1,664 @@
+//! The journal's keys: the data key, the key file that wraps it, and the
+//! recovery key.
+//!
+//! The database is encrypted by SQLCipher with a random 256-bit *data key*
+//! given as a raw key. The data key never touches the disk in the clear: the
+//! key file beside the database holds it twice, each copy sealed with
+//! XChaCha20-Poly1305 under a key derived with Argon2id — once from the
+//! passphrase, once from the recovery key. Changing the passphrase re-seals
+//! one copy; the database itself is never re-encrypted.
+//!
+//! Each sealed copy is bound (as associated data) to the journal's id, the
+//! slot's name, its KDF parameters and the database's salt, so a slot cannot
+//! be moved to another journal or have its parameters weakened unnoticed.
+//! The key file also carries a checksum so that accidental damage is told
+//! apart from a wrong passphrase.
+//!
+//! This module does no database work and knows nothing of records.
+
+use std::fmt;
+use std::fs;
+use std::io::Write;
+use std::path::Path;
+
+use argon2::{Algorithm, Argon2, Params, Version};
+use base64::engine::general_purpose::STANDARD as B64;
+use base64::Engine as _;
+use chacha20poly1305::aead::{Aead, KeyInit, Payload};
+use chacha20poly1305::{XChaCha20Poly1305, XNonce};
+use rand::rngs::OsRng;
+use rand::RngCore;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use uuid::Uuid;
+use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
+
+use crate::error::{Error, Result};
+
+/// The key file format this version writes and the newest it reads.
+pub const KEY_FILE_VERSION: u32 = 1;
+const KEY_FILE_FORMAT: &str = "peerjournal-key";
+
+/// The shortest passphrase accepted, in characters.
+pub const MIN_PASSPHRASE_CHARS: usize = 8;
+/// The longest passphrase accepted, in bytes (a guard against pasting a file).
+pub const MAX_PASSPHRASE_BYTES: usize = 1024;
+
+/// The random 256-bit key SQLCipher encrypts the database with.
+#[derive(Clone, Zeroize, ZeroizeOnDrop)]
+pub struct DataKey([u8; 32]);
+
+impl DataKey {
+    /// A fresh random data key.
+    pub(crate) fn generate() -> Self {
+        let mut k = [0u8; 32];
+        OsRng.fill_bytes(&mut k);
+        DataKey(k)
+    }
+
+    /// The SQL that keys a SQLCipher connection with this raw key and the
+    /// database's salt. The returned string is wiped when dropped.
+    pub(crate) fn sqlcipher_pragma(&self, salt: &DatabaseSalt) -> Zeroizing<String> {
+        let mut sql = Zeroizing::new(String::with_capacity(128));
+        sql.push_str("PRAGMA key = \"x'");
+        push_hex(&mut sql, &self.0);
+        push_hex(&mut sql, &salt.0);
+        sql.push_str("'\";");
+        sql
+    }
+}
+
+impl fmt::Debug for DataKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("DataKey(..)")
+    }
+}
+
+/// The 16-byte salt at the start of every SQLCipher database file. We choose
+/// it ourselves and record it in the key file, so the two can be matched.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct DatabaseSalt(pub(crate) [u8; 16]);
+
+impl DatabaseSalt {
+    pub(crate) fn generate() -> Self {
+        let mut s = [0u8; 16];
+        OsRng.fill_bytes(&mut s);
+        DatabaseSalt(s)
+    }
+}
+
+fn push_hex(out: &mut String, bytes: &[u8]) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    for b in bytes {
+        out.push(HEX[(b >> 4) as usize] as char);
+        out.push(HEX[(b & 15) as usize] as char);
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    let mut s = String::with_capacity(bytes.len() * 2);
+    push_hex(&mut s, bytes);
+    s
+}
+
+fn unhex<const N: usize>(s: &str) -> Option<[u8; N]> {
+    if s.len() != N * 2 || !s.is_ascii() {
+        return None;
+    }
+    let mut out = [0u8; N];
+    for (i, o) in out.iter_mut().enumerate() {
+        *o = u8::from_str_radix(&s[i * 2..i * 2 + 2], 16).ok()?;
+    }
+    Some(out)
+}
+
+/// Argon2id cost settings, stored with each slot so they can be raised later.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KdfParams {
+    /// Memory in KiB.
+    pub memory_kib: u32,
+    /// Passes over the memory.
+    pub iterations: u32,
+    /// Lanes.
+    pub parallelism: u32,
+}
+
+impl KdfParams {
+    /// The passphrase default: 256 MiB, three passes — about a second on a
+    /// two-core laptop, and expensive to guess at scale.
+    pub const PASSPHRASE: KdfParams = KdfParams { memory_kib: 256 * 1024, iterations: 3, parallelism: 1 };
+
+    /// The recovery key has 128 random bits, so guessing it is hopeless
+    /// whatever the cost; a light setting keeps recovery quick.
+    pub const RECOVERY: KdfParams = KdfParams { memory_kib: 16 * 1024, iterations: 1, parallelism: 1 };
+
+    /// The least memory a passphrase may be derived with.
+    pub const MIN_PASSPHRASE_MEMORY_MIB: u32 = 64;
+
+    /// Passphrase settings with a chosen amount of memory (in MiB), for
+    /// machines that cannot spare 256 MiB. Refuses less than 64 MiB.
+    pub fn passphrase_with_memory_mib(mib: u32) -> Result<KdfParams> {
+        if !(Self::MIN_PASSPHRASE_MEMORY_MIB..=4096).contains(&mib) {
+            return Err(Error::invalid(format!(
+                "key derivation memory must be between {} and 4096 MiB",
+                Self::MIN_PASSPHRASE_MEMORY_MIB
+            )));
+        }
+        Ok(KdfParams { memory_kib: mib * 1024, ..Self::PASSPHRASE })
+    }
+
+    fn argon2(&self) -> Result<Argon2<'static>> {
+        let params = Params::new(self.memory_kib, self.iterations, self.parallelism, Some(32))
+            .map_err(|_| Error::invalid("the key derivation settings are out of range"))?;
+        Ok(Argon2::new(Algorithm::Argon2id, Version::V0x13, params))
+    }
+
+    fn derive(&self, secret: &[u8], salt: &[u8]) -> Result<Zeroizing<[u8; 32]>> {
+        let mut out = Zeroizing::new([0u8; 32]);
+        self.argon2()?
+            .hash_password_into(secret, salt, out.as_mut())
+            .map_err(|_| Error::invalid("the key derivation settings are out of range"))?;
+        Ok(out)
+    }
+
+    /// Settings read from a key file must be sane before we spend memory on them.
+    fn plausible(&self) -> bool {
+        (8..=4 * 1024 * 1024).contains(&self.memory_kib)
+            && (1..=64).contains(&self.iterations)
+            && (1..=16).contains(&self.parallelism)
+    }
+}
+
+/// Checks a new passphrase against the minimum rules.
+pub fn validate_new_passphrase(passphrase: &str) -> Result<()> {
+    if passphrase.chars().count() < MIN_PASSPHRASE_CHARS {
+        return Err(Error::invalid(format!(
+            "a passphrase needs at least {MIN_PASSPHRASE_CHARS} characters; a few unrelated words make a strong one"
+        )));
+    }
+    if passphrase.len() > MAX_PASSPHRASE_BYTES {
+        return Err(Error::invalid("that passphrase is too long (at most 1024 bytes)"));
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------
+// Recovery key
+
+/// Crockford's base32 alphabet: no I, L, O or U, so it reads and copies well.
+const CROCKFORD: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+const RECOVERY_SECRET_BYTES: usize = 16;
+const RECOVERY_CHECK_BYTES: usize = 4;
+const RECOVERY_CHARS: usize = 32; // (16 + 4) bytes * 8 / 5
+
+/// The printable recovery key shown once at set-up: 128 random bits and 32
+/// bits of check digits, as 8 groups of 4 characters.
+#[derive(Clone, Zeroize, ZeroizeOnDrop)]
+pub struct RecoveryKey {
+    secret: [u8; RECOVERY_SECRET_BYTES],
+}
+
+impl RecoveryKey {
+    pub(crate) fn generate() -> Self {
+        let mut secret = [0u8; RECOVERY_SECRET_BYTES];
+        OsRng.fill_bytes(&mut secret);
+        RecoveryKey { secret }
+    }
+
+    fn check_digits(secret: &[u8; RECOVERY_SECRET_BYTES]) -> [u8; RECOVERY_CHECK_BYTES] {
+        let digest = Sha256::new_with_prefix(b"peerjournal recovery key check").chain_update(secret).finalize();
+        let mut c = [0u8; RECOVERY_CHECK_BYTES];
+        c.copy_from_slice(&digest[..RECOVERY_CHECK_BYTES]);
+        c
+    }
+
+    /// The key as people write it down: `XXXX-XXXX-…` (8 groups). The string
+    /// is wiped when dropped.
+    pub fn display(&self) -> Zeroizing<String> {
+        let mut bytes = Zeroizing::new([0u8; RECOVERY_SECRET_BYTES + RECOVERY_CHECK_BYTES]);
+        bytes[..RECOVERY_SECRET_BYTES].copy_from_slice(&self.secret);
+        bytes[RECOVERY_SECRET_BYTES..].copy_from_slice(&Self::check_digits(&self.secret));
+        let chars = Zeroizing::new(base32(bytes.as_ref()));
+        let mut out = Zeroizing::new(String::with_capacity(RECOVERY_CHARS + 7));
+        for (i, c) in chars.chars().enumerate() {
+            if i > 0 && i % 4 == 0 {
+                out.push('-');
+            }
+            out.push(c);
+        }
+        out
+    }
+
+    /// Reads a recovery key as typed: any case, with or without dashes or
+    /// spaces, and forgiving the look-alikes I/L (for 1) and O (for 0).
+    pub fn parse(typed: &str) -> Result<Self> {
+        let mut values = Zeroizing::new(Vec::with_capacity(RECOVERY_CHARS));
+        for c in typed.chars() {
+            let c = c.to_ascii_uppercase();
+            let c = match c {
+                '-' | ' ' | '\t' | '\n' | '\r' => continue,
+                'I' | 'L' => '1',
+                'O' => '0',
+                other => other,
+            };
+            match CROCKFORD.iter().position(|&a| a as char == c) {
+                Some(v) => values.push(v as u8),
+                None => return Err(Error::MistypedRecoveryKey("it has a character that is never used in recovery keys")),
+            }
+        }
+        if values.len() != RECOVERY_CHARS {
+            return Err(Error::MistypedRecoveryKey(if values.len() < RECOVERY_CHARS {
+                "it is too short"
+            } else {
+                "it is too long"
+            }));
+        }
+        let bytes = Zeroizing::new(unbase32(&values));
+        let mut secret = [0u8; RECOVERY_SECRET_BYTES];
+        secret.copy_from_slice(&bytes[..RECOVERY_SECRET_BYTES]);
+        let key = RecoveryKey { secret };
+        if bytes[RECOVERY_SECRET_BYTES..] != Self::check_digits(&key.secret) {
+            return Err(Error::MistypedRecoveryKey("its check digits do not match"));
+        }
+        Ok(key)
+    }
+}
+
+impl fmt::Debug for RecoveryKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("RecoveryKey(..)")
+    }
+}
+
+/// Crockford base32 of `bytes` (whose bit length is a multiple of 5).
+pub(crate) fn base32(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len() * 8 / 5);
+    let (mut acc, mut bits) = (0u32, 0u32);
+    for &b in bytes {
+        acc = (acc << 8) | b as u32;
+        bits += 8;
+        while bits >= 5 {
+            bits -= 5;
+            out.push(CROCKFORD[((acc >> bits) & 31) as usize] as char);
+        }
+        acc &= (1 << bits) - 1;
+    }
+    if bits > 0 {
+        out.push(CROCKFORD[((acc << (5 - bits)) & 31) as usize] as char);
+    }
+    out
+}
+
+fn unbase32(values: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(values.len() * 5 / 8);
+    let (mut acc, mut bits) = (0u32, 0u32);
+    for &v in values {
+        acc = (acc << 5) | v as u32;
+        bits += 5;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+        }
+        acc &= (1 << bits) - 1;
+    }
+    out
+}
+
+// ---------------------------------------------------------------------------
+// Key file
+
+/// One sealed copy of the data key.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Slot {
+    kdf: String,
+    params: KdfParams,
+    salt: String,
+    nonce: String,
+    sealed: String,
+}
+
+/// The key file as stored (JSON). Do not reorder or rename fields: the
+/// checksum is computed over this exact serialisation.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct KeyFileV1 {
+    format: String,
+    version: u32,
+    journal_id: Uuid,
+    database_salt: String,
+    passphrase: Slot,
+    recovery: Slot,
+    checksum: String,
+}
+
+/// Which secret a slot is sealed under.
+#[derive(Clone, Copy, Debug)]
+enum SlotName {
+    Passphrase,
+    Recovery,
+}
+
+impl SlotName {
+    fn as_str(self) -> &'static str {
+        match self {
+            SlotName::Passphrase => "passphrase",
+            SlotName::Recovery => "recovery",
+        }
+    }
+}
+
+/// A parsed, checksum-verified key file.
+#[derive(Clone, Debug)]
+pub struct KeyFile {
+    inner: KeyFileV1,
+    salt: DatabaseSalt,
+}
+
+impl KeyFile {
+    /// Seals a new data key under a passphrase and a recovery key.
+    pub(crate) fn create(
+        journal_id: Uuid,
+        salt: DatabaseSalt,
+        key: &DataKey,
+        passphrase: &str,
+        passphrase_kdf: KdfParams,
+        recovery: &RecoveryKey,
+    ) -> Result<Self> {
+        let placeholder = Slot {
+            kdf: String::new(),
+            params: passphrase_kdf,
+            salt: String::new(),
+            nonce: String::new(),
+            sealed: String::new(),
+        };
+        let mut inner = KeyFileV1 {
+            format: KEY_FILE_FORMAT.into(),
+            version: KEY_FILE_VERSION,
+            journal_id,
+            database_salt: hex(&salt.0),
+            passphrase: placeholder.clone(),
+            recovery: placeholder,
+            checksum: String::new(),
+        };
+        inner.passphrase = seal(&inner, SlotName::Passphrase, passphrase.as_bytes(), passphrase_kdf, key)?;
+        inner.recovery = seal(&inner, SlotName::Recovery, &recovery.secret, KdfParams::RECOVERY, key)?;
+        let mut file = KeyFile { inner, salt };
+        file.inner.checksum = file.compute_checksum()?;
+        Ok(file)
+    }
+
+    /// The journal this key file belongs to.
+    pub fn journal_id(&self) -> Uuid {
+        self.inner.journal_id
+    }
+
+    /// The salt the database file must start with.
+    pub fn database_salt(&self) -> DatabaseSalt {
+        self.salt
+    }
+
+    /// The Argon2id settings of the passphrase slot.
+    pub fn passphrase_kdf(&self) -> KdfParams {
+        self.inner.passphrase.params
+    }
+
+    /// Opens the passphrase slot.
+    pub(crate) fn unseal_with_passphrase(&self, passphrase: &str) -> Result<DataKey> {
+        unseal(&self.inner, SlotName::Passphrase, &self.inner.passphrase, passphrase.as_bytes())
+            .ok_or(Error::WrongPassphrase)
+    }
+
+    /// Opens the recovery slot.
+    pub(crate) fn unseal_with_recovery(&self, recovery: &RecoveryKey) -> Result<DataKey> {
+        unseal(&self.inner, SlotName::Recovery, &self.inner.recovery, &recovery.secret)
+            .ok_or(Error::WrongRecoveryKey)
+    }
+
+    /// A copy with the passphrase slot sealed afresh under a new passphrase
+    /// (same data key, new salt and nonce). The recovery slot is unchanged.
+    pub(crate) fn with_new_passphrase(&self, key: &DataKey, passphrase: &str, kdf: KdfParams) -> Result<Self> {
+        let mut next = self.clone();
+        next.inner.passphrase = seal(&next.inner, SlotName::Passphrase, passphrase.as_bytes(), kdf, key)?;
+        next.inner.checksum = next.compute_checksum()?;
+        Ok(next)
+    }
+
+    fn compute_checksum(&self) -> Result<String> {
+        let mut unsummed = self.inner.clone();
+        unsummed.checksum = String::new();
+        let bytes = serde_json::to_vec(&unsummed).map_err(|e| Error::invalid(e.to_string()))?;
+        Ok(hex(&Sha256::digest(&bytes)[..16]))
+    }
+
+    /// Reads and verifies a key file.
+    pub fn read(path: &Path) -> Result<Self> {
+        let bytes = fs::read(path).map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => Error::NotAJournal(
+                path.parent().unwrap_or(path).to_path_buf(),
+                "its key file journal.key is missing",
+            ),
+            _ => Error::io("read", path, e),
+        })?;
+        Self::parse(path, &bytes)
+    }
+
+    fn parse(path: &Path, bytes: &[u8]) -> Result<Self> {
+        let damaged = |why: &str| Error::KeyFileDamaged(path.to_path_buf(), why.to_string());
+        if bytes.len() > 64 * 1024 {
+            return Err(damaged("it is far too large to be a key file"));
+        }
+        // Read the envelope first, so a newer version is reported as such
+        // rather than as damage.
+        #[derive(Deserialize)]
+        struct Envelope {
+            format: String,
+            version: u32,
+        }
+        let envelope: Envelope =
+            serde_json::from_slice(bytes).map_err(|_| damaged("it is not a readable key file"))?;
+        if envelope.format != KEY_FILE_FORMAT {
+            return Err(damaged("it is not a Peer Journal key file"));
+        }
+        if envelope.version > KEY_FILE_VERSION {
+            return Err(Error::KeyFileTooNew(envelope.version));
+        }
+        let inner: KeyFileV1 = serde_json::from_slice(bytes).map_err(|_| damaged("some of its fields are missing or wrong"))?;
+        let salt = unhex::<16>(&inner.database_salt).ok_or_else(|| damaged("its database salt is unreadable"))?;
+        let file = KeyFile { inner, salt: DatabaseSalt(salt) };
+        if file.compute_checksum()? != file.inner.checksum {
+            return Err(damaged("its checksum does not match its contents"));
+        }
+        for slot in [&file.inner.passphrase, &file.inner.recovery] {
+            if slot.kdf != "argon2id" || !slot.params.plausible() {
+                return Err(damaged("its key derivation settings are not ones Peer Journal writes"));
+            }
+        }
+        Ok(file)
+    }
+
+    /// Writes the key file atomically: a temporary file in the same folder,
+    /// flushed to disk, then renamed over the old one. A crash leaves either
+    /// the old key file or the new one, never a half-written one.
+    pub(crate) fn write(&self, path: &Path) -> Result<()> {
+        let json = serde_json::to_vec_pretty(&self.inner).map_err(|e| Error::invalid(e.to_string()))?;
+        let tmp = path.with_extension("key.tmp");
+        let result = (|| {
+            let mut options = fs::OpenOptions::new();
+            options.write(true).create(true).truncate(true);
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::OpenOptionsExt;
+                options.mode(0o600);
+            }
+            let mut f = options.open(&tmp).map_err(|e| Error::io("write", &tmp, e))?;
+            f.write_all(&json).map_err(|e| Error::io("write", &tmp, e))?;
+            f.write_all(b"\n").map_err(|e| Error::io("write", &tmp, e))?;
+            f.sync_all().map_err(|e| Error::io("write", &tmp, e))?;
+            drop(f);
+            fs::rename(&tmp, path).map_err(|e| Error::io("replace", path, e))?;
+            sync_dir(path);
+            Ok(())
+        })();
+        if result.is_err() {
+            let _ = fs::remove_file(&tmp);
+        }
+        result
+    }
+}
+
+/// Flushes a folder's entry list so a rename survives a power cut. Best
+/// effort: not every platform can open a folder for this.
+pub(crate) fn sync_dir(path: &Path) {
+    #[cfg(unix)]
+    if let Some(dir) = path.parent() {
+        if let Ok(d) = fs::File::open(dir) {
+            let _ = d.sync_all();
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+}
+
+fn associated_data(file: &KeyFileV1, slot: SlotName, params: &KdfParams) -> Vec<u8> {
+    format!(
+        "{KEY_FILE_FORMAT} v{} journal={} slot={} db-salt={} argon2id m={} t={} p={}",
+        file.version,
+        file.journal_id,
+        slot.as_str(),
+        file.database_salt,
+        params.memory_kib,
+        params.iterations,
+        params.parallelism
+    )
+    .into_bytes()
+}
+
+fn seal(file: &KeyFileV1, slot: SlotName, secret: &[u8], params: KdfParams, key: &DataKey) -> Result<Slot> {
+    let mut salt = [0u8; 16];
+    OsRng.fill_bytes(&mut salt);
+    let mut nonce = [0u8; 24];
+    OsRng.fill_bytes(&mut nonce);
+    let kek = params.derive(secret, &salt)?;
+    let cipher = XChaCha20Poly1305::new(kek.as_ref().into());
+    let aad = associated_data(file, slot, &params);
+    let sealed = cipher
+        .encrypt(XNonce::from_slice(&nonce), Payload { msg: &key.0, aad: &aad })
+        .map_err(|_| Error::invalid("could not seal the data key"))?;
+    Ok(Slot {
+        kdf: "argon2id".into(),
+        params,
+        salt: B64.encode(salt),
+        nonce: B64.encode(nonce),
+        sealed: B64.encode(sealed),
+    })
+}
+
+/// Opens a slot; `None` for any failure, so that callers cannot learn which
+/// part was wrong.
+fn unseal(file: &KeyFileV1, slot_name: SlotName, slot: &Slot, secret: &[u8]) -> Option<DataKey> {
+    let salt = B64.decode(&slot.salt).ok()?;
+    let nonce = B64.decode(&slot.nonce).ok()?;
+    let sealed = B64.decode(&slot.sealed).ok()?;
+    if nonce.len() != 24 || salt.len() < 8 {
+        return None;
+    }
+    let kek = slot.params.derive(secret, &salt).ok()?;
+    let cipher = XChaCha20Poly1305::new(kek.as_ref().into());
+    let aad = associated_data(file, slot_name, &slot.params);
+    let plain = Zeroizing::new(cipher.decrypt(XNonce::from_slice(&nonce), Payload { msg: &sealed, aad: &aad }).ok()?);
+    let bytes: [u8; 32] = plain.as_slice().try_into().ok()?;
+    Some(DataKey(bytes))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const FAST: KdfParams = KdfParams { memory_kib: 1024, iterations: 1, parallelism: 1 };
+
+    fn sample() -> (KeyFile, DataKey, RecoveryKey) {
+        let key = DataKey::generate();
+        let recovery = RecoveryKey::generate();
+        let file = KeyFile::create(Uuid::now_v7(), DatabaseSalt::generate(), &key, "a good passphrase", FAST, &recovery)
+            .unwrap();
+        (file, key, recovery)
+    }
+
+    #[test]
+    fn passphrase_and_recovery_key_both_unseal_the_same_data_key() {
+        let (file, key, recovery) = sample();
+        assert_eq!(file.unseal_with_passphrase("a good passphrase").unwrap().0, key.0);
+        assert_eq!(file.unseal_with_recovery(&recovery).unwrap().0, key.0);
+        assert!(matches!(file.unseal_with_passphrase("a good passphrasE"), Err(Error::WrongPassphrase)));
+        assert!(matches!(file.unseal_with_recovery(&RecoveryKey::generate()), Err(Error::WrongRecoveryKey)));
+    }
+
+    #[test]
+    fn recovery_key_reads_back_from_its_printed_form_with_typing_slack() {
+        let r = RecoveryKey::generate();
+        let shown = r.display();
+        assert_eq!(shown.len(), 39);
+        assert_eq!(shown.split('-').count(), 8);
+        let sloppy = shown.to_lowercase().replace('-', " ").replace('1', "l").replace('0', "o");
+        assert_eq!(RecoveryKey::parse(&sloppy).unwrap().secret, r.secret);
+    }
+
+    #[test]
+    fn recovery_key_typo_is_caught_by_check_digits() {
+        let shown = RecoveryKey::generate().display();
+        let mut chars: Vec<char> = shown.chars().collect();
+        chars[0] = if chars[0] == '2' { '3' } else { '2' };
+        let typo: String = chars.into_iter().collect();
+        assert!(matches!(RecoveryKey::parse(&typo), Err(Error::MistypedRecoveryKey(_))));
+        assert!(matches!(RecoveryKey::parse("ABCD-EFGH"), Err(Error::MistypedRecoveryKey("it is too short"))));
+        assert!(matches!(RecoveryKey::parse(&format!("{}U", &shown[..38])), Err(Error::MistypedRecoveryKey(_))));
+    }
+
+    #[test]
+    fn key_file_round_trips_and_detects_any_edit() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("journal.key");
+        let (file, key, _) = sample();
+        file.write(&path).unwrap();
+        let back = KeyFile::read(&path).unwrap();
+        assert_eq!(back.unseal_with_passphrase("a good passphrase").unwrap().0, key.0);
+
+        let text = fs::read_to_string(&path).unwrap();
+        let weakened = text.replacen("\"iterations\": 1", "\"iterations\": 2", 1);
+        assert_ne!(weakened, text);
+        assert!(matches!(KeyFile::parse(&path, weakened.as_bytes()), Err(Error::KeyFileDamaged(..))));
+        assert!(matches!(KeyFile::parse(&path, &text.as_bytes()[..40]), Err(Error::KeyFileDamaged(..))));
+        let newer = text.replacen("\"version\": 1", "\"version\": 9", 1);
+        assert!(matches!(KeyFile::parse(&path, newer.as_bytes()), Err(Error::KeyFileTooNew(9))));
+    }
+
+    #[test]
+    fn a_slot_moved_between_journals_does_not_open() {
+        let (a, key, _) = sample();
+        let (mut b, _, _) = sample();
+        b.inner.passphrase = a.inner.passphrase.clone();
+        assert!(b.unseal_with_passphrase("a good passphrase").is_err());
+        assert!(a.unseal_with_passphrase("a good passphrase").is_ok());
+        drop(key);
+    }
+
+    #[test]
+    fn new_passphrase_keeps_data_key_and_recovery_slot() {
+        let (file, key, recovery) = sample();
+        let next = file.with_new_passphrase(&key, "another passphrase", FAST).unwrap();
+        assert!(next.unseal_with_passphrase("a good passphrase").is_err());
+        assert_eq!(next.unseal_with_passphrase("another passphrase").unwrap().0, key.0);
+        assert_eq!(next.unseal_with_recovery(&recovery).unwrap().0, key.0);
+    }
+
+    #[test]
+    fn base32_round_trips() {
+        for len in [5usize, 10, 20] {
+            let bytes: Vec<u8> = (0..len as u8).map(|b| b.wrapping_mul(37)).collect();
+            let s = base32(&bytes);
+            let values: Vec<u8> = s.bytes().map(|c| CROCKFORD.iter().position(|&a| a == c).unwrap() as u8).collect();
+            assert_eq!(unbase32(&values), bytes);
+        }
+    }
+}

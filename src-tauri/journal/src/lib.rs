@@ -1,0 +1,35 @@
+//! Peer Journal's core: an encrypted, offline journal for volunteer peer
+//! supporters and their supervisors.
+//!
+//! This crate holds everything that is not the desktop shell: the encrypted
+//! store ([`store`]), its keys ([`keys`]), the journal's identity
+//! ([`identity`]) and the journal itself ([`journal`]). It also builds the
+//! `peerjournal` command-line tool. It deliberately knows nothing of Tauri,
+//! windows or IPC, so it builds and tests on machines without WebKit.
+//!
+//! ```no_run
+//! use peerjournal::{Journal, NewJournal, Role, KdfParams};
+//! # fn main() -> peerjournal::Result<()> {
+//! let dir = std::path::Path::new("/tmp/my-journal");
+//! let (journal, recovery) = Journal::create(dir, &NewJournal {
+//!     name: "Sam", role: Role::Volunteer,
+//!     passphrase: "correct horse battery staple", kdf: KdfParams::PASSPHRASE,
+//! })?;
+//! println!("write this down: {}", recovery.display().as_str());
+//! journal.lock();
+//! let journal = Journal::open(dir, "correct horse battery staple")?;
+//! assert_eq!(journal.status()?.name, "Sam");
+//! # Ok(()) }
+//! ```
+#![deny(missing_docs)]
+#![forbid(unsafe_code)]
+
+pub mod error;
+pub mod identity;
+pub mod journal;
+pub mod keys;
+pub mod store;
+
+pub use error::{Error, Result};
+pub use journal::{default_dir, presence, CheckReport, Journal, NewJournal, Presence, Role, Status};
+pub use keys::{KdfParams, RecoveryKey};

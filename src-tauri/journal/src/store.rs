@@ -1,0 +1,161 @@
+//! The encrypted SQLite store: opening a SQLCipher connection, the pragmas
+//! every connection gets, and the numbered migrations embedded in the binary.
+//!
+//! All per-connection settings live in [`open`], in one place. Migrations run
+//! in order, each in its own transaction, and a shipped migration is never
+//! edited: a change to the schema is a new file. This module knows nothing of
+//! passphrases or key files; it is handed a data key.
+
+use std::fs;
+use std::path::Path;
+
+use rusqlite::{Connection, OpenFlags, TransactionBehavior};
+
+use crate::error::{Error, Result};
+use crate::keys::{DataKey, DatabaseSalt};
+
+/// The migrations, in order. Each is applied once; `PRAGMA user_version`
+/// records how many have been.
+const MIGRATIONS: &[&str] = &[include_str!("../migrations/0001_init.sql")];
+
+/// The schema version this build writes (the number of migrations).
+pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+
+/// How long a connection waits for another process's write to finish.
+const BUSY_TIMEOUT_MS: u32 = 5_000;
+
+/// Whether [`open`] may create the database file.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum Mode {
+    Create,
+    Existing,
+}
+
+/// Opens (or creates) the encrypted database at `path`, keyed with `key`
+/// and `salt`, applies the pragmas and brings the schema up to date.
+pub(crate) fn open(path: &Path, key: &DataKey, salt: &DatabaseSalt, mode: Mode) -> Result<Connection> {
+    let journal_dir = path.parent().unwrap_or(path).to_path_buf();
+    let mut flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    if mode == Mode::Create {
+        flags |= OpenFlags::SQLITE_OPEN_CREATE;
+    } else if !path.exists() {
+        return Err(Error::NotAJournal(journal_dir, "its database file journal.db is missing"));
+    }
+    if mode == Mode::Existing {
+        check_salt(path, salt, &journal_dir)?;
+    }
+    let conn = Connection::open_with_flags(path, flags)?;
+
+    // A plain SQLite build would silently ignore `PRAGMA key` and write
+    // plaintext. SQLCipher answers `cipher_version`; anything else is refused.
+    let cipher: Option<String> = conn.query_row("PRAGMA cipher_version", [], |r| r.get(0)).ok();
+    if cipher.as_deref().is_none_or(str::is_empty) {
+        return Err(Error::NoEncryption);
+    }
+    // SQLCipher logs decryption failures to standard error by itself; the
+    // errors we return say all there is to say, in plain words.
+    conn.execute_batch("PRAGMA cipher_log_level = NONE;")?;
+    conn.execute_batch(&key.sqlcipher_pragma(salt))?;
+
+    // The first read proves the key: SQLCipher reports "not a database"
+    // when page one does not decrypt and authenticate.
+    if let Err(e) = conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0)) {
+        return Err(match e.sqlite_error_code() {
+            Some(rusqlite::ErrorCode::NotADatabase | rusqlite::ErrorCode::DatabaseCorrupt) => {
+                Error::DatabaseDamaged(journal_dir)
+            }
+            _ => e.into(),
+        });
+    }
+
+    conn.busy_timeout(std::time::Duration::from_millis(BUSY_TIMEOUT_MS.into()))?;
+    conn.execute_batch(
+        "PRAGMA journal_mode = WAL;
+         PRAGMA synchronous = FULL;
+         PRAGMA foreign_keys = ON;
+         PRAGMA secure_delete = ON;
+         PRAGMA temp_store = MEMORY;",
+    )?;
+    let journal_mode: String = conn.query_row("PRAGMA journal_mode", [], |r| r.get(0))?;
+    if !journal_mode.eq_ignore_ascii_case("wal") {
+        return Err(Error::CheckFailed(format!("the journal could not switch to WAL mode ({journal_mode})")));
+    }
+    migrate(&conn)?;
+    Ok(conn)
+}
+
+/// The first 16 bytes of a SQLCipher file are its salt. If they are not the
+/// salt the key file recorded, the two files do not belong together (or the
+/// database was replaced). An empty file has no salt yet and is let through:
+/// its content may still be in the write-ahead log.
+pub(crate) fn check_salt(path: &Path, salt: &DatabaseSalt, journal_dir: &Path) -> Result<()> {
+    use std::io::Read;
+    let mut f = fs::File::open(path).map_err(|e| Error::io("read", path, e))?;
+    let mut head = [0u8; 16];
+    let mut read = 0;
+    while read < head.len() {
+        match f.read(&mut head[read..]) {
+            Ok(0) => break,
+            Ok(n) => read += n,
+            Err(e) => return Err(Error::io("read", path, e)),
+        }
+    }
+    if read == 0 {
+        return Ok(());
+    }
+    if read < head.len() || head != salt.0 {
+        return Err(Error::KeyFileMismatch(journal_dir.to_path_buf()));
+    }
+    Ok(())
+}
+
+fn migrate(conn: &Connection) -> Result<()> {
+    loop {
+        let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        if version > SCHEMA_VERSION {
+            return Err(Error::SchemaTooNew(version));
+        }
+        let Some(sql) = MIGRATIONS.get(version as usize) else {
+            return Ok(());
+        };
+        // Each migration in its own write transaction. Another process may
+        // have migrated while we waited for the lock: re-read and go round.
+        let tx = rusqlite::Transaction::new_unchecked(conn, TransactionBehavior::Immediate)?;
+        let now: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        if now == version {
+            tx.execute_batch(sql)?;
+            tx.execute_batch(&format!("PRAGMA user_version = {}", version + 1))?;
+        }
+        tx.commit()?;
+    }
+}
+
+/// The SQLCipher version in use.
+pub(crate) fn cipher_version(conn: &Connection) -> Result<String> {
+    Ok(conn.query_row("PRAGMA cipher_version", [], |r| r.get(0))?)
+}
+
+/// Runs SQLCipher's page authentication check and SQLite's own structure
+/// checks. Returns the problems found, if any, as plain sentences.
+pub(crate) fn integrity_problems(conn: &Connection) -> Result<Vec<String>> {
+    let mut problems = Vec::new();
+    // Every row returned by cipher_integrity_check is a page that failed its HMAC.
+    let mut stmt = conn.prepare("PRAGMA cipher_integrity_check")?;
+    let bad_pages = stmt.query_map([], |r| r.get::<_, String>(0))?.count();
+    if bad_pages > 0 {
+        problems.push(format!("{bad_pages} page(s) of the database failed their authentication check"));
+    }
+    let mut stmt = conn.prepare("PRAGMA integrity_check")?;
+    for row in stmt.query_map([], |r| r.get::<_, String>(0))? {
+        let row = row?;
+        if row != "ok" {
+            problems.push(format!("database structure: {row}"));
+        }
+    }
+    let mut stmt = conn.prepare("PRAGMA foreign_key_check")?;
+    let dangling = stmt.query_map([], |_| Ok(()))?.count();
+    if dangling > 0 {
+        problems.push(format!("{dangling} reference(s) point at missing rows"));
+    }
+    Ok(problems)
+}

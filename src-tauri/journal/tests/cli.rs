@@ -1,0 +1,281 @@
+//! The `peerjournal` command line as scripts use it: the exact forms of the
+//! design's contract, and every refusal — one plain line, a non-zero exit,
+//! and the journal folder byte-for-byte as it was.
+
+mod util;
+
+use std::fs;
+use std::path::Path;
+use std::process::{Command, Output};
+
+use serde_json::Value;
+use util::{assert_unchanged, snapshot};
+
+const PASS: &str = "correct horse battery staple";
+
+fn peerjournal(dir: &Path, passphrase: Option<&str>, args: &[&str]) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_peerjournal"));
+    cmd.arg("--journal").arg(dir).args(args).env_remove("PEERJOURNAL_DIR").env_remove("PEERJOURNAL_NEW_PASSPHRASE");
+    cmd.env_remove("PEERJOURNAL_RECOVERY_KEY");
+    match passphrase {
+        Some(p) => cmd.env("PEERJOURNAL_PASSPHRASE", p),
+        None => cmd.env_remove("PEERJOURNAL_PASSPHRASE"),
+    };
+    cmd.output().expect("run peerjournal")
+}
+
+fn with_env(dir: &Path, env: &[(&str, &str)], args: &[&str]) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_peerjournal"));
+    cmd.arg("--journal").arg(dir).args(args).env_remove("PEERJOURNAL_PASSPHRASE");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.output().expect("run peerjournal")
+}
+
+/// `init` at the lowest allowed key-derivation cost, to keep the suite quick.
+fn init(dir: &Path, name: &str) -> Value {
+    let out = peerjournal(
+        dir,
+        Some(PASS),
+        &["--json", "init", "--name", name, "--role", "volunteer", "--kdf-memory-mib", "64"],
+    );
+    assert!(out.status.success(), "init failed: {}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).expect("init prints JSON")
+}
+
+/// Asserts a refusal: exit 1, exactly one line on stderr that contains
+/// `needle`, and (with --json) an error object on stdout.
+fn assert_refused(out: &Output, needle: &str) -> String {
+    assert_eq!(out.status.code(), Some(1), "expected exit 1; stderr: {}", String::from_utf8_lossy(&out.stderr));
+    let stderr = String::from_utf8(out.stderr.clone()).unwrap();
+    assert_eq!(stderr.lines().count(), 1, "expected one line, got {stderr:?}");
+    assert!(stderr.starts_with("peerjournal: "), "{stderr:?}");
+    assert!(stderr.contains(needle), "{stderr:?} does not mention {needle:?}");
+    stderr
+}
+
+#[test]
+fn init_status_and_check_work_as_the_contract_says() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("J");
+    let created = init(&dir, "Sam");
+    let key = created["recoveryKey"].as_str().unwrap();
+    assert_eq!(key.len(), 39);
+    let out = peerjournal(&dir, Some(PASS), &["--json", "status"]);
+    assert!(out.status.success());
+    let status: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(status["name"], "Sam");
+    assert_eq!(status["role"], "volunteer");
+    assert_eq!(status["fingerprint"], created["fingerprint"]);
+    assert_eq!(status["fingerprint"].as_str().unwrap().len(), 19);
+    let out = peerjournal(&dir, Some(PASS), &["--json", "check"]);
+    assert!(out.status.success());
+    let check: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(check["ok"], true);
+    assert!(!check["cipherVersion"].as_str().unwrap().is_empty());
+}
+
+#[test]
+fn plain_init_shows_the_recovery_key_in_two_lines_of_groups() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = peerjournal(tmp.path(), Some(PASS), &["init", "--name", "Sam", "--role", "supervisor", "--kdf-memory-mib", "64"]);
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    let groups: Vec<&str> = text.lines().filter(|l| l.starts_with("    ")).map(str::trim).collect();
+    assert_eq!(groups.len(), 2, "{text}");
+    assert!(groups.iter().all(|g| g.len() == 19 && g.split('-').count() == 4));
+    assert!(text.contains("will not be shown again"));
+}
+
+#[test]
+fn wrong_passphrase_is_refused_and_changes_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    init(tmp.path(), "Sam");
+    let before = snapshot(tmp.path());
+    let out = peerjournal(tmp.path(), Some("wrong passphrase"), &["--json", "status"]);
+    assert_refused(&out, "passphrase does not unlock");
+    let err: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(err["error"]["kind"], "wrongPassphrase");
+    assert_unchanged(&before, tmp.path());
+}
+
+#[test]
+fn no_passphrase_and_no_terminal_is_refused_without_hanging() {
+    let tmp = tempfile::tempdir().unwrap();
+    init(tmp.path(), "Sam");
+    let out = peerjournal(tmp.path(), None, &["status"]);
+    assert_refused(&out, "set it in the environment");
+}
+
+#[test]
+fn mistyped_and_wrong_recovery_keys_are_refused_and_change_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let created = init(tmp.path(), "Sam");
+    let key = created["recoveryKey"].as_str().unwrap().to_string();
+    let before = snapshot(tmp.path());
+    let typo = format!("{}{}", if key.starts_with('Z') { "Y" } else { "Z" }, &key[1..]);
+    let out = with_env(
+        tmp.path(),
+        &[("PEERJOURNAL_RECOVERY_KEY", &typo), ("PEERJOURNAL_NEW_PASSPHRASE", "a new passphrase")],
+        &["recover"],
+    );
+    assert_refused(&out, "recovery key has a typo");
+    let out = with_env(
+        tmp.path(),
+        &[("PEERJOURNAL_RECOVERY_KEY", "ABCD-EFGH"), ("PEERJOURNAL_NEW_PASSPHRASE", "a new passphrase")],
+        &["recover"],
+    );
+    assert_refused(&out, "too short");
+    let other = tempfile::tempdir().unwrap();
+    let other_key = init(other.path(), "Other")["recoveryKey"].as_str().unwrap().to_string();
+    let out = with_env(
+        tmp.path(),
+        &[("PEERJOURNAL_RECOVERY_KEY", &other_key), ("PEERJOURNAL_NEW_PASSPHRASE", "a new passphrase")],
+        &["recover"],
+    );
+    assert_refused(&out, "recovery key does not unlock");
+    assert_unchanged(&before, tmp.path());
+}
+
+#[test]
+fn recover_then_change_passphrase_round_trip() {
+    let tmp = tempfile::tempdir().unwrap();
+    let key = init(tmp.path(), "Sam")["recoveryKey"].as_str().unwrap().to_string();
+    let out = with_env(
+        tmp.path(),
+        &[("PEERJOURNAL_RECOVERY_KEY", &key.to_lowercase()), ("PEERJOURNAL_NEW_PASSPHRASE", "second passphrase")],
+        &["recover"],
+    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_refused(&peerjournal(tmp.path(), Some(PASS), &["status"]), "passphrase does not unlock");
+    let out = with_env(
+        tmp.path(),
+        &[("PEERJOURNAL_PASSPHRASE", "second passphrase"), ("PEERJOURNAL_NEW_PASSPHRASE", "third passphrase")],
+        &["passphrase", "change"],
+    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(peerjournal(tmp.path(), Some("third passphrase"), &["status"]).status.success());
+    // A new passphrase that is too short is refused and the old one still works.
+    let out = with_env(
+        tmp.path(),
+        &[("PEERJOURNAL_PASSPHRASE", "third passphrase"), ("PEERJOURNAL_NEW_PASSPHRASE", "short")],
+        &["passphrase", "change"],
+    );
+    assert_refused(&out, "at least 8 characters");
+    assert!(peerjournal(tmp.path(), Some("third passphrase"), &["status"]).status.success());
+}
+
+#[test]
+fn missing_folder_and_not_a_journal_are_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let missing = tmp.path().join("nowhere");
+    assert_refused(&peerjournal(&missing, Some(PASS), &["status"]), "no journal at");
+    assert!(!missing.exists(), "status must not create a folder");
+    fs::write(tmp.path().join("shopping.txt"), b"eggs").unwrap();
+    let before = snapshot(tmp.path());
+    assert_refused(&peerjournal(tmp.path(), Some(PASS), &["status"]), "no journal at");
+    fs::write(tmp.path().join("journal.db"), b"eggs").unwrap();
+    let before_db = snapshot(tmp.path());
+    assert_refused(&peerjournal(tmp.path(), Some(PASS), &["status"]), "is not a Peer Journal folder");
+    assert_unchanged(&before_db, tmp.path());
+    drop(before);
+}
+
+#[test]
+fn corrupted_key_file_is_refused_and_changes_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    init(tmp.path(), "Sam");
+    let key = tmp.path().join("journal.key");
+    let mut bytes = fs::read(&key).unwrap();
+    let mid = bytes.len() / 2;
+    bytes[mid] ^= 0x01;
+    fs::write(&key, &bytes).unwrap();
+    let before = snapshot(tmp.path());
+    assert_refused(&peerjournal(tmp.path(), Some(PASS), &["status"]), "key file");
+    assert_unchanged(&before, tmp.path());
+}
+
+#[test]
+fn key_file_from_another_journal_is_refused_and_changes_nothing() {
+    let a = tempfile::tempdir().unwrap();
+    let b = tempfile::tempdir().unwrap();
+    init(a.path(), "A");
+    init(b.path(), "B");
+    fs::copy(b.path().join("journal.key"), a.path().join("journal.key")).unwrap();
+    let before = snapshot(a.path());
+    assert_refused(&peerjournal(a.path(), Some(PASS), &["status"]), "do not belong together");
+    assert_unchanged(&before, a.path());
+}
+
+#[test]
+fn database_replaced_with_garbage_is_refused_and_changes_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    init(tmp.path(), "Sam");
+    fs::write(tmp.path().join("journal.db"), b"this is not a database at all, just words").unwrap();
+    let before = snapshot(tmp.path());
+    assert_refused(&peerjournal(tmp.path(), Some(PASS), &["status"]), "database file has been replaced");
+    assert_unchanged(&before, tmp.path());
+}
+
+#[test]
+fn database_damaged_inside_is_refused_in_one_line_and_changes_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    init(tmp.path(), "Sam");
+    let db = tmp.path().join("journal.db");
+    let mut bytes = fs::read(&db).unwrap();
+    for b in &mut bytes[100..200] {
+        *b ^= 0x55;
+    }
+    fs::write(&db, &bytes).unwrap();
+    let before = snapshot(tmp.path());
+    assert_refused(&peerjournal(tmp.path(), Some(PASS), &["status"]), "is damaged");
+    assert_unchanged(&before, tmp.path());
+}
+
+#[test]
+fn init_over_an_existing_journal_is_refused_and_changes_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    init(tmp.path(), "Sam");
+    let before = snapshot(tmp.path());
+    let out = peerjournal(tmp.path(), Some(PASS), &["init", "--name", "Other", "--role", "volunteer"]);
+    assert_refused(&out, "a journal already exists");
+    assert_unchanged(&before, tmp.path());
+}
+
+#[test]
+fn bad_arguments_exit_2_with_usage() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = peerjournal(tmp.path(), Some(PASS), &["init", "--name", "Sam", "--role", "boss"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(!tmp.path().join("journal.key").exists());
+    let out = peerjournal(tmp.path(), Some(PASS), &["init", "--name", "Sam", "--role", "volunteer", "--kdf-memory-mib", "8"]);
+    assert_refused(&out, "between 64 and 4096 MiB");
+    assert!(!tmp.path().join("journal.key").exists());
+}
+
+#[test]
+fn the_cli_and_another_process_can_use_the_journal_at_once() {
+    let tmp = tempfile::tempdir().unwrap();
+    init(tmp.path(), "Sam");
+    let children: Vec<_> = (1..=4)
+        .map(|i| {
+            Command::new(env!("CARGO_BIN_EXE_peerjournal"))
+                .arg("--journal")
+                .arg(tmp.path())
+                .args(["settings", "--idle-lock-minutes", &(i * 5).to_string()])
+                .env("PEERJOURNAL_PASSPHRASE", PASS)
+                .stdout(std::process::Stdio::null())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for mut c in children {
+        assert!(c.wait().unwrap().success());
+    }
+    let out = peerjournal(tmp.path(), Some(PASS), &["--json", "check"]);
+    assert!(out.status.success());
+    let out = peerjournal(tmp.path(), Some(PASS), &["--json", "settings"]);
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!([5, 10, 15, 20].contains(&v["idleLockMinutes"].as_u64().unwrap()));
+}
