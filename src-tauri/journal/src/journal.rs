@@ -115,6 +115,7 @@ pub struct Status {
     /// The folder it lives in.
     pub journal_dir: String,
     /// The schema version of the database.
+    #[ts(type = "number")]
     pub schema_version: i64,
     /// The SQLCipher version encrypting it.
     pub cipher_version: String,
@@ -132,6 +133,7 @@ pub struct CheckReport {
     /// The SQLCipher version encrypting the database.
     pub cipher_version: String,
     /// The schema version of the database.
+    #[ts(type = "number")]
     pub schema_version: i64,
     /// Plain sentences, one per problem found.
     pub problems: Vec<String>,
@@ -141,9 +143,10 @@ pub struct CheckReport {
 /// data key is wiped.
 pub struct Journal {
     dir: PathBuf,
-    conn: Connection,
+    pub(crate) conn: Connection,
     key: DataKey,
     key_file: KeyFile,
+    pub(crate) last_purge: Option<crate::records::PurgeReport>,
 }
 
 impl std::fmt::Debug for Journal {
@@ -220,7 +223,7 @@ impl Journal {
         keys::sync_dir(&db_path);
 
         let conn = store::open(&db_path, &key, &salt, Mode::Existing)?;
-        Ok((Journal { dir: dir.to_path_buf(), conn, key, key_file }, recovery))
+        Ok((Journal { dir: dir.to_path_buf(), conn, key, key_file, last_purge: None }, recovery))
     }
 
     /// Unlocks the journal in `dir` with its passphrase.
@@ -248,11 +251,15 @@ impl Journal {
 
     fn open_with_key(dir: &Path, key: DataKey, key_file: KeyFile) -> Result<Journal> {
         let conn = store::open(&dir.join(DB_FILE), &key, &key_file.database_salt(), Mode::Existing)?;
-        let journal = Journal { dir: dir.to_path_buf(), conn, key, key_file };
+        let mut journal = Journal { dir: dir.to_path_buf(), conn, key, key_file, last_purge: None };
         let stored_id = journal.meta("journal_id")?;
         if stored_id.as_deref() != Some(journal.key_file.journal_id().to_string().as_str()) {
             return Err(Error::KeyFileMismatch(dir.to_path_buf()));
         }
+        // Retention runs at every unlock: relationships that ended longer ago
+        // than the journal keeps them are erased now.
+        let report = journal.purge()?;
+        journal.last_purge = Some(report);
         Ok(journal)
     }
 
@@ -339,7 +346,7 @@ impl Journal {
         drop(self);
     }
 
-    fn meta(&self, key: &str) -> Result<Option<String>> {
+    pub(crate) fn meta(&self, key: &str) -> Result<Option<String>> {
         Ok(self.conn.query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0)).optional()?)
     }
 

@@ -25,11 +25,17 @@
 #![forbid(unsafe_code)]
 
 pub mod error;
+pub mod events;
+pub mod hlc;
 pub mod identity;
 pub mod journal;
 pub mod keys;
+pub mod kinds;
+pub mod records;
 pub mod store;
 
 pub use error::{Error, Result};
 pub use journal::{default_dir, presence, CheckReport, Journal, NewJournal, Presence, Role, Status};
 pub use keys::{KdfParams, RecoveryKey};
+pub use kinds::{Fields, Kind};
+pub use records::{HistoryEntry, Page, PurgeReport, Record, SearchHit};

@@ -1,0 +1,604 @@
+//! The kinds of record a journal keeps, their fields, and how each is
+//! checked.
+//!
+//! Each kind is described once, as data: its fields with their types and
+//! limits, and which field gives its date, its due date and whether it needs
+//! attention. Validation, the materialised columns, search and the
+//! subject-access export all read these descriptions, so a new field is added
+//! in one place. This module does no database work.
+
+use chrono::{Duration, NaiveDate, NaiveDateTime, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use ts_rs::TS;
+
+use crate::error::{Error, Result};
+
+/// A record's fields, by name.
+pub type Fields = Map<String, Value>;
+
+/// The kinds of record.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, TS)]
+#[serde(rename_all = "kebab-case")]
+#[ts(export)]
+pub enum Kind {
+    /// Someone the volunteer supports, by alias or initials.
+    Person,
+    /// A visit, call, message or session with a person.
+    Contact,
+    /// The ground rules agreed at the start of a relationship.
+    BoundaryAgreement,
+    /// Something that tested the boundaries.
+    BoundaryIssue,
+    /// An entry in the directory of local services.
+    Service,
+    /// A referral to a service, followed to its outcome.
+    Signpost,
+    /// A safeguarding or wellbeing concern.
+    Concern,
+    /// The end of a supporting relationship.
+    Ending,
+    /// A private reflection for supervision.
+    Reflection,
+}
+
+impl Kind {
+    /// Every kind, in display order.
+    pub const ALL: [Kind; 9] = [
+        Kind::Person,
+        Kind::Contact,
+        Kind::BoundaryAgreement,
+        Kind::BoundaryIssue,
+        Kind::Service,
+        Kind::Signpost,
+        Kind::Concern,
+        Kind::Ending,
+        Kind::Reflection,
+    ];
+
+    /// The stored spelling, e.g. `boundary-issue`.
+    pub fn as_str(self) -> &'static str {
+        self.spec().name
+    }
+
+    /// Reads the stored spelling.
+    pub fn parse(s: &str) -> Result<Kind> {
+        Kind::ALL
+            .into_iter()
+            .find(|k| k.as_str() == s)
+            .ok_or_else(|| Error::invalid(format!("unknown kind of record: {s}")))
+    }
+
+    /// How this kind is described.
+    pub fn spec(self) -> &'static KindSpec {
+        match self {
+            Kind::Person => &PERSON,
+            Kind::Contact => &CONTACT,
+            Kind::BoundaryAgreement => &BOUNDARY_AGREEMENT,
+            Kind::BoundaryIssue => &BOUNDARY_ISSUE,
+            Kind::Service => &SERVICE,
+            Kind::Signpost => &SIGNPOST,
+            Kind::Concern => &CONCERN,
+            Kind::Ending => &ENDING,
+            Kind::Reflection => &REFLECTION,
+        }
+    }
+}
+
+/// The type of a field, with its limits.
+#[derive(Clone, Copy, Debug)]
+pub enum FieldType {
+    /// One line of text, at most this many characters.
+    Line(usize),
+    /// Free text, at most this many characters.
+    Text(usize),
+    /// One of these values.
+    Choice(&'static [&'static str]),
+    /// A calendar date, `YYYY-MM-DD`.
+    Date,
+    /// A date and time, `YYYY-MM-DDTHH:MM` (local time, as the person gave it).
+    DateTime,
+    /// A whole number of minutes, 0 to 1440.
+    Minutes,
+    /// Yes or no.
+    Flag,
+    /// The id of a person in this journal.
+    PersonRef,
+    /// The id of a service in the directory.
+    ServiceRef,
+}
+
+/// One field of a kind.
+#[derive(Debug)]
+pub struct FieldSpec {
+    /// The stored name (snake_case).
+    pub name: &'static str,
+    /// What people call it, for pages and messages.
+    pub label: &'static str,
+    /// Its type and limits.
+    pub ty: FieldType,
+    /// Whether every record of the kind must have it.
+    pub required: bool,
+}
+
+/// How a kind is described.
+#[derive(Debug)]
+pub struct KindSpec {
+    /// The stored spelling.
+    pub name: &'static str,
+    /// What people call one of these.
+    pub label: &'static str,
+    /// The fields, in display order.
+    pub fields: &'static [FieldSpec],
+    /// The field holding when it happened, for timelines.
+    pub at: Option<&'static str>,
+    /// The field holding when it next needs attention.
+    pub due: Option<&'static str>,
+}
+
+impl KindSpec {
+    /// The field called `name`.
+    pub fn field(&self, name: &str) -> Option<&'static FieldSpec> {
+        self.fields.iter().find(|f| f.name == name)
+    }
+}
+
+const fn f(name: &'static str, label: &'static str, ty: FieldType, required: bool) -> FieldSpec {
+    FieldSpec { name, label, ty, required }
+}
+
+const SHORT: usize = 200;
+const LONG: usize = 20_000;
+
+/// How a contact happened.
+pub const CONTACT_HOW: &[&str] =
+    &["home-visit", "phone", "text", "video", "group-session", "accompanied-appointment"];
+/// The kinds of boundary issue.
+pub const BOUNDARY_ISSUE_KINDS: &[&str] =
+    &["request-beyond-role", "out-of-hours-contact", "gifts-or-money", "personal-details", "dependency-sign", "other"];
+/// Where a referral has got to.
+pub const SIGNPOST_STATUS: &[&str] = &["suggested", "consented", "made", "attended", "outcome", "declined"];
+/// The kinds of concern.
+pub const CONCERN_KINDS: &[&str] = &["safeguarding", "wellbeing"];
+/// How urgent a concern is.
+pub const URGENCY: &[&str] = &["low", "medium", "high", "immediate"];
+
+static PERSON: KindSpec = KindSpec {
+    name: "person",
+    label: "person",
+    fields: &[
+        f("alias", "Alias or initials", FieldType::Line(80), true),
+        f("consent", "Consent to keep notes given", FieldType::Flag, false),
+        f("consent_date", "Consent given on", FieldType::Date, false),
+        f("notes", "Notes", FieldType::Text(LONG), false),
+    ],
+    at: None,
+    due: None,
+};
+
+static CONTACT: KindSpec = KindSpec {
+    name: "contact",
+    label: "contact",
+    fields: &[
+        f("person", "Person", FieldType::PersonRef, true),
+        f("at", "When", FieldType::DateTime, true),
+        f("how", "How", FieldType::Choice(CONTACT_HOW), true),
+        f("minutes", "Minutes", FieldType::Minutes, false),
+        f("present", "Who was there", FieldType::Line(SHORT), false),
+        f("focus", "What they chose to focus on", FieldType::Text(LONG), false),
+        f("strengths", "Strengths noticed", FieldType::Text(LONG), false),
+        f("steps", "Steps celebrated", FieldType::Text(LONG), false),
+        f("notes", "Notes", FieldType::Text(LONG), false),
+        f("next_contact", "Next planned contact", FieldType::DateTime, false),
+    ],
+    at: Some("at"),
+    due: Some("next_contact"),
+};
+
+static BOUNDARY_AGREEMENT: KindSpec = KindSpec {
+    name: "boundary-agreement",
+    label: "boundary agreement",
+    fields: &[
+        f("person", "Person", FieldType::PersonRef, true),
+        f("agreed_on", "Agreed on", FieldType::Date, true),
+        f("rules", "Ground rules agreed", FieldType::Text(LONG), true),
+        f("review_on", "Review on", FieldType::Date, false),
+    ],
+    at: Some("agreed_on"),
+    due: Some("review_on"),
+};
+
+static BOUNDARY_ISSUE: KindSpec = KindSpec {
+    name: "boundary-issue",
+    label: "boundary issue",
+    fields: &[
+        f("person", "Person", FieldType::PersonRef, true),
+        f("at", "When", FieldType::DateTime, true),
+        f("category", "Kind", FieldType::Choice(BOUNDARY_ISSUE_KINDS), true),
+        f("what_happened", "What happened", FieldType::Text(LONG), true),
+        f("how_handled", "How it was handled", FieldType::Text(LONG), false),
+        f("flag", "Flagged for supervision", FieldType::Flag, false),
+    ],
+    at: Some("at"),
+    due: None,
+};
+
+static SERVICE: KindSpec = KindSpec {
+    name: "service",
+    label: "service",
+    fields: &[
+        f("name", "Name", FieldType::Line(SHORT), true),
+        f("category", "Category", FieldType::Line(80), false),
+        f("area", "Area", FieldType::Line(SHORT), false),
+        f("contact_details", "Contact details", FieldType::Text(2_000), false),
+        f("opening_times", "Opening times", FieldType::Text(2_000), false),
+        f("notes", "Notes", FieldType::Text(LONG), false),
+    ],
+    at: None,
+    due: None,
+};
+
+static SIGNPOST: KindSpec = KindSpec {
+    name: "signpost",
+    label: "signpost",
+    fields: &[
+        f("person", "Person", FieldType::PersonRef, true),
+        f("service", "Service", FieldType::ServiceRef, true),
+        f("at", "Suggested on", FieldType::Date, true),
+        f("reason", "Why", FieldType::Text(LONG), false),
+        f("consent", "Person consented", FieldType::Flag, false),
+        f("accompanied", "Went along (bridge)", FieldType::Flag, false),
+        f("status", "Status", FieldType::Choice(SIGNPOST_STATUS), true),
+        f("outcome", "Outcome", FieldType::Text(LONG), false),
+        f("reminder", "Reminder on", FieldType::Date, false),
+    ],
+    at: Some("at"),
+    due: Some("reminder"),
+};
+
+static CONCERN: KindSpec = KindSpec {
+    name: "concern",
+    label: "concern",
+    fields: &[
+        f("person", "Person", FieldType::PersonRef, true),
+        f("at", "When", FieldType::DateTime, true),
+        f("category", "Kind", FieldType::Choice(CONCERN_KINDS), true),
+        f("urgency", "Urgency", FieldType::Choice(URGENCY), true),
+        f("notes", "What was seen or said", FieldType::Text(LONG), true),
+        f("told", "Who was told", FieldType::Line(SHORT), false),
+        f("told_at", "Told when", FieldType::DateTime, false),
+        f("acknowledged_by", "Acknowledged by", FieldType::Line(SHORT), false),
+        f("acknowledged_at", "Acknowledged when", FieldType::DateTime, false),
+    ],
+    at: Some("at"),
+    due: None,
+};
+
+static ENDING: KindSpec = KindSpec {
+    name: "ending",
+    label: "ending",
+    fields: &[
+        f("person", "Person", FieldType::PersonRef, true),
+        f("on", "Ended on", FieldType::Date, true),
+        f("planned", "Planned ending", FieldType::Flag, true),
+        f("summary", "Closing summary", FieldType::Text(LONG), false),
+        f("onward", "Onward signposting", FieldType::Text(LONG), false),
+    ],
+    at: Some("on"),
+    due: None,
+};
+
+static REFLECTION: KindSpec = KindSpec {
+    name: "reflection",
+    label: "reflection",
+    fields: &[
+        f("person", "Person", FieldType::PersonRef, false),
+        f("at", "When", FieldType::DateTime, true),
+        f("text", "Reflection", FieldType::Text(LONG), true),
+        f("shared", "Shared with supervisor", FieldType::Flag, false),
+    ],
+    at: Some("at"),
+    due: None,
+};
+
+/// Whether a record of this kind with these fields needs someone's
+/// attention: an unacknowledged concern, a boundary issue flagged for
+/// supervision, or a referral with no outcome yet.
+pub fn needs_attention(kind: Kind, data: &Fields) -> bool {
+    let text = |k: &str| data.get(k).and_then(Value::as_str);
+    match kind {
+        Kind::Concern => text("acknowledged_at").is_none(),
+        Kind::BoundaryIssue => data.get("flag").and_then(Value::as_bool).unwrap_or(false),
+        Kind::Signpost => !matches!(text("status"), Some("outcome" | "declined")),
+        _ => false,
+    }
+}
+
+/// The date a record is due, if it is still due: a referral's reminder
+/// stops once it has an outcome.
+pub fn due_date(kind: Kind, data: &Fields) -> Option<String> {
+    let field = kind.spec().due?;
+    if kind == Kind::Signpost && !needs_attention(kind, data) {
+        return None;
+    }
+    data.get(field).and_then(Value::as_str).map(str::to_string)
+}
+
+/// The words of a record that full-text search finds.
+pub fn search_text(kind: Kind, data: &Fields) -> String {
+    let mut body = String::new();
+    for field in kind.spec().fields {
+        if let (FieldType::Line(_) | FieldType::Text(_), Some(Value::String(s))) = (field.ty, data.get(field.name)) {
+            if !body.is_empty() {
+                body.push('\n');
+            }
+            body.push_str(s);
+        }
+    }
+    body
+}
+
+/// Fills in what a new record gets unless told otherwise: now for "when",
+/// today for dates, "suggested" for a new referral.
+pub fn defaults(kind: Kind, fields: &mut Fields, now: NaiveDateTime) {
+    let mut set = |name: &str, value: Value| {
+        fields.entry(name.to_string()).or_insert(value);
+    };
+    match kind {
+        Kind::Contact | Kind::BoundaryIssue | Kind::Concern | Kind::Reflection => {
+            set("at", Value::String(now.format(DATETIME_FORMAT).to_string()))
+        }
+        Kind::Signpost => {
+            set("at", Value::String(now.date().to_string()));
+            set("status", Value::String("suggested".into()));
+        }
+        Kind::Ending => set("on", Value::String(now.date().to_string())),
+        Kind::BoundaryAgreement => set("agreed_on", Value::String(now.date().to_string())),
+        Kind::Person | Kind::Service => {}
+    }
+}
+
+const DATETIME_FORMAT: &str = "%Y-%m-%dT%H:%M";
+
+/// Reads a date and time as people type it: `2026-11-20T10:00`,
+/// `2026-11-20 10:00`, with seconds, or a full RFC 3339 stamp. Returns the
+/// stored form, `YYYY-MM-DDTHH:MM`.
+pub fn parse_datetime(s: &str) -> Option<NaiveDateTime> {
+    let s = s.trim();
+    for format in ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S"] {
+        if let Ok(dt) = NaiveDateTime::parse_from_str(s, format) {
+            return Some(dt);
+        }
+    }
+    if let Ok(dt) = chrono::DateTime::parse_from_rfc3339(s) {
+        return Some(dt.with_timezone(&chrono::Local).naive_local());
+    }
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").ok().and_then(|d| d.and_hms_opt(0, 0, 0))
+}
+
+/// Checks and normalises the fields given for a record, one by one. Rules
+/// that need the whole record are [`validate_whole`]'s; references to other
+/// records are checked by the caller, which has the database.
+pub fn validate(kind: Kind, fields: &Fields) -> Result<Fields> {
+    let spec = kind.spec();
+    let mut out = Fields::new();
+    for (name, value) in fields {
+        let field = spec
+            .field(name)
+            .ok_or_else(|| Error::invalid(format!("a {} has no field called {name}", spec.label)))?;
+        if value.is_null() {
+            if field.required {
+                return Err(Error::invalid(format!("{} is needed", field.label.to_lowercase())));
+            }
+            out.insert(name.clone(), Value::Null);
+            continue;
+        }
+        out.insert(name.clone(), normalise(field, value)?);
+    }
+    Ok(out)
+}
+
+/// Checks the rules that need the whole record: required fields present,
+/// dates in order and not too far ahead.
+pub fn validate_whole(kind: Kind, data: &Fields, now: NaiveDateTime) -> Result<()> {
+    let spec = kind.spec();
+    for field in spec.fields {
+        if field.required && data.get(field.name).is_none_or(Value::is_null) {
+            return Err(Error::invalid(format!("a {} needs {}", spec.label, field.label.to_lowercase())));
+        }
+    }
+    let datetime = |k: &str| data.get(k).and_then(Value::as_str).and_then(parse_datetime);
+    let ahead = now + Duration::days(1);
+    match kind {
+        Kind::Contact => {
+            if datetime("at").is_some_and(|at| at > ahead) {
+                return Err(Error::invalid("a contact cannot be dated more than a day ahead"));
+            }
+            if let (Some(at), Some(next)) = (datetime("at"), datetime("next_contact")) {
+                if next <= at {
+                    return Err(Error::invalid("the next planned contact must come after this one"));
+                }
+            }
+        }
+        Kind::Concern | Kind::BoundaryIssue | Kind::Reflection => {
+            if datetime("at").is_some_and(|at| at > ahead) {
+                return Err(Error::invalid(format!("a {} cannot be dated more than a day ahead", spec.label)));
+            }
+        }
+        Kind::Signpost => {
+            let status = data.get("status").and_then(Value::as_str);
+            let outcome = data.get("outcome").and_then(Value::as_str).is_some_and(|s| !s.trim().is_empty());
+            if status == Some("outcome") && !outcome {
+                return Err(Error::invalid("a referral marked 'outcome' needs a few words on what came of it"));
+            }
+        }
+        Kind::BoundaryAgreement => {
+            if let (Some(a), Some(r)) = (datetime("agreed_on"), datetime("review_on")) {
+                if r < a {
+                    return Err(Error::invalid("the review date must come after the date the rules were agreed"));
+                }
+            }
+        }
+        Kind::Person | Kind::Service | Kind::Ending => {}
+    }
+    Ok(())
+}
+
+fn normalise(field: &FieldSpec, value: &Value) -> Result<Value> {
+    let label = field.label.to_lowercase();
+    let text = || {
+        value.as_str().ok_or_else(|| Error::invalid(format!("{label} must be text")))
+    };
+    Ok(match field.ty {
+        FieldType::Line(max) | FieldType::Text(max) => {
+            let s = text()?;
+            let count = s.chars().count();
+            if count > max {
+                return Err(Error::invalid(format!("{label} is too long ({count} characters; at most {max})")));
+            }
+            if matches!(field.ty, FieldType::Line(_)) && s.contains(['\n', '\r']) {
+                return Err(Error::invalid(format!("{label} must be one line")));
+            }
+            if s.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t')) {
+                return Err(Error::invalid(format!("{label} contains control characters")));
+            }
+            if field.required && s.trim().is_empty() {
+                return Err(Error::invalid(format!("{label} cannot be empty")));
+            }
+            Value::String(s.to_string())
+        }
+        FieldType::Choice(options) => {
+            let s = text()?;
+            if !options.contains(&s) {
+                return Err(Error::invalid(format!("{label} must be one of: {}", options.join(", "))));
+            }
+            Value::String(s.to_string())
+        }
+        FieldType::Date => {
+            let s = text()?;
+            let d = NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
+                .map_err(|_| Error::invalid(format!("{label} must be a date like 2026-11-20")))?;
+            Value::String(d.to_string())
+        }
+        FieldType::DateTime => {
+            let s = text()?;
+            let dt = parse_datetime(s)
+                .ok_or_else(|| Error::invalid(format!("{label} must be a date and time like 2026-11-20T10:00")))?;
+            Value::String(dt.format(DATETIME_FORMAT).to_string())
+        }
+        FieldType::Minutes => {
+            let n = value.as_i64().or_else(|| value.as_str().and_then(|s| s.trim().parse().ok()));
+            match n {
+                Some(n) if (0..=1440).contains(&n) => Value::from(n),
+                _ => return Err(Error::invalid(format!("{label} must be between 0 and 1440"))),
+            }
+        }
+        FieldType::Flag => match value {
+            Value::Bool(b) => Value::Bool(*b),
+            Value::String(s) if matches!(s.as_str(), "yes" | "true") => Value::Bool(true),
+            Value::String(s) if matches!(s.as_str(), "no" | "false") => Value::Bool(false),
+            _ => return Err(Error::invalid(format!("{label} must be yes or no"))),
+        },
+        FieldType::PersonRef | FieldType::ServiceRef => {
+            let s = text()?;
+            let id = uuid::Uuid::parse_str(s.trim()).map_err(|_| {
+                Error::invalid(if matches!(field.ty, FieldType::PersonRef) { "unknown person" } else { "unknown service" })
+            })?;
+            Value::String(id.to_string())
+        }
+    })
+}
+
+/// Local time now, as the journal's "now" for validation and defaults.
+pub fn local_now() -> NaiveDateTime {
+    chrono::Local::now().naive_local()
+}
+
+/// Today's date in UTC minus `months`, as `YYYY-MM-DD`.
+pub fn months_ago(months: u32) -> String {
+    let today = Utc::now().date_naive();
+    today.checked_sub_months(chrono::Months::new(months)).unwrap_or(today).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn now() -> NaiveDateTime {
+        parse_datetime("2026-11-20T12:00").unwrap()
+    }
+
+    fn fields(v: Value) -> Fields {
+        v.as_object().unwrap().clone()
+    }
+
+    fn err(kind: Kind, v: Value) -> String {
+        let validated = validate(kind, &fields(v));
+        match validated {
+            Err(e) => e.to_string(),
+            Ok(data) => validate_whole(kind, &data, now()).unwrap_err().to_string(),
+        }
+    }
+
+    const P: &str = "018f0000-0000-7000-8000-000000000001";
+
+    #[test]
+    fn minutes_out_of_range_is_refused_plainly() {
+        let e = err(Kind::Contact, json!({"person": P, "at": "2026-11-20T10:00", "how": "phone", "minutes": 1441}));
+        assert_eq!(e, "minutes must be between 0 and 1440");
+        let e = err(Kind::Contact, json!({"person": P, "at": "2026-11-20T10:00", "how": "phone", "minutes": -1}));
+        assert_eq!(e, "minutes must be between 0 and 1440");
+    }
+
+    #[test]
+    fn a_contact_more_than_a_day_ahead_is_refused() {
+        let e = err(Kind::Contact, json!({"person": P, "at": "2026-11-22T10:00", "how": "phone"}));
+        assert_eq!(e, "a contact cannot be dated more than a day ahead");
+        let ok = validate(Kind::Contact, &fields(json!({"person": P, "at": "2026-11-21T10:00", "how": "phone"})))
+            .unwrap();
+        validate_whole(Kind::Contact, &ok, now()).unwrap();
+    }
+
+    #[test]
+    fn unknown_choices_fields_and_bad_dates_are_named() {
+        assert_eq!(
+            err(Kind::Contact, json!({"person": P, "at": "2026-11-20T10:00", "how": "carrier-pigeon"})),
+            "how must be one of: home-visit, phone, text, video, group-session, accompanied-appointment"
+        );
+        assert_eq!(err(Kind::Person, json!({"alias": "R", "shoe_size": 9})), "a person has no field called shoe_size");
+        assert_eq!(
+            err(Kind::Ending, json!({"person": P, "on": "20/11/2026", "planned": true})),
+            "ended on must be a date like 2026-11-20"
+        );
+        assert_eq!(err(Kind::Signpost, json!({"person": P, "service": "nope", "status": "made"})), "unknown service");
+    }
+
+    #[test]
+    fn required_fields_and_lengths_are_enforced() {
+        assert_eq!(err(Kind::Person, json!({})), "a person needs alias or initials");
+        assert_eq!(err(Kind::Person, json!({"alias": "  "})), "alias or initials cannot be empty");
+        let long = "x".repeat(81);
+        assert_eq!(err(Kind::Person, json!({"alias": long})), "alias or initials is too long (81 characters; at most 80)");
+        assert_eq!(err(Kind::Person, json!({"alias": "a\nb"})), "alias or initials must be one line");
+    }
+
+    #[test]
+    fn any_unicode_is_kept_exactly() {
+        let s = "Ré\u{301}sumé 👩🏽‍🦱 مرحبا עברית";
+        let data = validate(Kind::Person, &fields(json!({"alias": "x", "notes": s}))).unwrap();
+        assert_eq!(data["notes"], s);
+    }
+
+    #[test]
+    fn attention_and_due_follow_the_record() {
+        let open = fields(json!({"status": "made", "reminder": "2026-12-01"}));
+        assert!(needs_attention(Kind::Signpost, &open));
+        assert_eq!(due_date(Kind::Signpost, &open).as_deref(), Some("2026-12-01"));
+        let done = fields(json!({"status": "outcome", "outcome": "went well", "reminder": "2026-12-01"}));
+        assert!(!needs_attention(Kind::Signpost, &done));
+        assert_eq!(due_date(Kind::Signpost, &done), None);
+        assert!(needs_attention(Kind::Concern, &fields(json!({}))));
+        assert!(!needs_attention(Kind::Concern, &fields(json!({"acknowledged_at": "2026-11-20T10:00"}))));
+    }
+}

@@ -1,0 +1,526 @@
+//! Records in an unlocked journal: adding, changing, deleting and forgetting
+//! them, and the questions people ask of them (a person's timeline, what is
+//! due, open concerns, flagged boundary issues, search).
+//!
+//! Every write is one transaction that takes the next sequence number and
+//! clock stamp for this device, appends an event and folds it into the
+//! materialised tables ([`crate::events`]). A write that fails validation
+//! changes nothing. Queries read only the materialised tables.
+
+use rusqlite::{params, OptionalExtension, Row, TransactionBehavior};
+use serde::Serialize;
+use serde_json::{json, Map, Value};
+use ts_rs::TS;
+use uuid::Uuid;
+
+use crate::error::{Error, Result};
+use crate::events::{self, Event, FieldChange, Op, DELETED};
+use crate::hlc::{self, Hlc};
+use crate::journal::Journal;
+use crate::kinds::{self, FieldType, Fields, Kind};
+
+/// Months after an ending that a relationship's records are kept, unless the
+/// journal says otherwise.
+pub const DEFAULT_RETENTION_MONTHS: u32 = 12;
+
+/// A record as shown and exported.
+#[derive(Clone, Debug, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct Record {
+    /// The record's id (a UUIDv7).
+    pub id: String,
+    /// What kind of record.
+    pub kind: Kind,
+    /// The person it concerns, if any.
+    pub person: Option<String>,
+    /// When it happened, as given.
+    pub at: Option<String>,
+    /// The record's fields by name.
+    #[ts(type = "Record<string, unknown>")]
+    pub fields: Map<String, Value>,
+    /// When it was first written (UTC).
+    pub created_at: String,
+    /// When it was last changed (UTC).
+    pub updated_at: String,
+    /// The device that last changed it.
+    pub updated_by: String,
+    /// True when two devices changed a field at once and someone should choose.
+    pub conflict: bool,
+}
+
+/// One change in a record's history.
+#[derive(Clone, Debug, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct HistoryEntry {
+    /// When (UTC), by the writing device's clock.
+    pub at: String,
+    /// The device that made the change.
+    pub device: String,
+    /// That device's sequence number for the change.
+    #[ts(type = "number")]
+    pub seq: i64,
+    /// The fields set, with their new values (null: cleared).
+    #[ts(type = "Record<string, unknown>")]
+    pub changed: Map<String, Value>,
+}
+
+/// A search hit: the record and a short excerpt around the words found.
+#[derive(Clone, Debug, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct SearchHit {
+    /// The record found.
+    #[serde(flatten)]
+    pub record: Record,
+    /// A few words around the first match.
+    pub excerpt: String,
+}
+
+/// What `purge` erased.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct PurgeReport {
+    /// The people whose relationship ended longer ago than the journal keeps.
+    pub erased_people: Vec<String>,
+    /// How many records went with them.
+    pub erased_records: u32,
+    /// People past retention kept because a concern about them is still open.
+    pub kept_for_open_concern: u32,
+}
+
+/// Which page of a list.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Page {
+    /// At most this many.
+    pub limit: u32,
+    /// After skipping this many.
+    pub offset: u32,
+}
+
+impl Default for Page {
+    fn default() -> Self {
+        Page { limit: 50, offset: 0 }
+    }
+}
+
+impl Page {
+    fn checked(self) -> Result<Self> {
+        if self.limit == 0 || self.limit > 1000 {
+            return Err(Error::invalid("a page holds between 1 and 1000 records"));
+        }
+        Ok(self)
+    }
+}
+
+const RECORD_COLUMNS: &str = "r.id, r.kind, r.person, r.at, r.data, r.created_hlc, r.updated_hlc, r.updated_device, r.conflict";
+
+fn record_from_row(row: &Row<'_>) -> rusqlite::Result<Record> {
+    let kind: String = row.get(1)?;
+    let data: String = row.get(4)?;
+    let mut fields: Map<String, Value> = serde_json::from_str(&data).unwrap_or_default();
+    fields.remove(DELETED);
+    Ok(Record {
+        id: row.get(0)?,
+        kind: Kind::parse(&kind).unwrap_or(Kind::Person),
+        person: row.get(2)?,
+        at: row.get(3)?,
+        fields,
+        created_at: stamp(row.get(5)?),
+        updated_at: stamp(row.get(6)?),
+        updated_by: row.get(7)?,
+        conflict: row.get(8)?,
+    })
+}
+
+fn stamp(hlc: i64) -> String {
+    Hlc(hlc).to_datetime().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+impl Journal {
+    /// This device's id.
+    pub fn device_id(&self) -> Result<String> {
+        self.meta("device_id")?.ok_or_else(|| Error::CheckFailed("the journal has no device id".into()))
+    }
+
+    /// Runs `f` in a write transaction with a function that makes the next
+    /// event for this device. The sequence counter and clock are kept in the
+    /// journal and advanced in the same transaction, so two processes never
+    /// hand out the same number.
+    fn write<T>(&mut self, f: impl FnOnce(&rusqlite::Connection, &mut dyn FnMut(&str, Kind, Op, Fields) -> Event) -> Result<T>) -> Result<T> {
+        let device = self.device_id()?;
+        let tx = rusqlite::Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate)?;
+        let meta_i64 = |k: &str| -> Result<i64> {
+            Ok(tx
+                .query_row("SELECT value FROM meta WHERE key = ?1", [k], |r| r.get::<_, String>(0))
+                .optional()?
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(0))
+        };
+        let mut seq = meta_i64("device_seq")?;
+        let mut clock = Hlc(meta_i64("hlc")?).observe(events::max_hlc(&tx)?);
+        let mut next = |record: &str, kind: Kind, op: Op, fields: Fields| {
+            seq += 1;
+            clock = clock.tick(hlc::wall_ms());
+            Event { device: device.clone(), seq, hlc: clock.0, record: record.to_string(), kind, op, fields }
+        };
+        let out = f(&tx, &mut next)?;
+        drop(next);
+        for (k, v) in [("device_seq", seq), ("hlc", clock.0)] {
+            tx.execute(
+                "INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                params![k, v.to_string()],
+            )?;
+        }
+        tx.commit()?;
+        Ok(out)
+    }
+
+    /// Adds a record and returns its id. Fields left out get their defaults
+    /// (now for "when", "suggested" for a new referral).
+    pub fn add(&mut self, kind: Kind, fields: Fields) -> Result<Record> {
+        let now = kinds::local_now();
+        let mut data = kinds::validate(kind, &fields)?;
+        data.retain(|_, v| !v.is_null());
+        kinds::defaults(kind, &mut data, now);
+        kinds::validate_whole(kind, &data, now)?;
+        let id = Uuid::now_v7().to_string();
+        self.write(|tx, next| {
+            check_references(tx, kind, &data)?;
+            let changes = data
+                .iter()
+                .map(|(k, v)| (k.clone(), change(v.clone(), None)))
+                .collect::<Fields>();
+            events::apply(tx, &next(&id, kind, Op::Put, changes))?;
+            Ok(())
+        })?;
+        self.get(&id)
+    }
+
+    /// Changes some fields of a record. A null value clears an optional
+    /// field. The whole record is checked as it would be after the change.
+    pub fn update(&mut self, id: &str, fields: Fields) -> Result<Record> {
+        let now = kinds::local_now();
+        let (kind, current, clocks) = self.current(id)?;
+        let changes = kinds::validate(kind, &fields)?;
+        if changes.contains_key("person") && kind != Kind::Reflection {
+            return Err(Error::invalid("a record cannot be moved to another person"));
+        }
+        let mut after = current.clone();
+        for (k, v) in &changes {
+            if v.is_null() {
+                after.remove(k);
+            } else {
+                after.insert(k.clone(), v.clone());
+            }
+        }
+        kinds::validate_whole(kind, &after, now)?;
+        self.write(|tx, next| {
+            check_references(tx, kind, &changes)?;
+            let set = changes
+                .iter()
+                .filter(|(k, v)| current.get(k.as_str()) != Some(v) && !(v.is_null() && !current.contains_key(k.as_str())))
+                .map(|(k, v)| (k.clone(), change(v.clone(), base_of(&clocks, k))))
+                .collect::<Fields>();
+            if !set.is_empty() {
+                events::apply(tx, &next(id, kind, Op::Put, set))?;
+            }
+            Ok(())
+        })?;
+        self.get(id)
+    }
+
+    /// Deletes a record, leaving a tombstone in its history.
+    pub fn delete(&mut self, id: &str) -> Result<()> {
+        let (kind, _, clocks) = self.current(id)?;
+        if kind == Kind::Person {
+            return Err(Error::invalid("a person is not deleted but forgotten: use forget, which erases everything about them"));
+        }
+        self.write(|tx, next| {
+            let mut set = Fields::new();
+            set.insert(DELETED.into(), change(Value::Bool(true), base_of(&clocks, DELETED)));
+            events::apply(tx, &next(id, kind, Op::Put, set))?;
+            Ok(())
+        })
+    }
+
+    /// Forgets a person: erases them and every record about them, their
+    /// history and their words in the search index, leaving only an erasure
+    /// tombstone (ids, no content) that travels to other journals.
+    pub fn forget_person(&mut self, person: &str) -> Result<u32> {
+        let (kind, _, _) = self.current(person)?;
+        if kind != Kind::Person {
+            return Err(Error::invalid("that id is not a person"));
+        }
+        let erased = self.write(|tx, next| {
+            let ids = events::records_of_person(tx, person)?;
+            let mut fields = Fields::new();
+            fields.insert("records".into(), json!(ids));
+            events::apply(tx, &next(person, Kind::Person, Op::Erase, fields))?;
+            Ok(ids.len() as u32)
+        })?;
+        self.scrub()?;
+        Ok(erased)
+    }
+
+    /// After erasing: rewrite the search index without the erased words and
+    /// fold the write-ahead log into the database, so no old page with the
+    /// erased text lingers in either. `secure_delete` has already zeroed the
+    /// freed pages.
+    fn scrub(&self) -> Result<()> {
+        self.conn.execute_batch("INSERT INTO records_fts (records_fts) VALUES ('optimize');")?;
+        // Best effort: another process reading the journal can hold the log open.
+        let _ = self.conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);");
+        Ok(())
+    }
+
+    fn current(&self, id: &str) -> Result<(Kind, Fields, Map<String, Value>)> {
+        let row = self
+            .conn
+            .query_row("SELECT kind, data, clocks FROM records WHERE id = ?1 AND deleted = 0", [id], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?))
+            })
+            .optional()?
+            .ok_or_else(|| Error::invalid(format!("no record with id {id}")))?;
+        let kind = Kind::parse(&row.0)?;
+        let data = serde_json::from_str(&row.1).map_err(|_| Error::CheckFailed("a record's data is unreadable".into()))?;
+        let clocks = serde_json::from_str(&row.2).map_err(|_| Error::CheckFailed("a record's clocks are unreadable".into()))?;
+        Ok((kind, data, clocks))
+    }
+
+    /// One record.
+    pub fn get(&self, id: &str) -> Result<Record> {
+        self.conn
+            .query_row(&format!("SELECT {RECORD_COLUMNS} FROM records r WHERE r.id = ?1 AND r.deleted = 0"), [id], record_from_row)
+            .optional()?
+            .ok_or_else(|| Error::invalid(format!("no record with id {id}")))
+    }
+
+    /// A record's history, oldest first.
+    pub fn history(&self, id: &str) -> Result<Vec<HistoryEntry>> {
+        self.get(id)?;
+        let mut stmt = self.conn.prepare_cached("SELECT hlc, device, seq, fields FROM events WHERE record = ?1 ORDER BY hlc, device")?;
+        let rows = stmt.query_map([id], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, i64>(2)?, r.get::<_, String>(3)?)))?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (hlc, device, seq, fields) = row?;
+            let fields: Map<String, Value> = serde_json::from_str(&fields).unwrap_or_default();
+            let changed = fields
+                .into_iter()
+                .map(|(k, v)| (k, v.get("value").cloned().unwrap_or(Value::Null)))
+                .collect();
+            out.push(HistoryEntry { at: stamp(hlc), device, seq, changed });
+        }
+        Ok(out)
+    }
+
+    /// Records of one kind, newest first, optionally about one person.
+    pub fn list(&self, kind: Kind, person: Option<&str>, page: Page) -> Result<Vec<Record>> {
+        let page = page.checked()?;
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {RECORD_COLUMNS} FROM records r
+             WHERE r.kind = ?1 AND r.deleted = 0 AND (?2 IS NULL OR r.person = ?2)
+             ORDER BY r.at DESC, r.id DESC LIMIT ?3 OFFSET ?4"
+        ))?;
+        let rows = stmt.query_map(params![kind.as_str(), person, page.limit, page.offset], record_from_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Everything about a person, newest first.
+    pub fn timeline(&self, person: &str, page: Page) -> Result<Vec<Record>> {
+        let page = page.checked()?;
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {RECORD_COLUMNS} FROM records r
+             WHERE r.person = ?1 AND r.deleted = 0 AND r.kind != 'person'
+             ORDER BY r.at DESC, r.id DESC LIMIT ?2 OFFSET ?3"
+        ))?;
+        let rows = stmt.query_map(params![person, page.limit, page.offset], record_from_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// What is due by `today` (`YYYY-MM-DD`): referrals past their reminder
+    /// with no outcome, reviews of ground rules, and planned contacts that
+    /// have not happened (only each person's latest plan counts).
+    pub fn due(&self, today: &str, page: Page) -> Result<Vec<Record>> {
+        let page = page.checked()?;
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {RECORD_COLUMNS} FROM records r
+             WHERE r.deleted = 0 AND r.due IS NOT NULL AND substr(r.due, 1, 10) <= ?1
+               AND (r.kind != 'contact' OR NOT EXISTS (
+                     SELECT 1 FROM records later WHERE later.person = r.person AND later.kind = 'contact'
+                       AND later.deleted = 0 AND later.at > r.at))
+               AND NOT EXISTS (SELECT 1 FROM records e WHERE e.person = r.person AND e.kind = 'ending' AND e.deleted = 0)
+             ORDER BY r.due, r.id LIMIT ?2 OFFSET ?3"
+        ))?;
+        let rows = stmt.query_map(params![today, page.limit, page.offset], record_from_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Records of a kind that need attention: concerns not yet acknowledged,
+    /// boundary issues flagged for supervision, referrals with no outcome.
+    pub fn needing_attention(&self, kind: Kind, page: Page) -> Result<Vec<Record>> {
+        let page = page.checked()?;
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {RECORD_COLUMNS} FROM records r
+             WHERE r.kind = ?1 AND r.deleted = 0 AND r.attention = 1
+             ORDER BY r.at DESC, r.id DESC LIMIT ?2 OFFSET ?3"
+        ))?;
+        let rows = stmt.query_map(params![kind.as_str(), page.limit, page.offset], record_from_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Full-text search over every record's words, best matches first.
+    pub fn search(&self, query: &str, page: Page) -> Result<Vec<SearchHit>> {
+        let page = page.checked()?;
+        let terms: Vec<String> = query
+            .split_whitespace()
+            .map(|t| format!("\"{}\"", t.replace('"', "\"\"")))
+            .collect();
+        if terms.is_empty() {
+            return Err(Error::invalid("say what to search for"));
+        }
+        let mut fts = terms.join(" ");
+        fts.push('*');
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {RECORD_COLUMNS} FROM records_fts f JOIN records r ON r.rowid = f.rowid
+             WHERE records_fts MATCH ?1 AND r.deleted = 0
+             ORDER BY f.rank LIMIT ?2 OFFSET ?3"
+        ))?;
+        let rows = stmt.query_map(params![fts, page.limit, page.offset], record_from_row)?;
+        let words: Vec<String> = query.split_whitespace().map(str::to_lowercase).collect();
+        rows.map(|r| {
+            let record = r?;
+            let excerpt = excerpt(&kinds::search_text(record.kind, &record.fields), &words);
+            Ok(SearchHit { record, excerpt })
+        })
+        .collect()
+    }
+
+    /// Months after an ending that records are kept.
+    pub fn retention_months(&self) -> Result<u32> {
+        Ok(self.meta("retention_months")?.and_then(|v| v.parse().ok()).unwrap_or(DEFAULT_RETENTION_MONTHS))
+    }
+
+    /// Sets how many months after an ending records are kept (1 to 120).
+    pub fn set_retention_months(&mut self, months: u32) -> Result<()> {
+        if !(1..=120).contains(&months) {
+            return Err(Error::invalid("records must be kept for between 1 and 120 months after an ending"));
+        }
+        self.conn.execute(
+            "INSERT INTO meta (key, value) VALUES ('retention_months', ?1)
+             ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            [months.to_string()],
+        )?;
+        Ok(())
+    }
+
+    /// What the purge at unlock erased, if anything.
+    pub fn last_purge(&self) -> Option<&PurgeReport> {
+        self.last_purge.as_ref()
+    }
+
+    /// Erases every relationship that ended longer ago than the retention
+    /// period, unless a concern about the person is still open or they have
+    /// been seen again since. Says what it erased.
+    pub fn purge(&mut self) -> Result<PurgeReport> {
+        let cutoff = kinds::months_ago(self.retention_months()?);
+        let candidates: Vec<(String, String, bool)> = {
+            let mut stmt = self.conn.prepare_cached(
+                "SELECT p.id, json_extract(p.data, '$.alias'),
+                        EXISTS (SELECT 1 FROM records c WHERE c.person = p.id AND c.kind = 'concern'
+                                  AND c.deleted = 0 AND c.attention = 1)
+                 FROM records p
+                 WHERE p.kind = 'person' AND p.deleted = 0
+                   AND (SELECT max(e.at) FROM records e WHERE e.person = p.id AND e.kind = 'ending' AND e.deleted = 0) < ?1
+                   AND NOT EXISTS (SELECT 1 FROM records c WHERE c.person = p.id AND c.kind = 'contact' AND c.deleted = 0
+                                     AND substr(c.at, 1, 10) > (SELECT max(e.at) FROM records e WHERE e.person = p.id AND e.kind = 'ending' AND e.deleted = 0))",
+            )?;
+            let rows = stmt.query_map([&cutoff], |r| Ok((r.get(0)?, r.get::<_, Option<String>>(1)?.unwrap_or_default(), r.get(2)?)))?;
+            rows.collect::<rusqlite::Result<_>>()?
+        };
+        let mut report = PurgeReport::default();
+        for (id, alias, open_concern) in candidates {
+            if open_concern {
+                report.kept_for_open_concern += 1;
+                continue;
+            }
+            report.erased_records += self.forget_person(&id)?;
+            report.erased_people.push(alias);
+        }
+        Ok(report)
+    }
+
+    /// Rebuilds the materialised tables from the event log (a repair and a
+    /// check: the result must equal what was there).
+    pub fn rebuild(&mut self) -> Result<()> {
+        let tx = rusqlite::Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate)?;
+        events::rebuild(&tx)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// How many records of each kind the journal holds.
+    pub fn counts(&self) -> Result<Map<String, Value>> {
+        let mut stmt = self.conn.prepare_cached("SELECT kind, count(*) FROM records WHERE deleted = 0 GROUP BY kind")?;
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?;
+        let mut out = Map::new();
+        for row in rows {
+            let (k, n) = row?;
+            out.insert(k, Value::from(n));
+        }
+        Ok(out)
+    }
+}
+
+fn change(value: Value, base: Option<(i64, String)>) -> Value {
+    serde_json::to_value(FieldChange { value, base }).unwrap_or(Value::Null)
+}
+
+fn base_of(clocks: &Map<String, Value>, field: &str) -> Option<(i64, String)> {
+    let c = clocks.get(field)?;
+    Some((c.get("h")?.as_i64()?, c.get("d")?.as_str()?.to_string()))
+}
+
+/// Every person or service a record points at must exist and not be deleted.
+fn check_references(conn: &rusqlite::Connection, kind: Kind, data: &Fields) -> Result<()> {
+    for field in kind.spec().fields {
+        let (wanted, message) = match field.ty {
+            FieldType::PersonRef => ("person", "unknown person"),
+            FieldType::ServiceRef => ("service", "unknown service"),
+            _ => continue,
+        };
+        let Some(id) = data.get(field.name).and_then(Value::as_str) else { continue };
+        let found: Option<String> = conn
+            .query_row("SELECT kind FROM records WHERE id = ?1 AND deleted = 0", [id], |r| r.get(0))
+            .optional()?;
+        if found.as_deref() != Some(wanted) {
+            return Err(Error::invalid(message));
+        }
+    }
+    Ok(())
+}
+
+/// About 160 characters of `text` around the first of `words` found.
+fn excerpt(text: &str, words: &[String]) -> String {
+    let lower = text.to_lowercase();
+    let hit = words.iter().filter_map(|w| lower.find(w.trim_end_matches('*'))).min().unwrap_or(0);
+    // Map the byte offset in the lower-cased text back to a char offset.
+    let hit_chars = lower[..hit.min(lower.len())].chars().count();
+    let start = hit_chars.saturating_sub(60);
+    let snippet: String = text.chars().skip(start).take(160).collect::<String>().replace('\n', " ");
+    let mut out = String::new();
+    if start > 0 {
+        out.push('…');
+    }
+    out.push_str(snippet.trim());
+    if text.chars().count() > start + 160 {
+        out.push('…');
+    }
+    out
+}
+
+#[cfg(test)]
+#[path = "records_tests.rs"]
+mod tests;
