@@ -24,6 +24,8 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+pub mod access;
+pub mod demo;
 pub mod error;
 pub mod events;
 pub mod hlc;

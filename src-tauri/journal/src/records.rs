@@ -178,25 +178,34 @@ impl Journal {
         Ok(out)
     }
 
-    /// Adds a record and returns its id. Fields left out get their defaults
+    /// Adds a record and returns it. Fields left out get their defaults
     /// (now for "when", "suggested" for a new referral).
     pub fn add(&mut self, kind: Kind, fields: Fields) -> Result<Record> {
+        let ids = self.add_batch(vec![(kind, fields)])?;
+        self.get(&ids[0])
+    }
+
+    /// Adds many records in one transaction, in order (so a record may refer
+    /// to a person added earlier in the same batch). All or nothing.
+    pub fn add_batch(&mut self, items: Vec<(Kind, Fields)>) -> Result<Vec<String>> {
         let now = kinds::local_now();
-        let mut data = kinds::validate(kind, &fields)?;
-        data.retain(|_, v| !v.is_null());
-        kinds::defaults(kind, &mut data, now);
-        kinds::validate_whole(kind, &data, now)?;
-        let id = Uuid::now_v7().to_string();
+        let mut prepared = Vec::with_capacity(items.len());
+        for (kind, fields) in items {
+            let mut data = kinds::validate(kind, &fields)?;
+            data.retain(|_, v| !v.is_null());
+            kinds::defaults(kind, &mut data, now);
+            kinds::validate_whole(kind, &data, now)?;
+            prepared.push((Uuid::now_v7().to_string(), kind, data));
+        }
         self.write(|tx, next| {
-            check_references(tx, kind, &data)?;
-            let changes = data
-                .iter()
-                .map(|(k, v)| (k.clone(), change(v.clone(), None)))
-                .collect::<Fields>();
-            events::apply(tx, &next(&id, kind, Op::Put, changes))?;
+            for (id, kind, data) in &prepared {
+                check_references(tx, *kind, data)?;
+                let changes = data.iter().map(|(k, v)| (k.clone(), change(v.clone(), None))).collect::<Fields>();
+                events::apply(tx, &next(id, *kind, Op::Put, changes))?;
+            }
             Ok(())
         })?;
-        self.get(&id)
+        Ok(prepared.into_iter().map(|(id, _, _)| id).collect())
     }
 
     /// Changes some fields of a record. A null value clears an optional

@@ -279,3 +279,86 @@ fn the_cli_and_another_process_can_use_the_journal_at_once() {
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert!([5, 10, 15, 20].contains(&v["idleLockMinutes"].as_u64().unwrap()));
 }
+
+fn json_ok(dir: &Path, args: &[&str]) -> Value {
+    let mut all = vec!["--json"];
+    all.extend_from_slice(args);
+    let out = peerjournal(dir, Some(PASS), &all);
+    assert!(out.status.success(), "{args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).expect("JSON on stdout")
+}
+
+#[test]
+fn the_record_commands_of_the_contract_work() {
+    let tmp = tempfile::tempdir().unwrap();
+    let j = tmp.path();
+    init(j, "Sam");
+    let person = json_ok(j, &["person", "add", "--alias", "R.M."])["id"].as_str().unwrap().to_string();
+    let contact = json_ok(
+        j,
+        &["contact", "add", "--person", &person, "--kind", "home-visit", "--minutes", "60", "--notes", "talked about the allotment 🌱", "--at", "2026-11-20T10:00"],
+    );
+    assert_eq!(contact["fields"]["minutes"], 60);
+    assert_eq!(contact["fields"]["notes"], "talked about the allotment 🌱");
+    let list = json_ok(j, &["contact", "list", "--person", &person]);
+    assert_eq!(list.as_array().unwrap().len(), 1);
+    let concern = json_ok(j, &["concern", "add", "--person", &person, "--kind", "safeguarding", "--urgency", "high", "--notes", "text"]);
+    assert!(concern["id"].is_string());
+    assert_eq!(json_ok(j, &["concern", "list", "--open"]).as_array().unwrap().len(), 1);
+    json_ok(j, &["concern", "ack", concern["id"].as_str().unwrap(), "--by", "Alex"]);
+    assert_eq!(json_ok(j, &["concern", "list", "--open"]).as_array().unwrap().len(), 0);
+    let hits = json_ok(j, &["search", "allotment"]);
+    assert_eq!(hits.as_array().unwrap().len(), 1);
+    let service = json_ok(j, &["service", "add", "--name", "Food bank", "--category", "food"])["id"].as_str().unwrap().to_string();
+    let signpost = json_ok(j, &["signpost", "add", "--person", &person, "--service", &service, "--reminder", "2026-01-01"]);
+    assert_eq!(signpost["fields"]["status"], "suggested");
+    assert_eq!(json_ok(j, &["due"]).as_array().unwrap().len(), 1);
+    json_ok(j, &["signpost", "update", signpost["id"].as_str().unwrap(), "--status", "outcome", "--outcome", "got help"]);
+    assert_eq!(json_ok(j, &["due"]).as_array().unwrap().len(), 0);
+    let history = json_ok(j, &["history", signpost["id"].as_str().unwrap()]);
+    assert_eq!(history.as_array().unwrap().len(), 2);
+
+    let out_dir = tmp.path().join("sar");
+    let written = json_ok(j, &["person", "export", &person, "--out", out_dir.to_str().unwrap()]);
+    let html = fs::read_to_string(written["html"].as_str().unwrap()).unwrap();
+    assert!(html.contains("talked about the allotment 🌱") && html.contains("R.M."));
+    let doc: Value = serde_json::from_str(&fs::read_to_string(written["json"].as_str().unwrap()).unwrap()).unwrap();
+    assert_eq!(doc["records"].as_array().unwrap().len(), 3);
+
+    let forgotten = json_ok(j, &["person", "forget", &person]);
+    assert_eq!(forgotten["erasedRecords"], 4);
+    assert_eq!(json_ok(j, &["search", "allotment"]).as_array().unwrap().len(), 0);
+}
+
+#[test]
+fn record_validation_errors_are_plain_and_change_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let j = tmp.path();
+    init(j, "Sam");
+    let person = json_ok(j, &["person", "add", "--alias", "R.M."])["id"].as_str().unwrap().to_string();
+    let before = snapshot(j);
+    let cases: &[(&[&str], &str)] = &[
+        (&["contact", "add", "--person", &person, "--kind", "home-visit", "--minutes", "1441"], "minutes must be between 0 and 1440"),
+        (&["contact", "add", "--person", &person, "--kind", "phone", "--at", "2099-01-01T10:00"], "a contact cannot be dated more than a day ahead"),
+        (&["contact", "add", "--person", &person, "--kind", "pigeon"], "how must be one of"),
+        (&["contact", "add", "--person", "not-an-id", "--kind", "phone"], "unknown person"),
+        (&["signpost", "add", "--person", &person, "--service", &person], "unknown service"),
+        (&["concern", "add", "--person", &person, "--kind", "safeguarding", "--urgency", "soon", "--notes", "x"], "urgency must be one of"),
+        (&["ending", "add", "--person", &person, "--on", "yesterday"], "ended on must be a date like 2026-11-20"),
+    ];
+    for (args, message) in cases {
+        assert_refused(&peerjournal(j, Some(PASS), args), message);
+    }
+    assert_unchanged(&before, j);
+}
+
+#[test]
+fn demo_fills_a_journal_that_passes_its_check() {
+    let tmp = tempfile::tempdir().unwrap();
+    init(tmp.path(), "Sam");
+    let made = json_ok(tmp.path(), &["demo", "--people", "20", "--records", "400"]);
+    assert_eq!(made["people"], 20);
+    assert_eq!(made["records"], 400);
+    assert_eq!(json_ok(tmp.path(), &["person", "list"]).as_array().unwrap().len(), 20);
+    assert_eq!(json_ok(tmp.path(), &["check"])["ok"], true);
+}

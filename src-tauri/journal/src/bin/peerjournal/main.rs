@@ -8,6 +8,7 @@
 //! recovery key, which `init` shows exactly once because the person must
 //! write it down.
 
+mod records;
 mod secrets;
 
 use std::path::PathBuf;
@@ -72,6 +73,66 @@ enum Command {
         /// Minutes without use before the desktop app locks itself (1 to 240).
         #[arg(long, value_name = "MINUTES")]
         idle_lock_minutes: Option<u32>,
+        /// Months after an ending that records are kept (1 to 120).
+        #[arg(long, value_name = "MONTHS")]
+        retention_months: Option<u32>,
+    },
+    /// People you support.
+    #[command(subcommand)]
+    Person(records::PersonCommand),
+    /// Visits, calls and messages.
+    #[command(subcommand)]
+    Contact(records::ContactCommand),
+    /// Ground rules agreed, and boundary issues.
+    #[command(subcommand)]
+    Boundary(records::BoundaryCommand),
+    /// The directory of local services.
+    #[command(subcommand)]
+    Service(records::ServiceCommand),
+    /// Referrals to services, followed to their outcome.
+    #[command(subcommand)]
+    Signpost(records::SignpostCommand),
+    /// Safeguarding and wellbeing concerns.
+    #[command(subcommand)]
+    Concern(records::ConcernCommand),
+    /// Endings of supporting relationships.
+    #[command(subcommand)]
+    Ending(records::EndingCommand),
+    /// Private reflections for supervision.
+    #[command(subcommand)]
+    Reflection(records::ReflectionCommand),
+    /// Show any record.
+    Show { id: String },
+    /// Show a record's history: when, on which device, what changed.
+    History { id: String },
+    /// Delete a record (a tombstone stays in its history).
+    Delete { id: String },
+    /// Search the words of every record.
+    Search {
+        text: String,
+        #[command(flatten)]
+        page: records::PageArgs,
+    },
+    /// What needs doing: referrals past their reminder, reviews, planned contacts overdue.
+    Due {
+        /// As of this date (default today).
+        #[arg(long, value_name = "DATE")]
+        today: Option<String>,
+        #[command(flatten)]
+        page: records::PageArgs,
+    },
+    /// Erase relationships that ended longer ago than the journal keeps them
+    /// (never one with an open concern). Also runs at every unlock.
+    Purge,
+    /// Fill the journal with invented people and records, to try things out.
+    Demo {
+        #[arg(long, default_value_t = 50)]
+        people: usize,
+        #[arg(long, default_value_t = 1000)]
+        records: usize,
+        /// The same seed makes the same journal.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
     },
 }
 
@@ -224,18 +285,114 @@ fn run(cli: Cli) -> Result<(), Failure> {
             out.done("Your journal is unlocked with the recovery key and has a new passphrase. Keep using the same recovery key.");
             Ok(())
         }
-        Command::Settings { idle_lock_minutes } => {
+        Command::Settings { idle_lock_minutes, retention_months } => {
             let mut journal = Journal::open(&dir, &current_passphrase()?)?;
             if let Some(m) = idle_lock_minutes {
                 journal.set_idle_lock_minutes(m)?;
             }
+            if let Some(m) = retention_months {
+                journal.set_retention_months(m)?;
+            }
             let minutes = journal.idle_lock_minutes()?;
+            let months = journal.retention_months()?;
             if out.json {
-                out.print_json(&json!({ "idleLockMinutes": minutes }));
+                out.print_json(&json!({ "idleLockMinutes": minutes, "retentionMonths": months }));
             } else {
                 println!("The app locks itself after {minutes} minutes without use.");
+                println!("Records are kept for {months} months after a relationship ends.");
             }
             Ok(())
+        }
+        command => {
+            let mut journal = Journal::open(&dir, &current_passphrase()?)?;
+            if let Some(report) = journal.last_purge().filter(|r| !r.erased_people.is_empty()) {
+                if !out.json {
+                    eprintln!(
+                        "peerjournal: retention: erased {} relationship(s) that ended over {} months ago",
+                        report.erased_people.len(),
+                        journal.retention_months()?
+                    );
+                }
+            }
+            run_records(&mut journal, command, &out)
+        }
+    }
+}
+
+fn run_records(j: &mut Journal, command: Command, out: &Output) -> Result<(), Failure> {
+    match command {
+        Command::Person(c) => records::person(j, c, out),
+        Command::Contact(c) => records::contact(j, c, out),
+        Command::Boundary(c) => records::boundary(j, c, out),
+        Command::Service(c) => records::service(j, c, out),
+        Command::Signpost(c) => records::signpost(j, c, out),
+        Command::Concern(c) => records::concern(j, c, out),
+        Command::Ending(c) => records::ending(j, c, out),
+        Command::Reflection(c) => records::reflection(j, c, out),
+        Command::Show { id } => {
+            out.record(&j.get(&id)?);
+            Ok(())
+        }
+        Command::History { id } => {
+            let history = j.history(&id)?;
+            if out.json {
+                out.print_json(&history);
+            } else {
+                for h in history {
+                    let fields: Vec<&str> = h.changed.keys().map(String::as_str).collect();
+                    println!("{}  device {}  #{}  {}", h.at, &h.device[h.device.len().saturating_sub(8)..], h.seq, fields.join(", "));
+                }
+            }
+            Ok(())
+        }
+        Command::Delete { id } => {
+            j.delete(&id)?;
+            out.done("Deleted. It stays in the record's history as a deletion.");
+            Ok(())
+        }
+        Command::Search { text, page } => {
+            let hits = j.search(&text, page.into())?;
+            if out.json {
+                out.print_json(&hits);
+            } else if hits.is_empty() {
+                println!("Nothing found.");
+            } else {
+                for h in hits {
+                    println!("{:<16} {:<19} {}  {}", h.record.at.as_deref().unwrap_or("-"), h.record.kind.as_str(), h.record.id, h.excerpt);
+                }
+            }
+            Ok(())
+        }
+        Command::Due { today, page } => {
+            let today = today.unwrap_or_else(|| chrono::Local::now().date_naive().to_string());
+            out.records(&j.due(&today, page.into())?);
+            Ok(())
+        }
+        Command::Purge => {
+            let report = j.purge()?;
+            if out.json {
+                out.print_json(&report);
+            } else if report.erased_people.is_empty() {
+                println!("Nothing to erase.");
+            } else {
+                println!("Erased {} relationship(s) and {} record(s) about them.", report.erased_people.len(), report.erased_records);
+            }
+            if !out.json && report.kept_for_open_concern > 0 {
+                println!("Kept {} past their time because a concern about them is still open.", report.kept_for_open_concern);
+            }
+            Ok(())
+        }
+        Command::Demo { people, records, seed } => {
+            let made = peerjournal::demo::fill(j, people, records, seed)?;
+            if out.json {
+                out.print_json(&json!({ "people": made.people, "services": made.services, "records": made.records }));
+            } else {
+                println!("Added {} invented people, {} services and {} records.", made.people, made.services, made.records);
+            }
+            Ok(())
+        }
+        Command::Init { .. } | Command::Status | Command::Check | Command::Passphrase(_) | Command::Recover | Command::Settings { .. } => {
+            Err(Failure::usage("internal: command routed twice"))
         }
     }
 }

@@ -1,0 +1,620 @@
+//! The record commands: `person`, `contact`, `boundary`, `service`,
+//! `signpost`, `concern`, `ending`, `reflection`, `show`, `delete`,
+//! `search`, `due` and `purge`. Each turns flags into fields and makes one
+//! call on the journal; the journal validates.
+
+use std::path::PathBuf;
+
+use clap::{Args, Subcommand};
+use peerjournal::{Fields, Journal, Kind, Page, Record};
+use serde_json::{json, Value};
+
+use crate::{Failure, Output};
+
+/// Paging for lists.
+#[derive(Args, Debug, Clone, Copy)]
+pub struct PageArgs {
+    /// At most this many (1 to 1000).
+    #[arg(long, default_value_t = 50)]
+    limit: u32,
+    /// Skip this many first.
+    #[arg(long, default_value_t = 0)]
+    offset: u32,
+}
+
+impl From<PageArgs> for Page {
+    fn from(p: PageArgs) -> Page {
+        Page { limit: p.limit, offset: p.offset }
+    }
+}
+
+#[derive(Subcommand, Debug)]
+pub enum PersonCommand {
+    /// Add someone you support, by alias or initials.
+    Add {
+        /// Alias or initials (not a full name).
+        #[arg(long)]
+        alias: String,
+        /// They agreed to notes being kept.
+        #[arg(long)]
+        consent: bool,
+        /// When they agreed (YYYY-MM-DD).
+        #[arg(long, value_name = "DATE")]
+        consent_date: Option<String>,
+        #[arg(long)]
+        notes: Option<String>,
+    },
+    /// List the people in the journal.
+    List {
+        #[command(flatten)]
+        page: PageArgs,
+    },
+    /// Show a person and everything about them, newest first.
+    Show {
+        id: String,
+        #[command(flatten)]
+        page: PageArgs,
+    },
+    /// Erase a person and everything about them, history and search included.
+    Forget { id: String },
+    /// Write everything held about a person, as JSON and a printable page.
+    Export {
+        id: String,
+        /// The folder to write into (made if missing).
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ContactCommand {
+    /// Log a contact.
+    Add {
+        #[arg(long)]
+        person: String,
+        /// How: home-visit, phone, text, video, group-session, accompanied-appointment.
+        #[arg(long = "kind", value_name = "HOW")]
+        how: String,
+        /// How long, in minutes.
+        #[arg(long)]
+        minutes: Option<i64>,
+        /// When (default now), e.g. 2026-11-20T10:00.
+        #[arg(long)]
+        at: Option<String>,
+        /// Who was there.
+        #[arg(long)]
+        present: Option<String>,
+        /// What the person chose to focus on.
+        #[arg(long)]
+        focus: Option<String>,
+        /// Strengths noticed.
+        #[arg(long)]
+        strengths: Option<String>,
+        /// Small steps celebrated.
+        #[arg(long)]
+        steps: Option<String>,
+        #[arg(long)]
+        notes: Option<String>,
+        /// The next planned contact, e.g. 2026-11-27T10:00.
+        #[arg(long = "next", value_name = "WHEN")]
+        next_contact: Option<String>,
+    },
+    /// List contacts, newest first.
+    List {
+        #[arg(long)]
+        person: Option<String>,
+        #[command(flatten)]
+        page: PageArgs,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum BoundaryCommand {
+    /// Record the ground rules agreed with a person.
+    Add {
+        #[arg(long)]
+        person: String,
+        /// The rules agreed.
+        #[arg(long)]
+        rules: String,
+        /// When they were agreed (default today).
+        #[arg(long, value_name = "DATE")]
+        agreed_on: Option<String>,
+        /// When to look at them again.
+        #[arg(long, value_name = "DATE")]
+        review_on: Option<String>,
+    },
+    /// Record something that tested the boundaries.
+    Issue {
+        #[arg(long)]
+        person: String,
+        /// request-beyond-role, out-of-hours-contact, gifts-or-money, personal-details, dependency-sign, other.
+        #[arg(long = "kind", value_name = "KIND")]
+        category: String,
+        /// What happened.
+        #[arg(long)]
+        what: String,
+        /// How it was handled.
+        #[arg(long)]
+        handled: Option<String>,
+        /// Flag it for supervision.
+        #[arg(long)]
+        flag: bool,
+        #[arg(long)]
+        at: Option<String>,
+    },
+    /// List agreements and issues (with --flagged, only issues flagged for supervision).
+    List {
+        #[arg(long)]
+        person: Option<String>,
+        #[arg(long)]
+        flagged: bool,
+        #[command(flatten)]
+        page: PageArgs,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ServiceCommand {
+    /// Add a service to the directory.
+    Add {
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        category: Option<String>,
+        #[arg(long)]
+        area: Option<String>,
+        /// Phone, email, address.
+        #[arg(long = "contact", value_name = "DETAILS")]
+        contact_details: Option<String>,
+        #[arg(long = "opening", value_name = "TIMES")]
+        opening_times: Option<String>,
+        #[arg(long)]
+        notes: Option<String>,
+    },
+    /// List the directory.
+    List {
+        #[command(flatten)]
+        page: PageArgs,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum SignpostCommand {
+    /// Suggest a service to a person.
+    Add {
+        #[arg(long)]
+        person: String,
+        #[arg(long)]
+        service: String,
+        /// Why.
+        #[arg(long)]
+        reason: Option<String>,
+        /// The person agreed.
+        #[arg(long)]
+        consent: bool,
+        /// You went along (the bridge).
+        #[arg(long)]
+        accompanied: bool,
+        /// suggested (default), consented, made, attended, outcome, declined.
+        #[arg(long)]
+        status: Option<String>,
+        /// Remind me on this date until there is an outcome.
+        #[arg(long, value_name = "DATE")]
+        reminder: Option<String>,
+    },
+    /// Move a referral on.
+    Update {
+        id: String,
+        #[arg(long)]
+        status: Option<String>,
+        #[arg(long)]
+        outcome: Option<String>,
+        #[arg(long, value_name = "DATE")]
+        reminder: Option<String>,
+        #[arg(long)]
+        consent: Option<bool>,
+        #[arg(long)]
+        accompanied: Option<bool>,
+    },
+    /// List referrals (with --open, only those with no outcome).
+    List {
+        #[arg(long)]
+        person: Option<String>,
+        #[arg(long)]
+        open: bool,
+        #[command(flatten)]
+        page: PageArgs,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ConcernCommand {
+    /// Raise a concern.
+    Add {
+        #[arg(long)]
+        person: String,
+        /// safeguarding or wellbeing.
+        #[arg(long = "kind", value_name = "KIND")]
+        category: String,
+        /// low, medium, high or immediate.
+        #[arg(long)]
+        urgency: String,
+        /// What was seen or said.
+        #[arg(long)]
+        notes: String,
+        /// Who was told.
+        #[arg(long)]
+        told: Option<String>,
+        /// When they were told.
+        #[arg(long, value_name = "WHEN")]
+        told_at: Option<String>,
+        #[arg(long)]
+        at: Option<String>,
+    },
+    /// List concerns (with --open, only those not yet acknowledged).
+    List {
+        #[arg(long)]
+        person: Option<String>,
+        #[arg(long)]
+        open: bool,
+        #[command(flatten)]
+        page: PageArgs,
+    },
+    /// Acknowledge a concern.
+    Ack {
+        id: String,
+        /// Who acknowledges it.
+        #[arg(long)]
+        by: String,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum EndingCommand {
+    /// Record the end of a relationship (starts the retention clock).
+    Add {
+        #[arg(long)]
+        person: String,
+        /// When it ended (default today).
+        #[arg(long, value_name = "DATE")]
+        on: Option<String>,
+        /// It ended without being planned.
+        #[arg(long)]
+        unplanned: bool,
+        #[arg(long)]
+        summary: Option<String>,
+        /// Where the person was signposted onward.
+        #[arg(long)]
+        onward: Option<String>,
+    },
+    /// List endings.
+    List {
+        #[command(flatten)]
+        page: PageArgs,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ReflectionCommand {
+    /// Write a reflection (private unless --shared).
+    Add {
+        #[arg(long)]
+        text: String,
+        #[arg(long)]
+        person: Option<String>,
+        /// Share it with your supervisor in the next export.
+        #[arg(long)]
+        shared: bool,
+    },
+    /// List reflections.
+    List {
+        #[command(flatten)]
+        page: PageArgs,
+    },
+}
+
+fn fields(pairs: Vec<(&str, Option<Value>)>) -> Fields {
+    pairs.into_iter().filter_map(|(k, v)| v.map(|v| (k.to_string(), v))).collect()
+}
+
+fn s(v: Option<String>) -> Option<Value> {
+    v.map(Value::String)
+}
+
+fn yes(b: bool) -> Option<Value> {
+    b.then_some(Value::Bool(true))
+}
+
+pub fn person(j: &mut Journal, cmd: PersonCommand, out: &Output) -> Result<(), Failure> {
+    match cmd {
+        PersonCommand::Add { alias, consent, consent_date, notes } => {
+            let r = j.add(
+                Kind::Person,
+                fields(vec![
+                    ("alias", Some(Value::String(alias))),
+                    ("consent", Some(Value::Bool(consent))),
+                    ("consent_date", s(consent_date)),
+                    ("notes", s(notes)),
+                ]),
+            )?;
+            out.record(&r);
+        }
+        PersonCommand::List { page } => out.records(&j.list(Kind::Person, None, page.into())?),
+        PersonCommand::Show { id, page } => {
+            let person = j.get(&id)?;
+            if person.kind != Kind::Person {
+                return Err(Failure::usage("that id is not a person"));
+            }
+            let timeline = j.timeline(&id, page.into())?;
+            if out.json {
+                out.print_json(&json!({ "person": person, "timeline": timeline }));
+            } else {
+                out.record(&person);
+                println!();
+                out.records(&timeline);
+            }
+        }
+        PersonCommand::Forget { id } => {
+            let n = j.forget_person(&id)?;
+            if out.json {
+                out.print_json(&json!({ "forgotten": id, "erasedRecords": n }));
+            } else {
+                println!("Forgotten: the person and {n} record(s) about them are erased, history and search included.");
+            }
+        }
+        PersonCommand::Export { id, out: dir } => {
+            let written = peerjournal::access::export_person(j, &id, &dir)?;
+            if out.json {
+                out.print_json(&json!({ "json": written.json, "html": written.html, "records": written.records }));
+            } else {
+                println!("Wrote {} record(s) to {} and {}.", written.records, written.json.display(), written.html.display());
+                println!("These files are not encrypted: hand them over safely and delete them afterwards.");
+            }
+        }
+    }
+    Ok(())
+}
+
+pub fn contact(j: &mut Journal, cmd: ContactCommand, out: &Output) -> Result<(), Failure> {
+    match cmd {
+        ContactCommand::Add { person, how, minutes, at, present, focus, strengths, steps, notes, next_contact } => {
+            let r = j.add(
+                Kind::Contact,
+                fields(vec![
+                    ("person", Some(Value::String(person))),
+                    ("how", Some(Value::String(how))),
+                    ("minutes", minutes.map(Value::from)),
+                    ("at", s(at)),
+                    ("present", s(present)),
+                    ("focus", s(focus)),
+                    ("strengths", s(strengths)),
+                    ("steps", s(steps)),
+                    ("notes", s(notes)),
+                    ("next_contact", s(next_contact)),
+                ]),
+            )?;
+            out.record(&r);
+        }
+        ContactCommand::List { person, page } => out.records(&j.list(Kind::Contact, person.as_deref(), page.into())?),
+    }
+    Ok(())
+}
+
+pub fn boundary(j: &mut Journal, cmd: BoundaryCommand, out: &Output) -> Result<(), Failure> {
+    match cmd {
+        BoundaryCommand::Add { person, rules, agreed_on, review_on } => {
+            let r = j.add(
+                Kind::BoundaryAgreement,
+                fields(vec![
+                    ("person", Some(Value::String(person))),
+                    ("rules", Some(Value::String(rules))),
+                    ("agreed_on", s(agreed_on)),
+                    ("review_on", s(review_on)),
+                ]),
+            )?;
+            out.record(&r);
+        }
+        BoundaryCommand::Issue { person, category, what, handled, flag, at } => {
+            let r = j.add(
+                Kind::BoundaryIssue,
+                fields(vec![
+                    ("person", Some(Value::String(person))),
+                    ("category", Some(Value::String(category))),
+                    ("what_happened", Some(Value::String(what))),
+                    ("how_handled", s(handled)),
+                    ("flag", Some(Value::Bool(flag))),
+                    ("at", s(at)),
+                ]),
+            )?;
+            out.record(&r);
+        }
+        BoundaryCommand::List { person, flagged, page } => {
+            let mut all = if flagged {
+                j.needing_attention(Kind::BoundaryIssue, page.into())?
+            } else {
+                let mut v = j.list(Kind::BoundaryAgreement, person.as_deref(), page.into())?;
+                v.extend(j.list(Kind::BoundaryIssue, person.as_deref(), page.into())?);
+                v
+            };
+            if let Some(p) = &person {
+                all.retain(|r| r.person.as_deref() == Some(p));
+            }
+            out.records(&all);
+        }
+    }
+    Ok(())
+}
+
+pub fn service(j: &mut Journal, cmd: ServiceCommand, out: &Output) -> Result<(), Failure> {
+    match cmd {
+        ServiceCommand::Add { name, category, area, contact_details, opening_times, notes } => {
+            let r = j.add(
+                Kind::Service,
+                fields(vec![
+                    ("name", Some(Value::String(name))),
+                    ("category", s(category)),
+                    ("area", s(area)),
+                    ("contact_details", s(contact_details)),
+                    ("opening_times", s(opening_times)),
+                    ("notes", s(notes)),
+                ]),
+            )?;
+            out.record(&r);
+        }
+        ServiceCommand::List { page } => out.records(&j.list(Kind::Service, None, page.into())?),
+    }
+    Ok(())
+}
+
+pub fn signpost(j: &mut Journal, cmd: SignpostCommand, out: &Output) -> Result<(), Failure> {
+    match cmd {
+        SignpostCommand::Add { person, service, reason, consent, accompanied, status, reminder } => {
+            let r = j.add(
+                Kind::Signpost,
+                fields(vec![
+                    ("person", Some(Value::String(person))),
+                    ("service", Some(Value::String(service))),
+                    ("reason", s(reason)),
+                    ("consent", Some(Value::Bool(consent))),
+                    ("accompanied", Some(Value::Bool(accompanied))),
+                    ("status", s(status)),
+                    ("reminder", s(reminder)),
+                ]),
+            )?;
+            out.record(&r);
+        }
+        SignpostCommand::Update { id, status, outcome, reminder, consent, accompanied } => {
+            let changes = fields(vec![
+                ("status", s(status)),
+                ("outcome", s(outcome)),
+                ("reminder", s(reminder)),
+                ("consent", consent.map(Value::Bool)),
+                ("accompanied", accompanied.map(Value::Bool)),
+            ]);
+            if changes.is_empty() {
+                return Err(Failure::usage("say what to change: --status, --outcome, --reminder, --consent or --accompanied"));
+            }
+            if j.get(&id)?.kind != Kind::Signpost {
+                return Err(Failure::usage("that id is not a signpost"));
+            }
+            out.record(&j.update(&id, changes)?);
+        }
+        SignpostCommand::List { person, open, page } => {
+            let mut v = if open { j.needing_attention(Kind::Signpost, page.into())? } else { j.list(Kind::Signpost, person.as_deref(), page.into())? };
+            if let Some(p) = &person {
+                v.retain(|r| r.person.as_deref() == Some(p));
+            }
+            out.records(&v);
+        }
+    }
+    Ok(())
+}
+
+pub fn concern(j: &mut Journal, cmd: ConcernCommand, out: &Output) -> Result<(), Failure> {
+    match cmd {
+        ConcernCommand::Add { person, category, urgency, notes, told, told_at, at } => {
+            let r = j.add(
+                Kind::Concern,
+                fields(vec![
+                    ("person", Some(Value::String(person))),
+                    ("category", Some(Value::String(category))),
+                    ("urgency", Some(Value::String(urgency))),
+                    ("notes", Some(Value::String(notes))),
+                    ("told", s(told)),
+                    ("told_at", s(told_at)),
+                    ("at", s(at)),
+                ]),
+            )?;
+            out.record(&r);
+        }
+        ConcernCommand::List { person, open, page } => {
+            let mut v = if open { j.needing_attention(Kind::Concern, page.into())? } else { j.list(Kind::Concern, person.as_deref(), page.into())? };
+            if let Some(p) = &person {
+                v.retain(|r| r.person.as_deref() == Some(p));
+            }
+            out.records(&v);
+        }
+        ConcernCommand::Ack { id, by } => {
+            if j.get(&id)?.kind != Kind::Concern {
+                return Err(Failure::usage("that id is not a concern"));
+            }
+            let now = chrono::Local::now().naive_local().format("%Y-%m-%dT%H:%M").to_string();
+            let r = j.update(&id, fields(vec![("acknowledged_by", Some(Value::String(by))), ("acknowledged_at", Some(Value::String(now)))]))?;
+            out.record(&r);
+        }
+    }
+    Ok(())
+}
+
+pub fn ending(j: &mut Journal, cmd: EndingCommand, out: &Output) -> Result<(), Failure> {
+    match cmd {
+        EndingCommand::Add { person, on, unplanned, summary, onward } => {
+            let r = j.add(
+                Kind::Ending,
+                fields(vec![
+                    ("person", Some(Value::String(person))),
+                    ("on", s(on)),
+                    ("planned", Some(Value::Bool(!unplanned))),
+                    ("summary", s(summary)),
+                    ("onward", s(onward)),
+                ]),
+            )?;
+            out.record(&r);
+        }
+        EndingCommand::List { page } => out.records(&j.list(Kind::Ending, None, page.into())?),
+    }
+    Ok(())
+}
+
+pub fn reflection(j: &mut Journal, cmd: ReflectionCommand, out: &Output) -> Result<(), Failure> {
+    match cmd {
+        ReflectionCommand::Add { text, person, shared } => {
+            let r = j.add(
+                Kind::Reflection,
+                fields(vec![("text", Some(Value::String(text))), ("person", s(person)), ("shared", yes(shared))]),
+            )?;
+            out.record(&r);
+        }
+        ReflectionCommand::List { page } => out.records(&j.list(Kind::Reflection, None, page.into())?),
+    }
+    Ok(())
+}
+
+impl Output {
+    /// One record: its JSON, or a readable block.
+    pub fn record(&self, r: &Record) {
+        if self.json {
+            self.print_json(r);
+            return;
+        }
+        println!("{} {}{}", r.kind.spec().label, r.id, if r.conflict { "  (conflict: two devices changed it at once)" } else { "" });
+        for field in r.kind.spec().fields {
+            if let Some(v) = r.fields.get(field.name) {
+                let shown = match v {
+                    Value::String(s) => s.clone(),
+                    Value::Bool(true) => "yes".into(),
+                    Value::Bool(false) => "no".into(),
+                    other => other.to_string(),
+                };
+                println!("  {:<28} {}", field.label, shown.replace('\n', "\n  "));
+            }
+        }
+    }
+
+    /// A list: a JSON array, or one line each.
+    pub fn records(&self, rs: &[Record]) {
+        if self.json {
+            self.print_json(&rs);
+            return;
+        }
+        if rs.is_empty() {
+            println!("Nothing to show.");
+        }
+        for r in rs {
+            let summary = peerjournal::kinds::search_text(r.kind, &r.fields);
+            let first: String = summary.lines().next().unwrap_or("").chars().take(60).collect();
+            println!("{:<16} {:<19} {}  {}", r.at.as_deref().unwrap_or("-"), r.kind.as_str(), r.id, first);
+        }
+    }
+}
