@@ -20,7 +20,6 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::error::{Error, Result};
-use crate::hlc::Hlc;
 use crate::kinds::{self, Fields, Kind};
 
 /// What an event does.
@@ -86,7 +85,7 @@ impl Event {
         self.fields
             .iter()
             .map(|(k, v)| {
-                serde_json::from_value::<FieldChange>(v.clone())
+                FieldChange::deserialize(v)
                     .map(|c| (k.clone(), c))
                     .map_err(|_| Error::invalid(format!("event field {k} is malformed")))
             })
@@ -130,10 +129,11 @@ pub fn apply(conn: &Connection, event: &Event) -> Result<Applied> {
         return Ok(Applied::Dropped);
     }
     let fields_json = serde_json::to_string(&event.fields).map_err(|e| Error::invalid(e.to_string()))?;
-    let inserted = conn.execute(
-        "INSERT OR IGNORE INTO events (device, seq, hlc, record, kind, op, fields) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        params![event.device, event.seq, event.hlc, event.record, event.kind.as_str(), event.op.as_str(), fields_json],
-    )?;
+    let inserted = conn
+        .prepare_cached(
+            "INSERT OR IGNORE INTO events (device, seq, hlc, record, kind, op, fields) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        )?
+        .execute(params![event.device, event.seq, event.hlc, event.record, event.kind.as_str(), event.op.as_str(), fields_json])?;
     if inserted == 0 {
         return Ok(Applied::Duplicate);
     }
@@ -155,11 +155,8 @@ struct Row {
 
 fn load(conn: &Connection, id: &str) -> Result<Option<Row>> {
     let row = conn
-        .query_row(
-            "SELECT rowid, data, clocks, created_hlc, created_device FROM records WHERE id = ?1",
-            [id],
-            |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get(3)?, r.get(4)?)),
-        )
+        .prepare_cached("SELECT rowid, data, clocks, created_hlc, created_device FROM records WHERE id = ?1")?
+        .query_row([id], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get(3)?, r.get(4)?)))
         .optional()?;
     let Some((rowid, data, clocks, ch, cd)) = row else { return Ok(None) };
     let data: Fields = serde_json::from_str(&data).map_err(|_| Error::CheckFailed("a record's data is unreadable".into()))?;
@@ -184,7 +181,7 @@ fn apply_put(conn: &Connection, event: &Event) -> Result<Applied> {
     }
     let changes = event.changes()?;
     for (name, change) in &changes {
-        let current: Option<FieldClock> = row.clocks.get(name).and_then(|v| serde_json::from_value(v.clone()).ok());
+        let current: Option<FieldClock> = row.clocks.get(name).and_then(|v| FieldClock::deserialize(v).ok());
         let wins = current.as_ref().is_none_or(|c| (event.hlc, event.device.as_str()) > (c.h, c.d.as_str()));
         let mut winner = match (wins, current) {
             (true, _) | (false, None) => FieldClock { h: event.hlc, d: event.device.clone(), b: change.base.clone(), c: false },
@@ -197,7 +194,8 @@ fn apply_put(conn: &Connection, event: &Event) -> Result<Applied> {
                 row.data.insert(name.clone(), change.value.clone());
             }
         }
-        winner.c = has_concurrent_sibling(conn, &event.record, name, &winner)?;
+        // A record this event created has no other events, so no siblings.
+        winner.c = !created && has_concurrent_sibling(conn, &event.record, name, &winner)?;
         row.clocks.insert(name.clone(), serde_json::to_value(&winner).map_err(|e| Error::invalid(e.to_string()))?);
     }
     write_row(conn, event, &row, created)?;
@@ -212,12 +210,13 @@ fn has_concurrent_sibling(conn: &Connection, record: &str, field: &str, winner: 
     while let Some(r) = rows.next()? {
         let device: String = r.get(0)?;
         let hlc: i64 = r.get(1)?;
-        if device == winner.d || (hlc == winner.h && device == winner.d) {
-            continue;
+        if device == winner.d {
+            continue; // one device's writes are never concurrent with each other
         }
+        let _ = hlc;
         let fields: String = r.get(2)?;
         let Ok(map) = serde_json::from_str::<Map<String, Value>>(&fields) else { continue };
-        let Some(change) = map.get(field).and_then(|v| serde_json::from_value::<FieldChange>(v.clone()).ok()) else {
+        let Some(change) = map.get(field).and_then(|v| FieldChange::deserialize(v).ok()) else {
             continue;
         };
         if change.base == winner.b {
@@ -243,15 +242,17 @@ fn write_row(conn: &Connection, event: &Event, row: &Row, created: bool) -> Resu
     let updated = row
         .clocks
         .values()
-        .filter_map(|v| serde_json::from_value::<FieldClock>(v.clone()).ok())
+        .filter_map(|v| FieldClock::deserialize(v).ok())
         .map(|c| Clock(c.h, c.d))
         .max()
         .unwrap_or_else(|| row.created.clone());
     let rowid: i64 = if created {
-        conn.query_row(
+        conn.prepare_cached(
             "INSERT INTO records (id, kind, person, at, due, attention, data, clocks, created_hlc, created_device,
                                   updated_hlc, updated_device, deleted, conflict)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14) RETURNING rowid",
+        )?
+        .query_row(
             params![
                 event.record, kind.as_str(), person, at, due, attention, data, clocks, row.created.0, row.created.1,
                 updated.0, updated.1, deleted, conflict
@@ -259,33 +260,32 @@ fn write_row(conn: &Connection, event: &Event, row: &Row, created: bool) -> Resu
             |r| r.get(0),
         )?
     } else {
-        conn.execute(
+        conn.prepare_cached(
             "UPDATE records SET person = ?2, at = ?3, due = ?4, attention = ?5, data = ?6, clocks = ?7,
                     created_hlc = ?8, created_device = ?9, updated_hlc = ?10, updated_device = ?11,
                     deleted = ?12, conflict = ?13
              WHERE rowid = ?1",
+        )?
+        .execute(
             params![
                 row.rowid, person, at, due, attention, data, clocks, row.created.0, row.created.1, updated.0,
                 updated.1, deleted, conflict
             ],
         )?;
-        conn.execute("DELETE FROM records_fts WHERE rowid = ?1", [row.rowid])?;
+        conn.prepare_cached("DELETE FROM records_fts WHERE rowid = ?1")?.execute([row.rowid])?;
         row.rowid
     };
     if !deleted {
         let body = kinds::search_text(kind, &row.data);
         if !body.is_empty() {
-            conn.execute("INSERT INTO records_fts (rowid, body) VALUES (?1, ?2)", params![rowid, body])?;
+            conn.prepare_cached("INSERT INTO records_fts (rowid, body) VALUES (?1, ?2)")?.execute(params![rowid, body])?;
         }
     }
     Ok(())
 }
 
 fn is_erased(conn: &Connection, record: &str) -> Result<bool> {
-    Ok(conn
-        .query_row("SELECT 1 FROM erased_records WHERE id = ?1", [record], |_| Ok(()))
-        .optional()?
-        .is_some())
+    Ok(conn.prepare_cached("SELECT 1 FROM erased_records WHERE id = ?1")?.query_row([record], |_| Ok(())).optional()?.is_some())
 }
 
 /// The ids of a person and every record about them.
@@ -364,9 +364,4 @@ pub fn rebuild(conn: &Connection) -> Result<()> {
     })();
     conn.execute_batch("DROP TABLE temp.replay;")?;
     result
-}
-
-/// The greatest stamp in the log, to start this device's clock from.
-pub fn max_hlc(conn: &Connection) -> Result<Hlc> {
-    Ok(Hlc(conn.query_row("SELECT coalesce(max(hlc), 0) FROM events", [], |r| r.get(0))?))
 }

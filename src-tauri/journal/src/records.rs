@@ -160,7 +160,9 @@ impl Journal {
                 .unwrap_or(0))
         };
         let mut seq = meta_i64("device_seq")?;
-        let mut clock = Hlc(meta_i64("hlc")?).observe(events::max_hlc(&tx)?);
+        // The stored clock already covers every stamp this journal has seen:
+        // local writes advance it here, imports advance it past what they bring.
+        let mut clock = Hlc(meta_i64("hlc")?);
         let mut next = |record: &str, kind: Kind, op: Op, fields: Fields| {
             seq += 1;
             clock = clock.tick(hlc::wall_ms());
@@ -380,7 +382,9 @@ impl Journal {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    /// Full-text search over every record's words, best matches first.
+    /// Full-text search over every record's words, newest records first
+    /// (the index yields matches in that order, so a page costs the same
+    /// however many records match).
     pub fn search(&self, query: &str, page: Page) -> Result<Vec<SearchHit>> {
         let page = page.checked()?;
         let terms: Vec<String> = query
@@ -395,7 +399,7 @@ impl Journal {
         let mut stmt = self.conn.prepare_cached(&format!(
             "SELECT {RECORD_COLUMNS} FROM records_fts f JOIN records r ON r.rowid = f.rowid
              WHERE records_fts MATCH ?1 AND r.deleted = 0
-             ORDER BY f.rank LIMIT ?2 OFFSET ?3"
+             ORDER BY f.rowid DESC LIMIT ?2 OFFSET ?3"
         ))?;
         let rows = stmt.query_map(params![fts, page.limit, page.offset], record_from_row)?;
         let words: Vec<String> = query.split_whitespace().map(str::to_lowercase).collect();
@@ -436,15 +440,18 @@ impl Journal {
     pub fn purge(&mut self) -> Result<PurgeReport> {
         let cutoff = kinds::months_ago(self.retention_months()?);
         let candidates: Vec<(String, String, bool)> = {
+            // Endings first (few), then the checks for those past the cutoff only.
             let mut stmt = self.conn.prepare_cached(
-                "SELECT p.id, json_extract(p.data, '$.alias'),
+                "WITH ended AS (
+                     SELECT person, max(at) AS ended_on FROM records
+                     WHERE kind = 'ending' AND deleted = 0 AND person IS NOT NULL GROUP BY person)
+                 SELECT p.id, json_extract(p.data, '$.alias'),
                         EXISTS (SELECT 1 FROM records c WHERE c.person = p.id AND c.kind = 'concern'
                                   AND c.deleted = 0 AND c.attention = 1)
-                 FROM records p
-                 WHERE p.kind = 'person' AND p.deleted = 0
-                   AND (SELECT max(e.at) FROM records e WHERE e.person = p.id AND e.kind = 'ending' AND e.deleted = 0) < ?1
-                   AND NOT EXISTS (SELECT 1 FROM records c WHERE c.person = p.id AND c.kind = 'contact' AND c.deleted = 0
-                                     AND substr(c.at, 1, 10) > (SELECT max(e.at) FROM records e WHERE e.person = p.id AND e.kind = 'ending' AND e.deleted = 0))",
+                 FROM ended JOIN records p ON p.id = ended.person AND p.kind = 'person' AND p.deleted = 0
+                 WHERE ended.ended_on < ?1
+                   AND NOT EXISTS (SELECT 1 FROM records c WHERE c.person = p.id AND c.kind = 'contact'
+                                     AND c.deleted = 0 AND substr(c.at, 1, 10) > ended.ended_on)",
             )?;
             let rows = stmt.query_map([&cutoff], |r| Ok((r.get(0)?, r.get::<_, Option<String>>(1)?.unwrap_or_default(), r.get(2)?)))?;
             rows.collect::<rusqlite::Result<_>>()?
@@ -502,7 +509,8 @@ fn check_references(conn: &rusqlite::Connection, kind: Kind, data: &Fields) -> R
         };
         let Some(id) = data.get(field.name).and_then(Value::as_str) else { continue };
         let found: Option<String> = conn
-            .query_row("SELECT kind FROM records WHERE id = ?1 AND deleted = 0", [id], |r| r.get(0))
+            .prepare_cached("SELECT kind FROM records WHERE id = ?1 AND deleted = 0")?
+            .query_row([id], |r| r.get(0))
             .optional()?;
         if found.as_deref() != Some(wanted) {
             return Err(Error::invalid(message));

@@ -1,0 +1,121 @@
+//! Measures the journal against the design's budgets on a 100,000-record
+//! journal and prints the figures. Run with `make bench` (release build).
+//! It asserts nothing: budgets are read off the printout, not enforced by a
+//! clock in a test.
+//!
+//! Budgets: unlock ≤ 1 s (Argon2id included); saving a contact p99 ≤ 5 ms;
+//! a person's timeline and a full-text search p99 ≤ 20 ms.
+
+use std::time::{Duration, Instant};
+
+use peerjournal::{Journal, KdfParams, Kind, NewJournal, Page, Role};
+use serde_json::json;
+
+const PASS: &str = "correct horse battery staple";
+
+fn percentile(samples: &mut [Duration], p: f64) -> Duration {
+    samples.sort();
+    let i = ((samples.len() as f64 - 1.0) * p).round() as usize;
+    samples[i]
+}
+
+fn report(name: &str, samples: &mut [Duration], budget_ms: f64) {
+    let p50 = percentile(samples, 0.50).as_secs_f64() * 1e3;
+    let p99 = percentile(samples, 0.99).as_secs_f64() * 1e3;
+    let max = samples.iter().max().copied().unwrap_or_default().as_secs_f64() * 1e3;
+    let verdict = if p99 <= budget_ms { "within" } else { "OVER" };
+    println!("{name:<28} n={:<5} p50 {p50:>8.2} ms   p99 {p99:>8.2} ms   max {max:>8.2} ms   ({verdict} budget {budget_ms} ms)", samples.len());
+}
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let records: usize = std::env::var("BENCH_RECORDS").ok().and_then(|v| v.parse().ok()).unwrap_or(100_000);
+    let people = (records / 100).max(10);
+    let dir = tempfile::tempdir()?;
+    let (mut journal, _) = Journal::create(
+        dir.path(),
+        &NewJournal { name: "Bench", role: Role::Volunteer, passphrase: PASS, kdf: KdfParams::PASSPHRASE },
+    )?;
+    let start = Instant::now();
+    let made = peerjournal::demo::fill(&mut journal, people, records, 7)?;
+    println!(
+        "journal: {} people, {} services, {} records (filled in {:.1} s)",
+        made.people,
+        made.services,
+        made.records,
+        start.elapsed().as_secs_f64()
+    );
+    let people_ids: Vec<String> = journal.list(Kind::Person, None, Page { limit: 1000, offset: 0 })?.into_iter().map(|r| r.id).collect();
+    journal.lock();
+
+    let mut unlock = Vec::new();
+    for _ in 0..5 {
+        let t = Instant::now();
+        let j = Journal::open(dir.path(), PASS)?;
+        unlock.push(t.elapsed());
+        j.lock();
+    }
+    report("unlock (Argon2id 256 MiB)", &mut unlock, 1000.0);
+
+    let mut journal = Journal::open(dir.path(), PASS)?;
+    let mut purge = Vec::new();
+    for _ in 0..20 {
+        let t = Instant::now();
+        journal.purge()?;
+        purge.push(t.elapsed());
+    }
+    report("retention check (at unlock)", &mut purge, 100.0);
+    journal.lock();
+
+    let mut journal = Journal::open(dir.path(), PASS)?;
+    let mut save = Vec::new();
+    for i in 0..500 {
+        let person = &people_ids[i % people_ids.len()];
+        let fields = json!({
+            "person": person, "how": "home-visit", "minutes": 45,
+            "focus": "a letter from the housing office", "notes": format!("benchmark visit {i}"),
+        });
+        let t = Instant::now();
+        journal.add(Kind::Contact, fields.as_object().cloned().unwrap_or_default())?;
+        save.push(t.elapsed());
+    }
+    report("save a contact", &mut save, 5.0);
+
+    // The floor under any durable save: one row committed to a SQLCipher
+    // database with the same pragmas (WAL, synchronous=FULL), i.e. the disk's
+    // flush. A save can only be as fast as this.
+    let floor_dir = tempfile::tempdir()?;
+    let floor = rusqlite::Connection::open(floor_dir.path().join("floor.db"))?;
+    floor.execute_batch(
+        "PRAGMA key = \"x'2DD29CA851E7B56E4697B0E1F08507293D761A05CE4D1B628663F411A8086D99'\";
+         PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;
+         CREATE TABLE t (id INTEGER PRIMARY KEY, body TEXT NOT NULL);",
+    )?;
+    let mut bare = Vec::new();
+    for i in 0..500 {
+        let t = Instant::now();
+        floor.execute("INSERT INTO t (body) VALUES (?1)", [format!("benchmark visit {i}")])?;
+        bare.push(t.elapsed());
+    }
+    report("  floor: bare durable insert", &mut bare, 5.0);
+
+    let mut timeline = Vec::new();
+    for i in 0..500 {
+        let person = &people_ids[(i * 7) % people_ids.len()];
+        let t = Instant::now();
+        let page = journal.timeline(person, Page::default())?;
+        timeline.push(t.elapsed());
+        std::hint::black_box(page);
+    }
+    report("person's timeline (50)", &mut timeline, 20.0);
+
+    let words = ["housing", "allotment", "confident", "benefits form", "walk", "tea", "routine", "letter", "school gate", "budget"];
+    let mut search = Vec::new();
+    for i in 0..500 {
+        let t = Instant::now();
+        let hits = journal.search(words[i % words.len()], Page::default())?;
+        search.push(t.elapsed());
+        std::hint::black_box(hits);
+    }
+    report("full-text search (50)", &mut search, 20.0);
+    Ok(())
+}
