@@ -85,6 +85,10 @@ pub enum Error {
     #[error("the journal database reported an error: {0}")]
     Database(rusqlite::Error),
 
+    /// A bundle was refused; the journal is unchanged.
+    #[error("{0}")]
+    Refused(crate::bundle::Refusal),
+
     /// A self-check found a problem.
     #[error("the journal failed its check: {0}")]
     CheckFailed(String),
@@ -108,6 +112,7 @@ impl Error {
             }
             Error::KeyFileTooNew(_) | Error::SchemaTooNew(_) => "tooNew",
             Error::Busy => "busy",
+            Error::Refused(_) => "bundleRefused",
             Error::Invalid(_) => "invalidInput",
             Error::Io { .. } => "io",
             Error::NoEncryption | Error::Database(_) => "internal",

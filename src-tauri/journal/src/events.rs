@@ -123,17 +123,28 @@ pub enum Applied {
 }
 
 /// Writes `event` to the log and folds it into the materialised tables.
-/// Must run inside a transaction.
-pub fn apply(conn: &Connection, event: &Event) -> Result<Applied> {
+/// `source` is the fingerprint of the card whose bundle brought it (None for
+/// a change made here). Must run inside a transaction.
+pub fn apply(conn: &Connection, event: &Event, source: Option<&str>) -> Result<Applied> {
     if is_erased(conn, &event.record)? && event.op == Op::Put {
         return Ok(Applied::Dropped);
     }
     let fields_json = serde_json::to_string(&event.fields).map_err(|e| Error::invalid(e.to_string()))?;
     let inserted = conn
         .prepare_cached(
-            "INSERT OR IGNORE INTO events (device, seq, hlc, record, kind, op, fields) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            "INSERT OR IGNORE INTO events (device, seq, hlc, record, kind, op, fields, source)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
         )?
-        .execute(params![event.device, event.seq, event.hlc, event.record, event.kind.as_str(), event.op.as_str(), fields_json])?;
+        .execute(params![
+            event.device,
+            event.seq,
+            event.hlc,
+            event.record,
+            event.kind.as_str(),
+            event.op.as_str(),
+            fields_json,
+            source
+        ])?;
     if inserted == 0 {
         return Ok(Applied::Duplicate);
     }
@@ -144,6 +155,11 @@ pub fn apply(conn: &Connection, event: &Event) -> Result<Applied> {
             Ok(Applied::Erased)
         }
     }
+}
+
+/// [`apply`] for a change made in this journal.
+pub fn apply_local(conn: &Connection, event: &Event) -> Result<Applied> {
+    apply(conn, event, None)
 }
 
 struct Row {
@@ -334,7 +350,8 @@ pub fn rebuild(conn: &Connection) -> Result<()> {
          CREATE TEMP TABLE replay AS SELECT * FROM events; DELETE FROM events;",
     )?;
     let result = (|| {
-        let mut stmt = conn.prepare("SELECT device, seq, hlc, record, kind, op, fields FROM replay ORDER BY hlc, device, seq")?;
+        let mut stmt =
+            conn.prepare("SELECT device, seq, hlc, record, kind, op, fields, source FROM replay ORDER BY hlc, device, seq")?;
         let events = stmt
             .query_map([], |r| {
                 Ok((
@@ -345,10 +362,11 @@ pub fn rebuild(conn: &Connection) -> Result<()> {
                     r.get::<_, String>(4)?,
                     r.get::<_, String>(5)?,
                     r.get::<_, String>(6)?,
+                    r.get::<_, Option<String>>(7)?,
                 ))
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
-        for (device, seq, hlc, record, kind, op, fields) in events {
+        for (device, seq, hlc, record, kind, op, fields, source) in events {
             let event = Event {
                 device,
                 seq,
@@ -358,7 +376,7 @@ pub fn rebuild(conn: &Connection) -> Result<()> {
                 op: if op == "erase" { Op::Erase } else { Op::Put },
                 fields: serde_json::from_str(&fields).map_err(|_| Error::CheckFailed("an event is unreadable".into()))?,
             };
-            apply(conn, &event)?;
+            apply(conn, &event, source.as_deref())?;
         }
         Ok(())
     })();

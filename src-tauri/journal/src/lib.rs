@@ -25,6 +25,8 @@
 #![forbid(unsafe_code)]
 
 pub mod access;
+pub mod bundle;
+pub mod cards;
 pub mod demo;
 pub mod error;
 pub mod events;

@@ -203,7 +203,7 @@ impl Journal {
             for (id, kind, data) in &prepared {
                 check_references(tx, *kind, data)?;
                 let changes = data.iter().map(|(k, v)| (k.clone(), change(v.clone(), None))).collect::<Fields>();
-                events::apply(tx, &next(id, *kind, Op::Put, changes))?;
+                events::apply_local(tx, &next(id, *kind, Op::Put, changes))?;
             }
             Ok(())
         })?;
@@ -230,13 +230,23 @@ impl Journal {
         kinds::validate_whole(kind, &after, now)?;
         self.write(|tx, next| {
             check_references(tx, kind, &changes)?;
-            let set = changes
+            let mut set = changes
                 .iter()
                 .filter(|(k, v)| current.get(k.as_str()) != Some(v) && !(v.is_null() && !current.contains_key(k.as_str())))
                 .map(|(k, v)| (k.clone(), change(v.clone(), base_of(&clocks, k))))
                 .collect::<Fields>();
+            // Sharing a private reflection: its earlier events never left this
+            // journal, so this one carries every field for the supervisor.
+            let sharing = kind == Kind::Reflection
+                && changes.get("shared") == Some(&Value::Bool(true))
+                && current.get("shared") != Some(&Value::Bool(true));
+            if sharing {
+                for (k, v) in &after {
+                    set.entry(k.clone()).or_insert_with(|| change(v.clone(), base_of(&clocks, k)));
+                }
+            }
             if !set.is_empty() {
-                events::apply(tx, &next(id, kind, Op::Put, set))?;
+                events::apply_local(tx, &next(id, kind, Op::Put, set))?;
             }
             Ok(())
         })?;
@@ -252,7 +262,7 @@ impl Journal {
         self.write(|tx, next| {
             let mut set = Fields::new();
             set.insert(DELETED.into(), change(Value::Bool(true), base_of(&clocks, DELETED)));
-            events::apply(tx, &next(id, kind, Op::Put, set))?;
+            events::apply_local(tx, &next(id, kind, Op::Put, set))?;
             Ok(())
         })
     }
@@ -269,7 +279,7 @@ impl Journal {
             let ids = events::records_of_person(tx, person)?;
             let mut fields = Fields::new();
             fields.insert("records".into(), json!(ids));
-            events::apply(tx, &next(person, Kind::Person, Op::Erase, fields))?;
+            events::apply_local(tx, &next(person, Kind::Person, Op::Erase, fields))?;
             Ok(ids.len() as u32)
         })?;
         self.scrub()?;
@@ -487,6 +497,99 @@ impl Journal {
             out.insert(k, Value::from(n));
         }
         Ok(out)
+    }
+}
+
+/// A record two devices changed at once, and the values to choose between.
+#[derive(Clone, Debug, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct Conflict {
+    /// The record as it stands (with the value that won for now).
+    pub record: Record,
+    /// The fields in conflict.
+    pub fields: Vec<ConflictField>,
+}
+
+/// One field two devices changed at once.
+#[derive(Clone, Debug, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct ConflictField {
+    /// The field's name.
+    pub field: String,
+    /// The value in the record now.
+    #[ts(type = "unknown")]
+    pub current: Value,
+    /// The other values written at the same time elsewhere.
+    #[ts(type = "Array<unknown>")]
+    pub others: Vec<Value>,
+}
+
+impl Journal {
+    /// Records marked as conflicts, with the competing values of each field.
+    pub fn conflicts(&self, page: Page) -> Result<Vec<Conflict>> {
+        let page = page.checked()?;
+        let ids: Vec<String> = self
+            .conn
+            .prepare_cached("SELECT id FROM records WHERE conflict = 1 AND deleted = 0 ORDER BY id LIMIT ?1 OFFSET ?2")?
+            .query_map(params![page.limit, page.offset], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut out = Vec::new();
+        for id in ids {
+            let (_, data, clocks) = self.current(&id)?;
+            let mut fields = Vec::new();
+            for (name, clock) in &clocks {
+                if !clock.get("c").and_then(Value::as_bool).unwrap_or(false) {
+                    continue;
+                }
+                let winner = clock.get("d").and_then(Value::as_str).unwrap_or_default();
+                let base = clock.get("b").cloned().unwrap_or(Value::Null);
+                let mut others = Vec::new();
+                let mut stmt = self.conn.prepare_cached("SELECT device, fields FROM events WHERE record = ?1 AND op = 'put'")?;
+                for row in stmt.query_map([&id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))? {
+                    let (device, fields_json) = row?;
+                    if device == winner {
+                        continue;
+                    }
+                    let map: Map<String, Value> = serde_json::from_str(&fields_json).unwrap_or_default();
+                    if let Some(change) = map.get(name) {
+                        if change.get("base").cloned().unwrap_or(Value::Null) == base {
+                            others.push(change.get("value").cloned().unwrap_or(Value::Null));
+                        }
+                    }
+                }
+                fields.push(ConflictField { field: name.clone(), current: data.get(name).cloned().unwrap_or(Value::Null), others });
+            }
+            out.push(Conflict { record: self.get(&id)?, fields });
+        }
+        Ok(out)
+    }
+
+    /// Settles a conflict on one field by choosing its value (which may be
+    /// the current one). The other values stay in the record's history.
+    pub fn resolve_conflict(&mut self, id: &str, field: &str, value: Value) -> Result<Record> {
+        let now = kinds::local_now();
+        let (kind, current, clocks) = self.current(id)?;
+        let mut given = Fields::new();
+        given.insert(field.to_string(), value);
+        let changes = kinds::validate(kind, &given)?;
+        let mut after = current.clone();
+        for (k, v) in &changes {
+            if v.is_null() {
+                after.remove(k);
+            } else {
+                after.insert(k.clone(), v.clone());
+            }
+        }
+        kinds::validate_whole(kind, &after, now)?;
+        self.write(|tx, next| {
+            check_references(tx, kind, &changes)?;
+            let set = changes.iter().map(|(k, v)| (k.clone(), change(v.clone(), base_of(&clocks, k)))).collect::<Fields>();
+            events::apply_local(tx, &next(id, kind, Op::Put, set))?;
+            Ok(())
+        })?;
+        self.get(id)
     }
 }
 

@@ -10,6 +10,7 @@
 
 mod records;
 mod secrets;
+mod sync;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -124,6 +125,28 @@ enum Command {
     /// Erase relationships that ended longer ago than the journal keeps them
     /// (never one with an open concern). Also runs at every unlock.
     Purge,
+    /// Cards: exchange them to trust each other's bundles.
+    #[command(subcommand)]
+    Card(sync::CardCommand),
+    /// Write an encrypted, signed bundle of changes for the people named.
+    Export {
+        /// Fingerprint(s) of the recipient(s) (see `card list`).
+        #[arg(long, value_name = "FINGERPRINT", num_args = 1.., required = true)]
+        to: Vec<String>,
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        /// Send everything, not only what they have not confirmed receiving.
+        #[arg(long)]
+        full: bool,
+    },
+    /// Import bundles sent to this journal.
+    Import {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// Records two devices changed at once.
+    #[command(subcommand)]
+    Conflicts(sync::ConflictCommand),
     /// Fill the journal with invented people and records, to try things out.
     Demo {
         #[arg(long, default_value_t = 50)]
@@ -175,6 +198,11 @@ impl From<Error> for Failure {
 impl Failure {
     fn usage(message: impl Into<String>) -> Self {
         Failure { kind: "invalidInput", message: message.into() }
+    }
+
+    /// The same failure, saying which file it is about.
+    fn prefixed(self, what: &str) -> Self {
+        Failure { kind: self.kind, message: format!("{what}: {}", self.message) }
     }
 }
 
@@ -239,8 +267,15 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Command::Status => {
             let journal = Journal::open(&dir, &current_passphrase()?)?;
             let status = journal.status()?;
+            let peers = journal.peer_status()?;
+            let counts = journal.counts()?;
             if out.json {
-                out.print_json(&status);
+                let mut v = serde_json::to_value(&status).map_err(|e| Failure::usage(e.to_string()))?;
+                if let Some(obj) = v.as_object_mut() {
+                    obj.insert("records".into(), serde_json::Value::Object(counts));
+                    obj.insert("peers".into(), serde_json::to_value(&peers).map_err(|e| Failure::usage(e.to_string()))?);
+                }
+                out.print_json(&v);
             } else {
                 println!("Journal of {} ({})", status.name, status.role.as_str());
                 println!("  fingerprint      {}", status.fingerprint);
@@ -248,6 +283,17 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 println!("  created          {}", status.created_at);
                 println!("  locks after      {} minutes without use (in the app)", status.idle_lock_minutes);
                 println!("  encryption       SQLCipher {}", status.cipher_version);
+                let total: i64 = counts.values().filter_map(serde_json::Value::as_i64).sum();
+                println!("  records          {total}");
+                for p in peers {
+                    let state = match (&p.received_at, p.waiting_changes) {
+                        (None, _) => "has confirmed nothing yet".to_string(),
+                        (Some(at), 0) => format!("has everything (confirmed {at})"),
+                        (Some(at), n) => format!("confirmed {} change(s) on {at}; {n} not yet confirmed", p.received_changes),
+                    };
+                    let revoked = if p.card.revoked_at.is_some() { " [revoked]" } else { "" };
+                    println!("  {} {}{}: {}", p.card.fingerprint, p.card.name, revoked, state);
+                }
             }
             Ok(())
         }
@@ -382,6 +428,10 @@ fn run_records(j: &mut Journal, command: Command, out: &Output) -> Result<(), Fa
             }
             Ok(())
         }
+        Command::Card(c) => sync::card(j, c, out),
+        Command::Export { to, out: path, full } => sync::export(j, to, path, full, out),
+        Command::Import { files } => sync::import(j, files, out),
+        Command::Conflicts(c) => sync::conflicts(j, c, out),
         Command::Demo { people, records, seed } => {
             let made = peerjournal::demo::fill(j, people, records, seed)?;
             if out.json {

@@ -1,0 +1,214 @@
+//! The sync commands: `card`, `export`, `import` and `conflicts`.
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+
+use clap::Subcommand;
+use peerjournal::bundle::ExportOptions;
+use peerjournal::cards::Card;
+use peerjournal::kinds::FieldType;
+use peerjournal::Journal;
+use serde_json::{json, Value};
+
+use crate::records::PageArgs;
+use crate::{Failure, Output};
+
+#[derive(Subcommand, Debug)]
+pub enum CardCommand {
+    /// Write this journal's card, to give to the people you exchange files with.
+    Export {
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
+    /// Add someone's card, after checking its fingerprint with them.
+    Import {
+        file: PathBuf,
+        /// Do not ask to confirm the fingerprint (for scripts).
+        #[arg(long)]
+        yes: bool,
+    },
+    /// The cards this journal trusts.
+    List,
+    /// Stop trusting a card: its bundles are refused and nothing is sent to it.
+    Revoke { fingerprint: String },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ConflictCommand {
+    /// Records two devices changed at once, with the values to choose from.
+    List {
+        #[command(flatten)]
+        page: PageArgs,
+    },
+    /// Choose the value of a field in conflict.
+    Resolve {
+        id: String,
+        #[arg(long)]
+        field: String,
+        /// The value to keep (text; true/false for yes-or-no fields; a number for minutes).
+        #[arg(long)]
+        value: String,
+    },
+}
+
+/// A small progress line on a terminal; nothing otherwise.
+fn progress_bar(label: &'static str) -> impl FnMut(u64, u64) {
+    let tty = std::io::stderr().is_terminal();
+    move |done, total| {
+        if !tty {
+            return;
+        }
+        if total > 0 {
+            let width = 30;
+            let filled = ((done as f64 / total as f64) * width as f64) as usize;
+            eprint!("\r{label} [{}{}] {done}/{total}", "#".repeat(filled.min(width)), " ".repeat(width - filled.min(width)));
+        } else {
+            eprint!("\r{label} {done}");
+        }
+        let _ = std::io::stderr().flush();
+    }
+}
+
+fn end_progress() {
+    if std::io::stderr().is_terminal() {
+        eprintln!();
+    }
+}
+
+pub fn card(j: &mut Journal, cmd: CardCommand, out: &Output) -> Result<(), Failure> {
+    match cmd {
+        CardCommand::Export { out: path } => {
+            let card = j.export_card(&path)?;
+            if out.json {
+                out.print_json(&json!({ "fingerprint": card.fingerprint, "name": card.name, "path": path }));
+            } else {
+                println!("Wrote your card to {}.", path.display());
+                println!("Its fingerprint is {}: read it out when you hand the card over.", card.fingerprint);
+            }
+        }
+        CardCommand::Import { file, yes } => {
+            let card = Card::read(&file)?;
+            if !yes {
+                if !std::io::stdin().is_terminal() {
+                    return Err(Failure::usage(
+                        "check the fingerprint with the card's owner, then run again with --yes (there is no terminal to ask on)",
+                    ));
+                }
+                eprintln!("Card of {} ({}), fingerprint {}", card.name, card.role.as_str(), card.fingerprint);
+                eprint!("Does {} read out exactly this fingerprint? [y/N] ", card.name);
+                let _ = std::io::stderr().flush();
+                let mut answer = String::new();
+                std::io::stdin().read_line(&mut answer).map_err(|e| Failure::usage(format!("could not read the answer: {e}")))?;
+                if !matches!(answer.trim(), "y" | "Y" | "yes" | "Yes") {
+                    return Err(Failure::usage("the card was not added"));
+                }
+            }
+            let entry = j.add_card(&card)?;
+            if out.json {
+                out.print_json(&entry);
+            } else {
+                println!("Added the card of {} ({}).", entry.name, entry.fingerprint);
+            }
+        }
+        CardCommand::List => {
+            let roster = j.roster()?;
+            if out.json {
+                out.print_json(&roster);
+            } else if roster.is_empty() {
+                println!("No cards yet. Add one with `peerjournal card import FILE`.");
+            } else {
+                for c in roster {
+                    let revoked = c.revoked_at.map(|at| format!("  (revoked {at})")).unwrap_or_default();
+                    println!("{}  {:<12} {}{}", c.fingerprint, c.role.as_str(), c.name, revoked);
+                }
+            }
+        }
+        CardCommand::Revoke { fingerprint } => {
+            let entry = j.revoke_card(&fingerprint)?;
+            if out.json {
+                out.print_json(&entry);
+            } else {
+                println!("Revoked the card of {}: their bundles will be refused and nothing more is sent to them.", entry.name);
+            }
+        }
+    }
+    Ok(())
+}
+
+pub fn export(j: &mut Journal, to: Vec<String>, path: PathBuf, full: bool, out: &Output) -> Result<(), Failure> {
+    let mut bar = progress_bar("exporting");
+    let summary = j.export_bundle(&ExportOptions { to, full }, &path, &mut bar)?;
+    end_progress();
+    if out.json {
+        out.print_json(&summary);
+    } else {
+        println!("Wrote {} change(s) to {} for {}.", summary.events, summary.path, summary.recipients.join(", "));
+        println!("It is encrypted to them and to you. Until they import it, `status` shows it as not yet received.");
+    }
+    Ok(())
+}
+
+pub fn import(j: &mut Journal, files: Vec<PathBuf>, out: &Output) -> Result<(), Failure> {
+    let mut summaries = Vec::new();
+    for file in files {
+        let mut bar = progress_bar("importing");
+        let summary = j.import_bundle(&file, &mut bar).map_err(|e| {
+            end_progress();
+            Failure::from(e).prefixed(&file.display().to_string())
+        })?;
+        end_progress();
+        if !out.json {
+            if summary.already_imported {
+                println!("{}: already imported; nothing changed.", file.display());
+            } else {
+                println!("{}: from {} ({} change(s)).", file.display(), summary.sender, summary.events);
+                for (kind, c) in &summary.kinds {
+                    println!("  {kind:<20} {} new, {} updated, {} conflict(s)", c.new, c.updated, c.conflicts);
+                }
+                if summary.erased > 0 {
+                    println!("  {} person(s) forgotten at the sender's request", summary.erased);
+                }
+            }
+        }
+        summaries.push(summary);
+    }
+    if out.json {
+        if summaries.len() == 1 {
+            out.print_json(&summaries[0]);
+        } else {
+            out.print_json(&summaries);
+        }
+    }
+    Ok(())
+}
+
+pub fn conflicts(j: &mut Journal, cmd: ConflictCommand, out: &Output) -> Result<(), Failure> {
+    match cmd {
+        ConflictCommand::List { page } => {
+            let list = j.conflicts(page.into())?;
+            if out.json {
+                out.print_json(&list);
+            } else if list.is_empty() {
+                println!("No conflicts.");
+            } else {
+                for c in list {
+                    println!("{} {}", c.record.kind.as_str(), c.record.id);
+                    for f in c.fields {
+                        let others: Vec<String> = f.others.iter().map(Value::to_string).collect();
+                        println!("  {}: now {}, also written: {}", f.field, f.current, others.join(" | "));
+                    }
+                }
+            }
+        }
+        ConflictCommand::Resolve { id, field, value } => {
+            let kind = j.get(&id)?.kind;
+            let value = match kind.spec().field(&field).map(|f| f.ty) {
+                Some(FieldType::Flag) => Value::Bool(matches!(value.as_str(), "true" | "yes")),
+                Some(FieldType::Minutes) => value.parse::<i64>().map(Value::from).unwrap_or(Value::String(value)),
+                _ => Value::String(value),
+            };
+            out.record(&j.resolve_conflict(&id, &field, value)?);
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,769 @@
+//! Bundles: the signed, encrypted files journals exchange.
+//!
+//! A bundle is one age file, encrypted to each recipient's card and to the
+//! sender's own, so the sender can read its exports. Inside, newline-
+//! delimited JSON (sign-then-encrypt):
+//!
+//! 1. a header line: format, version, bundle id, sender fingerprint;
+//! 2. one line per event;
+//! 3. a trailer line: `{"manifest": "<manifest JSON>", "signature": "<base64>"}`.
+//!
+//! The manifest holds the format version, bundle id, sender, the recipients,
+//! each device's sequence range, counts, the SHA-256 of the header line and
+//! of the event lines, and the receipts. The Ed25519 signature covers the
+//! manifest's exact bytes, so the header, every event and the recipient list
+//! are all bound into what is signed: a recipient cannot re-encrypt a bundle
+//! to a third party without the third party noticing it was not named.
+//!
+//! Writing is streamed: events go from the database through the encryptor
+//! to a temporary file renamed into place at the end. Reading takes two
+//! streamed passes: the first decrypts and verifies everything (header,
+//! signer, every event, the trailer) and writes nothing; only then does the
+//! second apply every event in one transaction. A bundle that fails any
+//! check leaves the journal exactly as it was.
+
+use std::collections::BTreeMap;
+use std::fs::{self, File};
+use std::io::{BufRead, BufReader, BufWriter, Read, Write};
+use std::path::Path;
+
+use base64::engine::general_purpose::STANDARD as B64;
+use base64::Engine as _;
+use ed25519_dalek::{Signature, Signer, SigningKey, Verifier, VerifyingKey};
+use rusqlite::{params, OptionalExtension, TransactionBehavior};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use sha2::{Digest, Sha256};
+use ts_rs::TS;
+use uuid::Uuid;
+use zeroize::Zeroizing;
+
+use crate::cards::normalise_fingerprint;
+use crate::error::{Error, Result};
+use crate::events::{self, Applied, Event, FieldChange, Op, DELETED};
+use crate::hlc::Hlc;
+use crate::identity;
+use crate::journal::{now, Journal, Role};
+use crate::kinds::{self, Kind};
+
+const FORMAT: &str = "peerjournal-bundle";
+/// The bundle format version this build writes and the newest it reads.
+pub const VERSION: u32 = 1;
+/// No line of a bundle is longer than this; a longer one is damage or an attack.
+const MAX_LINE: u64 = 4 * 1024 * 1024;
+
+/// Why a bundle was refused. Every message is plain, and the journal is
+/// unchanged whenever one is returned.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Refusal {
+    /// Not an age file, or not one of ours inside.
+    #[error("this is not a Peer Journal bundle")]
+    NotABundle,
+    /// Encrypted, but not to this journal.
+    #[error("this file was not made for this journal")]
+    NotForUs,
+    /// Cut short or changed on the way.
+    #[error("this bundle is damaged or incomplete (it may have been cut short or changed on the way); ask for it to be exported again")]
+    Damaged,
+    /// Made by a newer Peer Journal.
+    #[error("this bundle was made by a newer version of Peer Journal (bundle version {0}); update Peer Journal to import it")]
+    TooNew(u32),
+    /// Signed by a card not in the roster.
+    #[error("this bundle is signed by someone whose card is not in this journal; import their card first and check its fingerprint with them")]
+    UnknownSigner,
+    /// Signed by a revoked card.
+    #[error("this bundle is signed by a card that was revoked in this journal; it has not been imported")]
+    RevokedSigner,
+    /// The signed recipient list does not name this journal.
+    #[error("this bundle was not addressed to this journal (it may have been passed on by someone it was sent to); ask the sender to export it to you")]
+    NotAddressedToUs,
+    /// This journal made it.
+    #[error("this bundle was made by this journal; import it in the journal it was sent to")]
+    OwnBundle,
+    /// A record inside does not pass validation.
+    #[error("this bundle contains a record that is not valid ({0}); nothing was imported")]
+    InvalidRecord(String),
+}
+
+impl From<Refusal> for Error {
+    fn from(r: Refusal) -> Self {
+        Error::Refused(r)
+    }
+}
+
+/// What to export.
+#[derive(Debug, Clone)]
+pub struct ExportOptions {
+    /// The recipients' fingerprints.
+    pub to: Vec<String>,
+    /// Send everything, not only what the recipients have not acknowledged.
+    pub full: bool,
+}
+
+/// What an export wrote.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct ExportSummary {
+    /// The bundle's id.
+    pub bundle_id: String,
+    /// Where it was written.
+    pub path: String,
+    /// The recipients' fingerprints.
+    pub recipients: Vec<String>,
+    /// How many events it carries.
+    pub events: u64,
+    /// How many events of each kind.
+    #[ts(type = "Record<string, number>")]
+    pub kinds: BTreeMap<String, u64>,
+}
+
+/// Per-kind counts of what an import did.
+#[derive(Debug, Clone, Default, Serialize, TS, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct KindCounts {
+    /// Records new to this journal.
+    pub new: u64,
+    /// Records that changed.
+    pub updated: u64,
+    /// Records now marked as a conflict to review.
+    pub conflicts: u64,
+}
+
+/// What an import did.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct ImportSummary {
+    /// The bundle's id.
+    pub bundle_id: String,
+    /// Who sent it.
+    pub sender: String,
+    /// Their fingerprint.
+    pub sender_fingerprint: String,
+    /// True when this bundle had been imported before (nothing changed).
+    pub already_imported: bool,
+    /// Events in the bundle.
+    pub events: u64,
+    /// Events this journal already had.
+    pub duplicates: u64,
+    /// People erased at the sender's request ("forget this person").
+    pub erased: u64,
+    /// New, updated and conflicting records by kind.
+    #[ts(type = "Record<string, KindCounts>")]
+    pub kinds: BTreeMap<String, KindCounts>,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct Header {
+    format: String,
+    version: u32,
+    bundle_id: String,
+    sender: String,
+}
+
+/// One receipt: "I hold `device`'s events up to `seq`, received at `at`".
+#[derive(Serialize, Deserialize, Clone, Debug)]
+#[serde(deny_unknown_fields)]
+struct Receipt {
+    device: String,
+    seq: i64,
+    at: String,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct Manifest {
+    format: String,
+    version: u32,
+    bundle_id: String,
+    sender: String,
+    sender_name: String,
+    recipients: Vec<String>,
+    created_at: String,
+    /// device → [first seq, last seq] carried.
+    ranges: BTreeMap<String, (i64, i64)>,
+    events: u64,
+    kinds: BTreeMap<String, u64>,
+    header_sha256: String,
+    payload_sha256: String,
+    receipts: Vec<Receipt>,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Trailer {
+    manifest: String,
+    signature: String,
+}
+
+/// Progress of a long export or import: (done, total).
+pub type Progress<'a> = &'a mut dyn FnMut(u64, u64);
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+impl Journal {
+    fn own_fingerprint(&self) -> Result<String> {
+        Ok(identity::public(&self.conn)?.fingerprint)
+    }
+
+    fn own_role(&self) -> Result<Role> {
+        self.meta("role")?.ok_or_else(|| Error::CheckFailed("the journal has no role".into()))?.parse()
+    }
+
+    /// Writes a bundle for `options.to` to `out`.
+    pub fn export_bundle(&mut self, options: &ExportOptions, out: &Path, progress: Progress<'_>) -> Result<ExportSummary> {
+        if options.to.is_empty() {
+            return Err(Error::invalid("say who the bundle is for: --to FINGERPRINT (see `card list`)"));
+        }
+        let own = self.own_fingerprint()?;
+        let mut recipients = Vec::new();
+        let mut age_recipients = Vec::new();
+        for fp in &options.to {
+            let fp = normalise_fingerprint(fp);
+            if fp == own {
+                return Err(Error::invalid("a bundle is for someone else; your own card is added to every bundle anyway"));
+            }
+            match self.trusted_keys(&fp)? {
+                None => return Err(Error::invalid(format!("no card with fingerprint {fp} in this journal; import their card first"))),
+                Some((_, _, true)) => return Err(Error::invalid(format!("the card {fp} was revoked; nothing is exported to it"))),
+                Some((age, _, false)) => {
+                    age_recipients.push(age.parse::<age::x25519::Recipient>().map_err(|_| Error::CheckFailed("a roster card's receiving key is invalid".into()))?);
+                    if !recipients.contains(&fp) {
+                        recipients.push(fp);
+                    }
+                }
+            }
+        }
+        let own_public = identity::public(&self.conn)?;
+        age_recipients.push(
+            own_public.age_recipient.parse().map_err(|_| Error::CheckFailed("this journal's receiving key is invalid".into()))?,
+        );
+        let role = self.own_role()?;
+        let selection = Selection::new(self, &recipients, role, options.full)?;
+        let total = selection.count(&self.conn)?;
+        let receipts = self.receipts_for(&recipients)?;
+        let signing = self.signing_key()?;
+        let bundle_id = Uuid::now_v7().to_string();
+        let sender_name = self.status()?.name;
+
+        let tmp = out.with_file_name(format!(
+            ".{}.partial",
+            out.file_name().and_then(|n| n.to_str()).unwrap_or("bundle")
+        ));
+        let result = (|| -> Result<ExportSummary> {
+            let file = File::create(&tmp).map_err(|e| Error::io("write", &tmp, e))?;
+            let encryptor = age::Encryptor::with_recipients(age_recipients.iter().map(|r| r as &dyn age::Recipient))
+                .map_err(|_| Error::CheckFailed("could not set up encryption for those cards".into()))?;
+            let mut writer = encryptor.wrap_output(BufWriter::with_capacity(256 * 1024, file)).map_err(|e| Error::io("write", &tmp, e))?;
+            let io = |e: std::io::Error| Error::io("write", &tmp, e);
+
+            let header = serde_json::to_string(&Header {
+                format: FORMAT.into(),
+                version: VERSION,
+                bundle_id: bundle_id.clone(),
+                sender: own.clone(),
+            })
+            .map_err(|e| Error::invalid(e.to_string()))?;
+            writer.write_all(header.as_bytes()).map_err(io)?;
+            writer.write_all(b"\n").map_err(io)?;
+
+            let mut payload = Sha256::new();
+            let mut ranges: BTreeMap<String, (i64, i64)> = BTreeMap::new();
+            let mut kinds: BTreeMap<String, u64> = BTreeMap::new();
+            let mut count = 0u64;
+            let mut line = String::with_capacity(1024);
+            selection.for_each(&self.conn, |device, seq, hlc, record, kind, op, fields| {
+                line.clear();
+                line.push_str("{\"device\":");
+                line.push_str(&Value::String(device.to_string()).to_string());
+                line.push_str(&format!(",\"seq\":{seq},\"hlc\":{hlc},\"record\":"));
+                line.push_str(&Value::String(record.to_string()).to_string());
+                line.push_str(",\"kind\":");
+                line.push_str(&Value::String(kind.to_string()).to_string());
+                line.push_str(",\"op\":");
+                line.push_str(&Value::String(op.to_string()).to_string());
+                line.push_str(",\"fields\":");
+                line.push_str(fields);
+                line.push_str("}\n");
+                payload.update(line.as_bytes());
+                writer.write_all(line.as_bytes()).map_err(io)?;
+                let range = ranges.entry(device.to_string()).or_insert((seq, seq));
+                range.0 = range.0.min(seq);
+                range.1 = range.1.max(seq);
+                *kinds.entry(kind.to_string()).or_default() += 1;
+                count += 1;
+                if count % 1000 == 0 {
+                    progress(count, total);
+                }
+                Ok(())
+            })?;
+            progress(count, total);
+
+            let manifest = Manifest {
+                format: FORMAT.into(),
+                version: VERSION,
+                bundle_id: bundle_id.clone(),
+                sender: own.clone(),
+                sender_name,
+                recipients: recipients.clone(),
+                created_at: now(),
+                ranges,
+                events: count,
+                kinds: kinds.clone(),
+                header_sha256: hex(&Sha256::digest(format!("{header}\n").as_bytes())),
+                payload_sha256: hex(&payload.finalize()),
+                receipts,
+            };
+            let manifest = serde_json::to_string(&manifest).map_err(|e| Error::invalid(e.to_string()))?;
+            let signature = signing.sign(manifest.as_bytes());
+            let trailer = serde_json::to_string(&Trailer { manifest, signature: B64.encode(signature.to_bytes()) })
+                .map_err(|e| Error::invalid(e.to_string()))?;
+            writer.write_all(trailer.as_bytes()).map_err(io)?;
+            writer.write_all(b"\n").map_err(io)?;
+            let mut inner = writer.finish().map_err(io)?;
+            inner.flush().map_err(io)?;
+            inner.into_inner().map_err(|e| io(e.into_error()))?.sync_all().map_err(io)?;
+            fs::rename(&tmp, out).map_err(|e| Error::io("write", out, e))?;
+            Ok(ExportSummary { bundle_id: bundle_id.clone(), path: out.display().to_string(), recipients: recipients.clone(), events: count, kinds })
+        })();
+        if result.is_err() {
+            let _ = fs::remove_file(&tmp);
+        }
+        let summary = result?;
+        self.conn.execute(
+            "INSERT INTO bundles (id, direction, peer, at, events) VALUES (?1, 'out', ?2, ?3, ?4)",
+            params![summary.bundle_id, summary.recipients.join(","), now(), summary.events as i64],
+        )?;
+        Ok(summary)
+    }
+
+    fn signing_key(&self) -> Result<SigningKey> {
+        let secret: Zeroizing<Vec<u8>> =
+            Zeroizing::new(self.conn.query_row("SELECT signing_secret FROM identity WHERE id = 1", [], |r| r.get(0))?);
+        let bytes: Zeroizing<[u8; 32]> = Zeroizing::new(
+            secret.as_slice().try_into().map_err(|_| Error::CheckFailed("this journal's signing key is malformed".into()))?,
+        );
+        Ok(SigningKey::from_bytes(&bytes))
+    }
+
+    fn age_identity(&self) -> Result<age::x25519::Identity> {
+        let text: Zeroizing<String> =
+            Zeroizing::new(self.conn.query_row("SELECT age_secret FROM identity WHERE id = 1", [], |r| r.get(0))?);
+        text.parse().map_err(|_| Error::CheckFailed("this journal's receiving key is malformed".into()))
+    }
+
+    fn receipts_for(&self, peers: &[String]) -> Result<Vec<Receipt>> {
+        let mut out = Vec::new();
+        let mut stmt = self.conn.prepare_cached("SELECT device, seq, at FROM received WHERE peer = ?1 ORDER BY device")?;
+        for peer in peers {
+            for r in stmt.query_map([peer], |r| Ok(Receipt { device: r.get(0)?, seq: r.get(1)?, at: r.get(2)? }))? {
+                out.push(r?);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Imports a bundle: verifies it completely, then applies it in one
+    /// transaction. Importing the same bundle again changes nothing.
+    pub fn import_bundle(&mut self, path: &Path, progress: Progress<'_>) -> Result<ImportSummary> {
+        let identity = self.age_identity()?;
+        let own = self.own_fingerprint()?;
+        let verified = verify(self, path, &identity, &own, progress)?;
+
+        let already: bool = self
+            .conn
+            .query_row("SELECT 1 FROM bundles WHERE id = ?1 AND direction = 'in'", [&verified.manifest.bundle_id], |_| Ok(()))
+            .optional()?
+            .is_some();
+        let mut summary = ImportSummary {
+            bundle_id: verified.manifest.bundle_id.clone(),
+            sender: verified.manifest.sender_name.clone(),
+            sender_fingerprint: verified.manifest.sender.clone(),
+            already_imported: already,
+            events: verified.manifest.events,
+            duplicates: 0,
+            erased: 0,
+            kinds: BTreeMap::new(),
+        };
+        if already {
+            summary.duplicates = summary.events;
+            return Ok(summary);
+        }
+        let sender = verified.manifest.sender.clone();
+        let tx = rusqlite::Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate)?;
+        let mut max_hlc = 0i64;
+        let mut conflicted_before: std::collections::HashSet<String> = std::collections::HashSet::new();
+        let mut touched: Vec<(String, Kind)> = Vec::new();
+        let mut done = 0u64;
+        let payload_hash = read_events(path, &identity, |event| {
+            max_hlc = max_hlc.max(event.hlc);
+            let was_conflict: Option<bool> = tx
+                .prepare_cached("SELECT conflict FROM records WHERE id = ?1")?
+                .query_row([&event.record], |r| r.get(0))
+                .optional()?;
+            if was_conflict == Some(true) {
+                conflicted_before.insert(event.record.clone());
+            }
+            let counts = summary.kinds.entry(event.kind.as_str().to_string()).or_default();
+            match events::apply(&tx, &event, Some(&sender))? {
+                Applied::Duplicate | Applied::Dropped => summary.duplicates += 1,
+                Applied::Created => {
+                    counts.new += 1;
+                    touched.push((event.record.clone(), event.kind));
+                }
+                Applied::Updated => {
+                    counts.updated += 1;
+                    touched.push((event.record.clone(), event.kind));
+                }
+                Applied::Erased => summary.erased += 1,
+            }
+            done += 1;
+            if done % 1000 == 0 {
+                progress(done, verified.manifest.events);
+            }
+            Ok(())
+        })?;
+        progress(done, verified.manifest.events);
+        if payload_hash != verified.manifest.payload_sha256 {
+            return Err(Refusal::Damaged.into()); // the file changed after it was verified; the transaction rolls back
+        }
+        touched.sort();
+        touched.dedup();
+        for (record, kind) in touched {
+            let conflict: Option<bool> = tx
+                .prepare_cached("SELECT conflict FROM records WHERE id = ?1")?
+                .query_row([&record], |r| r.get(0))
+                .optional()?;
+            if conflict == Some(true) && !conflicted_before.contains(&record) {
+                summary.kinds.entry(kind.as_str().to_string()).or_default().conflicts += 1;
+            }
+        }
+        summary.kinds.retain(|_, c| *c != KindCounts::default());
+        let at = now();
+        for (device, (_, last)) in &verified.manifest.ranges {
+            tx.execute(
+                "INSERT INTO received (peer, device, seq, at) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT(peer, device) DO UPDATE SET seq = max(seq, excluded.seq), at = excluded.at",
+                params![sender, device, last, at],
+            )?;
+        }
+        for receipt in &verified.manifest.receipts {
+            tx.execute(
+                "INSERT INTO acked (peer, device, seq, at) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT(peer, device) DO UPDATE SET seq = max(seq, excluded.seq), at = excluded.at",
+                params![sender, receipt.device, receipt.seq, receipt.at],
+            )?;
+        }
+        // Our clock moves past everything we have now seen.
+        let stored: i64 = tx
+            .query_row("SELECT value FROM meta WHERE key = 'hlc'", [], |r| r.get::<_, String>(0))
+            .optional()?
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0);
+        tx.execute(
+            "INSERT INTO meta (key, value) VALUES ('hlc', ?1) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            [Hlc(stored).observe(Hlc(max_hlc)).0.to_string()],
+        )?;
+        tx.execute(
+            "INSERT INTO bundles (id, direction, peer, at, events) VALUES (?1, 'in', ?2, ?3, ?4)",
+            params![summary.bundle_id, sender, at, summary.events as i64],
+        )?;
+        tx.commit()?;
+        Ok(summary)
+    }
+}
+
+/// Which events go to which recipients.
+struct Selection {
+    /// Per device, send events after this sequence number.
+    after: BTreeMap<String, i64>,
+    recipients: Vec<String>,
+    role: Role,
+}
+
+impl Selection {
+    fn new(journal: &Journal, recipients: &[String], role: Role, full: bool) -> Result<Self> {
+        let mut after = BTreeMap::new();
+        if !full {
+            // A device not acknowledged by every recipient is sent from the
+            // start for all of them: one bundle serves everyone named.
+            let devices: Vec<String> = journal
+                .conn
+                .prepare("SELECT DISTINCT device FROM events")?
+                .query_map([], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
+            let mut stmt = journal.conn.prepare_cached("SELECT seq FROM acked WHERE peer = ?1 AND device = ?2")?;
+            for device in devices {
+                let mut least = i64::MAX;
+                for r in recipients {
+                    let seq: i64 = stmt.query_row(params![r, device], |row| row.get(0)).optional()?.unwrap_or(0);
+                    least = least.min(seq);
+                }
+                after.insert(device, if least == i64::MAX { 0 } else { least });
+            }
+        }
+        Ok(Selection { after, recipients: recipients.to_vec(), role })
+    }
+
+    fn sql(&self) -> String {
+        // Events the recipients sent us never go back to them. Private
+        // reflections never leave. A supervisor sends only what it wrote:
+        // the directory, and notes or acknowledgements on records that came
+        // from the one recipient.
+        let recipients = self.recipients.iter().map(|r| format!("'{}'", r.replace('\'', "''"))).collect::<Vec<_>>().join(",");
+        let mut sql = format!(
+            "SELECT e.device, e.seq, e.hlc, e.record, e.kind, e.op, e.fields FROM events e
+             WHERE (e.source IS NULL OR e.source NOT IN ({recipients}))
+               AND e.seq > coalesce((SELECT value FROM temp_after WHERE device = e.device), 0)
+               AND NOT (e.kind = 'reflection' AND NOT EXISTS (
+                     SELECT 1 FROM records r WHERE r.id = e.record AND json_extract(r.data, '$.shared') = 1))"
+        );
+        if self.role == Role::Supervisor {
+            sql.push_str(&format!(
+                " AND e.source IS NULL AND e.op = 'put' AND (e.kind = 'service' OR (
+                     SELECT count(DISTINCT first.source) FROM events first
+                     WHERE first.record = e.record AND first.source IS NOT NULL AND first.source IN ({recipients})
+                   ) = {n})",
+                n = self.recipients.len()
+            ));
+        }
+        sql.push_str(" ORDER BY e.device, e.seq");
+        sql
+    }
+
+    fn prepare_after(&self, conn: &rusqlite::Connection) -> Result<()> {
+        conn.execute_batch("CREATE TEMP TABLE IF NOT EXISTS temp_after (device TEXT PRIMARY KEY, value INTEGER); DELETE FROM temp_after;")?;
+        let mut stmt = conn.prepare_cached("INSERT INTO temp_after (device, value) VALUES (?1, ?2)")?;
+        for (d, v) in &self.after {
+            stmt.execute(params![d, v])?;
+        }
+        Ok(())
+    }
+
+    fn count(&self, conn: &rusqlite::Connection) -> Result<u64> {
+        self.prepare_after(conn)?;
+        let n: i64 = conn.query_row(&format!("SELECT count(*) FROM ({})", self.sql()), [], |r| r.get(0))?;
+        Ok(n as u64)
+    }
+
+    #[allow(clippy::type_complexity)]
+    fn for_each(
+        &self,
+        conn: &rusqlite::Connection,
+        mut f: impl FnMut(&str, i64, i64, &str, &str, &str, &str) -> Result<()>,
+    ) -> Result<()> {
+        self.prepare_after(conn)?;
+        let mut stmt = conn.prepare(&self.sql())?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            let device: String = r.get(0)?;
+            let record: String = r.get(3)?;
+            let kind: String = r.get(4)?;
+            let op: String = r.get(5)?;
+            let fields: String = r.get(6)?;
+            f(&device, r.get(1)?, r.get(2)?, &record, &kind, &op, &fields)?;
+        }
+        Ok(())
+    }
+}
+
+struct Verified {
+    manifest: Manifest,
+}
+
+/// Opens the age layer. Every failure is one of the plain refusals.
+fn open_stream(path: &Path, identity: &age::x25519::Identity) -> Result<impl BufRead> {
+    let file = File::open(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => Error::invalid(format!("no file at {}", path.display())),
+        _ => Error::io("read", path, e),
+    })?;
+    let mut input = BufReader::with_capacity(256 * 1024, file);
+    // An age file that fails to parse was cut or changed; anything else is
+    // simply not a bundle.
+    let is_age = input.fill_buf().map(|b| b.starts_with(b"age-encryption.org/")).unwrap_or(false);
+    let decryptor = match age::Decryptor::new_buffered(input) {
+        Ok(d) => d,
+        Err(_) if !is_age => return Err(Refusal::NotABundle.into()),
+        Err(_) => return Err(Refusal::Damaged.into()),
+    };
+    if decryptor.is_scrypt() {
+        return Err(Refusal::NotABundle.into());
+    }
+    let reader = decryptor.decrypt(std::iter::once(identity as &dyn age::Identity)).map_err(|e| match e {
+        age::DecryptError::NoMatchingKeys => Error::from(Refusal::NotForUs),
+        _ => Error::from(Refusal::Damaged),
+    })?;
+    Ok(BufReader::with_capacity(256 * 1024, reader))
+}
+
+/// Reads one line, at most [`MAX_LINE`] bytes. `Ok(None)` at the clean end.
+fn next_line(reader: &mut impl BufRead, buf: &mut Vec<u8>) -> Result<Option<()>> {
+    buf.clear();
+    let n = reader.by_ref().take(MAX_LINE + 1).read_until(b'\n', buf).map_err(|_| Error::from(Refusal::Damaged))?;
+    if n == 0 {
+        return Ok(None);
+    }
+    if buf.last() != Some(&b'\n') {
+        return Err(Refusal::Damaged.into());
+    }
+    Ok(Some(()))
+}
+
+/// The first pass: decrypt, check the header and signer, validate every
+/// event, check the trailer's hashes, counts, recipients and signature.
+/// Writes nothing.
+fn verify(journal: &Journal, path: &Path, identity: &age::x25519::Identity, own: &str, progress: Progress<'_>) -> Result<Verified> {
+    let mut reader = open_stream(path, identity)?;
+    let mut line = Vec::with_capacity(4096);
+    if next_line(&mut reader, &mut line)?.is_none() {
+        return Err(Refusal::Damaged.into());
+    }
+    let header_hash = hex(&Sha256::digest(&line));
+    #[derive(Deserialize)]
+    struct Envelope {
+        format: String,
+        version: u32,
+    }
+    let envelope: Envelope = serde_json::from_slice(&line).map_err(|_| Error::from(Refusal::NotABundle))?;
+    if envelope.format != FORMAT {
+        return Err(Refusal::NotABundle.into());
+    }
+    if envelope.version > VERSION {
+        return Err(Refusal::TooNew(envelope.version).into());
+    }
+    let header: Header = serde_json::from_slice(&line).map_err(|_| Error::from(Refusal::Damaged))?;
+    if header.sender == own {
+        return Err(Refusal::OwnBundle.into());
+    }
+    let signer = match journal.trusted_keys(&header.sender)? {
+        None => return Err(Refusal::UnknownSigner.into()),
+        Some((_, _, true)) => return Err(Refusal::RevokedSigner.into()),
+        Some((_, key, false)) => VerifyingKey::from_bytes(&key).map_err(|_| Error::CheckFailed("a roster signing key is invalid".into()))?,
+    };
+
+    let mut payload = Sha256::new();
+    let mut ranges: BTreeMap<String, (i64, i64)> = BTreeMap::new();
+    let mut count = 0u64;
+    let trailer = loop {
+        if next_line(&mut reader, &mut line)?.is_none() {
+            return Err(Refusal::Damaged.into()); // no trailer: cut short
+        }
+        if line.starts_with(b"{\"manifest\"") {
+            break serde_json::from_slice::<Trailer>(&line).map_err(|_| Error::from(Refusal::Damaged))?;
+        }
+        payload.update(&line);
+        let event: Event = serde_json::from_slice(&line).map_err(|_| Error::from(Refusal::Damaged))?;
+        validate_incoming(&event)?;
+        let r = ranges.entry(event.device.clone()).or_insert((event.seq, event.seq));
+        r.0 = r.0.min(event.seq);
+        r.1 = r.1.max(event.seq);
+        count += 1;
+        if count % 1000 == 0 {
+            progress(count, 0);
+        }
+    };
+    if next_line(&mut reader, &mut line)?.is_some() {
+        return Err(Refusal::Damaged.into()); // anything after the trailer
+    }
+    let signature: [u8; 64] =
+        B64.decode(&trailer.signature).ok().and_then(|b| b.try_into().ok()).ok_or_else(|| Error::from(Refusal::Damaged))?;
+    signer
+        .verify(trailer.manifest.as_bytes(), &Signature::from_bytes(&signature))
+        .map_err(|_| Error::from(Refusal::Damaged))?;
+    let manifest: Manifest = serde_json::from_str(&trailer.manifest).map_err(|_| Error::from(Refusal::Damaged))?;
+    let consistent = manifest.format == FORMAT
+        && manifest.version == header.version
+        && manifest.bundle_id == header.bundle_id
+        && manifest.sender == header.sender
+        && manifest.header_sha256 == header_hash
+        && manifest.payload_sha256 == hex(&payload.finalize())
+        && manifest.events == count
+        && manifest.ranges == ranges;
+    if !consistent {
+        return Err(Refusal::Damaged.into());
+    }
+    if !manifest.recipients.iter().any(|r| r == own) {
+        return Err(Refusal::NotAddressedToUs.into());
+    }
+    Ok(Verified { manifest })
+}
+
+/// The second pass: every event, in order. Returns the payload's hash,
+/// which the caller compares with the verified manifest before committing,
+/// so a file changed between the passes is refused too.
+fn read_events(path: &Path, identity: &age::x25519::Identity, mut f: impl FnMut(Event) -> Result<()>) -> Result<String> {
+    let mut reader = open_stream(path, identity)?;
+    let mut line = Vec::with_capacity(4096);
+    let mut payload = Sha256::new();
+    next_line(&mut reader, &mut line)?; // header
+    while next_line(&mut reader, &mut line)?.is_some() {
+        if line.starts_with(b"{\"manifest\"") {
+            break;
+        }
+        payload.update(&line);
+        let event: Event = serde_json::from_slice(&line).map_err(|_| Error::from(Refusal::Damaged))?;
+        f(event)?;
+    }
+    Ok(hex(&payload.finalize()))
+}
+
+/// Checks an event from elsewhere as strictly as a local write is checked.
+fn validate_incoming(event: &Event) -> Result<()> {
+    let bad = |why: &str| Error::from(Refusal::InvalidRecord(why.to_string()));
+    Uuid::parse_str(&event.device).map_err(|_| bad("a device id is malformed"))?;
+    Uuid::parse_str(&event.record).map_err(|_| bad("a record id is malformed"))?;
+    if event.seq < 1 || event.hlc < 0 {
+        return Err(bad("a sequence number or clock is out of range"));
+    }
+    match event.op {
+        Op::Erase => {
+            if event.kind != Kind::Person || event.fields.len() != 1 {
+                return Err(bad("an erasure is malformed"));
+            }
+            let ids = event.fields.get("records").and_then(Value::as_array).ok_or_else(|| bad("an erasure is malformed"))?;
+            if ids.iter().any(|v| v.as_str().is_none_or(|s| Uuid::parse_str(s).is_err())) {
+                return Err(bad("an erasure names a malformed id"));
+            }
+        }
+        Op::Put => {
+            if event.fields.is_empty() {
+                return Err(bad("a change changes nothing"));
+            }
+            let mut values = Map::new();
+            for (name, change) in event.changes().map_err(|_| bad("a field is malformed"))? {
+                if name == DELETED {
+                    if !change.value.is_boolean() {
+                        return Err(bad("a deletion is malformed"));
+                    }
+                    continue;
+                }
+                check_base(&change)?;
+                values.insert(name, change.value);
+            }
+            let normalised = kinds::validate(event.kind, &values).map_err(|e| bad(&e.to_string()))?;
+            if normalised != values {
+                return Err(bad("a value is not in the form Peer Journal writes"));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn check_base(change: &FieldChange) -> Result<()> {
+    if let Some((hlc, device)) = &change.base {
+        if *hlc < 0 || Uuid::parse_str(device).is_err() {
+            return Err(Refusal::InvalidRecord("a change's base is malformed".into()).into());
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+#[path = "bundle_tests.rs"]
+mod tests;

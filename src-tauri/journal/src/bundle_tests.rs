@@ -1,0 +1,552 @@
+//! Tests of bundles: round trips, idempotence, convergence, every refusal,
+//! and mutation of valid bundles. In the crate, so that hostile bundles can
+//! be built with the journal's own keys.
+
+use super::*;
+use crate::journal::NewJournal;
+use crate::keys::KdfParams;
+use crate::records::Page;
+use proptest::prelude::*;
+use serde_json::json;
+
+const FAST: KdfParams = KdfParams { memory_kib: 1024, iterations: 1, parallelism: 1 };
+
+struct Party {
+    _dir: tempfile::TempDir,
+    j: Journal,
+    fp: String,
+}
+
+fn party(name: &str, role: Role) -> Party {
+    let dir = tempfile::tempdir().unwrap();
+    let (j, _) = Journal::create(dir.path(), &NewJournal { name, role, passphrase: "correct horse battery", kdf: FAST }).unwrap();
+    let fp = j.own_fingerprint().unwrap();
+    Party { _dir: dir, j, fp }
+}
+
+fn trust(a: &mut Party, b: &mut Party) {
+    let ca = a.j.card().unwrap();
+    let cb = b.j.card().unwrap();
+    a.j.add_card(&cb).unwrap();
+    b.j.add_card(&ca).unwrap();
+}
+
+fn fields(v: Value) -> crate::kinds::Fields {
+    v.as_object().cloned().unwrap()
+}
+
+fn export(from: &mut Party, to: &[&str], full: bool, dir: &Path, name: &str) -> std::path::PathBuf {
+    let path = dir.join(name);
+    from.j
+        .export_bundle(&ExportOptions { to: to.iter().map(|s| s.to_string()).collect(), full }, &path, &mut |_, _| {})
+        .unwrap();
+    path
+}
+
+/// Exports from `from` to `to` alone and imports it there.
+fn send(from: &mut Party, to: &mut Party, full: bool, dir: &Path, name: &str) -> Result<ImportSummary> {
+    let fp = to.fp.clone();
+    let b = export(from, &[&fp], full, dir, name);
+    import(to, &b)
+}
+
+fn import(into: &mut Party, path: &Path) -> Result<ImportSummary> {
+    into.j.import_bundle(path, &mut |_, _| {})
+}
+
+/// Every user table's rows, for "nothing changed" and "same state" checks.
+fn dump(j: &Journal, tables: &[&str]) -> Vec<String> {
+    let mut out = Vec::new();
+    for t in tables {
+        let mut stmt = j.conn.prepare(&format!("SELECT * FROM {t}")).unwrap();
+        let n = stmt.column_count();
+        let rows = stmt
+            .query_map([], |r| Ok((0..n).map(|i| format!("{:?}", r.get::<_, rusqlite::types::Value>(i).unwrap())).collect::<Vec<_>>().join("|")))
+            .unwrap();
+        for r in rows {
+            out.push(format!("{t}: {}", r.unwrap()));
+        }
+    }
+    out.sort();
+    out
+}
+
+const ALL_TABLES: &[&str] = &["events", "records", "erasures", "erased_records", "roster", "acked", "received", "bundles", "meta"];
+
+/// The materialised state (independent of where events came from).
+fn state(j: &Journal) -> Vec<String> {
+    let mut stmt = j
+        .conn
+        .prepare("SELECT id, kind, person, at, due, attention, data, clocks, created_hlc, created_device, updated_hlc, updated_device, deleted, conflict FROM records ORDER BY id")
+        .unwrap();
+    let rows = stmt
+        .query_map([], |r| Ok((0..14).map(|i| format!("{:?}", r.get::<_, rusqlite::types::Value>(i).unwrap())).collect::<Vec<_>>().join("|")))
+        .unwrap();
+    let mut out: Vec<String> = rows.map(|r| r.unwrap()).collect();
+    let mut stmt = j.conn.prepare("SELECT person FROM erasures ORDER BY person").unwrap();
+    out.extend(stmt.query_map([], |r| r.get::<_, String>(0)).unwrap().map(|r| format!("erased {}", r.unwrap())));
+    out
+}
+
+const AWKWARD: &str = "Zoë 👩🏽‍🦱 مرحبا بالعالم עברית e\u{301} \"quoted\" \\ back\\slash\nnew line\ttab";
+
+/// A volunteer with one record of every kind, all full of awkward text.
+fn volunteer_with_everything(v: &mut Party) -> String {
+    let p = v.j.add(Kind::Person, fields(json!({"alias": "Zoë 👩🏽‍🦱", "consent": true, "consent_date": "2026-01-02", "notes": AWKWARD}))).unwrap().id;
+    let s = v.j.add(Kind::Service, fields(json!({"name": "Café מרכז", "category": "food", "area": "Old Town", "contact_details": AWKWARD, "opening_times": "Mon–Fri", "notes": AWKWARD}))).unwrap().id;
+    v.j.add(Kind::Contact, fields(json!({"person": p, "at": "2026-11-20T10:00", "how": "video", "minutes": 0, "present": "Zoë and 👶", "focus": AWKWARD, "strengths": AWKWARD, "steps": AWKWARD, "notes": AWKWARD, "next_contact": "2026-11-27T10:00"}))).unwrap();
+    v.j.add(Kind::BoundaryAgreement, fields(json!({"person": p, "agreed_on": "2026-01-02", "rules": AWKWARD, "review_on": "2026-04-02"}))).unwrap();
+    v.j.add(Kind::BoundaryIssue, fields(json!({"person": p, "category": "dependency-sign", "what_happened": AWKWARD, "how_handled": AWKWARD, "flag": true}))).unwrap();
+    v.j.add(Kind::Signpost, fields(json!({"person": p, "service": s, "reason": AWKWARD, "consent": true, "accompanied": true, "status": "outcome", "outcome": AWKWARD, "reminder": "2026-12-01"}))).unwrap();
+    v.j.add(Kind::Concern, fields(json!({"person": p, "category": "wellbeing", "urgency": "immediate", "notes": AWKWARD, "told": "coordinator", "told_at": "2026-11-20T11:00"}))).unwrap();
+    v.j.add(Kind::Ending, fields(json!({"person": p, "on": "2026-11-21", "planned": false, "summary": AWKWARD, "onward": AWKWARD}))).unwrap();
+    v.j.add(Kind::Reflection, fields(json!({"person": p, "text": AWKWARD, "shared": true}))).unwrap();
+    p
+}
+
+fn all_records(j: &Journal) -> Vec<crate::records::Record> {
+    let mut out = Vec::new();
+    for kind in Kind::ALL {
+        out.extend(j.list(kind, None, Page { limit: 1000, offset: 0 }).unwrap());
+    }
+    out.sort_by(|a, b| a.id.cmp(&b.id));
+    out
+}
+
+#[test]
+fn every_kind_round_trips_with_awkward_unicode() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut v = party("Sam", Role::Volunteer);
+    let mut s = party("Alex", Role::Supervisor);
+    trust(&mut v, &mut s);
+    volunteer_with_everything(&mut v);
+    let b = export(&mut v, &[&s.fp], false, dir.path(), "v.bundle");
+    let summary = import(&mut s, &b).unwrap();
+    assert_eq!(summary.events, 9);
+    assert_eq!(summary.kinds.len(), 9, "one new record of every kind");
+    assert!(summary.kinds.values().all(|c| c.new == 1 && c.updated == 0 && c.conflicts == 0));
+    let mine = all_records(&v.j);
+    let theirs = all_records(&s.j);
+    assert_eq!(mine.len(), 9);
+    for (a, b) in mine.iter().zip(&theirs) {
+        assert_eq!((&a.id, &a.kind, &a.fields, &a.at), (&b.id, &b.kind, &b.fields, &b.at));
+    }
+    assert!(s.j.search("بالعالم", Page::default()).unwrap().len() >= 1);
+}
+
+#[test]
+fn importing_twice_changes_nothing_and_receipts_come_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut v = party("Sam", Role::Volunteer);
+    let mut s = party("Alex", Role::Supervisor);
+    trust(&mut v, &mut s);
+    volunteer_with_everything(&mut v);
+    let b = export(&mut v, &[&s.fp], false, dir.path(), "v.bundle");
+    import(&mut s, &b).unwrap();
+    let after_first = dump(&s.j, ALL_TABLES);
+    let again = import(&mut s, &b).unwrap();
+    assert!(again.already_imported);
+    assert_eq!(dump(&s.j, ALL_TABLES), after_first);
+
+    // No false "synced": nothing is confirmed until the receipt comes back.
+    assert_eq!(v.j.peer_status().unwrap()[0].received_at, None);
+    assert_eq!(v.j.peer_status().unwrap()[0].waiting_changes, 9);
+    let back = export(&mut s, &[&v.fp], false, dir.path(), "s.bundle");
+    import(&mut v, &back).unwrap();
+    let status = &v.j.peer_status().unwrap()[0];
+    assert!(status.received_at.is_some());
+    assert_eq!(status.waiting_changes, 0);
+    // The next export to the supervisor carries only what is new.
+    let next = export(&mut v, &[&s.fp], false, dir.path(), "v2.bundle");
+    assert_eq!(import(&mut s, &next).unwrap().events, 0);
+    let p = v.j.list(Kind::Person, None, Page::default()).unwrap()[0].id.clone();
+    v.j.add(Kind::Contact, fields(json!({"person": p, "how": "phone"}))).unwrap();
+    let next = export(&mut v, &[&s.fp], false, dir.path(), "v3.bundle");
+    assert_eq!(import(&mut s, &next).unwrap().events, 1);
+    // A lost bundle heals: without a receipt, the next one carries it again.
+    v.j.add(Kind::Contact, fields(json!({"person": p, "how": "text"}))).unwrap();
+    let _lost = export(&mut v, &[&s.fp], false, dir.path(), "lost.bundle");
+    let healed = export(&mut v, &[&s.fp], false, dir.path(), "healed.bundle");
+    assert_eq!(import(&mut s, &healed).unwrap().events, 2, "everything since the last receipt");
+}
+
+#[test]
+fn private_reflections_never_leave_and_shared_ones_arrive_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut v = party("Sam", Role::Volunteer);
+    let mut s = party("Alex", Role::Supervisor);
+    trust(&mut v, &mut s);
+    let private = v.j.add(Kind::Reflection, fields(json!({"text": "Private-Marmoset"}))).unwrap().id;
+    let b = export(&mut v, &[&s.fp], false, dir.path(), "1.bundle");
+    assert_eq!(import(&mut s, &b).unwrap().events, 0);
+    let back = export(&mut s, &[&v.fp], false, dir.path(), "r.bundle");
+    import(&mut v, &back).unwrap();
+    // Shared later: the text travels even though its first event was never sent.
+    v.j.update(&private, fields(json!({"shared": true}))).unwrap();
+    let b = export(&mut v, &[&s.fp], false, dir.path(), "2.bundle");
+    import(&mut s, &b).unwrap();
+    assert_eq!(s.j.get(&private).unwrap().fields["text"], "Private-Marmoset");
+}
+
+#[test]
+fn a_supervisor_sends_a_volunteer_only_what_belongs_to_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut v1 = party("Sam", Role::Volunteer);
+    let mut v2 = party("Kim", Role::Volunteer);
+    let mut s = party("Alex", Role::Supervisor);
+    trust(&mut v1, &mut s);
+    trust(&mut v2, &mut s);
+    let p1 = v1.j.add(Kind::Person, fields(json!({"alias": "One"}))).unwrap().id;
+    let c1 = v1.j.add(Kind::Concern, fields(json!({"person": p1, "category": "wellbeing", "urgency": "low", "notes": "x"}))).unwrap().id;
+    let p2 = v2.j.add(Kind::Person, fields(json!({"alias": "Other-Volunteers-Person"}))).unwrap().id;
+    let c2 = v2.j.add(Kind::Concern, fields(json!({"person": p2, "category": "wellbeing", "urgency": "low", "notes": "y"}))).unwrap().id;
+    send(&mut v1, &mut s, false, dir.path(), "v1.bundle").unwrap();
+    send(&mut v2, &mut s, false, dir.path(), "v2.bundle").unwrap();
+    for c in [&c1, &c2] {
+        s.j.update(c, fields(json!({"acknowledged_by": "Alex", "acknowledged_at": "2026-11-21T09:00"}))).unwrap();
+    }
+    s.j.add(Kind::Service, fields(json!({"name": "Food bank"}))).unwrap();
+    let to_v1 = export(&mut s, &[&v1.fp], false, dir.path(), "s1.bundle");
+    let summary = import(&mut v1, &to_v1).unwrap();
+    assert_eq!(summary.events, 2, "the acknowledgement and the directory, nothing of the other volunteer's");
+    assert_eq!(v1.j.get(&c1).unwrap().fields["acknowledged_by"], "Alex");
+    assert!(v1.j.get(&c2).is_err() && v1.j.get(&p2).is_err());
+    assert_eq!(v1.j.needing_attention(Kind::Concern, Page::default()).unwrap().len(), 0);
+}
+
+#[test]
+fn concurrent_edits_keep_both_values_and_flag_a_conflict_to_resolve() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut a = party("A", Role::Volunteer);
+    let mut b = party("B", Role::Volunteer);
+    trust(&mut a, &mut b);
+    let p = a.j.add(Kind::Person, fields(json!({"alias": "R"}))).unwrap().id;
+    let c = a.j.add(Kind::Contact, fields(json!({"person": p, "how": "phone", "notes": "original"}))).unwrap().id;
+    send(&mut a, &mut b, true, dir.path(), "a0.bundle").unwrap();
+    a.j.update(&c, fields(json!({"notes": "from A"}))).unwrap();
+    b.j.update(&c, fields(json!({"notes": "from B"}))).unwrap();
+    let sa = send(&mut a, &mut b, true, dir.path(), "a1.bundle").unwrap();
+    let sb = send(&mut b, &mut a, true, dir.path(), "b1.bundle").unwrap();
+    assert_eq!(sa.kinds["contact"].conflicts + sb.kinds["contact"].conflicts, 2);
+    assert_eq!(a.j.get(&c).unwrap().fields, b.j.get(&c).unwrap().fields, "both sides agree on the winner");
+    let conflicts = a.j.conflicts(Page::default()).unwrap();
+    assert_eq!(conflicts.len(), 1);
+    let f = &conflicts[0].fields[0];
+    assert_eq!(f.field, "notes");
+    let mut values = vec![f.current.clone(), f.others[0].clone()];
+    values.sort_by_key(|v| v.to_string());
+    assert_eq!(values, vec![json!("from A"), json!("from B")]);
+    // Both values stay in history; choosing one clears the conflict everywhere.
+    assert_eq!(a.j.history(&c).unwrap().len(), 3);
+    a.j.resolve_conflict(&c, "notes", json!("from B")).unwrap();
+    assert!(a.j.conflicts(Page::default()).unwrap().is_empty());
+    send(&mut a, &mut b, false, dir.path(), "a2.bundle").unwrap();
+    assert!(b.j.conflicts(Page::default()).unwrap().is_empty());
+    assert_eq!(b.j.get(&c).unwrap().fields["notes"], "from B");
+}
+
+#[test]
+fn forgetting_travels_as_an_erasure() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut v = party("Sam", Role::Volunteer);
+    let mut s = party("Alex", Role::Supervisor);
+    trust(&mut v, &mut s);
+    let p = volunteer_with_everything(&mut v);
+    send(&mut v, &mut s, false, dir.path(), "1.bundle").unwrap();
+    v.j.forget_person(&p).unwrap();
+    let summary = send(&mut v, &mut s, false, dir.path(), "2.bundle").unwrap();
+    assert_eq!(summary.erased, 1);
+    assert!(s.j.get(&p).is_err());
+    let hits = s.j.search("بالعالم", Page::default()).unwrap();
+    assert_eq!(hits.len(), 1, "only the directory entry still has those words");
+    assert_eq!(hits[0].record.kind, Kind::Service);
+    let services = s.j.list(Kind::Service, None, Page::default()).unwrap();
+    assert_eq!(services.len(), 1, "the directory entry is not about the person");
+}
+
+// ---------------------------------------------------------------------------
+// Refusals: each leaves every table exactly as it was.
+
+struct World {
+    dir: tempfile::TempDir,
+    v: Party,
+    s: Party,
+    bundle: std::path::PathBuf,
+}
+
+fn world() -> World {
+    let dir = tempfile::tempdir().unwrap();
+    let mut v = party("Sam", Role::Volunteer);
+    let mut s = party("Alex", Role::Supervisor);
+    trust(&mut v, &mut s);
+    volunteer_with_everything(&mut v);
+    let bundle = export(&mut v, &[&s.fp], false, dir.path(), "v.bundle");
+    World { dir, v, s, bundle }
+}
+
+fn assert_refused(into: &mut Party, path: &Path, expected: Refusal) {
+    let before = dump(&into.j, ALL_TABLES);
+    match import(into, path) {
+        Err(Error::Refused(r)) => assert_eq!(r, expected),
+        other => panic!("expected {expected:?}, got {other:?}"),
+    }
+    assert_eq!(dump(&into.j, ALL_TABLES), before, "a refused bundle changed the journal");
+}
+
+/// Encrypts `plaintext` as a bundle file to `to` (age recipients).
+fn seal(path: &Path, to: &[&Party], plaintext: &[u8]) {
+    let recipients: Vec<age::x25519::Recipient> =
+        to.iter().map(|p| p.j.card().unwrap().age_recipient.parse().unwrap()).collect();
+    let enc = age::Encryptor::with_recipients(recipients.iter().map(|r| r as &dyn age::Recipient)).unwrap();
+    let mut w = enc.wrap_output(File::create(path).unwrap()).unwrap();
+    w.write_all(plaintext).unwrap();
+    w.finish().unwrap();
+}
+
+fn plaintext(p: &Party, path: &Path) -> Vec<u8> {
+    let mut out = Vec::new();
+    open_stream(path, &p.j.age_identity().unwrap()).unwrap().read_to_end(&mut out).unwrap();
+    out
+}
+
+#[test]
+fn refuses_what_is_not_a_bundle() {
+    let mut w = world();
+    let f = w.dir.path().join("notes.txt");
+    fs::write(&f, "just some notes").unwrap();
+    assert_refused(&mut w.s, &f, Refusal::NotABundle);
+    fs::write(&f, "").unwrap();
+    assert_refused(&mut w.s, &f, Refusal::NotABundle);
+}
+
+#[test]
+fn refuses_a_bundle_truncated_anywhere() {
+    let mut w = world();
+    let bytes = fs::read(&w.bundle).unwrap();
+    let f = w.dir.path().join("cut.bundle");
+    for cut in [20, 100, bytes.len() / 3, bytes.len() / 2, bytes.len() - 17, bytes.len() - 1] {
+        fs::write(&f, &bytes[..cut]).unwrap();
+        let before = dump(&w.s.j, ALL_TABLES);
+        assert!(matches!(import(&mut w.s, &f), Err(Error::Refused(Refusal::Damaged | Refusal::NotABundle))), "cut at {cut}");
+        assert_eq!(dump(&w.s.j, ALL_TABLES), before);
+    }
+}
+
+#[test]
+fn refuses_a_bundle_with_a_changed_byte() {
+    let mut w = world();
+    let mut bytes = fs::read(&w.bundle).unwrap();
+    let at = bytes.len() - 40;
+    bytes[at] ^= 0x20;
+    let f = w.dir.path().join("flip.bundle");
+    fs::write(&f, &bytes).unwrap();
+    assert_refused(&mut w.s, &f, Refusal::Damaged);
+}
+
+#[test]
+fn refuses_a_bundle_encrypted_to_someone_else() {
+    let w = world();
+    let mut other = party("Eve", Role::Volunteer);
+    assert_refused(&mut other, &w.bundle, Refusal::NotForUs);
+}
+
+#[test]
+fn refuses_unknown_and_revoked_signers() {
+    let mut w = world();
+    let mut stranger = party("Eve", Role::Volunteer);
+    // Eve has Alex's card, but Alex does not have Eve's.
+    let alex = w.s.j.card().unwrap();
+    stranger.j.add_card(&alex).unwrap();
+    stranger.j.add(Kind::Person, fields(json!({"alias": "E"}))).unwrap();
+    let b = export(&mut stranger, &[&w.s.fp], false, w.dir.path(), "eve.bundle");
+    assert_refused(&mut w.s, &b, Refusal::UnknownSigner);
+    w.s.j.revoke_card(&w.v.fp).unwrap();
+    assert_refused(&mut w.s, &w.bundle.clone(), Refusal::RevokedSigner);
+}
+
+#[test]
+fn refuses_a_bundle_passed_on_by_a_recipient() {
+    let w = world();
+    let mut third = party("Eve", Role::Supervisor);
+    // Eve trusts Sam, but Sam's bundle named Alex. Alex decrypts it and
+    // re-encrypts the same signed content to Eve.
+    let sam = w.v.j.card().unwrap();
+    third.j.add_card(&sam).unwrap();
+    let inner = plaintext(&w.s, &w.bundle);
+    let passed_on = w.dir.path().join("passed-on.bundle");
+    seal(&passed_on, &[&third], &inner);
+    assert_refused(&mut third, &passed_on, Refusal::NotAddressedToUs);
+}
+
+#[test]
+fn refuses_a_newer_format_and_its_own_bundles() {
+    let mut w = world();
+    let inner = plaintext(&w.s, &w.bundle);
+    let text = String::from_utf8(inner).unwrap();
+    let newer = text.replacen("\"version\":1", "\"version\":2", 1);
+    assert_ne!(newer, text);
+    let f = w.dir.path().join("newer.bundle");
+    seal(&f, &[&w.s], newer.as_bytes());
+    assert_refused(&mut w.s, &f, Refusal::TooNew(2));
+    let own = w.bundle.clone();
+    assert_refused(&mut w.v, &own, Refusal::OwnBundle);
+}
+
+#[test]
+fn refuses_a_resigned_bundle_with_an_invalid_record() {
+    // Even correctly signed, a record that fails validation stops the import.
+    let mut w = world();
+    let inner = String::from_utf8(plaintext(&w.s, &w.bundle)).unwrap();
+    let mut lines: Vec<String> = inner.lines().map(str::to_string).collect();
+    let i = lines.iter().position(|l| l.contains("\"minutes\"")).unwrap();
+    lines[i] = lines[i].replacen("\"minutes\":{\"value\":0}", "\"minutes\":{\"value\":99999}", 1);
+    let trailer_at = lines.len() - 1;
+    let payload: String = lines[1..trailer_at].iter().map(|l| format!("{l}\n")).collect();
+    let trailer: Trailer = serde_json::from_str(&lines[trailer_at]).unwrap();
+    let mut manifest: Manifest = serde_json::from_str(&trailer.manifest).unwrap();
+    manifest.payload_sha256 = hex(&Sha256::digest(payload.as_bytes()));
+    let manifest = serde_json::to_string(&manifest).unwrap();
+    let signature = w.v.j.signing_key().unwrap().sign(manifest.as_bytes());
+    lines[trailer_at] = serde_json::to_string(&Trailer { manifest, signature: B64.encode(signature.to_bytes()) }).unwrap();
+    let f = w.dir.path().join("invalid.bundle");
+    seal(&f, &[&w.s], (lines.join("\n") + "\n").as_bytes());
+    let before = dump(&w.s.j, ALL_TABLES);
+    match import(&mut w.s, &f) {
+        Err(Error::Refused(Refusal::InvalidRecord(why))) => assert!(why.contains("minutes must be between 0 and 1440"), "{why}"),
+        other => panic!("expected an invalid record, got {other:?}"),
+    }
+    assert_eq!(dump(&w.s.j, ALL_TABLES), before);
+}
+
+#[test]
+fn random_damage_never_panics_and_never_applies_anything() {
+    let mut w = world();
+    let original = fs::read(&w.bundle).unwrap();
+    let before = dump(&w.s.j, ALL_TABLES);
+    let f = w.dir.path().join("mutant.bundle");
+    let mut rng = rand::rngs::StdRng::seed_from_u64(42);
+    use rand::{Rng, SeedableRng};
+    for round in 0..300 {
+        let mut bytes = original.clone();
+        match round % 3 {
+            0 => {
+                let at = rng.gen_range(0..bytes.len());
+                bytes[at] ^= 1 << rng.gen_range(0..8);
+            }
+            1 => bytes.truncate(rng.gen_range(0..bytes.len())),
+            _ => {
+                for _ in 0..rng.gen_range(1..8) {
+                    let at = rng.gen_range(0..bytes.len());
+                    bytes[at] = rng.gen();
+                }
+            }
+        }
+        if bytes == original {
+            continue;
+        }
+        fs::write(&f, &bytes).unwrap();
+        assert!(import(&mut w.s, &f).is_err(), "round {round}: a damaged bundle was accepted");
+    }
+    assert_eq!(dump(&w.s.j, ALL_TABLES), before);
+    // And the undamaged bundle still imports afterwards.
+    import(&mut w.s, &w.bundle.clone()).unwrap();
+}
+
+// ---------------------------------------------------------------------------
+// Convergence
+
+#[derive(Clone, Debug)]
+enum Step {
+    Edit(u8, u8, u8),
+    Share(u8, u8),
+}
+
+fn step() -> impl Strategy<Value = Step> {
+    prop_oneof![
+        4 => (0u8..3, any::<u8>(), any::<u8>()).prop_map(|(w, r, v)| Step::Edit(w, r, v)),
+        2 => (0u8..3, 0u8..3).prop_map(|(a, b)| Step::Share(a, b)),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 12, ..ProptestConfig::default() })]
+
+    /// Three devices edit shared records, exchanging some bundles as they go.
+    /// Two observers then import every bundle made, in two random orders and
+    /// with duplicates: both reach the same state, and so do the devices once
+    /// they have everything.
+    #[test]
+    fn bundles_in_any_order_with_duplicates_converge(
+        steps in prop::collection::vec(step(), 1..14),
+        order_seed in any::<u64>(),
+    ) {
+        let dir = tempfile::tempdir().unwrap();
+        let mut devices: Vec<Party> = (0..3).map(|i| party(&format!("D{i}"), Role::Volunteer)).collect();
+        let mut observers: Vec<Party> = (0..2).map(|i| party(&format!("O{i}"), Role::Volunteer)).collect();
+        for i in 0..3 {
+            for j in (i + 1)..3 {
+                let (a, b) = devices.split_at_mut(j);
+                trust(&mut a[i], &mut b[0]);
+            }
+            for o in observers.iter_mut() {
+                let (d, o) = (&mut devices[i], o);
+                trust(d, o);
+            }
+        }
+        // Shared starting point: device 0 makes a person and three contacts.
+        let p = devices[0].j.add(Kind::Person, fields(json!({"alias": "R"}))).unwrap().id;
+        let contacts: Vec<String> = (0..3)
+            .map(|i| devices[0].j.add(Kind::Contact, fields(json!({"person": p, "how": "phone", "notes": format!("start {i}")}))).unwrap().id)
+            .collect();
+        let fps: Vec<String> = devices.iter().chain(observers.iter()).map(|d| d.fp.clone()).collect();
+        let mut made = vec![];
+        let mut n = 0;
+        let mut everyone_but = |devices: &mut Vec<Party>, from: usize, made: &mut Vec<std::path::PathBuf>| {
+            let to: Vec<&str> = fps.iter().enumerate().filter(|(i, _)| *i != from).map(|(_, f)| f.as_str()).collect();
+            n += 1;
+            let b = export(&mut devices[from], &to, true, dir.path(), &format!("{n}.bundle"));
+            made.push(b.clone());
+            b
+        };
+        let first = everyone_but(&mut devices, 0, &mut made);
+        for d in devices.iter_mut().skip(1) {
+            import(d, &first).unwrap();
+        }
+        for s in steps {
+            match s {
+                Step::Edit(w, r, v) => {
+                    let c = &contacts[r as usize % 3];
+                    let change = if v % 2 == 0 { json!({"notes": format!("note {v}")}) } else { json!({"minutes": v as i64 % 120}) };
+                    devices[w as usize].j.update(c, fields(change)).unwrap();
+                }
+                Step::Share(a, b) if a != b => {
+                    let bundle = everyone_but(&mut devices, a as usize, &mut made);
+                    import(&mut devices[b as usize], &bundle).unwrap();
+                }
+                Step::Share(..) => {}
+            }
+        }
+        for i in 0..3 {
+            everyone_but(&mut devices, i, &mut made);
+        }
+        let mut rng = rand::rngs::StdRng::seed_from_u64(order_seed);
+        use rand::SeedableRng;
+        use rand::seq::SliceRandom;
+        for o in observers.iter_mut() {
+            let mut order = made.clone();
+            order.extend(made.iter().take(3).cloned()); // duplicates
+            order.shuffle(&mut rng);
+            for b in &order {
+                import(o, b).unwrap();
+            }
+        }
+        prop_assert_eq!(state(&observers[0].j), state(&observers[1].j));
+        // Every device, given everything, agrees with the observers.
+        for i in 0..3 {
+            for b in &made {
+                let _ = import(&mut devices[i], b); // its own bundles are refused
+            }
+            prop_assert_eq!(state(&devices[i].j), state(&observers[0].j));
+        }
+    }
+}
