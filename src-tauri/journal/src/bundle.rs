@@ -115,7 +115,7 @@ pub struct ExportSummary {
     /// How many events it carries.
     pub events: u64,
     /// How many events of each kind.
-    #[ts(type = "Record<string, number>")]
+    #[ts(type = "{ [kind in string]?: number }")]
     pub kinds: BTreeMap<String, u64>,
 }
 
@@ -152,7 +152,6 @@ pub struct ImportSummary {
     /// People erased at the sender's request ("forget this person").
     pub erased: u64,
     /// New, updated and conflicting records by kind.
-    #[ts(type = "Record<string, KindCounts>")]
     pub kinds: BTreeMap<String, KindCounts>,
 }
 

@@ -23,10 +23,11 @@ use crate::kinds::{self, FieldType, Fields, Kind};
 /// journal says otherwise.
 pub const DEFAULT_RETENTION_MONTHS: u32 = 12;
 
-/// A record as shown and exported.
+/// A record as shown and exported. (Called `JournalRecord` in TypeScript,
+/// where `Record` is a built-in type.)
 #[derive(Clone, Debug, PartialEq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
+#[ts(export, rename = "JournalRecord")]
 pub struct Record {
     /// The record's id (a UUIDv7).
     pub id: String,
@@ -37,7 +38,7 @@ pub struct Record {
     /// When it happened, as given.
     pub at: Option<String>,
     /// The record's fields by name.
-    #[ts(type = "Record<string, unknown>")]
+    #[ts(type = "{ [field in string]?: unknown }")]
     pub fields: Map<String, Value>,
     /// When it was first written (UTC).
     pub created_at: String,
@@ -62,7 +63,7 @@ pub struct HistoryEntry {
     #[ts(type = "number")]
     pub seq: i64,
     /// The fields set, with their new values (null: cleared).
-    #[ts(type = "Record<string, unknown>")]
+    #[ts(type = "{ [field in string]?: unknown }")]
     pub changed: Map<String, Value>,
 }
 

@@ -23,4 +23,4 @@ events: bigint,
 /**
  * How many events of each kind.
  */
-kinds: Record<string, number>, };
+kinds: { [kind in string]?: number }, };

@@ -19,4 +19,4 @@ seq: number,
 /**
  * The fields set, with their new values (null: cleared).
  */
-changed: Record<string, unknown>, };
+changed: { [field in string]?: unknown }, };

@@ -28,7 +28,7 @@ at: string | null,
 /**
  * The record's fields by name.
  */
-fields: Record<string, unknown>, 
+fields: { [field in string]?: unknown }, 
 /**
  * When it was first written (UTC).
  */

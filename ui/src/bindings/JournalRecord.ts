@@ -2,9 +2,10 @@
 import type { Kind } from "./Kind";
 
 /**
- * A record as shown and exported.
+ * A record as shown and exported. (Called `JournalRecord` in TypeScript,
+ * where `Record` is a built-in type.)
  */
-export type Record = { 
+export type JournalRecord = { 
 /**
  * The record's id (a UUIDv7).
  */
@@ -24,7 +25,7 @@ at: string | null,
 /**
  * The record's fields by name.
  */
-fields: Record<string, unknown>, 
+fields: { [field in string]?: unknown }, 
 /**
  * When it was first written (UTC).
  */

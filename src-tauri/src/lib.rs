@@ -1,0 +1,57 @@
+//! Peer Journal's desktop shell: a Tauri window over the core journal.
+//!
+//! The shell is thin on purpose. [`session`] holds the app's state and the
+//! body of every command, free of Tauri; [`commands`] are one-line
+//! delegations; [`ipc`] holds the types the web UI sees (exported to
+//! TypeScript). An idle timer thread locks the journal after the chosen
+//! minutes without use and tells the window.
+#![forbid(unsafe_code)]
+
+pub mod commands;
+pub mod ipc;
+pub mod session;
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use peerjournal::KdfParams;
+use tauri::{Emitter, Manager};
+
+use session::Session;
+
+/// The event the UI hears when the idle timer has locked the journal.
+pub const JOURNAL_LOCKED_EVENT: &str = "journal-locked";
+
+/// Where the journal lives: `$PEERJOURNAL_DIR` if set (tests use this),
+/// otherwise the OS data folder.
+pub fn journal_dir() -> Option<PathBuf> {
+    std::env::var_os("PEERJOURNAL_DIR").map(PathBuf::from).or_else(peerjournal::default_dir)
+}
+
+/// Starts the app. Returns an error message if it cannot start.
+pub fn run() -> Result<(), String> {
+    let dir = journal_dir().ok_or("cannot tell where your data folder is; set PEERJOURNAL_DIR")?;
+    tauri::Builder::default()
+        .manage(Session::new(dir, KdfParams::PASSPHRASE))
+        .invoke_handler(tauri::generate_handler![
+            commands::app_state,
+            commands::create_journal,
+            commands::unlock,
+            commands::unlock_with_recovery,
+            commands::lock,
+            commands::touch,
+            commands::set_idle_lock_minutes,
+        ])
+        .setup(|app| {
+            let handle = app.handle().clone();
+            std::thread::Builder::new().name("idle-lock".into()).spawn(move || loop {
+                std::thread::sleep(Duration::from_secs(5));
+                if handle.state::<Session>().lock_if_idle(Instant::now()) {
+                    let _ = handle.emit(JOURNAL_LOCKED_EVENT, ());
+                }
+            })?;
+            Ok(())
+        })
+        .run(tauri::generate_context!())
+        .map_err(|e| format!("the window could not be started: {e}"))
+}

@@ -1,0 +1,226 @@
+//! The app's session: at most one unlocked journal, the idle timer, and the
+//! body of every command. Nothing here knows Tauri, so it is tested on a
+//! temporary folder without a window (see the tests below).
+
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+use peerjournal::{presence, Journal, KdfParams, NewJournal, Presence};
+
+use crate::ipc::{AppState, CreateJournalRequest, Created, JournalState, UiError};
+
+/// The app's state, shared by every command.
+pub struct Session {
+    dir: PathBuf,
+    kdf: KdfParams,
+    inner: Mutex<Inner>,
+}
+
+struct Inner {
+    journal: Option<Journal>,
+    idle_lock: Duration,
+    last_activity: Instant,
+}
+
+impl Session {
+    /// A session over the journal folder `dir`. `kdf` is the key derivation
+    /// cost for new passphrases.
+    pub fn new(dir: PathBuf, kdf: KdfParams) -> Self {
+        Session {
+            dir,
+            kdf,
+            inner: Mutex::new(Inner {
+                journal: None,
+                idle_lock: minutes(peerjournal::journal::DEFAULT_IDLE_LOCK_MINUTES),
+                last_activity: Instant::now(),
+            }),
+        }
+    }
+
+    /// The journal folder.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    fn inner(&self) -> MutexGuard<'_, Inner> {
+        // A panic while holding the lock must not leave the app unusable; the
+        // state inside is still consistent (an Option and two numbers).
+        self.inner.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Which screen the UI should show.
+    pub fn state(&self) -> Result<AppState, UiError> {
+        let inner = self.inner();
+        self.state_of(&inner)
+    }
+
+    fn state_of(&self, inner: &Inner) -> Result<AppState, UiError> {
+        let (journal, name, role) = match &inner.journal {
+            Some(j) => {
+                let status = j.status()?;
+                (JournalState::Unlocked, Some(status.name), Some(status.role))
+            }
+            None if presence(&self.dir) == Presence::Missing => (JournalState::Missing, None, None),
+            None => (JournalState::Locked, None, None),
+        };
+        Ok(AppState {
+            journal,
+            name,
+            role,
+            idle_lock_minutes: (inner.idle_lock.as_secs() / 60) as u32,
+            journal_dir: self.dir.display().to_string(),
+        })
+    }
+
+    /// First-run set-up: creates the journal, leaves it unlocked, and hands
+    /// back the recovery key to show once.
+    pub fn create_journal(&self, request: &CreateJournalRequest) -> Result<Created, UiError> {
+        let mut inner = self.inner();
+        let (journal, recovery) = Journal::create(
+            &self.dir,
+            &NewJournal { name: &request.name, role: request.role, passphrase: &request.passphrase, kdf: self.kdf },
+        )?;
+        Self::opened(&mut inner, journal)?;
+        let state = self.state_of(&inner)?;
+        Ok(Created { recovery_key: recovery.display().to_string(), state })
+    }
+
+    /// Unlocks with the passphrase.
+    pub fn unlock(&self, passphrase: &str) -> Result<AppState, UiError> {
+        let mut inner = self.inner();
+        let journal = Journal::open(&self.dir, passphrase)?;
+        Self::opened(&mut inner, journal)?;
+        self.state_of(&inner)
+    }
+
+    /// Unlocks with the recovery key and sets a new passphrase.
+    pub fn unlock_with_recovery(&self, recovery_key: &str, new_passphrase: &str) -> Result<AppState, UiError> {
+        let mut inner = self.inner();
+        let journal = Journal::recover(&self.dir, recovery_key, new_passphrase)?;
+        Self::opened(&mut inner, journal)?;
+        self.state_of(&inner)
+    }
+
+    fn opened(inner: &mut Inner, journal: Journal) -> Result<(), UiError> {
+        inner.idle_lock = minutes(journal.idle_lock_minutes()?);
+        inner.journal = Some(journal);
+        inner.last_activity = Instant::now();
+        Ok(())
+    }
+
+    /// Locks: closes the database and wipes the key.
+    pub fn lock(&self) -> Result<AppState, UiError> {
+        let mut inner = self.inner();
+        inner.journal = None;
+        self.state_of(&inner)
+    }
+
+    /// Notes that the person is using the app.
+    pub fn touch(&self) {
+        self.inner().last_activity = Instant::now();
+    }
+
+    /// Sets how long the app may sit unused before it locks.
+    pub fn set_idle_lock_minutes(&self, value: u32) -> Result<AppState, UiError> {
+        let mut inner = self.inner();
+        let journal = inner.journal.as_mut().ok_or_else(UiError::locked)?;
+        journal.set_idle_lock_minutes(value)?;
+        inner.idle_lock = minutes(value);
+        inner.last_activity = Instant::now();
+        self.state_of(&inner)
+    }
+
+    /// Locks the journal if it has been idle for longer than allowed at
+    /// `now`. Returns true if this call locked it.
+    pub fn lock_if_idle(&self, now: Instant) -> bool {
+        let mut inner = self.inner();
+        if inner.journal.is_some() && now.saturating_duration_since(inner.last_activity) >= inner.idle_lock {
+            inner.journal = None;
+            return true;
+        }
+        false
+    }
+}
+
+fn minutes(m: u32) -> Duration {
+    Duration::from_secs(u64::from(m) * 60)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ipc::UiErrorKind;
+    use peerjournal::Role;
+
+    const FAST: KdfParams = KdfParams { memory_kib: 1024, iterations: 1, parallelism: 1 };
+
+    fn request(passphrase: &str) -> CreateJournalRequest {
+        CreateJournalRequest { name: "Sam".into(), role: Role::Volunteer, passphrase: passphrase.into() }
+    }
+
+    #[test]
+    fn first_run_create_lock_and_unlock() {
+        let dir = tempfile::tempdir().unwrap();
+        let session = Session::new(dir.path().join("journal"), FAST);
+        assert_eq!(session.state().unwrap().journal, JournalState::Missing);
+        let created = session.create_journal(&request("a fine passphrase")).unwrap();
+        assert_eq!(created.recovery_key.len(), 39);
+        assert_eq!(created.state.journal, JournalState::Unlocked);
+        assert_eq!(created.state.name.as_deref(), Some("Sam"));
+        assert_eq!(session.lock().unwrap().journal, JournalState::Locked);
+        let err = session.unlock("not it at all").unwrap_err();
+        assert_eq!(err.kind, UiErrorKind::WrongPassphrase);
+        assert_eq!(session.state().unwrap().journal, JournalState::Locked);
+        assert_eq!(session.unlock("a fine passphrase").unwrap().journal, JournalState::Unlocked);
+    }
+
+    #[test]
+    fn recovery_key_unlocks_and_replaces_the_passphrase() {
+        let dir = tempfile::tempdir().unwrap();
+        let session = Session::new(dir.path().to_path_buf(), FAST);
+        let key = session.create_journal(&request("a fine passphrase")).unwrap().recovery_key;
+        session.lock().unwrap();
+        let err = session.unlock_with_recovery("AAAA-BBBB", "next passphrase").unwrap_err();
+        assert_eq!(err.kind, UiErrorKind::BadRecoveryKey);
+        session.unlock_with_recovery(&key, "next passphrase").unwrap();
+        session.lock().unwrap();
+        assert_eq!(session.unlock("next passphrase").unwrap().journal, JournalState::Unlocked);
+    }
+
+    #[test]
+    fn idle_timer_locks_only_after_the_chosen_minutes() {
+        let dir = tempfile::tempdir().unwrap();
+        let session = Session::new(dir.path().to_path_buf(), FAST);
+        session.create_journal(&request("a fine passphrase")).unwrap();
+        assert_eq!(session.set_idle_lock_minutes(2).unwrap().idle_lock_minutes, 2);
+        let start = Instant::now();
+        assert!(!session.lock_if_idle(start + Duration::from_secs(119)));
+        assert!(session.lock_if_idle(start + Duration::from_secs(121)));
+        assert_eq!(session.state().unwrap().journal, JournalState::Locked);
+        assert!(!session.lock_if_idle(start + Duration::from_secs(500)), "already locked");
+        // The choice is kept in the journal.
+        session.unlock("a fine passphrase").unwrap();
+        assert_eq!(session.state().unwrap().idle_lock_minutes, 2);
+    }
+
+    #[test]
+    fn settings_need_an_unlocked_journal_and_a_sane_value() {
+        let dir = tempfile::tempdir().unwrap();
+        let session = Session::new(dir.path().to_path_buf(), FAST);
+        assert_eq!(session.set_idle_lock_minutes(5).unwrap_err().kind, UiErrorKind::Locked);
+        session.create_journal(&request("a fine passphrase")).unwrap();
+        assert_eq!(session.set_idle_lock_minutes(0).unwrap_err().kind, UiErrorKind::InvalidInput);
+        assert_eq!(session.create_journal(&request("a fine passphrase")).unwrap_err().kind, UiErrorKind::JournalExists);
+    }
+
+    #[test]
+    fn errors_shown_in_the_app_do_not_mention_command_line_flags() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("journal.key"), b"{}").unwrap();
+        let session = Session::new(dir.path().join("elsewhere"), FAST);
+        let err = session.unlock("whatever it is").unwrap_err();
+        assert_eq!(err.kind, UiErrorKind::NotAJournal);
+        assert!(!err.message.contains("--journal"), "{}", err.message);
+    }
+}

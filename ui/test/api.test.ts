@@ -1,0 +1,71 @@
+import { beforeEach, describe, expect, test, vi } from "vitest";
+
+vi.mock("@tauri-apps/api/core", () => ({ invoke: vi.fn() }));
+vi.mock("@tauri-apps/api/event", () => ({ listen: vi.fn() }));
+
+import { invoke } from "@tauri-apps/api/core";
+import { listen } from "@tauri-apps/api/event";
+import { api, onJournalLocked } from "../src/api";
+import { INTERNAL_MESSAGE } from "../src/errors";
+
+const invokeMock = vi.mocked(invoke);
+const state = { journal: "unlocked", name: "Sam", role: "volunteer", idleLockMinutes: 5, journalDir: "/j" };
+
+beforeEach(() => {
+  vi.resetAllMocks();
+});
+
+describe("commands", () => {
+  test.each([
+    ["appState", "app_state", undefined, () => api.appState()],
+    ["createJournal", "create_journal", { request: { name: "Sam", role: "volunteer", passphrase: "pp" } }, () => api.createJournal({ name: "Sam", role: "volunteer", passphrase: "pp" })],
+    ["unlock", "unlock", { passphrase: "pp" }, () => api.unlock("pp")],
+    ["unlockWithRecovery", "unlock_with_recovery", { recoveryKey: "AAAA-BBBB", newPassphrase: "new pp" }, () => api.unlockWithRecovery("AAAA-BBBB", "new pp")],
+    ["lock", "lock", undefined, () => api.lock()],
+    ["touch", "touch", undefined, () => api.touch()],
+    ["setIdleLockMinutes", "set_idle_lock_minutes", { minutes: 15 }, () => api.setIdleLockMinutes(15)],
+  ] as const)("%s invokes %s with camelCase arguments", async (_name, command, args, run) => {
+    invokeMock.mockResolvedValue(command === "touch" ? null : state);
+    await run();
+    expect(invokeMock).toHaveBeenCalledTimes(1);
+    expect(invokeMock).toHaveBeenCalledWith(command, args);
+  });
+
+  test("results come back as the backend sent them", async () => {
+    invokeMock.mockResolvedValue({ recoveryKey: "K", state });
+    await expect(api.createJournal({ name: "Sam", role: "volunteer", passphrase: "pp" })).resolves.toEqual({ recoveryKey: "K", state });
+  });
+});
+
+describe("errors", () => {
+  test("a UiError passes through unchanged", async () => {
+    invokeMock.mockRejectedValue({ kind: "wrongPassphrase", message: "That passphrase does not open this journal." });
+    await expect(api.unlock("x")).rejects.toEqual({ kind: "wrongPassphrase", message: "That passphrase does not open this journal." });
+  });
+
+  test.each([
+    ["a bare string", "command unlock not found"],
+    ["an Error", new Error("boom")],
+    ["an unknown kind", { kind: "exploded", message: "?" }],
+    ["a message missing", { kind: "busy" }],
+    ["null", null],
+  ])("%s becomes kind internal with a plain message", async (_what, rejection) => {
+    invokeMock.mockRejectedValue(rejection);
+    await expect(api.lock()).rejects.toEqual({ kind: "internal", message: INTERNAL_MESSAGE });
+  });
+});
+
+describe("onJournalLocked", () => {
+  test("listens for journal-locked and calls back on each event", async () => {
+    const unlisten = vi.fn();
+    vi.mocked(listen).mockResolvedValue(unlisten);
+    const callback = vi.fn();
+    const stop = await onJournalLocked(callback);
+    expect(vi.mocked(listen)).toHaveBeenCalledWith("journal-locked", expect.any(Function));
+    const handler = vi.mocked(listen).mock.calls[0]?.[1];
+    handler?.({ event: "journal-locked", id: 1, payload: null });
+    expect(callback).toHaveBeenCalledTimes(1);
+    stop();
+    expect(unlisten).toHaveBeenCalledTimes(1);
+  });
+});

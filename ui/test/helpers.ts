@@ -1,0 +1,69 @@
+// Shared helpers for the screen tests: query, type, wait.
+import { expect, vi } from "vitest";
+import type { AppState } from "../src/bindings/AppState";
+
+export function appState(overrides: Partial<AppState> = {}): AppState {
+  return { journal: "unlocked", name: "Sam", role: "volunteer", idleLockMinutes: 5, journalDir: "/tmp/pj", ...overrides };
+}
+
+export const KEY = "7K3M-Q9TX-A1B2-C3D4-E5F6-G7H8-J9K0-MNPQ";
+
+/** The one element matching `selector`; fails the test if there is none. */
+export function $<T extends Element = HTMLElement>(selector: string): T {
+  const el = document.querySelector<T>(selector);
+  if (el === null) throw new Error(`no element matches ${selector}`);
+  return el;
+}
+
+export function input(selector: string): HTMLInputElement {
+  return $<HTMLInputElement>(selector);
+}
+
+/** Types into a field the way a person does, so input listeners run. */
+export function type(selector: string, value: string): HTMLInputElement {
+  const el = input(selector);
+  el.value = value;
+  el.dispatchEvent(new Event("input", { bubbles: true }));
+  return el;
+}
+
+export function click(selector: string): void {
+  $<HTMLElement>(selector).click();
+}
+
+/** The data-screen of what is showing; fails if more than one screen is in the document. */
+export function screenName(): string | null {
+  const screens = document.querySelectorAll("[data-screen]");
+  expect(screens.length).toBeLessThanOrEqual(1);
+  return screens[0]?.getAttribute("data-screen") ?? null;
+}
+
+/** Lets pending promise callbacks run. */
+export async function settle(): Promise<void> {
+  await new Promise((resolve) => setTimeout(resolve, 0));
+}
+
+export function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => void; reject: (reason: unknown) => void } {
+  let resolve!: (value: T) => void;
+  let reject!: (reason: unknown) => void;
+  const promise = new Promise<T>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return { promise, resolve, reject };
+}
+
+/** Nothing the CSP would block: no style attributes, no inline handlers. */
+export function expectCspClean(): void {
+  for (const el of document.body.querySelectorAll("*")) {
+    const inline = [...el.attributes].map((a) => a.name).filter((name) => name === "style" || name.startsWith("on"));
+    expect(inline, `<${el.tagName.toLowerCase()}> has inline attributes`).toEqual([]);
+  }
+  expect(document.querySelectorAll("style, script").length).toBe(0);
+}
+
+export function consoleSpies() {
+  return (["log", "info", "warn", "error", "debug"] as const).map((method) =>
+    vi.spyOn(console, method).mockImplementation(() => undefined),
+  );
+}

@@ -1,0 +1,474 @@
+import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
+
+vi.mock("../src/api", () => ({
+  api: {
+    appState: vi.fn(),
+    createJournal: vi.fn(),
+    unlock: vi.fn(),
+    unlockWithRecovery: vi.fn(),
+    lock: vi.fn(),
+    touch: vi.fn(),
+    setIdleLockMinutes: vi.fn(),
+  },
+  onJournalLocked: vi.fn(),
+}));
+
+import { api, onJournalLocked } from "../src/api";
+import { startApp, type AppHandle } from "../src/app";
+import type { AppState } from "../src/bindings/AppState";
+import type { Created } from "../src/bindings/Created";
+import { TOUCH_INTERVAL_MS } from "../src/activity";
+import { RECOVERY_MESSAGES } from "../src/screens/recovery";
+import { SETUP_MESSAGES } from "../src/screens/setup";
+import { UNLOCK_MESSAGES } from "../src/screens/unlock";
+import { $, appState, click, consoleSpies, deferred, expectCspClean, input, KEY, screenName, settle, type } from "./helpers";
+
+const mocked = {
+  appState: vi.mocked(api.appState),
+  createJournal: vi.mocked(api.createJournal),
+  unlock: vi.mocked(api.unlock),
+  unlockWithRecovery: vi.mocked(api.unlockWithRecovery),
+  lock: vi.mocked(api.lock),
+  touch: vi.mocked(api.touch),
+  setIdleLockMinutes: vi.mocked(api.setIdleLockMinutes),
+};
+
+let app: AppHandle | null = null;
+let journalLocked: (() => void) | null = null;
+let activity: EventTarget;
+
+async function start(state: AppState): Promise<void> {
+  mocked.appState.mockResolvedValue(state);
+  const root = document.createElement("div");
+  document.body.replaceChildren(root);
+  activity = new EventTarget();
+  app = await startApp(root, activity);
+}
+
+beforeEach(() => {
+  vi.resetAllMocks();
+  journalLocked = null;
+  vi.mocked(onJournalLocked).mockImplementation(async (callback) => {
+    journalLocked = callback;
+    return () => {
+      journalLocked = null;
+    };
+  });
+  mocked.touch.mockResolvedValue(undefined);
+});
+
+afterEach(() => {
+  app?.stop();
+  app = null;
+  vi.useRealTimers();
+  vi.unstubAllGlobals();
+  document.body.replaceChildren();
+});
+
+const created: Created = { recoveryKey: KEY, state: appState() };
+
+interface SetupValues {
+  name?: string;
+  passphrase?: string;
+  again?: string;
+}
+
+async function fillSetup(values: SetupValues = {}): Promise<void> {
+  const { name = "Sam", passphrase = "correct horse battery staple", again = passphrase } = values;
+  type("#setup-name", name);
+  type("#setup-passphrase", passphrase);
+  type("#setup-passphrase-again", again);
+  click("#setup-submit");
+  await settle();
+}
+
+describe("start", () => {
+  test.each([
+    ["missing", "setup"],
+    ["locked", "unlock"],
+    ["unlocked", "home"],
+  ] as const)("a %s journal opens the %s screen", async (journal, screen) => {
+    await start(appState({ journal }));
+    expect(screenName()).toBe(screen);
+    expectCspClean();
+  });
+
+  test("if the backend cannot be reached, says so and can try again", async () => {
+    mocked.appState.mockRejectedValueOnce({ kind: "internal", message: "Could not read the journal folder." });
+    const root = document.createElement("div");
+    document.body.replaceChildren(root);
+    app = await startApp(root, new EventTarget());
+    expect(screenName()).toBe("problem");
+    expect($("#problem-message").textContent).toBe("Could not read the journal folder.");
+    mocked.appState.mockResolvedValueOnce(appState({ journal: "missing" }));
+    click("#problem-retry");
+    await settle();
+    expect(screenName()).toBe("setup");
+  });
+});
+
+describe("setup", () => {
+  beforeEach(() => start(appState({ journal: "missing", name: null, role: null })));
+
+  test("says the journal stays on this computer, encrypted, and offers both roles", () => {
+    const text = $("[data-screen=setup]").textContent ?? "";
+    expect(text).toMatch(/on this computer/);
+    expect(text).toMatch(/encrypted/);
+    expect(input("input[name=role][value=volunteer]").checked).toBe(true);
+    expect(input("input[name=role][value=supervisor]").checked).toBe(false);
+    // Every field has a label.
+    for (const id of ["setup-name", "setup-passphrase", "setup-passphrase-again"]) {
+      expect(document.querySelector(`label[for=${id}]`)?.textContent).not.toBe("");
+    }
+  });
+
+  test("asks for a name first, without calling the backend", async () => {
+    await fillSetup({ name: "   " });
+    expect($("#setup-error").textContent).toBe(SETUP_MESSAGES.nameMissing);
+    expect(input("#setup-name").getAttribute("aria-invalid")).toBe("true");
+    expect(document.activeElement).toBe(input("#setup-name"));
+    expect(mocked.createJournal).not.toHaveBeenCalled();
+  });
+
+  test("refuses a passphrase shorter than 8 characters", async () => {
+    await fillSetup({ passphrase: "short" });
+    expect($("#setup-error").textContent).toBe(SETUP_MESSAGES.tooShort);
+    expect(mocked.createJournal).not.toHaveBeenCalled();
+  });
+
+  test("mismatched passphrases do not call createJournal", async () => {
+    await fillSetup({ passphrase: "correct horse battery staple", again: "correct horse battery stapler" });
+    expect($("#setup-error").textContent).toBe(SETUP_MESSAGES.mismatch);
+    expect(input("#setup-passphrase-again").getAttribute("aria-invalid")).toBe("true");
+    expect(input("#setup-name").hasAttribute("aria-invalid")).toBe(false);
+    expect(mocked.createJournal).not.toHaveBeenCalled();
+  });
+
+  test("the strength hint follows what is typed", () => {
+    const hint = $("#setup-strength");
+    expect(hint.getAttribute("aria-live")).toBe("polite");
+    type("#setup-passphrase", "password");
+    expect(hint.textContent).toMatch(/Very weak/);
+    expect(hint.getAttribute("data-score")).toBe("0");
+    type("#setup-passphrase", "correct horse battery staple");
+    expect(hint.textContent).toMatch(/Strong/);
+    expect(hint.getAttribute("data-score")).toBe("4");
+  });
+
+  test("creates the journal with a busy button, then shows the recovery key", async () => {
+    const pending = deferred<Created>();
+    mocked.createJournal.mockReturnValue(pending.promise);
+    click("input[name=role][value=supervisor]");
+    const passphraseField = input("#setup-passphrase");
+    await fillSetup({ name: "  Sam  " });
+
+    expect(mocked.createJournal).toHaveBeenCalledWith({ name: "Sam", role: "supervisor", passphrase: "correct horse battery staple" });
+    const button = $<HTMLButtonElement>("#setup-submit");
+    expect(button.disabled).toBe(true);
+    expect(button.getAttribute("aria-busy")).toBe("true");
+    click("#setup-submit"); // a second press while busy does nothing
+    expect(mocked.createJournal).toHaveBeenCalledTimes(1);
+
+    pending.resolve(created);
+    await settle();
+    expect(screenName()).toBe("recovery");
+    expect($("#recovery-key").textContent).toBe(KEY);
+    expect(passphraseField.value).toBe("");
+    expectCspClean();
+  });
+
+  test("a backend error is shown and the button works again", async () => {
+    mocked.createJournal.mockRejectedValue({ kind: "journalExists", message: "There is already a journal in this folder." });
+    await fillSetup();
+    expect(screenName()).toBe("setup");
+    expect($("#setup-error").textContent).toBe("There is already a journal in this folder.");
+    expect($<HTMLButtonElement>("#setup-submit").disabled).toBe(false);
+  });
+
+  test("no passphrase is kept in storage or written to the console", async () => {
+    const spies = consoleSpies();
+    mocked.createJournal.mockResolvedValue(created);
+    await fillSetup({ passphrase: "lantern moss river teapot" });
+    type("#recovery-confirm-input", "MNPQ");
+    click("#recovery-confirm-submit");
+    expect(screenName()).toBe("home");
+    expect(localStorage.length).toBe(0);
+    expect(sessionStorage.length).toBe(0);
+    expect(location.href).not.toContain("lantern");
+    for (const spy of spies) expect(spy).not.toHaveBeenCalled();
+  });
+});
+
+describe("recovery key", () => {
+  beforeEach(async () => {
+    mocked.createJournal.mockResolvedValue(created);
+    await start(appState({ journal: "missing", name: null, role: null }));
+    await fillSetup();
+  });
+
+  test("explains why the key matters", () => {
+    const text = $("[data-screen=recovery]").textContent ?? "";
+    expect(text).toMatch(/paper/);
+    expect(text).toMatch(/only way back/);
+    expect(text).toMatch(/supervisor/);
+  });
+
+  test("a wrong group shows an error and stays", () => {
+    type("#recovery-confirm-input", "J9K0");
+    click("#recovery-confirm-submit");
+    expect(screenName()).toBe("recovery");
+    expect($("#recovery-error").textContent).toBe(RECOVERY_MESSAGES.mismatch);
+    expect(document.activeElement).toBe(input("#recovery-confirm-input"));
+  });
+
+  test("an empty answer asks for the group", () => {
+    click("#recovery-confirm-submit");
+    expect(screenName()).toBe("recovery");
+    expect($("#recovery-error").textContent).toBe(RECOVERY_MESSAGES.empty);
+  });
+
+  test("the last group, in any case, goes home and takes the key off the page", () => {
+    const keyEl = $("#recovery-key");
+    type("#recovery-confirm-input", " mnpq ");
+    click("#recovery-confirm-submit");
+    expect(screenName()).toBe("home");
+    expect($("#home-name").textContent).toBe("Sam");
+    expect(keyEl.textContent).toBe("");
+    expect(document.body.textContent).not.toContain("MNPQ");
+  });
+
+  test("offers no copy button without a clipboard", () => {
+    expect(document.querySelector("#recovery-copy")).toBeNull();
+  });
+});
+
+describe("recovery key with a clipboard", () => {
+  test("copies the key", async () => {
+    const writeText = vi.fn().mockResolvedValue(undefined);
+    vi.stubGlobal("navigator", { ...navigator, clipboard: { writeText } });
+    mocked.createJournal.mockResolvedValue(created);
+    await start(appState({ journal: "missing" }));
+    await fillSetup();
+    click("#recovery-copy");
+    await settle();
+    expect(writeText).toHaveBeenCalledWith(KEY);
+    expect($("#recovery-copy-status").textContent).toMatch(/Copied/);
+  });
+});
+
+describe("unlock", () => {
+  beforeEach(() => start(appState({ journal: "locked", name: null, role: null })));
+
+  test("starts in the passphrase field", () => {
+    expect(document.activeElement).toBe(input("#unlock-passphrase"));
+  });
+
+  test("an empty passphrase is not sent", () => {
+    click("#unlock-submit");
+    expect($("#unlock-error").textContent).toBe(UNLOCK_MESSAGES.passphraseMissing);
+    expect(mocked.unlock).not.toHaveBeenCalled();
+  });
+
+  test("a failure shows the error's message, clears the field and keeps focus", async () => {
+    const pending = deferred<AppState>();
+    mocked.unlock.mockReturnValue(pending.promise);
+    type("#unlock-passphrase", "not my passphrase");
+    click("#unlock-submit");
+    expect(mocked.unlock).toHaveBeenCalledWith("not my passphrase");
+    expect($<HTMLButtonElement>("#unlock-submit").disabled).toBe(true);
+
+    pending.reject({ kind: "wrongPassphrase", message: "That passphrase does not open this journal. Please try again." });
+    await settle();
+    expect(screenName()).toBe("unlock");
+    expect($("#unlock-error").textContent).toBe("That passphrase does not open this journal. Please try again.");
+    expect(input("#unlock-passphrase").value).toBe("");
+    expect(document.activeElement).toBe(input("#unlock-passphrase"));
+    expect($<HTMLButtonElement>("#unlock-submit").disabled).toBe(false);
+  });
+
+  test("the right passphrase opens home", async () => {
+    mocked.unlock.mockResolvedValue(appState({ name: "Robin" }));
+    type("#unlock-passphrase", "correct horse battery staple");
+    click("#unlock-submit");
+    await settle();
+    expect(screenName()).toBe("home");
+    expect($("#home-name").textContent).toBe("Robin");
+  });
+
+  test("switches to the recovery form and back on the same screen", () => {
+    type("#unlock-passphrase", "half typed");
+    click("#unlock-use-recovery");
+    expect(screenName()).toBe("unlock");
+    expect(document.querySelector("#unlock-passphrase")).toBeNull();
+    expect(document.activeElement).toBe(input("#recover-key"));
+    expectCspClean();
+    click("#unlock-use-passphrase");
+    expect(input("#unlock-passphrase").value).toBe("");
+    expect(document.activeElement).toBe(input("#unlock-passphrase"));
+  });
+
+  describe("with the recovery key", () => {
+    beforeEach(() => click("#unlock-use-recovery"));
+
+    function fillRecover(values: { key?: string; passphrase?: string; again?: string } = {}): void {
+      const { key = KEY, passphrase = "new lantern moss river", again = passphrase } = values;
+      type("#recover-key", key);
+      type("#recover-passphrase", passphrase);
+      type("#recover-passphrase-again", again);
+      click("#recover-submit");
+    }
+
+    test.each([
+      ["no key", { key: "" }, UNLOCK_MESSAGES.keyMissing],
+      ["a key of the wrong shape", { key: "7K3M-Q9TX" }, UNLOCK_MESSAGES.keyShape],
+      ["a short passphrase", { passphrase: "short" }, UNLOCK_MESSAGES.tooShort],
+      ["mismatched passphrases", { again: "something else entirely" }, UNLOCK_MESSAGES.mismatch],
+    ])("%s is caught before calling the backend", (_what, values, message) => {
+      fillRecover(values);
+      expect($("#recover-error").textContent).toBe(message);
+      expect(mocked.unlockWithRecovery).not.toHaveBeenCalled();
+    });
+
+    test("sends the key in its written form and opens home", async () => {
+      mocked.unlockWithRecovery.mockResolvedValue(appState());
+      fillRecover({ key: "7k3m q9tx a1b2 c3d4 e5f6 g7h8 j9k0 mnpq" });
+      await settle();
+      expect(mocked.unlockWithRecovery).toHaveBeenCalledWith(KEY, "new lantern moss river");
+      expect(screenName()).toBe("home");
+    });
+
+    test("a refused key shows the message and returns to the key field", async () => {
+      mocked.unlockWithRecovery.mockRejectedValue({ kind: "badRecoveryKey", message: "That recovery key does not open this journal." });
+      fillRecover();
+      await settle();
+      expect(screenName()).toBe("unlock");
+      expect($("#recover-error").textContent).toBe("That recovery key does not open this journal.");
+      expect(document.activeElement).toBe(input("#recover-key"));
+    });
+
+    test("shows a strength hint for the new passphrase", () => {
+      type("#recover-passphrase", "correct horse battery staple");
+      expect($("#recover-strength").textContent).toMatch(/Strong/);
+    });
+  });
+});
+
+describe("home", () => {
+  test("greets by name, shows the role and the idle-lock choice", async () => {
+    await start(appState({ name: "Sam", role: "supervisor", idleLockMinutes: 10 }));
+    expect($("#home-name").textContent).toBe("Sam");
+    expect($("[data-screen=home]").textContent).toMatch(/Supervisor/);
+    const select = $<HTMLSelectElement>("#idle-minutes");
+    expect([...select.options].map((o) => o.value)).toEqual(["2", "5", "10", "15", "30", "60"]);
+    expect(select.value).toBe("10");
+    expect($("#lock-button").closest("header")).not.toBeNull();
+    expectCspClean();
+  });
+
+  test("an idle time set elsewhere still shows truthfully", async () => {
+    await start(appState({ idleLockMinutes: 1 }));
+    const select = $<HTMLSelectElement>("#idle-minutes");
+    expect(select.value).toBe("1");
+    expect(select.selectedOptions[0]?.textContent).toBe("1 minute");
+  });
+
+  test("changing the idle time saves it", async () => {
+    await start(appState({ idleLockMinutes: 5 }));
+    mocked.setIdleLockMinutes.mockResolvedValue(appState({ idleLockMinutes: 15 }));
+    const select = $<HTMLSelectElement>("#idle-minutes");
+    select.value = "15";
+    select.dispatchEvent(new Event("change"));
+    await settle();
+    expect(mocked.setIdleLockMinutes).toHaveBeenCalledWith(15);
+    expect($("#idle-minutes-status").textContent).toMatch(/15 minutes/);
+  });
+
+  test("if saving fails, the choice goes back and the message shows", async () => {
+    await start(appState({ idleLockMinutes: 5 }));
+    mocked.setIdleLockMinutes.mockRejectedValue({ kind: "invalidInput", message: "Choose between 1 and 240 minutes." });
+    const select = $<HTMLSelectElement>("#idle-minutes");
+    select.value = "30";
+    select.dispatchEvent(new Event("change"));
+    await settle();
+    expect(select.value).toBe("5");
+    expect($("#idle-minutes-error").textContent).toBe("Choose between 1 and 240 minutes.");
+  });
+
+  test("the Lock button locks and shows the unlock screen", async () => {
+    await start(appState());
+    mocked.lock.mockResolvedValue(appState({ journal: "locked", name: null }));
+    click("#lock-button");
+    await settle();
+    expect(mocked.lock).toHaveBeenCalledTimes(1);
+    expect(screenName()).toBe("unlock");
+    expect(document.querySelector("#unlock-note")).toBeNull();
+  });
+});
+
+describe("locking by itself", () => {
+  test("journal-locked on home shows unlock with a gentle note", async () => {
+    await start(appState({ idleLockMinutes: 5 }));
+    expect(journalLocked).not.toBeNull();
+    journalLocked?.();
+    expect(screenName()).toBe("unlock");
+    expect($("#unlock-note").textContent).toMatch(/locked itself after 5 minutes without use/);
+    expect(document.querySelector("#home-name")).toBeNull();
+    expect(document.activeElement).toBe(input("#unlock-passphrase"));
+  });
+
+  test("the note uses the idle time last saved", async () => {
+    await start(appState({ idleLockMinutes: 5 }));
+    mocked.setIdleLockMinutes.mockResolvedValue(appState({ idleLockMinutes: 2 }));
+    const select = $<HTMLSelectElement>("#idle-minutes");
+    select.value = "2";
+    select.dispatchEvent(new Event("change"));
+    await settle();
+    journalLocked?.();
+    expect($("#unlock-note").textContent).toMatch(/2 minutes/);
+  });
+
+  test("journal-locked on the recovery screen drops the key", async () => {
+    mocked.createJournal.mockResolvedValue(created);
+    await start(appState({ journal: "missing" }));
+    await fillSetup();
+    journalLocked?.();
+    expect(screenName()).toBe("unlock");
+    expect(document.body.textContent).not.toContain(KEY);
+  });
+
+  test("journal-locked while setting up changes nothing", async () => {
+    await start(appState({ journal: "missing" }));
+    type("#setup-name", "Sam");
+    journalLocked?.();
+    expect(screenName()).toBe("setup");
+    expect(input("#setup-name").value).toBe("Sam");
+  });
+
+  test("activity while open pings touch at most once per 20 s, and stops once locked", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    vi.setSystemTime(0);
+    await start(appState());
+    activity.dispatchEvent(new Event("keydown"));
+    expect(mocked.touch).not.toHaveBeenCalled();
+    vi.setSystemTime(TOUCH_INTERVAL_MS);
+    activity.dispatchEvent(new Event("pointermove"));
+    activity.dispatchEvent(new Event("keydown"));
+    expect(mocked.touch).toHaveBeenCalledTimes(1);
+
+    journalLocked?.();
+    vi.setSystemTime(TOUCH_INTERVAL_MS * 5);
+    activity.dispatchEvent(new Event("keydown"));
+    expect(mocked.touch).toHaveBeenCalledTimes(1);
+  });
+
+  test("a touch refused because the journal is locked shows unlock", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    vi.setSystemTime(0);
+    mocked.touch.mockRejectedValue({ kind: "locked", message: "The journal is locked." });
+    await start(appState());
+    vi.setSystemTime(TOUCH_INTERVAL_MS);
+    activity.dispatchEvent(new Event("wheel"));
+    await settle();
+    expect(screenName()).toBe("unlock");
+  });
+});
