@@ -1,0 +1,315 @@
+//! End-to-end tests: the real Peer Journal app, driven as a person would.
+//!
+//! Each test starts its own `tauri-driver` (see `fixture`) with a fresh,
+//! empty journal folder, opens the app built by this very `cargo test`
+//! (`CARGO_BIN_EXE_peer-journal`) and works through its screens by the
+//! element ids in the UI contract. The app gets one window at a time, so the
+//! tests take turns. They need a display and tauri-driver: run them with
+//! `make test`, which installs tauri-driver and runs them under Xvfb.
+//!
+//! Every failure message names what was expected; none prints the test's
+//! passphrases or recovery key.
+
+mod fixture;
+mod webdriver;
+
+use fixture::Driver;
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, PoisonError};
+use std::time::Duration;
+use webdriver::Session;
+
+/// The app under test, built by cargo for this test binary.
+const APP: &str = env!("CARGO_BIN_EXE_peer-journal");
+
+/// Generous: each unlock or set-up runs Argon2id (about a second) on a
+/// possibly busy 2-core machine, in a debug build.
+const TIMEOUT: Duration = Duration::from_secs(30);
+
+const NAME: &str = "Marigold Quenby";
+const PASSPHRASE: &str = "lantern orchard 47 quietly";
+const NEW_PASSPHRASE: &str = "copper kettle 19 morning";
+const WRONG_PASSPHRASE: &str = "surely this is it 2";
+
+/// One app and one driver at a time.
+static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
+
+type TestResult<T = ()> = Result<T, Box<dyn std::error::Error>>;
+
+/// Returns early from a test with a message when `$ok` is false.
+macro_rules! ensure {
+    ($ok:expr, $($message:tt)+) => {
+        if !$ok {
+            return Err(format!($($message)+).into());
+        }
+    };
+}
+
+#[test]
+fn first_run_creates_an_encrypted_journal_and_lands_on_home() {
+    with_app(|driver, app| {
+        let recovery_key = create_journal(&app, NAME, PASSPHRASE)?;
+
+        let journal = driver.journal_dir();
+        for file in ["journal.db", "journal.key"] {
+            ensure!(
+                journal.join(file).is_file(),
+                "the journal folder has no {file} after set-up"
+            );
+        }
+        // While the app runs (a write-ahead log may be open) and after it closed.
+        let secrets = secrets(
+            &recovery_key,
+            &[("the journal's name", NAME), ("the passphrase", PASSPHRASE)],
+        );
+        ensure_nowhere_on_disk(&driver.app_dirs(), &secrets)?;
+        app.end()?;
+        ensure_nowhere_on_disk(&driver.app_dirs(), &secrets)
+    })
+}
+
+#[test]
+fn wrong_passphrase_is_refused_and_leaves_the_journal_untouched() {
+    with_app(|driver, app| {
+        create_journal(&app, NAME, PASSPHRASE)?;
+        lock(&app)?;
+
+        let before = snapshot(&driver.journal_dir())?;
+        submit_passphrase(&app, WRONG_PASSPHRASE)?;
+        let message = app.wait_for_text("#unlock-error", TIMEOUT)?;
+        ensure!(
+            message.to_lowercase().contains("passphrase"),
+            "`#unlock-error` does not mention the passphrase: {message:?}"
+        );
+        ensure!(
+            !message.contains(WRONG_PASSPHRASE),
+            "`#unlock-error` repeats the passphrase typed"
+        );
+        ensure!(
+            on_screen(&app, "unlock")?,
+            "a wrong passphrase left the unlock screen"
+        );
+        let after = snapshot(&driver.journal_dir())?;
+        ensure_unchanged(&before, &after)?;
+
+        submit_passphrase(&app, PASSPHRASE)?;
+        expect_home(&app, NAME, "#unlock-error")
+    })
+}
+
+#[test]
+fn recovery_key_replaces_a_forgotten_passphrase() {
+    with_app(|_driver, app| {
+        let recovery_key = create_journal(&app, NAME, PASSPHRASE)?;
+        lock(&app)?;
+
+        app.wait_for("#unlock-use-recovery", TIMEOUT)?.click()?;
+        type_into(&app, "#recover-key", &recovery_key)?;
+        type_into(&app, "#recover-passphrase", NEW_PASSPHRASE)?;
+        type_into(&app, "#recover-passphrase-again", NEW_PASSPHRASE)?;
+        app.find("#recover-submit")?.click()?;
+        expect_home(&app, NAME, "#recover-error")?;
+
+        // The new passphrase is now the one: the old one is refused.
+        lock(&app)?;
+        submit_passphrase(&app, PASSPHRASE)?;
+        app.wait_for_text("#unlock-error", TIMEOUT)?;
+        submit_passphrase(&app, NEW_PASSPHRASE)?;
+        expect_home(&app, NAME, "#unlock-error")
+    })
+}
+
+// --- Flows shared by the tests ----------------------------------------------
+
+/// Starts a driver and the app and runs `test` on them. A failure fails the
+/// test with its message, after what the driver and the app printed.
+fn with_app(test: impl FnOnce(&Driver, Session) -> TestResult) {
+    let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(PoisonError::into_inner);
+    let has_display = ["DISPLAY", "WAYLAND_DISPLAY"]
+        .iter()
+        .any(|var| std::env::var_os(var).is_some_and(|value| !value.is_empty()));
+    assert!(
+        has_display,
+        "no display to open the app on: run the tests with `make test` (it uses xvfb-run)"
+    );
+    let driver = Driver::start().unwrap_or_else(|e| panic!("{e}"));
+    let result = driver
+        .launch(Path::new(APP), &[])
+        .map_err(Into::into)
+        .and_then(|app| test(&driver, app));
+    if let Err(failure) = result {
+        eprintln!("{}", driver.log_tail());
+        panic!("{failure}");
+    }
+}
+
+/// Completes first-run set-up as a volunteer; returns the recovery key shown.
+fn create_journal(app: &Session, name: &str, passphrase: &str) -> TestResult<String> {
+    app.wait_for("[data-screen=setup]", TIMEOUT)?;
+    type_into(app, "#setup-name", name)?;
+    let volunteer = app.find("input[name=role][value=volunteer]")?;
+    volunteer.click()?;
+    ensure!(
+        volunteer.property("checked")? == true,
+        "clicking the volunteer role did not select it"
+    );
+    type_into(app, "#setup-passphrase", passphrase)?;
+    type_into(app, "#setup-passphrase-again", passphrase)?;
+    app.find("#setup-submit")?.click()?;
+
+    let recovery_key = wait_for_text_or(app, "#recovery-key", "#setup-error")?
+        .trim()
+        .to_owned();
+    ensure!(
+        is_recovery_key(&recovery_key),
+        "`#recovery-key` does not show 8 groups of 4 Crockford base32 characters joined by '-'"
+    );
+    let last_group = recovery_key.rsplit('-').next().unwrap_or_default();
+    type_into(app, "#recovery-confirm-input", last_group)?;
+    app.find("#recovery-confirm-submit")?.click()?;
+    expect_home(app, name, "#recovery-error")?;
+    Ok(recovery_key)
+}
+
+/// Locks from home and waits for the unlock screen.
+fn lock(app: &Session) -> TestResult {
+    app.wait_for("#lock-button", TIMEOUT)?.click()?;
+    // Only the current screen is in the page: nothing of home may linger.
+    app.wait_gone("[data-screen=home]", TIMEOUT)?;
+    app.wait_for("[data-screen=unlock]", TIMEOUT)?;
+    app.wait_for("#unlock-passphrase", TIMEOUT)?;
+    Ok(())
+}
+
+/// Types `passphrase` on the unlock screen (replacing any earlier attempt)
+/// and submits it.
+fn submit_passphrase(app: &Session, passphrase: &str) -> TestResult {
+    type_into(app, "#unlock-passphrase", passphrase)?;
+    app.find("#unlock-submit")?.click()?;
+    Ok(())
+}
+
+/// Waits for home and checks it shows the journal's `name`; if home never
+/// comes, says what the screen's `error` element shows.
+fn expect_home(app: &Session, name: &str, error: &str) -> TestResult {
+    let shown = wait_for_text_or(app, "#home-name", error)?;
+    ensure!(
+        shown.contains(name),
+        "`#home-name` does not show the journal's name"
+    );
+    Ok(())
+}
+
+/// Empties the input at `selector` and types `text` into it.
+fn type_into(app: &Session, selector: &str, text: &str) -> TestResult {
+    let input = app.wait_for(selector, TIMEOUT)?;
+    input.clear()?;
+    input.send_keys(text)?;
+    Ok(())
+}
+
+/// Waits for text in `expected`. If it never comes, the failure also says
+/// what `error` shows (the UI's messages are safe to print).
+fn wait_for_text_or(app: &Session, expected: &str, error: &str) -> TestResult<String> {
+    app.wait_for_text(expected, TIMEOUT).map_err(|waited| {
+        let shown = app
+            .find(error)
+            .and_then(|e| e.text())
+            .ok()
+            .filter(|text| !text.trim().is_empty())
+            .map(|text| format!("; `{error}` shows: {text:?}"))
+            .unwrap_or_else(|| format!("; `{error}` shows nothing"));
+        format!("{waited}{shown}").into()
+    })
+}
+
+/// Whether the screen with `data-screen=<name>` is the one in the page.
+fn on_screen(app: &Session, name: &str) -> webdriver::Result<bool> {
+    Ok(!app.find_all(&format!("[data-screen={name}]"))?.is_empty())
+}
+
+/// 8 groups of 4 Crockford base32 characters (no I, L, O, U) joined by '-'.
+fn is_recovery_key(key: &str) -> bool {
+    let groups: Vec<&str> = key.split('-').collect();
+    groups.len() == 8
+        && groups.iter().all(|group| {
+            group.len() == 4
+                && group
+                    .chars()
+                    .all(|c| c.is_ascii_digit() || (c.is_ascii_uppercase() && !"ILOU".contains(c)))
+        })
+}
+
+// --- What is on disk ------------------------------------------------------------
+
+/// Described byte strings that must never be written in plaintext: the given
+/// ones and the recovery key, with and without its dashes.
+fn secrets(recovery_key: &str, plain: &[(&str, &str)]) -> Vec<(String, Vec<u8>)> {
+    let mut secrets: Vec<(String, Vec<u8>)> = plain
+        .iter()
+        .map(|(what, text)| (what.to_string(), text.as_bytes().to_vec()))
+        .collect();
+    secrets.push(("the recovery key".into(), recovery_key.as_bytes().to_vec()));
+    secrets.push((
+        "the recovery key".into(),
+        recovery_key.replace('-', "").into_bytes(),
+    ));
+    secrets
+}
+
+/// Fails, naming the file and what it holds, if any file under `dirs`
+/// contains one of `secrets` in plaintext.
+fn ensure_nowhere_on_disk(dirs: &[PathBuf], secrets: &[(String, Vec<u8>)]) -> TestResult {
+    for dir in dirs {
+        for (path, bytes) in snapshot(dir)? {
+            for (what, secret) in secrets {
+                ensure!(
+                    !bytes
+                        .windows(secret.len())
+                        .any(|window| window == secret.as_slice()),
+                    "{} holds {what} in plaintext",
+                    path.display()
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Every file under `dir` (recursively) with its bytes.
+fn snapshot(dir: &Path) -> TestResult<BTreeMap<PathBuf, Vec<u8>>> {
+    let mut files = BTreeMap::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(dir) = pending.pop() {
+        for entry in fs::read_dir(&dir)? {
+            let entry = entry?;
+            let kind = entry.file_type()?;
+            if kind.is_dir() {
+                pending.push(entry.path());
+            } else if kind.is_file() {
+                files.insert(entry.path(), fs::read(entry.path())?);
+            }
+        }
+    }
+    Ok(files)
+}
+
+/// Fails, naming the files, unless both snapshots hold the same bytes.
+fn ensure_unchanged(
+    before: &BTreeMap<PathBuf, Vec<u8>>,
+    after: &BTreeMap<PathBuf, Vec<u8>>,
+) -> TestResult {
+    let names = |files: &BTreeMap<PathBuf, Vec<u8>>| files.keys().cloned().collect::<Vec<_>>();
+    ensure!(
+        names(before) == names(after),
+        "the journal folder's files changed from {:?} to {:?}",
+        names(before),
+        names(after)
+    );
+    for (path, bytes) in before {
+        ensure!(after[path] == *bytes, "{} changed", path.display());
+    }
+    Ok(())
+}
