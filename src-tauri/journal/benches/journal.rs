@@ -117,5 +117,57 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         std::hint::black_box(hits);
     }
     report("full-text search (50)", &mut search, 20.0);
+
+    // --- Sync: a full export of this journal to a supervisor, and its import.
+    let sup_dir = tempfile::tempdir()?;
+    let (mut supervisor, _) = Journal::create(
+        sup_dir.path(),
+        &NewJournal { name: "Supervisor", role: Role::Supervisor, passphrase: PASS, kdf: KdfParams::PASSPHRASE },
+    )?;
+    let sup_card = supervisor.card()?;
+    supervisor.add_card(&journal.card()?)?;
+    journal.add_card(&sup_card)?;
+    let bundle = dir.path().join("full.pjbundle");
+    reset_peak_memory();
+    let t = Instant::now();
+    let exported = journal.export_bundle(
+        &peerjournal::bundle::ExportOptions { to: vec![sup_card.fingerprint.clone()], full: true },
+        &bundle,
+        &mut |_, _| {},
+    )?;
+    let export_s = t.elapsed().as_secs_f64();
+    let export_peak = peak_memory_mib();
+    let size_mib = std::fs::metadata(&bundle)?.len() as f64 / 1048576.0;
+    println!(
+        "export {:>6} events          {export_s:>8.2} s     peak resident {export_peak:>6.1} MiB   bundle {size_mib:.1} MiB   (budget 2 s, 100 MB)",
+        exported.events
+    );
+    reset_peak_memory();
+    let t = Instant::now();
+    let imported = supervisor.import_bundle(&bundle, &mut |_, _| {})?;
+    let import_s = t.elapsed().as_secs_f64();
+    let import_peak = peak_memory_mib();
+    println!(
+        "import {:>6} events          {import_s:>8.2} s     peak resident {import_peak:>6.1} MiB   (budget 2 s, 100 MB)",
+        imported.events
+    );
+    let bare_dir = tempfile::tempdir()?;
+    let bare = peerjournal::benchsupport::bare_bulk_insert(&supervisor, bare_dir.path())?.as_secs_f64();
+    println!("  bare bulk insert, same rows {bare:>8.2} s     import / bare = {:.2}   (budget 2.00)", import_s / bare);
     Ok(())
+}
+
+/// Resets this process's peak resident memory (Linux), so the next reading
+/// covers only what follows.
+fn reset_peak_memory() {
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
+}
+
+/// Peak resident memory since the last reset, in MiB (0 where unknown).
+fn peak_memory_mib() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| s.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok()))
+        .map(|kib| kib / 1024.0)
+        .unwrap_or(0.0)
 }

@@ -524,8 +524,17 @@ impl Selection {
                      SELECT 1 FROM records r WHERE r.id = e.record AND json_extract(r.data, '$.shared') = 1))"
         );
         if self.role == Role::Supervisor {
+            // A note goes only in a bundle for the one volunteer it is for.
+            let notes = match self.recipients.as_slice() {
+                [one] => format!(
+                    "(e.kind = 'supervision-note' AND EXISTS (SELECT 1 FROM records n WHERE n.id = e.record
+                       AND json_extract(n.data, '$.volunteer') = '{}'))",
+                    one.replace('\'', "''")
+                ),
+                _ => "0".to_string(),
+            };
             sql.push_str(&format!(
-                " AND e.source IS NULL AND e.op = 'put' AND (e.kind = 'service' OR (
+                " AND e.source IS NULL AND e.op = 'put' AND (e.kind = 'service' OR {notes} OR (
                      SELECT count(DISTINCT first.source) FROM events first
                      WHERE first.record = e.record AND first.source IS NOT NULL AND first.source IN ({recipients})
                    ) = {n})",

@@ -206,11 +206,17 @@ fn a_supervisor_sends_a_volunteer_only_what_belongs_to_them() {
         s.j.update(c, fields(json!({"acknowledged_by": "Alex", "acknowledged_at": "2026-11-21T09:00"}))).unwrap();
     }
     s.j.add(Kind::Service, fields(json!({"name": "Food bank"}))).unwrap();
+    s.j.add(Kind::SupervisionNote, fields(json!({"volunteer": v1.fp, "about": c1, "text": "Well handled; let's talk on Tuesday."}))).unwrap();
+    s.j.add(Kind::SupervisionNote, fields(json!({"volunteer": v2.fp, "text": "For Kim only"}))).unwrap();
     let to_v1 = export(&mut s, &[&v1.fp], false, dir.path(), "s1.bundle");
     let summary = import(&mut v1, &to_v1).unwrap();
-    assert_eq!(summary.events, 2, "the acknowledgement and the directory, nothing of the other volunteer's");
+    assert_eq!(summary.events, 3, "the acknowledgement, the directory and v1's note; nothing of the other volunteer's");
+    let notes = v1.j.list(Kind::SupervisionNote, None, Page::default()).unwrap();
+    assert_eq!(notes.len(), 1);
+    assert_eq!(notes[0].fields["text"], "Well handled; let's talk on Tuesday.");
     assert_eq!(v1.j.get(&c1).unwrap().fields["acknowledged_by"], "Alex");
     assert!(v1.j.get(&c2).is_err() && v1.j.get(&p2).is_err());
+    assert!(v1.j.search("Kim", Page::default()).unwrap().is_empty());
     assert_eq!(v1.j.needing_attention(Kind::Concern, Page::default()).unwrap().len(), 0);
 }
 

@@ -40,11 +40,13 @@ pub enum Kind {
     Ending,
     /// A private reflection for supervision.
     Reflection,
+    /// A supervisor's note for one volunteer, optionally about one record.
+    SupervisionNote,
 }
 
 impl Kind {
     /// Every kind, in display order.
-    pub const ALL: [Kind; 9] = [
+    pub const ALL: [Kind; 10] = [
         Kind::Person,
         Kind::Contact,
         Kind::BoundaryAgreement,
@@ -54,6 +56,7 @@ impl Kind {
         Kind::Concern,
         Kind::Ending,
         Kind::Reflection,
+        Kind::SupervisionNote,
     ];
 
     /// The stored spelling, e.g. `boundary-issue`.
@@ -81,6 +84,7 @@ impl Kind {
             Kind::Concern => &CONCERN,
             Kind::Ending => &ENDING,
             Kind::Reflection => &REFLECTION,
+            Kind::SupervisionNote => &SUPERVISION_NOTE,
         }
     }
 }
@@ -301,6 +305,19 @@ static REFLECTION: KindSpec = KindSpec {
     due: None,
 };
 
+static SUPERVISION_NOTE: KindSpec = KindSpec {
+    name: "supervision-note",
+    label: "supervision note",
+    fields: &[
+        f("volunteer", "For (volunteer's fingerprint)", FieldType::Line(19), true),
+        f("about", "About record", FieldType::Line(36), false),
+        f("at", "When", FieldType::DateTime, true),
+        f("text", "Note", FieldType::Text(LONG), true),
+    ],
+    at: Some("at"),
+    due: None,
+};
+
 /// Whether a record of this kind with these fields needs someone's
 /// attention: an unacknowledged concern, a boundary issue flagged for
 /// supervision, or a referral with no outcome yet.
@@ -345,7 +362,7 @@ pub fn defaults(kind: Kind, fields: &mut Fields, now: NaiveDateTime) {
         fields.entry(name.to_string()).or_insert(value);
     };
     match kind {
-        Kind::Contact | Kind::BoundaryIssue | Kind::Concern | Kind::Reflection => {
+        Kind::Contact | Kind::BoundaryIssue | Kind::Concern | Kind::Reflection | Kind::SupervisionNote => {
             set("at", Value::String(now.format(DATETIME_FORMAT).to_string()))
         }
         Kind::Signpost => {
@@ -439,7 +456,7 @@ pub fn validate_whole(kind: Kind, data: &Fields, now: NaiveDateTime) -> Result<(
                 }
             }
         }
-        Kind::Person | Kind::Service | Kind::Ending => {}
+        Kind::Person | Kind::Service | Kind::Ending | Kind::SupervisionNote => {}
     }
     Ok(())
 }

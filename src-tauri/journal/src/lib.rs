@@ -25,6 +25,8 @@
 #![forbid(unsafe_code)]
 
 pub mod access;
+#[doc(hidden)]
+pub mod benchsupport;
 pub mod bundle;
 pub mod cards;
 pub mod demo;

@@ -603,8 +603,20 @@ fn base_of(clocks: &Map<String, Value>, field: &str) -> Option<(i64, String)> {
     Some((c.get("h")?.as_i64()?, c.get("d")?.as_str()?.to_string()))
 }
 
-/// Every person or service a record points at must exist and not be deleted.
+/// Every person or service a record points at must exist and not be
+/// deleted; a supervision note must be for a card in the roster.
 fn check_references(conn: &rusqlite::Connection, kind: Kind, data: &Fields) -> Result<()> {
+    if kind == Kind::SupervisionNote {
+        if let Some(fp) = data.get("volunteer").and_then(Value::as_str) {
+            let known: Option<String> = conn
+                .prepare_cached("SELECT role FROM roster WHERE fingerprint = ?1 AND revoked_at IS NULL")?
+                .query_row([fp], |r| r.get(0))
+                .optional()?;
+            if known.is_none() {
+                return Err(Error::invalid("a supervision note must be for a volunteer whose card is in this journal"));
+            }
+        }
+    }
     for field in kind.spec().fields {
         let (wanted, message) = match field.ty {
             FieldType::PersonRef => ("person", "unknown person"),

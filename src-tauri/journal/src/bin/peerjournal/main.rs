@@ -102,6 +102,9 @@ enum Command {
     /// Private reflections for supervision.
     #[command(subcommand)]
     Reflection(records::ReflectionCommand),
+    /// Supervision notes for volunteers.
+    #[command(subcommand)]
+    Note(records::NoteCommand),
     /// Show any record.
     Show { id: String },
     /// Show a record's history: when, on which device, what changed.
@@ -375,6 +378,7 @@ fn run_records(j: &mut Journal, command: Command, out: &Output) -> Result<(), Fa
         Command::Concern(c) => records::concern(j, c, out),
         Command::Ending(c) => records::ending(j, c, out),
         Command::Reflection(c) => records::reflection(j, c, out),
+        Command::Note(c) => records::note(j, c, out),
         Command::Show { id } => {
             out.record(&j.get(&id)?);
             Ok(())

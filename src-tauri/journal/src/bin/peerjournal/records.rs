@@ -314,6 +314,44 @@ pub enum ReflectionCommand {
     },
 }
 
+#[derive(Subcommand, Debug)]
+pub enum NoteCommand {
+    /// Write a supervision note for a volunteer (travels in your next bundle to them).
+    Add {
+        /// The volunteer's fingerprint.
+        #[arg(long = "for", value_name = "FINGERPRINT")]
+        volunteer: String,
+        #[arg(long)]
+        text: String,
+        /// The id of the record it is about, if any.
+        #[arg(long)]
+        about: Option<String>,
+    },
+    /// List supervision notes.
+    List {
+        #[command(flatten)]
+        page: PageArgs,
+    },
+}
+
+pub fn note(j: &mut Journal, cmd: NoteCommand, out: &Output) -> Result<(), Failure> {
+    match cmd {
+        NoteCommand::Add { volunteer, text, about } => {
+            let r = j.add(
+                Kind::SupervisionNote,
+                fields(vec![
+                    ("volunteer", Some(Value::String(peerjournal::cards::normalise_fingerprint(&volunteer)))),
+                    ("text", Some(Value::String(text))),
+                    ("about", s(about)),
+                ]),
+            )?;
+            out.record(&r);
+        }
+        NoteCommand::List { page } => out.records(&j.list(Kind::SupervisionNote, None, page.into())?),
+    }
+    Ok(())
+}
+
 fn fields(pairs: Vec<(&str, Option<Value>)>) -> Fields {
     pairs.into_iter().filter_map(|(k, v)| v.map(|v| (k.to_string(), v))).collect()
 }

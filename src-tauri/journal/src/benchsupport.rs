@@ -1,0 +1,66 @@
+//! Support for the benchmarks: a bare bulk insert of a journal's rows, the
+//! yardstick import is measured against. Not used by the app.
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use rusqlite::types::Value as SqlValue;
+
+use crate::error::Result;
+use crate::journal::Journal;
+use crate::keys::{DataKey, DatabaseSalt};
+use crate::kinds::{self, Kind};
+use crate::store::{self, Mode};
+
+/// Copies every event, record and search entry of `source` into a new,
+/// empty journal database in `dir` with plain prepared inserts in one
+/// transaction — the same rows into the same tables, indexes and search
+/// index, without any of import's checking or merging — and returns how
+/// long the inserts and the commit took.
+pub fn bare_bulk_insert(source: &Journal, dir: &Path) -> Result<Duration> {
+    let read = |sql: &str, n: usize| -> Result<Vec<Vec<SqlValue>>> {
+        let mut stmt = source.conn.prepare(sql)?;
+        let rows = stmt.query_map([], |r| (0..n).map(|i| r.get::<_, SqlValue>(i)).collect::<rusqlite::Result<Vec<_>>>())?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    };
+    let events = read("SELECT device, seq, hlc, record, kind, op, fields, source FROM events", 8)?;
+    let records = read(
+        "SELECT id, kind, person, at, due, attention, data, clocks, created_hlc, created_device, updated_hlc,
+                updated_device, deleted, conflict FROM records",
+        14,
+    )?;
+    let bodies: Vec<String> = records
+        .iter()
+        .map(|r| match (&r[1], &r[6]) {
+            (SqlValue::Text(kind), SqlValue::Text(data)) => {
+                let kind = Kind::parse(kind).unwrap_or(Kind::Person);
+                kinds::search_text(kind, &serde_json::from_str(data).unwrap_or_default())
+            }
+            _ => String::new(),
+        })
+        .collect();
+
+    let conn = store::open(&dir.join("bare.db"), &DataKey::generate(), &DatabaseSalt::generate(), Mode::Create)?;
+    let start = Instant::now();
+    let tx = conn.unchecked_transaction()?;
+    {
+        let mut ins = tx.prepare("INSERT INTO events (device, seq, hlc, record, kind, op, fields, source) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")?;
+        for e in &events {
+            ins.execute(rusqlite::params_from_iter(e.iter()))?;
+        }
+        let mut ins = tx.prepare(
+            "INSERT INTO records (id, kind, person, at, due, attention, data, clocks, created_hlc, created_device, updated_hlc,
+                                  updated_device, deleted, conflict)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14) RETURNING rowid",
+        )?;
+        let mut fts = tx.prepare("INSERT INTO records_fts (rowid, body) VALUES (?1, ?2)")?;
+        for (r, body) in records.iter().zip(&bodies) {
+            let rowid: i64 = ins.query_row(rusqlite::params_from_iter(r.iter()), |row| row.get(0))?;
+            if !body.is_empty() {
+                fts.execute(rusqlite::params![rowid, body])?;
+            }
+        }
+    }
+    tx.commit()?;
+    Ok(start.elapsed())
+}
