@@ -362,3 +362,73 @@ fn demo_fills_a_journal_that_passes_its_check() {
     assert_eq!(json_ok(tmp.path(), &["person", "list"]).as_array().unwrap().len(), 20);
     assert_eq!(json_ok(tmp.path(), &["check"])["ok"], true);
 }
+
+#[test]
+fn cards_export_and_import_as_the_contract_says() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (j, s) = (tmp.path().join("J"), tmp.path().join("S"));
+    init(&j, "Sam");
+    let out = peerjournal(&s, Some(PASS), &["init", "--name", "Alex", "--role", "supervisor", "--kdf-memory-mib", "64"]);
+    assert!(out.status.success());
+    let card = tmp.path().join("sam.card");
+    let exported = json_ok(&j, &["card", "export", "--out", card.to_str().unwrap()]);
+    let fingerprint = exported["fingerprint"].as_str().unwrap().to_string();
+    assert_eq!(json_ok(&j, &["status"])["fingerprint"], fingerprint.as_str());
+    // No terminal to confirm on: refused without --yes, accepted with it.
+    assert_refused(&peerjournal(&s, Some(PASS), &["card", "import", card.to_str().unwrap()]), "--yes");
+    let out = peerjournal(&s, Some(PASS), &["card", "import", card.to_str().unwrap(), "--yes"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let roster = json_ok(&s, &["card", "list"]);
+    assert_eq!(roster[0]["fingerprint"], fingerprint.as_str());
+    assert_eq!(roster[0]["name"], "Sam");
+    // A card whose fingerprint was altered on the way is refused.
+    let altered = tmp.path().join("altered.card");
+    let forged = fs::read_to_string(&card).unwrap().replacen(&fingerprint[..4], if &fingerprint[..4] == "AAAA" { "BBBB" } else { "AAAA" }, 1);
+    fs::write(&altered, forged).unwrap();
+    assert_refused(&peerjournal(&s, Some(PASS), &["card", "import", altered.to_str().unwrap(), "--yes"]), "fingerprint does not match");
+}
+
+#[test]
+fn export_import_and_receipts_through_the_command_line() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (j, s) = (tmp.path().join("J"), tmp.path().join("S"));
+    init(&j, "Sam");
+    assert!(peerjournal(&s, Some(PASS), &["init", "--name", "Alex", "--role", "supervisor", "--kdf-memory-mib", "64"]).status.success());
+    let (jc, sc) = (tmp.path().join("j.card"), tmp.path().join("s.card"));
+    let jfp = json_ok(&j, &["card", "export", "--out", jc.to_str().unwrap()])["fingerprint"].as_str().unwrap().to_string();
+    let sfp = json_ok(&s, &["card", "export", "--out", sc.to_str().unwrap()])["fingerprint"].as_str().unwrap().to_string();
+    assert!(peerjournal(&s, Some(PASS), &["card", "import", jc.to_str().unwrap(), "--yes"]).status.success());
+    assert!(peerjournal(&j, Some(PASS), &["card", "import", sc.to_str().unwrap(), "--yes"]).status.success());
+    let person = json_ok(&j, &["person", "add", "--alias", "R.M."])["id"].as_str().unwrap().to_string();
+    json_ok(&j, &["contact", "add", "--person", &person, "--kind", "phone", "--notes", "first call"]);
+    let bundle = tmp.path().join("f.bundle");
+    let exported = json_ok(&j, &["export", "--to", &sfp, "--out", bundle.to_str().unwrap()]);
+    assert_eq!(exported["events"], 2);
+    let summary = json_ok(&s, &["import", bundle.to_str().unwrap()]);
+    assert_eq!(summary["kinds"]["contact"]["new"], 1);
+    assert_eq!(summary["kinds"]["person"]["new"], 1);
+    assert_eq!(json_ok(&s, &["import", bundle.to_str().unwrap()])["alreadyImported"], true);
+    // Before the receipt comes back, nothing is shown as received.
+    let peers = json_ok(&j, &["status"])["peers"].clone();
+    assert_eq!(peers[0]["receivedAt"], Value::Null);
+    let back = tmp.path().join("back.bundle");
+    json_ok(&s, &["export", "--to", &jfp, "--out", back.to_str().unwrap()]);
+    json_ok(&j, &["import", back.to_str().unwrap()]);
+    let peers = json_ok(&j, &["status"])["peers"].clone();
+    assert!(peers[0]["receivedAt"].is_string());
+    assert_eq!(peers[0]["waitingChanges"], 0);
+    // A bundle refused leaves the journal folder byte for byte as it was.
+    let mut bytes = fs::read(&bundle).unwrap();
+    let at = bytes.len() - 10;
+    bytes[at] ^= 0x01;
+    let damaged = tmp.path().join("damaged.bundle");
+    fs::write(&damaged, &bytes).unwrap();
+    let other = tmp.path().join("O");
+    init(&other, "Olu");
+    let before = snapshot(&s);
+    assert_refused(&peerjournal(&s, Some(PASS), &["import", damaged.to_str().unwrap()]), "damaged or incomplete");
+    assert_unchanged(&before, &s);
+    let before = snapshot(&other);
+    assert_refused(&peerjournal(&other, Some(PASS), &["import", bundle.to_str().unwrap()]), "this file was not made for this journal");
+    assert_unchanged(&before, &other);
+}
