@@ -465,10 +465,7 @@ impl Journal {
             .optional()?
             .and_then(|v| v.parse().ok())
             .unwrap_or(0);
-        tx.execute(
-            "INSERT INTO meta (key, value) VALUES ('hlc', ?1) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-            [Hlc(stored).observe(Hlc(max_hlc)).0.to_string()],
-        )?;
+        crate::journal::set_meta(&tx, "hlc", &Hlc(stored).observe(Hlc(max_hlc)).0.to_string())?;
         tx.execute(
             "INSERT INTO bundles (id, direction, peer, at, events) VALUES (?1, 'in', ?2, ?3, ?4)",
             params![summary.bundle_id, sender, at, summary.events as i64],

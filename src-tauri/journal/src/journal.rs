@@ -316,12 +316,7 @@ impl Journal {
                 "the idle time before locking must be between 1 and {MAX_IDLE_LOCK_MINUTES} minutes"
             )));
         }
-        self.conn.execute(
-            "INSERT INTO meta (key, value) VALUES ('idle_lock_minutes', ?1)
-             ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-            [minutes.to_string()],
-        )?;
-        Ok(())
+        self.set_meta("idle_lock_minutes", &minutes.to_string())
     }
 
     /// Checks the encryption, every page's authentication, the database's
@@ -346,6 +341,10 @@ impl Journal {
         drop(self);
     }
 
+    pub(crate) fn set_meta(&self, key: &str, value: &str) -> Result<()> {
+        set_meta(&self.conn, key, value)
+    }
+
     pub(crate) fn meta(&self, key: &str) -> Result<Option<String>> {
         Ok(self.conn.query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0)).optional()?)
     }
@@ -353,6 +352,13 @@ impl Journal {
     fn required_meta(&self, key: &str) -> Result<String> {
         self.meta(key)?.ok_or_else(|| Error::CheckFailed(format!("the journal's setting {key} is missing")))
     }
+}
+
+/// Sets one of the journal's settings (inside the caller's transaction, if any).
+pub(crate) fn set_meta(conn: &Connection, key: &str, value: &str) -> Result<()> {
+    conn.prepare_cached("INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value")?
+        .execute(params![key, value])?;
+    Ok(())
 }
 
 fn read_key_file(dir: &Path) -> Result<KeyFile> {

@@ -172,10 +172,7 @@ impl Journal {
         let out = f(&tx, &mut next)?;
         drop(next);
         for (k, v) in [("device_seq", seq), ("hlc", clock.0)] {
-            tx.execute(
-                "INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                params![k, v.to_string()],
-            )?;
+            crate::journal::set_meta(&tx, k, &v.to_string())?;
         }
         tx.commit()?;
         Ok(out)
@@ -220,14 +217,7 @@ impl Journal {
         if changes.contains_key("person") && kind != Kind::Reflection {
             return Err(Error::invalid("a record cannot be moved to another person"));
         }
-        let mut after = current.clone();
-        for (k, v) in &changes {
-            if v.is_null() {
-                after.remove(k);
-            } else {
-                after.insert(k.clone(), v.clone());
-            }
-        }
+        let after = with_changes(&current, &changes);
         kinds::validate_whole(kind, &after, now)?;
         self.write(|tx, next| {
             check_references(tx, kind, &changes)?;
@@ -432,12 +422,7 @@ impl Journal {
         if !(1..=120).contains(&months) {
             return Err(Error::invalid("records must be kept for between 1 and 120 months after an ending"));
         }
-        self.conn.execute(
-            "INSERT INTO meta (key, value) VALUES ('retention_months', ?1)
-             ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-            [months.to_string()],
-        )?;
-        Ok(())
+        self.set_meta("retention_months", &months.to_string())
     }
 
     /// What the purge at unlock erased, if anything.
@@ -575,14 +560,7 @@ impl Journal {
         let mut given = Fields::new();
         given.insert(field.to_string(), value);
         let changes = kinds::validate(kind, &given)?;
-        let mut after = current.clone();
-        for (k, v) in &changes {
-            if v.is_null() {
-                after.remove(k);
-            } else {
-                after.insert(k.clone(), v.clone());
-            }
-        }
+        let after = with_changes(&current, &changes);
         kinds::validate_whole(kind, &after, now)?;
         self.write(|tx, next| {
             check_references(tx, kind, &changes)?;
@@ -592,6 +570,19 @@ impl Journal {
         })?;
         self.get(id)
     }
+}
+
+/// A record's fields as they would be after `changes` (null clears).
+fn with_changes(current: &Fields, changes: &Fields) -> Fields {
+    let mut after = current.clone();
+    for (k, v) in changes {
+        if v.is_null() {
+            after.remove(k);
+        } else {
+            after.insert(k.clone(), v.clone());
+        }
+    }
+    after
 }
 
 fn change(value: Value, base: Option<(i64, String)>) -> Value {
