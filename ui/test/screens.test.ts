@@ -242,6 +242,29 @@ describe("recovery key", () => {
   });
 });
 
+describe("recovery key while it is being copied", () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  test("keeps the journal from idle-locking while shown, and stops once left", async () => {
+    vi.useFakeTimers({ toFake: ["setInterval", "clearInterval"] });
+    mocked.createJournal.mockResolvedValue(created);
+    await start(appState({ journal: "missing", name: null, role: null }));
+    await fillSetup();
+    expect(screenName()).toBe("recovery");
+    mocked.touch.mockClear();
+    vi.advanceTimersByTime(3 * 60_000);
+    expect(mocked.touch).toHaveBeenCalledTimes(3);
+    type("#recovery-confirm-input", "MNPQ");
+    click("#recovery-confirm-submit");
+    expect(screenName()).toBe("home");
+    mocked.touch.mockClear();
+    vi.advanceTimersByTime(5 * 60_000);
+    expect(mocked.touch).not.toHaveBeenCalled();
+  });
+});
+
 describe("recovery key with a clipboard", () => {
   test("copies the key", async () => {
     const writeText = vi.fn().mockResolvedValue(undefined);

@@ -1,5 +1,6 @@
 // Shown once, right after set-up: the recovery key, why it matters, and a
 // check that the person has written it down.
+import { api } from "../api";
 import type { Created } from "../bindings/Created";
 import { appHeader, errorMessage, field, heading, screenRoot, statusMessage } from "../components";
 import { clearInputs, h, markInvalid, setMessage } from "../dom";
@@ -10,6 +11,9 @@ export const RECOVERY_MESSAGES = {
   empty: `Please type the last group of ${GROUP_LENGTH} characters from your copy.`,
   mismatch: "That is not the last group of the key. Please compare your copy with the key above, character by character.",
 } as const;
+
+/** How often the recovery screen tells the backend the journal is in use. */
+export const KEEP_AWAKE_MS = 60_000;
 
 export function recoveryScreen(nav: Nav, created: Created): Screen {
   const state = created.state;
@@ -82,6 +86,12 @@ export function recoveryScreen(nav: Nav, created: Created): Screen {
     form,
   );
 
+  // The key is shown only once, and copying it by hand can take a while
+  // without a key press: keep the idle lock from taking it away meanwhile.
+  const keepAwake = setInterval(() => {
+    api.touch().catch(() => undefined);
+  }, KEEP_AWAKE_MS);
+
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     const typed = confirm.input.value;
@@ -102,6 +112,7 @@ export function recoveryScreen(nav: Nav, created: Created): Screen {
     unlocked: true,
     focus: () => title.focus(),
     dispose: () => {
+      clearInterval(keepAwake);
       // The key is never shown again: take it off the page and drop our copy.
       keyEl.textContent = "";
       key = "";
