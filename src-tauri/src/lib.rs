@@ -28,6 +28,24 @@ pub fn journal_dir() -> Option<PathBuf> {
     std::env::var_os("PEERJOURNAL_DIR").map(PathBuf::from).or_else(peerjournal::default_dir)
 }
 
+/// A journal of forms needs no GPU compositing. Turning it off roughly
+/// halves the web process's memory on machines without a GPU driver (where
+/// WebKit falls back to software GL) and avoids the blank windows some
+/// Linux graphics drivers cause.
+fn calm_rendering(app: &tauri::App) {
+    #[cfg(target_os = "linux")]
+    if let Some(window) = app.get_webview_window("main") {
+        let _ = window.with_webview(|webview| {
+            use webkit2gtk::{HardwareAccelerationPolicy, SettingsExt, WebViewExt};
+            if let Some(settings) = WebViewExt::settings(&webview.inner()) {
+                settings.set_hardware_acceleration_policy(HardwareAccelerationPolicy::Never);
+            }
+        });
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = app;
+}
+
 /// Starts the app. Returns an error message if it cannot start.
 pub fn run() -> Result<(), String> {
     let dir = journal_dir().ok_or("cannot tell where your data folder is; set PEERJOURNAL_DIR")?;
@@ -43,6 +61,7 @@ pub fn run() -> Result<(), String> {
             commands::set_idle_lock_minutes,
         ])
         .setup(|app| {
+            calm_rendering(app);
             let handle = app.handle().clone();
             std::thread::Builder::new().name("idle-lock".into()).spawn(move || loop {
                 std::thread::sleep(Duration::from_secs(5));
