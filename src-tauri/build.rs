@@ -3,8 +3,7 @@
 //! web view unless listed there.
 fn main() {
     tauri_build::try_build(
-        tauri_build::Attributes::new()
-            .app_manifest(tauri_build::AppManifest::new().commands(peer_journal_commands())),
+        tauri_build::Attributes::new().app_manifest(tauri_build::AppManifest::new().commands(peer_journal_commands())),
     )
     .expect("tauri-build failed");
 }

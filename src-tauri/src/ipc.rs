@@ -120,7 +120,8 @@ impl From<peerjournal::Error> for UiError {
         let mut message = e.to_string();
         // The core speaks to command-line users too; the app has no --journal.
         if kind == UiErrorKind::NotAJournal {
-            message = message.replace("; create one with `peerjournal init`, or give the right folder with --journal", "");
+            message =
+                message.replace("; create one with `peerjournal init`, or give the right folder with --journal", "");
         }
         UiError { kind, message }
     }

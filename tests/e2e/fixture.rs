@@ -42,17 +42,12 @@ impl Driver {
             "tauri-driver not found on PATH or in $CARGO_HOME/bin. \
              Run the tests with `make test`, which installs it.",
         )?;
-        let root = tempfile::Builder::new()
-            .prefix("peer-journal-e2e-")
-            .tempdir()?;
+        let root = tempfile::Builder::new().prefix("peer-journal-e2e-").tempdir()?;
         for dir in ["journal", "data", "config", "cache", "runtime"] {
             fs::create_dir(root.path().join(dir))?;
         }
         // The XDG runtime folder must be private to its owner.
-        fs::set_permissions(
-            root.path().join("runtime"),
-            fs::Permissions::from_mode(0o700),
-        )?;
+        fs::set_permissions(root.path().join("runtime"), fs::Permissions::from_mode(0o700))?;
         // The driver's own output goes to a log file beside (not inside) the
         // folders the tests inspect; it is shown when a test fails.
         let log = fs::File::create(root.path().join("driver.log"))?;
@@ -60,12 +55,7 @@ impl Driver {
         let (port, native_port) = free_port_pair()?;
         let mut command = Command::new(&program);
         command
-            .args([
-                "--port",
-                &port.to_string(),
-                "--native-port",
-                &native_port.to_string(),
-            ])
+            .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
             .env("PEERJOURNAL_DIR", root.path().join("journal"))
             // The web view keeps its own storage and caches: keep them in
             // the temp folder too, so each test starts fresh.
@@ -84,14 +74,8 @@ impl Driver {
         // without WEBKIT_DISABLE_COMPOSITING_MODE, and Tauri (wry) never turns
         // on WebKit's bubblewrap sandbox, so WEBKIT_DISABLE_SANDBOX_* would
         // have nothing to disable.
-        let child = command
-            .spawn()
-            .map_err(|e| format!("could not start {}: {e}", program.display()))?;
-        let mut driver = Driver {
-            child,
-            url: format!("http://127.0.0.1:{port}"),
-            root,
-        };
+        let child = command.spawn().map_err(|e| format!("could not start {}: {e}", program.display()))?;
+        let mut driver = Driver { child, url: format!("http://127.0.0.1:{port}"), root };
         driver.wait_until_ready()?;
         Ok(driver)
     }
@@ -100,11 +84,7 @@ impl Driver {
         let deadline = Instant::now() + STARTUP;
         while !webdriver::is_ready(&self.url) {
             if let Some(status) = self.child.try_wait()? {
-                return Err(format!(
-                    "tauri-driver exited ({status}) before answering:\n{}",
-                    self.log_tail()
-                )
-                .into());
+                return Err(format!("tauri-driver exited ({status}) before answering:\n{}", self.log_tail()).into());
             }
             if Instant::now() >= deadline {
                 return Err(format!(
@@ -131,10 +111,7 @@ impl Driver {
 
     /// Every folder the app or its web view may write to.
     pub fn app_dirs(&self) -> Vec<PathBuf> {
-        ["journal", "data", "config", "cache"]
-            .iter()
-            .map(|d| self.root.path().join(d))
-            .collect()
+        ["journal", "data", "config", "cache"].iter().map(|d| self.root.path().join(d)).collect()
     }
 
     /// The last lines tauri-driver, WebKitWebDriver and the app printed.
@@ -198,11 +175,7 @@ fn signal_group(group: u32, signal: &str) -> bool {
 /// tauri-driver on PATH, else where `cargo install` puts it.
 fn find_tauri_driver() -> Option<PathBuf> {
     let on_path = env::var_os("PATH")
-        .map(|path| {
-            env::split_paths(&path)
-                .map(|dir| dir.join("tauri-driver"))
-                .collect()
-        })
+        .map(|path| env::split_paths(&path).map(|dir| dir.join("tauri-driver")).collect())
         .unwrap_or_else(Vec::new);
     let cargo_home = env::var_os("CARGO_HOME")
         .map(PathBuf::from)

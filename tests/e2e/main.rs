@@ -54,16 +54,10 @@ fn first_run_creates_an_encrypted_journal_and_lands_on_home() {
 
         let journal = driver.journal_dir();
         for file in ["journal.db", "journal.key"] {
-            ensure!(
-                journal.join(file).is_file(),
-                "the journal folder has no {file} after set-up"
-            );
+            ensure!(journal.join(file).is_file(), "the journal folder has no {file} after set-up");
         }
         // While the app runs (a write-ahead log may be open) and after it closed.
-        let secrets = secrets(
-            &recovery_key,
-            &[("the journal's name", NAME), ("the passphrase", PASSPHRASE)],
-        );
+        let secrets = secrets(&recovery_key, &[("the journal's name", NAME), ("the passphrase", PASSPHRASE)]);
         ensure_nowhere_on_disk(&driver.app_dirs(), &secrets)?;
         app.end()?;
         ensure_nowhere_on_disk(&driver.app_dirs(), &secrets)
@@ -83,14 +77,8 @@ fn wrong_passphrase_is_refused_and_leaves_the_journal_untouched() {
             message.to_lowercase().contains("passphrase"),
             "`#unlock-error` does not mention the passphrase: {message:?}"
         );
-        ensure!(
-            !message.contains(WRONG_PASSPHRASE),
-            "`#unlock-error` repeats the passphrase typed"
-        );
-        ensure!(
-            on_screen(&app, "unlock")?,
-            "a wrong passphrase left the unlock screen"
-        );
+        ensure!(!message.contains(WRONG_PASSPHRASE), "`#unlock-error` repeats the passphrase typed");
+        ensure!(on_screen(&app, "unlock")?, "a wrong passphrase left the unlock screen");
         let after = snapshot(&driver.journal_dir())?;
         ensure_unchanged(&before, &after)?;
 
@@ -127,18 +115,11 @@ fn recovery_key_replaces_a_forgotten_passphrase() {
 /// test with its message, after what the driver and the app printed.
 fn with_app(test: impl FnOnce(&Driver, Session) -> TestResult) {
     let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(PoisonError::into_inner);
-    let has_display = ["DISPLAY", "WAYLAND_DISPLAY"]
-        .iter()
-        .any(|var| std::env::var_os(var).is_some_and(|value| !value.is_empty()));
-    assert!(
-        has_display,
-        "no display to open the app on: run the tests with `make test` (it uses xvfb-run)"
-    );
+    let has_display =
+        ["DISPLAY", "WAYLAND_DISPLAY"].iter().any(|var| std::env::var_os(var).is_some_and(|value| !value.is_empty()));
+    assert!(has_display, "no display to open the app on: run the tests with `make test` (it uses xvfb-run)");
     let driver = Driver::start().unwrap_or_else(|e| panic!("{e}"));
-    let result = driver
-        .launch(Path::new(APP), &[])
-        .map_err(Into::into)
-        .and_then(|app| test(&driver, app));
+    let result = driver.launch(Path::new(APP), &[]).map_err(Into::into).and_then(|app| test(&driver, app));
     if let Err(failure) = result {
         eprintln!("{}", driver.log_tail());
         panic!("{failure}");
@@ -151,17 +132,12 @@ fn create_journal(app: &Session, name: &str, passphrase: &str) -> TestResult<Str
     type_into(app, "#setup-name", name)?;
     let volunteer = app.find("input[name=role][value=volunteer]")?;
     volunteer.click()?;
-    ensure!(
-        volunteer.property("checked")? == true,
-        "clicking the volunteer role did not select it"
-    );
+    ensure!(volunteer.property("checked")? == true, "clicking the volunteer role did not select it");
     type_into(app, "#setup-passphrase", passphrase)?;
     type_into(app, "#setup-passphrase-again", passphrase)?;
     app.find("#setup-submit")?.click()?;
 
-    let recovery_key = wait_for_text_or(app, "#recovery-key", "#setup-error")?
-        .trim()
-        .to_owned();
+    let recovery_key = wait_for_text_or(app, "#recovery-key", "#setup-error")?.trim().to_owned();
     ensure!(
         is_recovery_key(&recovery_key),
         "`#recovery-key` does not show 8 groups of 4 Crockford base32 characters joined by '-'"
@@ -195,10 +171,7 @@ fn submit_passphrase(app: &Session, passphrase: &str) -> TestResult {
 /// comes, says what the screen's `error` element shows.
 fn expect_home(app: &Session, name: &str, error: &str) -> TestResult {
     let shown = wait_for_text_or(app, "#home-name", error)?;
-    ensure!(
-        shown.contains(name),
-        "`#home-name` does not show the journal's name"
-    );
+    ensure!(shown.contains(name), "`#home-name` does not show the journal's name");
     Ok(())
 }
 
@@ -236,9 +209,7 @@ fn is_recovery_key(key: &str) -> bool {
     groups.len() == 8
         && groups.iter().all(|group| {
             group.len() == 4
-                && group
-                    .chars()
-                    .all(|c| c.is_ascii_digit() || (c.is_ascii_uppercase() && !"ILOU".contains(c)))
+                && group.chars().all(|c| c.is_ascii_digit() || (c.is_ascii_uppercase() && !"ILOU".contains(c)))
         })
 }
 
@@ -247,15 +218,10 @@ fn is_recovery_key(key: &str) -> bool {
 /// Described byte strings that must never be written in plaintext: the given
 /// ones and the recovery key, with and without its dashes.
 fn secrets(recovery_key: &str, plain: &[(&str, &str)]) -> Vec<(String, Vec<u8>)> {
-    let mut secrets: Vec<(String, Vec<u8>)> = plain
-        .iter()
-        .map(|(what, text)| (what.to_string(), text.as_bytes().to_vec()))
-        .collect();
+    let mut secrets: Vec<(String, Vec<u8>)> =
+        plain.iter().map(|(what, text)| (what.to_string(), text.as_bytes().to_vec())).collect();
     secrets.push(("the recovery key".into(), recovery_key.as_bytes().to_vec()));
-    secrets.push((
-        "the recovery key".into(),
-        recovery_key.replace('-', "").into_bytes(),
-    ));
+    secrets.push(("the recovery key".into(), recovery_key.replace('-', "").into_bytes()));
     secrets
 }
 
@@ -266,9 +232,7 @@ fn ensure_nowhere_on_disk(dirs: &[PathBuf], secrets: &[(String, Vec<u8>)]) -> Te
         for (path, bytes) in snapshot(dir)? {
             for (what, secret) in secrets {
                 ensure!(
-                    !bytes
-                        .windows(secret.len())
-                        .any(|window| window == secret.as_slice()),
+                    !bytes.windows(secret.len()).any(|window| window == secret.as_slice()),
                     "{} holds {what} in plaintext",
                     path.display()
                 );
@@ -297,10 +261,7 @@ fn snapshot(dir: &Path) -> TestResult<BTreeMap<PathBuf, Vec<u8>>> {
 }
 
 /// Fails, naming the files, unless both snapshots hold the same bytes.
-fn ensure_unchanged(
-    before: &BTreeMap<PathBuf, Vec<u8>>,
-    after: &BTreeMap<PathBuf, Vec<u8>>,
-) -> TestResult {
+fn ensure_unchanged(before: &BTreeMap<PathBuf, Vec<u8>>, after: &BTreeMap<PathBuf, Vec<u8>>) -> TestResult {
     let names = |files: &BTreeMap<PathBuf, Vec<u8>>| files.keys().cloned().collect::<Vec<_>>();
     ensure!(
         names(before) == names(after),

@@ -45,14 +45,12 @@ impl Error {
     /// messages are often empty).
     fn naming(self, selector: &str) -> Error {
         match self {
-            Error::WebDriver { code, message } if message.is_empty() => Error::WebDriver {
-                code,
-                message: format!("`{selector}`"),
-            },
-            Error::WebDriver { code, message } => Error::WebDriver {
-                code,
-                message: format!("`{selector}`: {message}"),
-            },
+            Error::WebDriver { code, message } if message.is_empty() => {
+                Error::WebDriver { code, message: format!("`{selector}`") }
+            }
+            Error::WebDriver { code, message } => {
+                Error::WebDriver { code, message: format!("`{selector}`: {message}") }
+            }
             other => other,
         }
     }
@@ -88,14 +86,8 @@ struct Remote {
 
 impl Remote {
     fn new(base: &str, timeout: Duration) -> Remote {
-        let agent = ureq::AgentBuilder::new()
-            .timeout_connect(Duration::from_secs(5))
-            .timeout(timeout)
-            .build();
-        Remote {
-            agent,
-            base: base.trim_end_matches('/').to_owned(),
-        }
+        let agent = ureq::AgentBuilder::new().timeout_connect(Duration::from_secs(5)).timeout(timeout).build();
+        Remote { agent, base: base.trim_end_matches('/').to_owned() }
     }
 
     /// Sends one command; returns the `value` of the answer.
@@ -110,25 +102,19 @@ impl Remote {
             Ok(response) => response,
             // WebDriver reports its errors as 4xx/5xx with a JSON body.
             Err(ureq::Error::Status(status, response)) => {
-                let body: Value = response.into_json().map_err(|e| {
-                    Error::Transport(format!(
-                        "{method} {path}: HTTP {status}, unreadable body: {e}"
-                    ))
-                })?;
+                let body: Value = response
+                    .into_json()
+                    .map_err(|e| Error::Transport(format!("{method} {path}: HTTP {status}, unreadable body: {e}")))?;
                 let value = &body["value"];
                 return Err(Error::WebDriver {
-                    code: value["error"]
-                        .as_str()
-                        .unwrap_or("unknown error")
-                        .to_owned(),
+                    code: value["error"].as_str().unwrap_or("unknown error").to_owned(),
                     message: value["message"].as_str().unwrap_or_default().to_owned(),
                 });
             }
             Err(e) => return Err(Error::Transport(format!("{method} {path}: {e}"))),
         };
-        let mut body: Value = response
-            .into_json()
-            .map_err(|e| Error::Transport(format!("{method} {path}: unreadable body: {e}")))?;
+        let mut body: Value =
+            response.into_json().map_err(|e| Error::Transport(format!("{method} {path}: unreadable body: {e}")))?;
         Ok(body["value"].take())
     }
 }
@@ -165,49 +151,36 @@ impl Session {
         // 2-core machine; later commands are quick.
         const STARTUP: Duration = Duration::from_secs(60);
         let remote = Remote::new(url, STARTUP);
-        let value = remote
-            .call("POST", "/session", Some(capabilities))
-            .map_err(|e| match e {
-                // WebKitWebDriver waits for ever for a program that never turns
-                // on automation (the only sign is silence).
-                Error::Transport(message) if message.contains("timed out") => {
-                    Error::Timeout(format!(
+        let value = remote.call("POST", "/session", Some(capabilities)).map_err(|e| match e {
+            // WebKitWebDriver waits for ever for a program that never turns
+            // on automation (the only sign is silence).
+            Error::Transport(message) if message.contains("timed out") => Error::Timeout(format!(
                 "new session: the application did not start under WebDriver within {STARTUP:?}: \
                  it must be a WebKitGTK program with automation enabled (a Tauri app turns it \
                  on when tauri-driver sets TAURI_WEBVIEW_AUTOMATION) and a display must be set \
                  ({message})"
-            ))
-                }
-                other => other,
-            })?;
+            )),
+            other => other,
+        })?;
         let id = value["sessionId"]
             .as_str()
             .ok_or_else(|| Error::Transport(format!("new session: no sessionId in {value}")))?;
         let base = format!("{}/session/{id}", url.trim_end_matches('/'));
-        Ok(Session {
-            remote: Remote::new(&base, Duration::from_secs(30)),
-            ended: false,
-        })
+        Ok(Session { remote: Remote::new(&base, Duration::from_secs(30)), ended: false })
     }
 
     /// Loads `url` in the current window. The app navigates by itself; this
     /// is for checking the client against a plain WebKit browser.
     #[allow(dead_code)]
     pub fn navigate(&self, url: &str) -> Result<()> {
-        self.remote
-            .call("POST", "/url", Some(json!({ "url": url })))
-            .map(drop)
+        self.remote.call("POST", "/url", Some(json!({ "url": url }))).map(drop)
     }
 
     /// The first element matching the CSS selector, now.
     pub fn find(&self, selector: &str) -> Result<Element<'_>> {
         let value = self
             .remote
-            .call(
-                "POST",
-                "/element",
-                Some(json!({ "using": "css selector", "value": selector })),
-            )
+            .call("POST", "/element", Some(json!({ "using": "css selector", "value": selector })))
             .map_err(|e| e.naming(selector))?;
         Element::from_reference(self, selector, &value)
     }
@@ -216,19 +189,11 @@ impl Session {
     pub fn find_all(&self, selector: &str) -> Result<Vec<Element<'_>>> {
         let value = self
             .remote
-            .call(
-                "POST",
-                "/elements",
-                Some(json!({ "using": "css selector", "value": selector })),
-            )
+            .call("POST", "/elements", Some(json!({ "using": "css selector", "value": selector })))
             .map_err(|e| e.naming(selector))?;
-        let references = value
-            .as_array()
-            .ok_or_else(|| Error::Transport(format!("find elements: not a list: {value}")))?;
-        references
-            .iter()
-            .map(|r| Element::from_reference(self, selector, r))
-            .collect()
+        let references =
+            value.as_array().ok_or_else(|| Error::Transport(format!("find elements: not a list: {value}")))?;
+        references.iter().map(|r| Element::from_reference(self, selector, r)).collect()
     }
 
     /// Polls `check` until it gives `Some`, or fails after `timeout` with a
@@ -250,9 +215,7 @@ impl Session {
                 Err(e) => return Err(e),
             }
             if Instant::now() >= deadline {
-                let last = last_error
-                    .map(|e| format!(" (last: {e})"))
-                    .unwrap_or_default();
+                let last = last_error.map(|e| format!(" (last: {e})")).unwrap_or_default();
                 return Err(Error::Timeout(format!("{what} after {timeout:?}{last}")));
             }
             std::thread::sleep(POLL);
@@ -261,36 +224,26 @@ impl Session {
 
     /// Waits until an element matching `selector` is in the page and shown.
     pub fn wait_for(&self, selector: &str, timeout: Duration) -> Result<Element<'_>> {
-        self.wait_until(
-            &format!("waiting for `{selector}` to be shown"),
-            timeout,
-            || {
-                let element = self.find(selector)?;
-                Ok(element.is_displayed()?.then_some(element))
-            },
-        )
+        self.wait_until(&format!("waiting for `{selector}` to be shown"), timeout, || {
+            let element = self.find(selector)?;
+            Ok(element.is_displayed()?.then_some(element))
+        })
     }
 
     /// Waits until no element matching `selector` is in the page.
     pub fn wait_gone(&self, selector: &str, timeout: Duration) -> Result<()> {
-        self.wait_until(
-            &format!("waiting for `{selector}` to go away"),
-            timeout,
-            || Ok(self.find_all(selector)?.is_empty().then_some(())),
-        )
+        self.wait_until(&format!("waiting for `{selector}` to go away"), timeout, || {
+            Ok(self.find_all(selector)?.is_empty().then_some(()))
+        })
     }
 
     /// Waits until `selector` is shown with non-blank text; returns the text.
     pub fn wait_for_text(&self, selector: &str, timeout: Duration) -> Result<String> {
-        self.wait_until(
-            &format!("waiting for text in `{selector}`"),
-            timeout,
-            || {
-                let element = self.find(selector)?;
-                let text = element.text()?;
-                Ok((element.is_displayed()? && !text.trim().is_empty()).then_some(text))
-            },
-        )
+        self.wait_until(&format!("waiting for text in `{selector}`"), timeout, || {
+            let element = self.find(selector)?;
+            let text = element.text()?;
+            Ok((element.is_displayed()? && !text.trim().is_empty()).then_some(text))
+        })
     }
 
     /// Ends the session, which closes the app.
@@ -318,22 +271,15 @@ pub struct Element<'s> {
 
 impl<'s> Element<'s> {
     fn from_reference(session: &'s Session, selector: &str, value: &Value) -> Result<Element<'s>> {
-        let id = value[ELEMENT_KEY].as_str().ok_or_else(|| {
-            Error::Transport(format!("`{selector}`: not an element reference: {value}"))
-        })?;
-        Ok(Element {
-            session,
-            id: id.to_owned(),
-            selector: selector.to_owned(),
-        })
+        let id = value[ELEMENT_KEY]
+            .as_str()
+            .ok_or_else(|| Error::Transport(format!("`{selector}`: not an element reference: {value}")))?;
+        Ok(Element { session, id: id.to_owned(), selector: selector.to_owned() })
     }
 
     fn call(&self, method: &str, command: &str, body: Option<Value>) -> Result<Value> {
         let path = format!("/element/{}{command}", self.id);
-        self.session
-            .remote
-            .call(method, &path, body)
-            .map_err(|e| e.naming(&self.selector))
+        self.session.remote.call(method, &path, body).map_err(|e| e.naming(&self.selector))
     }
 
     /// Clicks the element (scrolling it into view first, as WebDriver does).
@@ -343,8 +289,7 @@ impl<'s> Element<'s> {
 
     /// Types `text` into the element.
     pub fn send_keys(&self, text: &str) -> Result<()> {
-        self.call("POST", "/value", Some(json!({ "text": text })))
-            .map(drop)
+        self.call("POST", "/value", Some(json!({ "text": text }))).map(drop)
     }
 
     /// Empties an input or textarea.

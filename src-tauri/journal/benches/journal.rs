@@ -44,7 +44,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         made.records,
         start.elapsed().as_secs_f64()
     );
-    let people_ids: Vec<String> = journal.list(Kind::Person, None, Page { limit: 1000, offset: 0 })?.into_iter().map(|r| r.id).collect();
+    let people_ids: Vec<String> =
+        journal.list(Kind::Person, None, Page { limit: 1000, offset: 0 })?.into_iter().map(|r| r.id).collect();
     journal.lock();
 
     let mut unlock = Vec::new();
@@ -108,7 +109,18 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     report("person's timeline (50)", &mut timeline, 20.0);
 
-    let words = ["housing", "allotment", "confident", "benefits form", "walk", "tea", "routine", "letter", "school gate", "budget"];
+    let words = [
+        "housing",
+        "allotment",
+        "confident",
+        "benefits form",
+        "walk",
+        "tea",
+        "routine",
+        "letter",
+        "school gate",
+        "budget",
+    ];
     let mut search = Vec::new();
     for i in 0..500 {
         let t = Instant::now();
@@ -167,7 +179,9 @@ fn reset_peak_memory() {
 fn peak_memory_mib() -> f64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
-        .and_then(|s| s.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok()))
+        .and_then(|s| {
+            s.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
+        })
         .map(|kib| kib / 1024.0)
         .unwrap_or(0.0)
 }

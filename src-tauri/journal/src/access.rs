@@ -81,7 +81,10 @@ pub fn export_person(journal: &Journal, person: &str, dir: &Path) -> Result<Writ
     let html_path = dir.join(format!("subject-access-{short}.html"));
     for p in [&json_path, &html_path] {
         if p.exists() {
-            return Err(Error::invalid(format!("{} already exists; move it away or choose another folder", p.display())));
+            return Err(Error::invalid(format!(
+                "{} already exists; move it away or choose another folder",
+                p.display()
+            )));
         }
     }
     let json = serde_json::to_vec_pretty(&doc).map_err(|e| Error::invalid(e.to_string()))?;

@@ -20,7 +20,8 @@ use crate::store::{self, Mode};
 pub fn bare_bulk_insert(source: &Journal, dir: &Path) -> Result<Duration> {
     let read = |sql: &str, n: usize| -> Result<Vec<Vec<SqlValue>>> {
         let mut stmt = source.conn.prepare(sql)?;
-        let rows = stmt.query_map([], |r| (0..n).map(|i| r.get::<_, SqlValue>(i)).collect::<rusqlite::Result<Vec<_>>>())?;
+        let rows =
+            stmt.query_map([], |r| (0..n).map(|i| r.get::<_, SqlValue>(i)).collect::<rusqlite::Result<Vec<_>>>())?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     };
     let events = read("SELECT device, seq, hlc, record, kind, op, fields, source FROM events", 8)?;

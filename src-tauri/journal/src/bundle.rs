@@ -216,7 +216,12 @@ impl Journal {
     }
 
     /// Writes a bundle for `options.to` to `out`.
-    pub fn export_bundle(&mut self, options: &ExportOptions, out: &Path, progress: Progress<'_>) -> Result<ExportSummary> {
+    pub fn export_bundle(
+        &mut self,
+        options: &ExportOptions,
+        out: &Path,
+        progress: Progress<'_>,
+    ) -> Result<ExportSummary> {
         if options.to.is_empty() {
             return Err(Error::invalid("say who the bundle is for: --to FINGERPRINT (see `card list`)"));
         }
@@ -226,13 +231,24 @@ impl Journal {
         for fp in &options.to {
             let fp = normalise_fingerprint(fp);
             if fp == own {
-                return Err(Error::invalid("a bundle is for someone else; your own card is added to every bundle anyway"));
+                return Err(Error::invalid(
+                    "a bundle is for someone else; your own card is added to every bundle anyway",
+                ));
             }
             match self.trusted_keys(&fp)? {
-                None => return Err(Error::invalid(format!("no card with fingerprint {fp} in this journal; import their card first"))),
-                Some((_, _, true)) => return Err(Error::invalid(format!("the card {fp} was revoked; nothing is exported to it"))),
+                None => {
+                    return Err(Error::invalid(format!(
+                        "no card with fingerprint {fp} in this journal; import their card first"
+                    )))
+                }
+                Some((_, _, true)) => {
+                    return Err(Error::invalid(format!("the card {fp} was revoked; nothing is exported to it")))
+                }
                 Some((age, _, false)) => {
-                    age_recipients.push(age.parse::<age::x25519::Recipient>().map_err(|_| Error::CheckFailed("a roster card's receiving key is invalid".into()))?);
+                    age_recipients.push(
+                        age.parse::<age::x25519::Recipient>()
+                            .map_err(|_| Error::CheckFailed("a roster card's receiving key is invalid".into()))?,
+                    );
                     if !recipients.contains(&fp) {
                         recipients.push(fp);
                     }
@@ -241,7 +257,10 @@ impl Journal {
         }
         let own_public = identity::public(&self.conn)?;
         age_recipients.push(
-            own_public.age_recipient.parse().map_err(|_| Error::CheckFailed("this journal's receiving key is invalid".into()))?,
+            own_public
+                .age_recipient
+                .parse()
+                .map_err(|_| Error::CheckFailed("this journal's receiving key is invalid".into()))?,
         );
         let role = self.own_role()?;
         let selection = Selection::new(self, &recipients, role, options.full)?;
@@ -251,15 +270,15 @@ impl Journal {
         let bundle_id = Uuid::now_v7().to_string();
         let sender_name = self.status()?.name;
 
-        let tmp = out.with_file_name(format!(
-            ".{}.partial",
-            out.file_name().and_then(|n| n.to_str()).unwrap_or("bundle")
-        ));
+        let tmp =
+            out.with_file_name(format!(".{}.partial", out.file_name().and_then(|n| n.to_str()).unwrap_or("bundle")));
         let result = (|| -> Result<ExportSummary> {
             let file = File::create(&tmp).map_err(|e| Error::io("write", &tmp, e))?;
             let encryptor = age::Encryptor::with_recipients(age_recipients.iter().map(|r| r as &dyn age::Recipient))
                 .map_err(|_| Error::CheckFailed("could not set up encryption for those cards".into()))?;
-            let mut writer = encryptor.wrap_output(BufWriter::with_capacity(256 * 1024, file)).map_err(|e| Error::io("write", &tmp, e))?;
+            let mut writer = encryptor
+                .wrap_output(BufWriter::with_capacity(256 * 1024, file))
+                .map_err(|e| Error::io("write", &tmp, e))?;
             let io = |e: std::io::Error| Error::io("write", &tmp, e);
 
             let header = serde_json::to_string(&Header {
@@ -329,7 +348,13 @@ impl Journal {
             inner.flush().map_err(io)?;
             inner.into_inner().map_err(|e| io(e.into_error()))?.sync_all().map_err(io)?;
             fs::rename(&tmp, out).map_err(|e| Error::io("write", out, e))?;
-            Ok(ExportSummary { bundle_id: bundle_id.clone(), path: out.display().to_string(), recipients: recipients.clone(), events: count, kinds })
+            Ok(ExportSummary {
+                bundle_id: bundle_id.clone(),
+                path: out.display().to_string(),
+                recipients: recipients.clone(),
+                events: count,
+                kinds,
+            })
         })();
         if result.is_err() {
             let _ = fs::remove_file(&tmp);
@@ -346,7 +371,10 @@ impl Journal {
         let secret: Zeroizing<Vec<u8>> =
             Zeroizing::new(self.conn.query_row("SELECT signing_secret FROM identity WHERE id = 1", [], |r| r.get(0))?);
         let bytes: Zeroizing<[u8; 32]> = Zeroizing::new(
-            secret.as_slice().try_into().map_err(|_| Error::CheckFailed("this journal's signing key is malformed".into()))?,
+            secret
+                .as_slice()
+                .try_into()
+                .map_err(|_| Error::CheckFailed("this journal's signing key is malformed".into()))?,
         );
         Ok(SigningKey::from_bytes(&bytes))
     }
@@ -359,7 +387,8 @@ impl Journal {
 
     fn receipts_for(&self, peers: &[String]) -> Result<Vec<Receipt>> {
         let mut out = Vec::new();
-        let mut stmt = self.conn.prepare_cached("SELECT device, seq, at FROM received WHERE peer = ?1 ORDER BY device")?;
+        let mut stmt =
+            self.conn.prepare_cached("SELECT device, seq, at FROM received WHERE peer = ?1 ORDER BY device")?;
         for peer in peers {
             for r in stmt.query_map([peer], |r| Ok(Receipt { device: r.get(0)?, seq: r.get(1)?, at: r.get(2)? }))? {
                 out.push(r?);
@@ -377,7 +406,11 @@ impl Journal {
 
         let already: bool = self
             .conn
-            .query_row("SELECT 1 FROM bundles WHERE id = ?1 AND direction = 'in'", [&verified.manifest.bundle_id], |_| Ok(()))
+            .query_row(
+                "SELECT 1 FROM bundles WHERE id = ?1 AND direction = 'in'",
+                [&verified.manifest.bundle_id],
+                |_| Ok(()),
+            )
             .optional()?
             .is_some();
         let mut summary = ImportSummary {
@@ -512,7 +545,8 @@ impl Selection {
         // reflections never leave. A supervisor sends only what it wrote:
         // the directory, and notes or acknowledgements on records that came
         // from the one recipient.
-        let recipients = self.recipients.iter().map(|r| format!("'{}'", r.replace('\'', "''"))).collect::<Vec<_>>().join(",");
+        let recipients =
+            self.recipients.iter().map(|r| format!("'{}'", r.replace('\'', "''"))).collect::<Vec<_>>().join(",");
         let mut sql = format!(
             "SELECT e.device, e.seq, e.hlc, e.record, e.kind, e.op, e.fields FROM events e
              WHERE (e.source IS NULL OR e.source NOT IN ({recipients}))
@@ -623,7 +657,13 @@ fn next_line(reader: &mut impl BufRead, buf: &mut Vec<u8>) -> Result<Option<()>>
 /// The first pass: decrypt, check the header and signer, validate every
 /// event, check the trailer's hashes, counts, recipients and signature.
 /// Writes nothing.
-fn verify(journal: &Journal, path: &Path, identity: &age::x25519::Identity, own: &str, progress: Progress<'_>) -> Result<Verified> {
+fn verify(
+    journal: &Journal,
+    path: &Path,
+    identity: &age::x25519::Identity,
+    own: &str,
+    progress: Progress<'_>,
+) -> Result<Verified> {
     let mut reader = open_stream(path, identity)?;
     let mut line = Vec::with_capacity(4096);
     if next_line(&mut reader, &mut line)?.is_none() {
@@ -649,7 +689,9 @@ fn verify(journal: &Journal, path: &Path, identity: &age::x25519::Identity, own:
     let signer = match journal.trusted_keys(&header.sender)? {
         None => return Err(Refusal::UnknownSigner.into()),
         Some((_, _, true)) => return Err(Refusal::RevokedSigner.into()),
-        Some((_, key, false)) => VerifyingKey::from_bytes(&key).map_err(|_| Error::CheckFailed("a roster signing key is invalid".into()))?,
+        Some((_, key, false)) => {
+            VerifyingKey::from_bytes(&key).map_err(|_| Error::CheckFailed("a roster signing key is invalid".into()))?
+        }
     };
 
     let mut payload = Sha256::new();
@@ -676,8 +718,11 @@ fn verify(journal: &Journal, path: &Path, identity: &age::x25519::Identity, own:
     if next_line(&mut reader, &mut line)?.is_some() {
         return Err(Refusal::Damaged.into()); // anything after the trailer
     }
-    let signature: [u8; 64] =
-        B64.decode(&trailer.signature).ok().and_then(|b| b.try_into().ok()).ok_or_else(|| Error::from(Refusal::Damaged))?;
+    let signature: [u8; 64] = B64
+        .decode(&trailer.signature)
+        .ok()
+        .and_then(|b| b.try_into().ok())
+        .ok_or_else(|| Error::from(Refusal::Damaged))?;
     signer
         .verify(trailer.manifest.as_bytes(), &Signature::from_bytes(&signature))
         .map_err(|_| Error::from(Refusal::Damaged))?;
@@ -702,7 +747,11 @@ fn verify(journal: &Journal, path: &Path, identity: &age::x25519::Identity, own:
 /// The second pass: every event, in order. Returns the payload's hash,
 /// which the caller compares with the verified manifest before committing,
 /// so a file changed between the passes is refused too.
-fn read_events(path: &Path, identity: &age::x25519::Identity, mut f: impl FnMut(Event) -> Result<()>) -> Result<String> {
+fn read_events(
+    path: &Path,
+    identity: &age::x25519::Identity,
+    mut f: impl FnMut(Event) -> Result<()>,
+) -> Result<String> {
     let mut reader = open_stream(path, identity)?;
     let mut line = Vec::with_capacity(4096);
     let mut payload = Sha256::new();
@@ -731,7 +780,8 @@ fn validate_incoming(event: &Event) -> Result<()> {
             if event.kind != Kind::Person || event.fields.len() != 1 {
                 return Err(bad("an erasure is malformed"));
             }
-            let ids = event.fields.get("records").and_then(Value::as_array).ok_or_else(|| bad("an erasure is malformed"))?;
+            let ids =
+                event.fields.get("records").and_then(Value::as_array).ok_or_else(|| bad("an erasure is malformed"))?;
             if ids.iter().any(|v| v.as_str().is_none_or(|s| Uuid::parse_str(s).is_err())) {
                 return Err(bad("an erasure names a malformed id"));
             }

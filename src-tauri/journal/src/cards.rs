@@ -101,7 +101,8 @@ impl Card {
                 envelope.version
             )));
         }
-        let card: Card = serde_json::from_slice(&bytes).map_err(|_| Error::invalid("that card is damaged: some of its fields are missing or wrong"))?;
+        let card: Card = serde_json::from_slice(&bytes)
+            .map_err(|_| Error::invalid("that card is damaged: some of its fields are missing or wrong"))?;
         card.age_recipient
             .parse::<age::x25519::Recipient>()
             .map_err(|_| Error::invalid("that card is damaged: its receiving key is not valid"))?;
@@ -139,7 +140,9 @@ impl Journal {
         let card = self.card()?;
         let json = serde_json::to_vec_pretty(&card).map_err(|e| Error::invalid(e.to_string()))?;
         let mut f = fs::OpenOptions::new().write(true).create_new(true).open(path).map_err(|e| match e.kind() {
-            std::io::ErrorKind::AlreadyExists => Error::invalid(format!("{} already exists; choose another name", path.display())),
+            std::io::ErrorKind::AlreadyExists => {
+                Error::invalid(format!("{} already exists; choose another name", path.display()))
+            }
             _ => Error::io("write", path, e),
         })?;
         use std::io::Write;
@@ -169,7 +172,9 @@ impl Journal {
 
     /// The roster, by name.
     pub fn roster(&self) -> Result<Vec<RosterEntry>> {
-        let mut stmt = self.conn.prepare_cached("SELECT fingerprint, name, role, added_at, revoked_at FROM roster ORDER BY name, fingerprint")?;
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT fingerprint, name, role, added_at, revoked_at FROM roster ORDER BY name, fingerprint",
+        )?;
         let rows = stmt.query_map([], roster_row)?;
         let mut out = Vec::new();
         for r in rows {
@@ -206,7 +211,9 @@ impl Journal {
     pub(crate) fn trusted_keys(&self, fingerprint: &str) -> Result<Option<(String, [u8; 32], bool)>> {
         let row = self
             .conn
-            .prepare_cached("SELECT age_recipient, signing_public, revoked_at IS NOT NULL FROM roster WHERE fingerprint = ?1")?
+            .prepare_cached(
+                "SELECT age_recipient, signing_public, revoked_at IS NOT NULL FROM roster WHERE fingerprint = ?1",
+            )?
             .query_row([fingerprint], |r| Ok((r.get::<_, String>(0)?, r.get::<_, Vec<u8>>(1)?, r.get::<_, bool>(2)?)))
             .optional()?;
         Ok(match row {
@@ -265,7 +272,8 @@ impl Journal {
     /// For each card: what was sent, and what they have confirmed receiving.
     pub fn peer_status(&self) -> Result<Vec<PeerStatus>> {
         let device = self.device_id()?;
-        let own_total: i64 = self.conn.query_row("SELECT count(*) FROM events WHERE device = ?1", [&device], |r| r.get(0))?;
+        let own_total: i64 =
+            self.conn.query_row("SELECT count(*) FROM events WHERE device = ?1", [&device], |r| r.get(0))?;
         let mut out = Vec::new();
         for card in self.roster()? {
             let last_sent: Option<String> = self
@@ -279,18 +287,30 @@ impl Journal {
                 .flatten();
             let acked: Option<(i64, String)> = self
                 .conn
-                .query_row("SELECT seq, at FROM acked WHERE peer = ?1 AND device = ?2", params![card.fingerprint, device], |r| {
-                    Ok((r.get(0)?, r.get(1)?))
-                })
+                .query_row(
+                    "SELECT seq, at FROM acked WHERE peer = ?1 AND device = ?2",
+                    params![card.fingerprint, device],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
                 .optional()?;
             let (received_changes, received_at) = match acked {
                 Some((seq, at)) => (
-                    self.conn.query_row("SELECT count(*) FROM events WHERE device = ?1 AND seq <= ?2", params![device, seq], |r| r.get(0))?,
+                    self.conn.query_row(
+                        "SELECT count(*) FROM events WHERE device = ?1 AND seq <= ?2",
+                        params![device, seq],
+                        |r| r.get(0),
+                    )?,
                     Some(at),
                 ),
                 None => (0, None),
             };
-            out.push(PeerStatus { card, last_sent, received_at, received_changes, waiting_changes: own_total - received_changes });
+            out.push(PeerStatus {
+                card,
+                last_sent,
+                received_at,
+                received_changes,
+                waiting_changes: own_total - received_changes,
+            });
         }
         Ok(out)
     }

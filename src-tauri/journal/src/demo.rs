@@ -111,8 +111,11 @@ pub fn fill(journal: &mut Journal, people: usize, records: usize, seed: u64) -> 
             .map(|i| {
                 let a = LETTERS[i % LETTERS.len()] as char;
                 let b = LETTERS[(i / LETTERS.len() + i * 7) % LETTERS.len()] as char;
-                (Kind::Person, obj(json!({ "alias": format!("{a}.{b}. {}", i + 1), "consent": true,
-                    "consent_date": date(now - Duration::days(rng.gen_range(30..730))) })))
+                (
+                    Kind::Person,
+                    obj(json!({ "alias": format!("{a}.{b}. {}", i + 1), "consent": true,
+                    "consent_date": date(now - Duration::days(rng.gen_range(30..730))) })),
+                )
             })
             .collect();
         person_ids.extend(journal.add_batch(batch)?);

@@ -54,7 +54,9 @@ pub enum Error {
     DatabaseDamaged(PathBuf),
 
     /// The database was written by a newer version of Peer Journal.
-    #[error("this journal was last used by a newer version of Peer Journal (schema {0}); update Peer Journal to open it")]
+    #[error(
+        "this journal was last used by a newer version of Peer Journal (schema {0}); update Peer Journal to open it"
+    )]
     SchemaTooNew(i64),
 
     /// The SQLite library in use has no encryption: refuse rather than write plaintext.
@@ -107,9 +109,10 @@ impl Error {
             Error::NotFound(_) => "notFound",
             Error::NotAJournal(..) => "notAJournal",
             Error::AlreadyExists(_) => "journalExists",
-            Error::KeyFileDamaged(..) | Error::KeyFileMismatch(_) | Error::DatabaseDamaged(_) | Error::CheckFailed(_) => {
-                "damaged"
-            }
+            Error::KeyFileDamaged(..)
+            | Error::KeyFileMismatch(_)
+            | Error::DatabaseDamaged(_)
+            | Error::CheckFailed(_) => "damaged",
             Error::KeyFileTooNew(_) | Error::SchemaTooNew(_) => "tooNew",
             Error::Busy => "busy",
             Error::Refused(_) => "bundleRefused",

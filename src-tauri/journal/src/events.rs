@@ -172,10 +172,13 @@ struct Row {
 fn load(conn: &Connection, id: &str) -> Result<Option<Row>> {
     let row = conn
         .prepare_cached("SELECT rowid, data, clocks, created_hlc, created_device FROM records WHERE id = ?1")?
-        .query_row([id], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get(3)?, r.get(4)?)))
+        .query_row([id], |r| {
+            Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get(3)?, r.get(4)?))
+        })
         .optional()?;
     let Some((rowid, data, clocks, ch, cd)) = row else { return Ok(None) };
-    let data: Fields = serde_json::from_str(&data).map_err(|_| Error::CheckFailed("a record's data is unreadable".into()))?;
+    let data: Fields =
+        serde_json::from_str(&data).map_err(|_| Error::CheckFailed("a record's data is unreadable".into()))?;
     let clocks: Map<String, Value> =
         serde_json::from_str(&clocks).map_err(|_| Error::CheckFailed("a record's clocks are unreadable".into()))?;
     Ok(Some(Row { rowid, data, clocks, created: Clock(ch, cd) }))
@@ -200,7 +203,9 @@ fn apply_put(conn: &Connection, event: &Event) -> Result<Applied> {
         let current: Option<FieldClock> = row.clocks.get(name).and_then(|v| FieldClock::deserialize(v).ok());
         let wins = current.as_ref().is_none_or(|c| (event.hlc, event.device.as_str()) > (c.h, c.d.as_str()));
         let mut winner = match (wins, current) {
-            (true, _) | (false, None) => FieldClock { h: event.hlc, d: event.device.clone(), b: change.base.clone(), c: false },
+            (true, _) | (false, None) => {
+                FieldClock { h: event.hlc, d: event.device.clone(), b: change.base.clone(), c: false }
+            }
             (false, Some(c)) => c,
         };
         if wins {
@@ -270,8 +275,20 @@ fn write_row(conn: &Connection, event: &Event, row: &Row, created: bool) -> Resu
         )?
         .query_row(
             params![
-                event.record, kind.as_str(), person, at, due, attention, data, clocks, row.created.0, row.created.1,
-                updated.0, updated.1, deleted, conflict
+                event.record,
+                kind.as_str(),
+                person,
+                at,
+                due,
+                attention,
+                data,
+                clocks,
+                row.created.0,
+                row.created.1,
+                updated.0,
+                updated.1,
+                deleted,
+                conflict
             ],
             |r| r.get(0),
         )?
@@ -282,26 +299,40 @@ fn write_row(conn: &Connection, event: &Event, row: &Row, created: bool) -> Resu
                     deleted = ?12, conflict = ?13
              WHERE rowid = ?1",
         )?
-        .execute(
-            params![
-                row.rowid, person, at, due, attention, data, clocks, row.created.0, row.created.1, updated.0,
-                updated.1, deleted, conflict
-            ],
-        )?;
+        .execute(params![
+            row.rowid,
+            person,
+            at,
+            due,
+            attention,
+            data,
+            clocks,
+            row.created.0,
+            row.created.1,
+            updated.0,
+            updated.1,
+            deleted,
+            conflict
+        ])?;
         conn.prepare_cached("DELETE FROM records_fts WHERE rowid = ?1")?.execute([row.rowid])?;
         row.rowid
     };
     if !deleted {
         let body = kinds::search_text(kind, &row.data);
         if !body.is_empty() {
-            conn.prepare_cached("INSERT INTO records_fts (rowid, body) VALUES (?1, ?2)")?.execute(params![rowid, body])?;
+            conn.prepare_cached("INSERT INTO records_fts (rowid, body) VALUES (?1, ?2)")?
+                .execute(params![rowid, body])?;
         }
     }
     Ok(())
 }
 
 fn is_erased(conn: &Connection, record: &str) -> Result<bool> {
-    Ok(conn.prepare_cached("SELECT 1 FROM erased_records WHERE id = ?1")?.query_row([record], |_| Ok(())).optional()?.is_some())
+    Ok(conn
+        .prepare_cached("SELECT 1 FROM erased_records WHERE id = ?1")?
+        .query_row([record], |_| Ok(()))
+        .optional()?
+        .is_some())
 }
 
 /// The ids of a person and every record about them.
@@ -350,8 +381,9 @@ pub fn rebuild(conn: &Connection) -> Result<()> {
          CREATE TEMP TABLE replay AS SELECT * FROM events; DELETE FROM events;",
     )?;
     let result = (|| {
-        let mut stmt =
-            conn.prepare("SELECT device, seq, hlc, record, kind, op, fields, source FROM replay ORDER BY hlc, device, seq")?;
+        let mut stmt = conn.prepare(
+            "SELECT device, seq, hlc, record, kind, op, fields, source FROM replay ORDER BY hlc, device, seq",
+        )?;
         let events = stmt
             .query_map([], |r| {
                 Ok((
@@ -374,7 +406,8 @@ pub fn rebuild(conn: &Connection) -> Result<()> {
                 record,
                 kind: Kind::parse(&kind)?,
                 op: if op == "erase" { Op::Erase } else { Op::Put },
-                fields: serde_json::from_str(&fields).map_err(|_| Error::CheckFailed("an event is unreadable".into()))?,
+                fields: serde_json::from_str(&fields)
+                    .map_err(|_| Error::CheckFailed("an event is unreadable".into()))?,
             };
             apply(conn, &event, source.as_deref())?;
         }

@@ -79,19 +79,17 @@ pub(crate) fn public(conn: &Connection) -> Result<PublicIdentity> {
 
 /// Checks that the stored secret keys match the stored public keys.
 pub(crate) fn verify(conn: &Connection) -> Result<Vec<String>> {
-    let (age_secret, signing_secret): (Zeroizing<String>, Zeroizing<Vec<u8>>) = conn.query_row(
-        "SELECT age_secret, signing_secret FROM identity WHERE id = 1",
-        [],
-        |r| Ok((Zeroizing::new(r.get(0)?), Zeroizing::new(r.get(1)?))),
-    )?;
+    let (age_secret, signing_secret): (Zeroizing<String>, Zeroizing<Vec<u8>>) =
+        conn.query_row("SELECT age_secret, signing_secret FROM identity WHERE id = 1", [], |r| {
+            Ok((Zeroizing::new(r.get(0)?), Zeroizing::new(r.get(1)?)))
+        })?;
     let public = public(conn)?;
     let mut problems = Vec::new();
     match age_secret.parse::<age::x25519::Identity>() {
         Ok(id) if id.to_public().to_string() == public.age_recipient => {}
         _ => problems.push("the journal's receiving key does not match its card".to_string()),
     }
-    let secret: Option<Zeroizing<[u8; 32]>> =
-        signing_secret.as_slice().try_into().ok().map(Zeroizing::new);
+    let secret: Option<Zeroizing<[u8; 32]>> = signing_secret.as_slice().try_into().ok().map(Zeroizing::new);
     match secret {
         Some(s) if SigningKey::from_bytes(&s).verifying_key().to_bytes() == public.signing_public => {}
         _ => problems.push("the journal's signing key does not match its card".to_string()),

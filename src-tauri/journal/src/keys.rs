@@ -244,7 +244,9 @@ impl RecoveryKey {
             };
             match CROCKFORD.iter().position(|&a| a as char == c) {
                 Some(v) => values.push(v as u8),
-                None => return Err(Error::MistypedRecoveryKey("it has a character that is never used in recovery keys")),
+                None => {
+                    return Err(Error::MistypedRecoveryKey("it has a character that is never used in recovery keys"))
+                }
             }
         }
         if values.len() != RECOVERY_CHARS {
@@ -412,8 +414,7 @@ impl KeyFile {
 
     /// Opens the recovery slot.
     pub(crate) fn unseal_with_recovery(&self, recovery: &RecoveryKey) -> Result<DataKey> {
-        unseal(&self.inner, SlotName::Recovery, &self.inner.recovery, &recovery.secret)
-            .ok_or(Error::WrongRecoveryKey)
+        unseal(&self.inner, SlotName::Recovery, &self.inner.recovery, &recovery.secret).ok_or(Error::WrongRecoveryKey)
     }
 
     /// A copy with the passphrase slot sealed afresh under a new passphrase
@@ -435,10 +436,9 @@ impl KeyFile {
     /// Reads and verifies a key file.
     pub fn read(path: &Path) -> Result<Self> {
         let bytes = fs::read(path).map_err(|e| match e.kind() {
-            std::io::ErrorKind::NotFound => Error::NotAJournal(
-                path.parent().unwrap_or(path).to_path_buf(),
-                "its key file journal.key is missing",
-            ),
+            std::io::ErrorKind::NotFound => {
+                Error::NotAJournal(path.parent().unwrap_or(path).to_path_buf(), "its key file journal.key is missing")
+            }
             _ => Error::io("read", path, e),
         })?;
         Self::parse(path, &bytes)
@@ -456,15 +456,15 @@ impl KeyFile {
             format: String,
             version: u32,
         }
-        let envelope: Envelope =
-            serde_json::from_slice(bytes).map_err(|_| damaged("it is not a readable key file"))?;
+        let envelope: Envelope = serde_json::from_slice(bytes).map_err(|_| damaged("it is not a readable key file"))?;
         if envelope.format != KEY_FILE_FORMAT {
             return Err(damaged("it is not a Peer Journal key file"));
         }
         if envelope.version > KEY_FILE_VERSION {
             return Err(Error::KeyFileTooNew(envelope.version));
         }
-        let inner: KeyFileV1 = serde_json::from_slice(bytes).map_err(|_| damaged("some of its fields are missing or wrong"))?;
+        let inner: KeyFileV1 =
+            serde_json::from_slice(bytes).map_err(|_| damaged("some of its fields are missing or wrong"))?;
         let salt = unhex::<16>(&inner.database_salt).ok_or_else(|| damaged("its database salt is unreadable"))?;
         let file = KeyFile { inner, salt: DatabaseSalt(salt) };
         if file.compute_checksum()? != file.inner.checksum {
@@ -581,8 +581,9 @@ mod tests {
     fn sample() -> (KeyFile, DataKey, RecoveryKey) {
         let key = DataKey::generate();
         let recovery = RecoveryKey::generate();
-        let file = KeyFile::create(Uuid::now_v7(), DatabaseSalt::generate(), &key, "a good passphrase", FAST, &recovery)
-            .unwrap();
+        let file =
+            KeyFile::create(Uuid::now_v7(), DatabaseSalt::generate(), &key, "a good passphrase", FAST, &recovery)
+                .unwrap();
         (file, key, recovery)
     }
 

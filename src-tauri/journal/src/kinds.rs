@@ -155,8 +155,7 @@ const SHORT: usize = 200;
 const LONG: usize = 20_000;
 
 /// How a contact happened.
-pub const CONTACT_HOW: &[&str] =
-    &["home-visit", "phone", "text", "video", "group-session", "accompanied-appointment"];
+pub const CONTACT_HOW: &[&str] = &["home-visit", "phone", "text", "video", "group-session", "accompanied-appointment"];
 /// The kinds of boundary issue.
 pub const BOUNDARY_ISSUE_KINDS: &[&str] =
     &["request-beyond-role", "out-of-hours-contact", "gifts-or-money", "personal-details", "dependency-sign", "other"];
@@ -400,9 +399,8 @@ pub fn validate(kind: Kind, fields: &Fields) -> Result<Fields> {
     let spec = kind.spec();
     let mut out = Fields::new();
     for (name, value) in fields {
-        let field = spec
-            .field(name)
-            .ok_or_else(|| Error::invalid(format!("a {} has no field called {name}", spec.label)))?;
+        let field =
+            spec.field(name).ok_or_else(|| Error::invalid(format!("a {} has no field called {name}", spec.label)))?;
         if value.is_null() {
             if field.required {
                 return Err(Error::invalid(format!("{} is needed", field.label.to_lowercase())));
@@ -463,9 +461,7 @@ pub fn validate_whole(kind: Kind, data: &Fields, now: NaiveDateTime) -> Result<(
 
 fn normalise(field: &FieldSpec, value: &Value) -> Result<Value> {
     let label = field.label.to_lowercase();
-    let text = || {
-        value.as_str().ok_or_else(|| Error::invalid(format!("{label} must be text")))
-    };
+    let text = || value.as_str().ok_or_else(|| Error::invalid(format!("{label} must be text")));
     Ok(match field.ty {
         FieldType::Line(max) | FieldType::Text(max) => {
             let s = text()?;
@@ -519,7 +515,11 @@ fn normalise(field: &FieldSpec, value: &Value) -> Result<Value> {
         FieldType::PersonRef | FieldType::ServiceRef => {
             let s = text()?;
             let id = uuid::Uuid::parse_str(s.trim()).map_err(|_| {
-                Error::invalid(if matches!(field.ty, FieldType::PersonRef) { "unknown person" } else { "unknown service" })
+                Error::invalid(if matches!(field.ty, FieldType::PersonRef) {
+                    "unknown person"
+                } else {
+                    "unknown service"
+                })
             })?;
             Value::String(id.to_string())
         }
@@ -572,8 +572,8 @@ mod tests {
     fn a_contact_more_than_a_day_ahead_is_refused() {
         let e = err(Kind::Contact, json!({"person": P, "at": "2026-11-22T10:00", "how": "phone"}));
         assert_eq!(e, "a contact cannot be dated more than a day ahead");
-        let ok = validate(Kind::Contact, &fields(json!({"person": P, "at": "2026-11-21T10:00", "how": "phone"})))
-            .unwrap();
+        let ok =
+            validate(Kind::Contact, &fields(json!({"person": P, "at": "2026-11-21T10:00", "how": "phone"}))).unwrap();
         validate_whole(Kind::Contact, &ok, now()).unwrap();
     }
 
@@ -596,7 +596,10 @@ mod tests {
         assert_eq!(err(Kind::Person, json!({})), "a person needs alias or initials");
         assert_eq!(err(Kind::Person, json!({"alias": "  "})), "alias or initials cannot be empty");
         let long = "x".repeat(81);
-        assert_eq!(err(Kind::Person, json!({"alias": long})), "alias or initials is too long (81 characters; at most 80)");
+        assert_eq!(
+            err(Kind::Person, json!({"alias": long})),
+            "alias or initials is too long (81 characters; at most 80)"
+        );
         assert_eq!(err(Kind::Person, json!({"alias": "a\nb"})), "alias or initials must be one line");
     }
 

@@ -116,7 +116,8 @@ impl Page {
     }
 }
 
-const RECORD_COLUMNS: &str = "r.id, r.kind, r.person, r.at, r.data, r.created_hlc, r.updated_hlc, r.updated_device, r.conflict";
+const RECORD_COLUMNS: &str =
+    "r.id, r.kind, r.person, r.at, r.data, r.created_hlc, r.updated_hlc, r.updated_device, r.conflict";
 
 fn record_from_row(row: &Row<'_>) -> rusqlite::Result<Record> {
     let kind: String = row.get(1)?;
@@ -150,7 +151,10 @@ impl Journal {
     /// event for this device. The sequence counter and clock are kept in the
     /// journal and advanced in the same transaction, so two processes never
     /// hand out the same number.
-    fn write<T>(&mut self, f: impl FnOnce(&rusqlite::Connection, &mut dyn FnMut(&str, Kind, Op, Fields) -> Event) -> Result<T>) -> Result<T> {
+    fn write<T>(
+        &mut self,
+        f: impl FnOnce(&rusqlite::Connection, &mut dyn FnMut(&str, Kind, Op, Fields) -> Event) -> Result<T>,
+    ) -> Result<T> {
         let device = self.device_id()?;
         let tx = rusqlite::Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate)?;
         let meta_i64 = |k: &str| -> Result<i64> {
@@ -170,7 +174,6 @@ impl Journal {
             Event { device: device.clone(), seq, hlc: clock.0, record: record.to_string(), kind, op, fields }
         };
         let out = f(&tx, &mut next)?;
-        drop(next);
         for (k, v) in [("device_seq", seq), ("hlc", clock.0)] {
             crate::journal::set_meta(&tx, k, &v.to_string())?;
         }
@@ -221,11 +224,18 @@ impl Journal {
         kinds::validate_whole(kind, &after, now)?;
         self.write(|tx, next| {
             check_references(tx, kind, &changes)?;
-            let mut set = changes
-                .iter()
-                .filter(|(k, v)| current.get(k.as_str()) != Some(v) && !(v.is_null() && !current.contains_key(k.as_str())))
-                .map(|(k, v)| (k.clone(), change(v.clone(), base_of(&clocks, k))))
-                .collect::<Fields>();
+            let mut set =
+                changes
+                    .iter()
+                    .filter(|(k, v)| {
+                        if v.is_null() {
+                            current.contains_key(k.as_str())
+                        } else {
+                            current.get(k.as_str()) != Some(v)
+                        }
+                    })
+                    .map(|(k, v)| (k.clone(), change(v.clone(), base_of(&clocks, k))))
+                    .collect::<Fields>();
             // Sharing a private reflection: its earlier events never left this
             // journal, so this one carries every field for the supervisor.
             let sharing = kind == Kind::Reflection
@@ -248,7 +258,9 @@ impl Journal {
     pub fn delete(&mut self, id: &str) -> Result<()> {
         let (kind, _, clocks) = self.current(id)?;
         if kind == Kind::Person {
-            return Err(Error::invalid("a person is not deleted but forgotten: use forget, which erases everything about them"));
+            return Err(Error::invalid(
+                "a person is not deleted but forgotten: use forget, which erases everything about them",
+            ));
         }
         self.write(|tx, next| {
             let mut set = Fields::new();
@@ -297,15 +309,21 @@ impl Journal {
             .optional()?
             .ok_or_else(|| Error::invalid(format!("no record with id {id}")))?;
         let kind = Kind::parse(&row.0)?;
-        let data = serde_json::from_str(&row.1).map_err(|_| Error::CheckFailed("a record's data is unreadable".into()))?;
-        let clocks = serde_json::from_str(&row.2).map_err(|_| Error::CheckFailed("a record's clocks are unreadable".into()))?;
+        let data =
+            serde_json::from_str(&row.1).map_err(|_| Error::CheckFailed("a record's data is unreadable".into()))?;
+        let clocks =
+            serde_json::from_str(&row.2).map_err(|_| Error::CheckFailed("a record's clocks are unreadable".into()))?;
         Ok((kind, data, clocks))
     }
 
     /// One record.
     pub fn get(&self, id: &str) -> Result<Record> {
         self.conn
-            .query_row(&format!("SELECT {RECORD_COLUMNS} FROM records r WHERE r.id = ?1 AND r.deleted = 0"), [id], record_from_row)
+            .query_row(
+                &format!("SELECT {RECORD_COLUMNS} FROM records r WHERE r.id = ?1 AND r.deleted = 0"),
+                [id],
+                record_from_row,
+            )
             .optional()?
             .ok_or_else(|| Error::invalid(format!("no record with id {id}")))
     }
@@ -313,16 +331,18 @@ impl Journal {
     /// A record's history, oldest first.
     pub fn history(&self, id: &str) -> Result<Vec<HistoryEntry>> {
         self.get(id)?;
-        let mut stmt = self.conn.prepare_cached("SELECT hlc, device, seq, fields FROM events WHERE record = ?1 ORDER BY hlc, device")?;
-        let rows = stmt.query_map([id], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, i64>(2)?, r.get::<_, String>(3)?)))?;
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT hlc, device, seq, fields FROM events WHERE record = ?1 ORDER BY hlc, device")?;
+        let rows = stmt.query_map([id], |r| {
+            Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, i64>(2)?, r.get::<_, String>(3)?))
+        })?;
         let mut out = Vec::new();
         for row in rows {
             let (hlc, device, seq, fields) = row?;
             let fields: Map<String, Value> = serde_json::from_str(&fields).unwrap_or_default();
-            let changed = fields
-                .into_iter()
-                .map(|(k, v)| (k, v.get("value").cloned().unwrap_or(Value::Null)))
-                .collect();
+            let changed =
+                fields.into_iter().map(|(k, v)| (k, v.get("value").cloned().unwrap_or(Value::Null))).collect();
             out.push(HistoryEntry { at: stamp(hlc), device, seq, changed });
         }
         Ok(out)
@@ -388,10 +408,7 @@ impl Journal {
     /// however many records match).
     pub fn search(&self, query: &str, page: Page) -> Result<Vec<SearchHit>> {
         let page = page.checked()?;
-        let terms: Vec<String> = query
-            .split_whitespace()
-            .map(|t| format!("\"{}\"", t.replace('"', "\"\"")))
-            .collect();
+        let terms: Vec<String> = query.split_whitespace().map(|t| format!("\"{}\"", t.replace('"', "\"\""))).collect();
         if terms.is_empty() {
             return Err(Error::invalid("say what to search for"));
         }
@@ -449,7 +466,9 @@ impl Journal {
                    AND NOT EXISTS (SELECT 1 FROM records c WHERE c.person = p.id AND c.kind = 'contact'
                                      AND c.deleted = 0 AND substr(c.at, 1, 10) > ended.ended_on)",
             )?;
-            let rows = stmt.query_map([&cutoff], |r| Ok((r.get(0)?, r.get::<_, Option<String>>(1)?.unwrap_or_default(), r.get(2)?)))?;
+            let rows = stmt.query_map([&cutoff], |r| {
+                Ok((r.get(0)?, r.get::<_, Option<String>>(1)?.unwrap_or_default(), r.get(2)?))
+            })?;
             rows.collect::<rusqlite::Result<_>>()?
         };
         let mut report = PurgeReport::default();
@@ -475,7 +494,8 @@ impl Journal {
 
     /// How many records of each kind the journal holds.
     pub fn counts(&self) -> Result<Map<String, Value>> {
-        let mut stmt = self.conn.prepare_cached("SELECT kind, count(*) FROM records WHERE deleted = 0 GROUP BY kind")?;
+        let mut stmt =
+            self.conn.prepare_cached("SELECT kind, count(*) FROM records WHERE deleted = 0 GROUP BY kind")?;
         let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?;
         let mut out = Map::new();
         for row in rows {
@@ -532,7 +552,8 @@ impl Journal {
                 let winner = clock.get("d").and_then(Value::as_str).unwrap_or_default();
                 let base = clock.get("b").cloned().unwrap_or(Value::Null);
                 let mut others = Vec::new();
-                let mut stmt = self.conn.prepare_cached("SELECT device, fields FROM events WHERE record = ?1 AND op = 'put'")?;
+                let mut stmt =
+                    self.conn.prepare_cached("SELECT device, fields FROM events WHERE record = ?1 AND op = 'put'")?;
                 for row in stmt.query_map([&id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))? {
                     let (device, fields_json) = row?;
                     if device == winner {
@@ -545,7 +566,11 @@ impl Journal {
                         }
                     }
                 }
-                fields.push(ConflictField { field: name.clone(), current: data.get(name).cloned().unwrap_or(Value::Null), others });
+                fields.push(ConflictField {
+                    field: name.clone(),
+                    current: data.get(name).cloned().unwrap_or(Value::Null),
+                    others,
+                });
             }
             out.push(Conflict { record: self.get(&id)?, fields });
         }
@@ -564,7 +589,8 @@ impl Journal {
         kinds::validate_whole(kind, &after, now)?;
         self.write(|tx, next| {
             check_references(tx, kind, &changes)?;
-            let set = changes.iter().map(|(k, v)| (k.clone(), change(v.clone(), base_of(&clocks, k)))).collect::<Fields>();
+            let set =
+                changes.iter().map(|(k, v)| (k.clone(), change(v.clone(), base_of(&clocks, k)))).collect::<Fields>();
             events::apply_local(tx, &next(id, kind, Op::Put, set))?;
             Ok(())
         })?;

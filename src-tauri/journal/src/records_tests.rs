@@ -80,7 +80,10 @@ fn adding_listing_and_timeline() {
     contact(&mut j, &p, "2026-11-08T10:00", "second visit");
     contact(&mut j, &other, "2026-11-05T10:00", "elsewhere");
     let concern = j
-        .add(Kind::Concern, fields(json!({"person": p, "category": "wellbeing", "urgency": "medium", "notes": "tired"})))
+        .add(
+            Kind::Concern,
+            fields(json!({"person": p, "category": "wellbeing", "urgency": "medium", "notes": "tired"})),
+        )
         .unwrap();
     let timeline = j.timeline(&p, Page::default()).unwrap();
     assert_eq!(timeline.len(), 3);
@@ -99,9 +102,7 @@ fn a_rejected_write_changes_nothing() {
     let before = every_value(&j);
     let e = j.add(Kind::Contact, fields(json!({"person": p, "how": "phone", "minutes": 5000}))).unwrap_err();
     assert_eq!(e.to_string(), "minutes must be between 0 and 1440");
-    let e = j
-        .add(Kind::Signpost, fields(json!({"person": p, "service": Uuid::now_v7().to_string()})))
-        .unwrap_err();
+    let e = j.add(Kind::Signpost, fields(json!({"person": p, "service": Uuid::now_v7().to_string()}))).unwrap_err();
     assert_eq!(e.to_string(), "unknown service");
     let e = j.add(Kind::Contact, fields(json!({"person": p, "how": "phone", "at": "2030-01-01T10:00"}))).unwrap_err();
     assert_eq!(e.to_string(), "a contact cannot be dated more than a day ahead");
@@ -154,7 +155,10 @@ fn due_open_concerns_and_flagged_issues() {
         .unwrap()
         .id;
     let c1 = j
-        .add(Kind::Contact, fields(json!({"person": p, "at": "2026-01-01T10:00", "how": "phone", "next_contact": "2026-01-08T10:00"})))
+        .add(
+            Kind::Contact,
+            fields(json!({"person": p, "at": "2026-01-01T10:00", "how": "phone", "next_contact": "2026-01-08T10:00"})),
+        )
         .unwrap()
         .id;
     let due = j.due("2026-02-01", Page::default()).unwrap();
@@ -168,8 +172,11 @@ fn due_open_concerns_and_flagged_issues() {
         .add(Kind::Concern, fields(json!({"person": p, "category": "safeguarding", "urgency": "high", "notes": "x"})))
         .unwrap()
         .id;
-    j.add(Kind::BoundaryIssue, fields(json!({"person": p, "category": "gifts-or-money", "what_happened": "offered cash", "flag": true})))
-        .unwrap();
+    j.add(
+        Kind::BoundaryIssue,
+        fields(json!({"person": p, "category": "gifts-or-money", "what_happened": "offered cash", "flag": true})),
+    )
+    .unwrap();
     j.add(Kind::BoundaryIssue, fields(json!({"person": p, "category": "other", "what_happened": "fine"}))).unwrap();
     assert_eq!(j.needing_attention(Kind::Concern, Page::default()).unwrap().len(), 1);
     assert_eq!(j.needing_attention(Kind::BoundaryIssue, Page::default()).unwrap().len(), 1);
@@ -180,7 +187,10 @@ fn due_open_concerns_and_flagged_issues() {
 #[test]
 fn forgetting_a_person_leaves_none_of_their_words_anywhere() {
     let (dir, mut j) = journal();
-    let p = j.add(Kind::Person, fields(json!({"alias": "Zebulon-Quartz", "notes": "likes Marmalade-Xylophone"}))).unwrap().id;
+    let p = j
+        .add(Kind::Person, fields(json!({"alias": "Zebulon-Quartz", "notes": "likes Marmalade-Xylophone"})))
+        .unwrap()
+        .id;
     let keep = person(&mut j, "Kept-Person");
     for i in 0..30 {
         contact(&mut j, &p, "2026-11-01T10:00", &format!("Pumpernickel-Vortex visit {i}"));
@@ -189,9 +199,21 @@ fn forgetting_a_person_leaves_none_of_their_words_anywhere() {
     let c = contact(&mut j, &p, "2026-11-02T10:00", "before the edit");
     j.update(&c, fields(json!({"notes": "Overwritten-Gooseberry"}))).unwrap();
     j.add(Kind::Reflection, fields(json!({"person": p, "text": "Reflective-Kumquat"}))).unwrap();
-    j.add(Kind::Concern, fields(json!({"person": p, "category": "wellbeing", "urgency": "low", "notes": "Concerned-Pangolin"})))
-        .unwrap();
-    let secrets = ["Zebulon-Quartz", "Marmalade-Xylophone", "Pumpernickel", "Vortex", "Overwritten-Gooseberry", "before the edit", "Reflective-Kumquat", "Concerned-Pangolin"];
+    j.add(
+        Kind::Concern,
+        fields(json!({"person": p, "category": "wellbeing", "urgency": "low", "notes": "Concerned-Pangolin"})),
+    )
+    .unwrap();
+    let secrets = [
+        "Zebulon-Quartz",
+        "Marmalade-Xylophone",
+        "Pumpernickel",
+        "Vortex",
+        "Overwritten-Gooseberry",
+        "before the edit",
+        "Reflective-Kumquat",
+        "Concerned-Pangolin",
+    ];
     for s in secrets {
         assert!(found_anywhere(&j, s), "{s} should be there before forgetting");
     }
@@ -226,8 +248,11 @@ fn purge_erases_old_endings_but_keeps_open_concerns() {
         contact(&mut j, p, &format!("{old}T10:00"), "a visit");
         j.add(Kind::Ending, fields(json!({"person": p, "on": old, "planned": true}))).unwrap();
     }
-    j.add(Kind::Concern, fields(json!({"person": with_concern, "category": "safeguarding", "urgency": "high", "notes": "x"})))
-        .unwrap();
+    j.add(
+        Kind::Concern,
+        fields(json!({"person": with_concern, "category": "safeguarding", "urgency": "high", "notes": "x"})),
+    )
+    .unwrap();
     j.add(Kind::Ending, fields(json!({"person": recent, "planned": false}))).unwrap();
     let report = j.purge().unwrap();
     assert_eq!(report.erased_people, vec!["Ended-Long-Ago".to_string()]);
@@ -248,9 +273,23 @@ fn sequence_numbers_are_unique_and_gapless_per_device() {
     for i in 0..10 {
         contact(&mut j, &p, "2026-11-01T10:00", &format!("v{i}"));
     }
-    let seqs: Vec<i64> = j.conn.prepare("SELECT seq FROM events ORDER BY seq").unwrap().query_map([], |r| r.get(0)).unwrap().collect::<rusqlite::Result<_>>().unwrap();
+    let seqs: Vec<i64> = j
+        .conn
+        .prepare("SELECT seq FROM events ORDER BY seq")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
     assert_eq!(seqs, (1..=11).collect::<Vec<_>>());
-    let hlcs: Vec<i64> = j.conn.prepare("SELECT hlc FROM events ORDER BY seq").unwrap().query_map([], |r| r.get(0)).unwrap().collect::<rusqlite::Result<_>>().unwrap();
+    let hlcs: Vec<i64> = j
+        .conn
+        .prepare("SELECT hlc FROM events ORDER BY seq")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
     assert!(hlcs.windows(2).all(|w| w[0] < w[1]));
 }
 

@@ -16,12 +16,11 @@ use crate::keys::{DataKey, DatabaseSalt};
 
 /// The migrations, in order. Each is applied once; `PRAGMA user_version`
 /// records how many have been.
-const MIGRATIONS: &[&str] =
-    &[
-        include_str!("../migrations/0001_init.sql"),
-        include_str!("../migrations/0002_records.sql"),
-        include_str!("../migrations/0003_sync.sql"),
-    ];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../migrations/0001_init.sql"),
+    include_str!("../migrations/0002_records.sql"),
+    include_str!("../migrations/0003_sync.sql"),
+];
 
 /// The schema version this build writes (the number of migrations).
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

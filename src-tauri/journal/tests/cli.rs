@@ -79,7 +79,11 @@ fn init_status_and_check_work_as_the_contract_says() {
 #[test]
 fn plain_init_shows_the_recovery_key_in_two_lines_of_groups() {
     let tmp = tempfile::tempdir().unwrap();
-    let out = peerjournal(tmp.path(), Some(PASS), &["init", "--name", "Sam", "--role", "supervisor", "--kdf-memory-mib", "64"]);
+    let out = peerjournal(
+        tmp.path(),
+        Some(PASS),
+        &["init", "--name", "Sam", "--role", "supervisor", "--kdf-memory-mib", "64"],
+    );
     assert!(out.status.success());
     let text = String::from_utf8(out.stdout).unwrap();
     let groups: Vec<&str> = text.lines().filter(|l| l.starts_with("    ")).map(str::trim).collect();
@@ -249,7 +253,8 @@ fn bad_arguments_exit_2_with_usage() {
     let out = peerjournal(tmp.path(), Some(PASS), &["init", "--name", "Sam", "--role", "boss"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(!tmp.path().join("journal.key").exists());
-    let out = peerjournal(tmp.path(), Some(PASS), &["init", "--name", "Sam", "--role", "volunteer", "--kdf-memory-mib", "8"]);
+    let out =
+        peerjournal(tmp.path(), Some(PASS), &["init", "--name", "Sam", "--role", "volunteer", "--kdf-memory-mib", "8"]);
     assert_refused(&out, "between 64 and 4096 MiB");
     assert!(!tmp.path().join("journal.key").exists());
 }
@@ -296,24 +301,47 @@ fn the_record_commands_of_the_contract_work() {
     let person = json_ok(j, &["person", "add", "--alias", "R.M."])["id"].as_str().unwrap().to_string();
     let contact = json_ok(
         j,
-        &["contact", "add", "--person", &person, "--kind", "home-visit", "--minutes", "60", "--notes", "talked about the allotment 🌱", "--at", "2026-11-20T10:00"],
+        &[
+            "contact",
+            "add",
+            "--person",
+            &person,
+            "--kind",
+            "home-visit",
+            "--minutes",
+            "60",
+            "--notes",
+            "talked about the allotment 🌱",
+            "--at",
+            "2026-11-20T10:00",
+        ],
     );
     assert_eq!(contact["fields"]["minutes"], 60);
     assert_eq!(contact["fields"]["notes"], "talked about the allotment 🌱");
     let list = json_ok(j, &["contact", "list", "--person", &person]);
     assert_eq!(list.as_array().unwrap().len(), 1);
-    let concern = json_ok(j, &["concern", "add", "--person", &person, "--kind", "safeguarding", "--urgency", "high", "--notes", "text"]);
+    let concern = json_ok(
+        j,
+        &["concern", "add", "--person", &person, "--kind", "safeguarding", "--urgency", "high", "--notes", "text"],
+    );
     assert!(concern["id"].is_string());
     assert_eq!(json_ok(j, &["concern", "list", "--open"]).as_array().unwrap().len(), 1);
     json_ok(j, &["concern", "ack", concern["id"].as_str().unwrap(), "--by", "Alex"]);
     assert_eq!(json_ok(j, &["concern", "list", "--open"]).as_array().unwrap().len(), 0);
     let hits = json_ok(j, &["search", "allotment"]);
     assert_eq!(hits.as_array().unwrap().len(), 1);
-    let service = json_ok(j, &["service", "add", "--name", "Food bank", "--category", "food"])["id"].as_str().unwrap().to_string();
-    let signpost = json_ok(j, &["signpost", "add", "--person", &person, "--service", &service, "--reminder", "2026-01-01"]);
+    let service = json_ok(j, &["service", "add", "--name", "Food bank", "--category", "food"])["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let signpost =
+        json_ok(j, &["signpost", "add", "--person", &person, "--service", &service, "--reminder", "2026-01-01"]);
     assert_eq!(signpost["fields"]["status"], "suggested");
     assert_eq!(json_ok(j, &["due"]).as_array().unwrap().len(), 1);
-    json_ok(j, &["signpost", "update", signpost["id"].as_str().unwrap(), "--status", "outcome", "--outcome", "got help"]);
+    json_ok(
+        j,
+        &["signpost", "update", signpost["id"].as_str().unwrap(), "--status", "outcome", "--outcome", "got help"],
+    );
     assert_eq!(json_ok(j, &["due"]).as_array().unwrap().len(), 0);
     let history = json_ok(j, &["history", signpost["id"].as_str().unwrap()]);
     assert_eq!(history.as_array().unwrap().len(), 2);
@@ -338,12 +366,21 @@ fn record_validation_errors_are_plain_and_change_nothing() {
     let person = json_ok(j, &["person", "add", "--alias", "R.M."])["id"].as_str().unwrap().to_string();
     let before = snapshot(j);
     let cases: &[(&[&str], &str)] = &[
-        (&["contact", "add", "--person", &person, "--kind", "home-visit", "--minutes", "1441"], "minutes must be between 0 and 1440"),
-        (&["contact", "add", "--person", &person, "--kind", "phone", "--at", "2099-01-01T10:00"], "a contact cannot be dated more than a day ahead"),
+        (
+            &["contact", "add", "--person", &person, "--kind", "home-visit", "--minutes", "1441"],
+            "minutes must be between 0 and 1440",
+        ),
+        (
+            &["contact", "add", "--person", &person, "--kind", "phone", "--at", "2099-01-01T10:00"],
+            "a contact cannot be dated more than a day ahead",
+        ),
         (&["contact", "add", "--person", &person, "--kind", "pigeon"], "how must be one of"),
         (&["contact", "add", "--person", "not-an-id", "--kind", "phone"], "unknown person"),
         (&["signpost", "add", "--person", &person, "--service", &person], "unknown service"),
-        (&["concern", "add", "--person", &person, "--kind", "safeguarding", "--urgency", "soon", "--notes", "x"], "urgency must be one of"),
+        (
+            &["concern", "add", "--person", &person, "--kind", "safeguarding", "--urgency", "soon", "--notes", "x"],
+            "urgency must be one of",
+        ),
         (&["ending", "add", "--person", &person, "--on", "yesterday"], "ended on must be a date like 2026-11-20"),
     ];
     for (args, message) in cases {
@@ -368,7 +405,8 @@ fn cards_export_and_import_as_the_contract_says() {
     let tmp = tempfile::tempdir().unwrap();
     let (j, s) = (tmp.path().join("J"), tmp.path().join("S"));
     init(&j, "Sam");
-    let out = peerjournal(&s, Some(PASS), &["init", "--name", "Alex", "--role", "supervisor", "--kdf-memory-mib", "64"]);
+    let out =
+        peerjournal(&s, Some(PASS), &["init", "--name", "Alex", "--role", "supervisor", "--kdf-memory-mib", "64"]);
     assert!(out.status.success());
     let card = tmp.path().join("sam.card");
     let exported = json_ok(&j, &["card", "export", "--out", card.to_str().unwrap()]);
@@ -383,9 +421,16 @@ fn cards_export_and_import_as_the_contract_says() {
     assert_eq!(roster[0]["name"], "Sam");
     // A card whose fingerprint was altered on the way is refused.
     let altered = tmp.path().join("altered.card");
-    let forged = fs::read_to_string(&card).unwrap().replacen(&fingerprint[..4], if &fingerprint[..4] == "AAAA" { "BBBB" } else { "AAAA" }, 1);
+    let forged = fs::read_to_string(&card).unwrap().replacen(
+        &fingerprint[..4],
+        if &fingerprint[..4] == "AAAA" { "BBBB" } else { "AAAA" },
+        1,
+    );
     fs::write(&altered, forged).unwrap();
-    assert_refused(&peerjournal(&s, Some(PASS), &["card", "import", altered.to_str().unwrap(), "--yes"]), "fingerprint does not match");
+    assert_refused(
+        &peerjournal(&s, Some(PASS), &["card", "import", altered.to_str().unwrap(), "--yes"]),
+        "fingerprint does not match",
+    );
 }
 
 #[test]
@@ -393,10 +438,14 @@ fn export_import_and_receipts_through_the_command_line() {
     let tmp = tempfile::tempdir().unwrap();
     let (j, s) = (tmp.path().join("J"), tmp.path().join("S"));
     init(&j, "Sam");
-    assert!(peerjournal(&s, Some(PASS), &["init", "--name", "Alex", "--role", "supervisor", "--kdf-memory-mib", "64"]).status.success());
+    assert!(peerjournal(&s, Some(PASS), &["init", "--name", "Alex", "--role", "supervisor", "--kdf-memory-mib", "64"])
+        .status
+        .success());
     let (jc, sc) = (tmp.path().join("j.card"), tmp.path().join("s.card"));
-    let jfp = json_ok(&j, &["card", "export", "--out", jc.to_str().unwrap()])["fingerprint"].as_str().unwrap().to_string();
-    let sfp = json_ok(&s, &["card", "export", "--out", sc.to_str().unwrap()])["fingerprint"].as_str().unwrap().to_string();
+    let jfp =
+        json_ok(&j, &["card", "export", "--out", jc.to_str().unwrap()])["fingerprint"].as_str().unwrap().to_string();
+    let sfp =
+        json_ok(&s, &["card", "export", "--out", sc.to_str().unwrap()])["fingerprint"].as_str().unwrap().to_string();
     assert!(peerjournal(&s, Some(PASS), &["card", "import", jc.to_str().unwrap(), "--yes"]).status.success());
     assert!(peerjournal(&j, Some(PASS), &["card", "import", sc.to_str().unwrap(), "--yes"]).status.success());
     let person = json_ok(&j, &["person", "add", "--alias", "R.M."])["id"].as_str().unwrap().to_string();
@@ -429,6 +478,9 @@ fn export_import_and_receipts_through_the_command_line() {
     assert_refused(&peerjournal(&s, Some(PASS), &["import", damaged.to_str().unwrap()]), "damaged or incomplete");
     assert_unchanged(&before, &s);
     let before = snapshot(&other);
-    assert_refused(&peerjournal(&other, Some(PASS), &["import", bundle.to_str().unwrap()]), "this file was not made for this journal");
+    assert_refused(
+        &peerjournal(&other, Some(PASS), &["import", bundle.to_str().unwrap()]),
+        "this file was not made for this journal",
+    );
     assert_unchanged(&before, &other);
 }

@@ -16,11 +16,9 @@ pub const PASSPHRASE: &str = "correct horse battery staple";
 /// Creates a journal named `name` in `dir`, returning it unlocked and its
 /// recovery key as printed.
 pub fn create(dir: &Path, name: &str) -> (Journal, String) {
-    let (journal, recovery) = Journal::create(
-        dir,
-        &NewJournal { name, role: Role::Volunteer, passphrase: PASSPHRASE, kdf: FAST_KDF },
-    )
-    .expect("create journal");
+    let (journal, recovery) =
+        Journal::create(dir, &NewJournal { name, role: Role::Volunteer, passphrase: PASSPHRASE, kdf: FAST_KDF })
+            .expect("create journal");
     (journal, recovery.display().to_string())
 }
 
@@ -48,8 +46,5 @@ pub fn assert_unchanged(before: &BTreeMap<String, Vec<u8>>, dir: &Path) {
 
 /// True if `needle` appears in any file of the folder.
 pub fn any_file_contains(dir: &Path, needle: &[u8]) -> Option<String> {
-    snapshot(dir)
-        .into_iter()
-        .find(|(_, bytes)| bytes.windows(needle.len()).any(|w| w == needle))
-        .map(|(name, _)| name)
+    snapshot(dir).into_iter().find(|(_, bytes)| bytes.windows(needle.len()).any(|w| w == needle)).map(|(name, _)| name)
 }

@@ -276,7 +276,10 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 let mut v = serde_json::to_value(&status).map_err(|e| Failure::usage(e.to_string()))?;
                 if let Some(obj) = v.as_object_mut() {
                     obj.insert("records".into(), serde_json::Value::Object(counts));
-                    obj.insert("peers".into(), serde_json::to_value(&peers).map_err(|e| Failure::usage(e.to_string()))?);
+                    obj.insert(
+                        "peers".into(),
+                        serde_json::to_value(&peers).map_err(|e| Failure::usage(e.to_string()))?,
+                    );
                 }
                 out.print_json(&v);
             } else {
@@ -292,7 +295,9 @@ fn run(cli: Cli) -> Result<(), Failure> {
                     let state = match (&p.received_at, p.waiting_changes) {
                         (None, _) => "has confirmed nothing yet".to_string(),
                         (Some(at), 0) => format!("has everything (confirmed {at})"),
-                        (Some(at), n) => format!("confirmed {} change(s) on {at}; {n} not yet confirmed", p.received_changes),
+                        (Some(at), n) => {
+                            format!("confirmed {} change(s) on {at}; {n} not yet confirmed", p.received_changes)
+                        }
                     };
                     let revoked = if p.card.revoked_at.is_some() { " [revoked]" } else { "" };
                     println!("  {} {}{}: {}", p.card.fingerprint, p.card.name, revoked, state);
@@ -390,7 +395,13 @@ fn run_records(j: &mut Journal, command: Command, out: &Output) -> Result<(), Fa
             } else {
                 for h in history {
                     let fields: Vec<&str> = h.changed.keys().map(String::as_str).collect();
-                    println!("{}  device {}  #{}  {}", h.at, &h.device[h.device.len().saturating_sub(8)..], h.seq, fields.join(", "));
+                    println!(
+                        "{}  device {}  #{}  {}",
+                        h.at,
+                        &h.device[h.device.len().saturating_sub(8)..],
+                        h.seq,
+                        fields.join(", ")
+                    );
                 }
             }
             Ok(())
@@ -408,7 +419,13 @@ fn run_records(j: &mut Journal, command: Command, out: &Output) -> Result<(), Fa
                 println!("Nothing found.");
             } else {
                 for h in hits {
-                    println!("{:<16} {:<19} {}  {}", h.record.at.as_deref().unwrap_or("-"), h.record.kind.as_str(), h.record.id, h.excerpt);
+                    println!(
+                        "{:<16} {:<19} {}  {}",
+                        h.record.at.as_deref().unwrap_or("-"),
+                        h.record.kind.as_str(),
+                        h.record.id,
+                        h.excerpt
+                    );
                 }
             }
             Ok(())
@@ -425,10 +442,17 @@ fn run_records(j: &mut Journal, command: Command, out: &Output) -> Result<(), Fa
             } else if report.erased_people.is_empty() {
                 println!("Nothing to erase.");
             } else {
-                println!("Erased {} relationship(s) and {} record(s) about them.", report.erased_people.len(), report.erased_records);
+                println!(
+                    "Erased {} relationship(s) and {} record(s) about them.",
+                    report.erased_people.len(),
+                    report.erased_records
+                );
             }
             if !out.json && report.kept_for_open_concern > 0 {
-                println!("Kept {} past their time because a concern about them is still open.", report.kept_for_open_concern);
+                println!(
+                    "Kept {} past their time because a concern about them is still open.",
+                    report.kept_for_open_concern
+                );
             }
             Ok(())
         }
@@ -441,13 +465,19 @@ fn run_records(j: &mut Journal, command: Command, out: &Output) -> Result<(), Fa
             if out.json {
                 out.print_json(&json!({ "people": made.people, "services": made.services, "records": made.records }));
             } else {
-                println!("Added {} invented people, {} services and {} records.", made.people, made.services, made.records);
+                println!(
+                    "Added {} invented people, {} services and {} records.",
+                    made.people, made.services, made.records
+                );
             }
             Ok(())
         }
-        Command::Init { .. } | Command::Status | Command::Check | Command::Passphrase(_) | Command::Recover | Command::Settings { .. } => {
-            Err(Failure::usage("internal: command routed twice"))
-        }
+        Command::Init { .. }
+        | Command::Status
+        | Command::Check
+        | Command::Passphrase(_)
+        | Command::Recover
+        | Command::Settings { .. } => Err(Failure::usage("internal: command routed twice")),
     }
 }
 

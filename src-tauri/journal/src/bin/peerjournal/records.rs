@@ -406,7 +406,12 @@ pub fn person(j: &mut Journal, cmd: PersonCommand, out: &Output) -> Result<(), F
             if out.json {
                 out.print_json(&json!({ "json": written.json, "html": written.html, "records": written.records }));
             } else {
-                println!("Wrote {} record(s) to {} and {}.", written.records, written.json.display(), written.html.display());
+                println!(
+                    "Wrote {} record(s) to {} and {}.",
+                    written.records,
+                    written.json.display(),
+                    written.html.display()
+                );
                 println!("These files are not encrypted: hand them over safely and delete them afterwards.");
             }
         }
@@ -531,7 +536,9 @@ pub fn signpost(j: &mut Journal, cmd: SignpostCommand, out: &Output) -> Result<(
                 ("accompanied", accompanied.map(Value::Bool)),
             ]);
             if changes.is_empty() {
-                return Err(Failure::usage("say what to change: --status, --outcome, --reminder, --consent or --accompanied"));
+                return Err(Failure::usage(
+                    "say what to change: --status, --outcome, --reminder, --consent or --accompanied",
+                ));
             }
             if j.get(&id)?.kind != Kind::Signpost {
                 return Err(Failure::usage("that id is not a signpost"));
@@ -539,7 +546,11 @@ pub fn signpost(j: &mut Journal, cmd: SignpostCommand, out: &Output) -> Result<(
             out.record(&j.update(&id, changes)?);
         }
         SignpostCommand::List { person, open, page } => {
-            let mut v = if open { j.needing_attention(Kind::Signpost, page.into())? } else { j.list(Kind::Signpost, person.as_deref(), page.into())? };
+            let mut v = if open {
+                j.needing_attention(Kind::Signpost, page.into())?
+            } else {
+                j.list(Kind::Signpost, person.as_deref(), page.into())?
+            };
             if let Some(p) = &person {
                 v.retain(|r| r.person.as_deref() == Some(p));
             }
@@ -567,7 +578,11 @@ pub fn concern(j: &mut Journal, cmd: ConcernCommand, out: &Output) -> Result<(),
             out.record(&r);
         }
         ConcernCommand::List { person, open, page } => {
-            let mut v = if open { j.needing_attention(Kind::Concern, page.into())? } else { j.list(Kind::Concern, person.as_deref(), page.into())? };
+            let mut v = if open {
+                j.needing_attention(Kind::Concern, page.into())?
+            } else {
+                j.list(Kind::Concern, person.as_deref(), page.into())?
+            };
             if let Some(p) = &person {
                 v.retain(|r| r.person.as_deref() == Some(p));
             }
@@ -578,7 +593,13 @@ pub fn concern(j: &mut Journal, cmd: ConcernCommand, out: &Output) -> Result<(),
                 return Err(Failure::usage("that id is not a concern"));
             }
             let now = chrono::Local::now().naive_local().format("%Y-%m-%dT%H:%M").to_string();
-            let r = j.update(&id, fields(vec![("acknowledged_by", Some(Value::String(by))), ("acknowledged_at", Some(Value::String(now)))]))?;
+            let r = j.update(
+                &id,
+                fields(vec![
+                    ("acknowledged_by", Some(Value::String(by))),
+                    ("acknowledged_at", Some(Value::String(now))),
+                ]),
+            )?;
             out.record(&r);
         }
     }
@@ -626,7 +647,12 @@ impl Output {
             self.print_json(r);
             return;
         }
-        println!("{} {}{}", r.kind.spec().label, r.id, if r.conflict { "  (conflict: two devices changed it at once)" } else { "" });
+        println!(
+            "{} {}{}",
+            r.kind.spec().label,
+            r.id,
+            if r.conflict { "  (conflict: two devices changed it at once)" } else { "" }
+        );
         for field in r.kind.spec().fields {
             if let Some(v) = r.fields.get(field.name) {
                 let shown = match v {

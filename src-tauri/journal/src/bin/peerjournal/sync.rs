@@ -61,7 +61,11 @@ fn progress_bar(label: &'static str) -> impl FnMut(u64, u64) {
         if total > 0 {
             let width = 30;
             let filled = ((done as f64 / total as f64) * width as f64) as usize;
-            eprint!("\r{label} [{}{}] {done}/{total}", "#".repeat(filled.min(width)), " ".repeat(width - filled.min(width)));
+            eprint!(
+                "\r{label} [{}{}] {done}/{total}",
+                "#".repeat(filled.min(width)),
+                " ".repeat(width - filled.min(width))
+            );
         } else {
             eprint!("\r{label} {done}");
         }
@@ -98,7 +102,9 @@ pub fn card(j: &mut Journal, cmd: CardCommand, out: &Output) -> Result<(), Failu
                 eprint!("Does {} read out exactly this fingerprint? [y/N] ", card.name);
                 let _ = std::io::stderr().flush();
                 let mut answer = String::new();
-                std::io::stdin().read_line(&mut answer).map_err(|e| Failure::usage(format!("could not read the answer: {e}")))?;
+                std::io::stdin()
+                    .read_line(&mut answer)
+                    .map_err(|e| Failure::usage(format!("could not read the answer: {e}")))?;
                 if !matches!(answer.trim(), "y" | "Y" | "yes" | "Yes") {
                     return Err(Failure::usage("the card was not added"));
                 }
@@ -128,7 +134,10 @@ pub fn card(j: &mut Journal, cmd: CardCommand, out: &Output) -> Result<(), Failu
             if out.json {
                 out.print_json(&entry);
             } else {
-                println!("Revoked the card of {}: their bundles will be refused and nothing more is sent to them.", entry.name);
+                println!(
+                    "Revoked the card of {}: their bundles will be refused and nothing more is sent to them.",
+                    entry.name
+                );
             }
         }
     }
