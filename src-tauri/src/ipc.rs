@@ -34,6 +34,11 @@ pub struct AppState {
     pub idle_lock_minutes: u32,
     /// The folder the journal lives in.
     pub journal_dir: String,
+    /// How many relationships the retention check erased when the journal
+    /// was last unlocked (0 when none, or when locked).
+    pub erased_at_unlock: u32,
+    /// Months after an ending that records are kept (0 when locked).
+    pub retention_months: u32,
 }
 
 /// First-run set-up.

@@ -19,6 +19,7 @@ pub struct Session {
 
 struct Inner {
     journal: Option<Journal>,
+    erased_at_unlock: u32,
     idle_lock: Duration,
     last_activity: Instant,
 }
@@ -32,6 +33,7 @@ impl Session {
             kdf,
             inner: Mutex::new(Inner {
                 journal: None,
+                erased_at_unlock: 0,
                 idle_lock: minutes(peerjournal::journal::DEFAULT_IDLE_LOCK_MINUTES),
                 last_activity: Instant::now(),
             }),
@@ -56,13 +58,13 @@ impl Session {
     }
 
     fn state_of(&self, inner: &Inner) -> Result<AppState, UiError> {
-        let (journal, name, role) = match &inner.journal {
+        let (journal, name, role, retention_months) = match &inner.journal {
             Some(j) => {
                 let status = j.status()?;
-                (JournalState::Unlocked, Some(status.name), Some(status.role))
+                (JournalState::Unlocked, Some(status.name), Some(status.role), j.retention_months()?)
             }
-            None if presence(&self.dir) == Presence::Missing => (JournalState::Missing, None, None),
-            None => (JournalState::Locked, None, None),
+            None if presence(&self.dir) == Presence::Missing => (JournalState::Missing, None, None, 0),
+            None => (JournalState::Locked, None, None, 0),
         };
         Ok(AppState {
             journal,
@@ -70,6 +72,8 @@ impl Session {
             role,
             idle_lock_minutes: (inner.idle_lock.as_secs() / 60) as u32,
             journal_dir: self.dir.display().to_string(),
+            erased_at_unlock: if inner.journal.is_some() { inner.erased_at_unlock } else { 0 },
+            retention_months,
         })
     }
 
@@ -104,6 +108,7 @@ impl Session {
 
     fn opened(inner: &mut Inner, journal: Journal) -> Result<(), UiError> {
         inner.idle_lock = minutes(journal.idle_lock_minutes()?);
+        inner.erased_at_unlock = journal.last_purge().map_or(0, |r| r.erased_people.len() as u32);
         inner.journal = Some(journal);
         inner.last_activity = Instant::now();
         Ok(())
@@ -202,6 +207,26 @@ mod tests {
         // The choice is kept in the journal.
         session.unlock("a fine passphrase").unwrap();
         assert_eq!(session.state().unwrap().idle_lock_minutes, 2);
+    }
+
+    #[test]
+    fn unlocking_says_how_many_relationships_retention_erased() {
+        let dir = tempfile::tempdir().unwrap();
+        let session = Session::new(dir.path().to_path_buf(), FAST);
+        session.create_journal(&request("a fine passphrase")).unwrap();
+        session.lock().unwrap();
+        {
+            let mut j = Journal::open(dir.path(), "a fine passphrase").unwrap();
+            let fields = |v: serde_json::Value| v.as_object().cloned().unwrap();
+            let p = j.add(peerjournal::Kind::Person, fields(serde_json::json!({"alias": "R"}))).unwrap().id;
+            let long_ago = peerjournal::kinds::months_ago(13);
+            j.add(peerjournal::Kind::Ending, fields(serde_json::json!({"person": p, "on": long_ago, "planned": true})))
+                .unwrap();
+        }
+        let state = session.unlock("a fine passphrase").unwrap();
+        assert_eq!((state.erased_at_unlock, state.retention_months), (1, 12));
+        assert_eq!(session.lock().unwrap().erased_at_unlock, 0);
+        assert_eq!(session.unlock("a fine passphrase").unwrap().erased_at_unlock, 0, "told once");
     }
 
     #[test]

@@ -377,6 +377,18 @@ describe("unlock", () => {
 });
 
 describe("home", () => {
+  test("says once, plainly, what retention erased at unlock", async () => {
+    await start(appState({ erasedAtUnlock: 2, retentionMonths: 12 }));
+    expect($("#home-retention-note").textContent).toBe(
+      "2 relationships that ended more than 12 months ago were erased from your journal when you unlocked it, as your journal keeps records for that long after an ending.",
+    );
+  });
+
+  test("shows no retention note when nothing was erased", async () => {
+    await start(appState({ erasedAtUnlock: 0 }));
+    expect(document.querySelector("#home-retention-note")).toBeNull();
+  });
+
   test("greets by name, shows the role and the idle-lock choice", async () => {
     await start(appState({ name: "Sam", role: "supervisor", idleLockMinutes: 10 }));
     expect($("#home-name").textContent).toBe("Sam");

@@ -25,4 +25,13 @@ idleLockMinutes: number,
 /**
  * The folder the journal lives in.
  */
-journalDir: string, };
+journalDir: string, 
+/**
+ * How many relationships the retention check erased when the journal
+ * was last unlocked (0 when none, or when locked).
+ */
+erasedAtUnlock: number, 
+/**
+ * Months after an ending that records are kept (0 when locked).
+ */
+retentionMonths: number, };

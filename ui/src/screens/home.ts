@@ -28,6 +28,24 @@ function idleOptions(current: number): HTMLOptionElement[] {
   return choices.map((n) => h("option", { value: n, selected: n === current }, minutes(n)));
 }
 
+/** What the retention check did at unlock, said once, plainly. */
+export function retentionText(erased: number, months: number): string {
+  const who = erased === 1 ? "1 relationship" : `${erased} relationships`;
+  return (
+    `${who} that ended more than ${months} months ago ${erased === 1 ? "was" : "were"} erased from your journal ` +
+    "when you unlocked it, as your journal keeps records for that long after an ending."
+  );
+}
+
+function retentionNote(state: AppState): HTMLElement | null {
+  if (state.erasedAtUnlock <= 0) return null;
+  return h(
+    "section",
+    { class: "card notice", id: "home-retention-note", role: "status" },
+    h("p", {}, retentionText(state.erasedAtUnlock, state.retentionMonths)),
+  );
+}
+
 export function homeScreen(nav: Nav, initial: AppState): Screen {
   let state = initial;
   const lockButton = h("button", { id: "lock-button", type: "button", class: "button button-header" }, "Lock");
@@ -48,6 +66,7 @@ export function homeScreen(nav: Nav, initial: AppState): Screen {
       state.role === null ? null : h("p", { class: "role", id: "home-role" }, ROLE_LINES[state.role]),
       lockError,
     ),
+    retentionNote(state),
     h(
       "section",
       { class: "card empty-state", "aria-labelledby": "home-ready-title" },
