@@ -163,7 +163,6 @@ pub fn apply_local(conn: &Connection, event: &Event) -> Result<Applied> {
 }
 
 struct Row {
-    rowid: i64,
     data: Fields,
     clocks: Map<String, Value>,
     created: Clock,
@@ -171,24 +170,21 @@ struct Row {
 
 fn load(conn: &Connection, id: &str) -> Result<Option<Row>> {
     let row = conn
-        .prepare_cached("SELECT rowid, data, clocks, created_hlc, created_device FROM records WHERE id = ?1")?
-        .query_row([id], |r| {
-            Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get(3)?, r.get(4)?))
-        })
+        .prepare_cached("SELECT data, clocks, created_hlc, created_device FROM records WHERE id = ?1")?
+        .query_row([id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get(2)?, r.get(3)?)))
         .optional()?;
-    let Some((rowid, data, clocks, ch, cd)) = row else { return Ok(None) };
+    let Some((data, clocks, ch, cd)) = row else { return Ok(None) };
     let data: Fields =
         serde_json::from_str(&data).map_err(|_| Error::CheckFailed("a record's data is unreadable".into()))?;
     let clocks: Map<String, Value> =
         serde_json::from_str(&clocks).map_err(|_| Error::CheckFailed("a record's clocks are unreadable".into()))?;
-    Ok(Some(Row { rowid, data, clocks, created: Clock(ch, cd) }))
+    Ok(Some(Row { data, clocks, created: Clock(ch, cd) }))
 }
 
 fn apply_put(conn: &Connection, event: &Event) -> Result<Applied> {
     let existing = load(conn, &event.record)?;
     let created = existing.is_none();
     let mut row = existing.unwrap_or(Row {
-        rowid: 0,
         data: Fields::new(),
         clocks: Map::new(),
         created: Clock(event.hlc, event.device.clone()),
@@ -267,11 +263,19 @@ fn write_row(conn: &Connection, event: &Event, row: &Row, created: bool) -> Resu
         .map(|c| Clock(c.h, c.d))
         .max()
         .unwrap_or_else(|| row.created.clone());
-    let rowid: i64 = if created {
-        conn.prepare_cached(
+    // One statement for new and existing records; an update keeps the rowid,
+    // which is the record's key in the search index.
+    let rowid: i64 = conn
+        .prepare_cached(
             "INSERT INTO records (id, kind, person, at, due, attention, data, clocks, created_hlc, created_device,
                                   updated_hlc, updated_device, deleted, conflict)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14) RETURNING rowid",
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
+             ON CONFLICT(id) DO UPDATE SET person = excluded.person, at = excluded.at, due = excluded.due,
+                 attention = excluded.attention, data = excluded.data, clocks = excluded.clocks,
+                 created_hlc = excluded.created_hlc, created_device = excluded.created_device,
+                 updated_hlc = excluded.updated_hlc, updated_device = excluded.updated_device,
+                 deleted = excluded.deleted, conflict = excluded.conflict
+             RETURNING rowid",
         )?
         .query_row(
             params![
@@ -291,32 +295,10 @@ fn write_row(conn: &Connection, event: &Event, row: &Row, created: bool) -> Resu
                 conflict
             ],
             |r| r.get(0),
-        )?
-    } else {
-        conn.prepare_cached(
-            "UPDATE records SET person = ?2, at = ?3, due = ?4, attention = ?5, data = ?6, clocks = ?7,
-                    created_hlc = ?8, created_device = ?9, updated_hlc = ?10, updated_device = ?11,
-                    deleted = ?12, conflict = ?13
-             WHERE rowid = ?1",
-        )?
-        .execute(params![
-            row.rowid,
-            person,
-            at,
-            due,
-            attention,
-            data,
-            clocks,
-            row.created.0,
-            row.created.1,
-            updated.0,
-            updated.1,
-            deleted,
-            conflict
-        ])?;
-        conn.prepare_cached("DELETE FROM records_fts WHERE rowid = ?1")?.execute([row.rowid])?;
-        row.rowid
-    };
+        )?;
+    if !created {
+        conn.prepare_cached("DELETE FROM records_fts WHERE rowid = ?1")?.execute([rowid])?;
+    }
     if !deleted {
         let body = kinds::search_text(kind, &row.data);
         if !body.is_empty() {
