@@ -20,6 +20,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0001_init.sql"),
     include_str!("../migrations/0002_records.sql"),
     include_str!("../migrations/0003_sync.sql"),
+    include_str!("../migrations/0004_lean_events.sql"),
 ];
 
 /// The schema version this build writes (the number of migrations).
