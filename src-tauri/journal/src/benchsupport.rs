@@ -16,7 +16,8 @@ use crate::store::{self, Mode};
 /// empty journal database in `dir` with plain prepared inserts in one
 /// transaction — the same rows into the same tables, indexes and search
 /// index, without any of import's checking or merging — and returns how
-/// long the inserts and the commit took.
+/// long the inserts and the commit took. The search entries go in after the
+/// rows, as a bulk loader would write them (see [`crate::events::Batch`]).
 pub fn bare_bulk_insert(source: &Journal, dir: &Path) -> Result<Duration> {
     let read = |sql: &str, n: usize| -> Result<Vec<Vec<SqlValue>>> {
         let mut stmt = source.conn.prepare(sql)?;
@@ -54,9 +55,12 @@ pub fn bare_bulk_insert(source: &Journal, dir: &Path) -> Result<Duration> {
                                   updated_device, deleted, conflict)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14) RETURNING rowid",
         )?;
+        let mut rowids = Vec::with_capacity(records.len());
+        for r in &records {
+            rowids.push(ins.query_row(rusqlite::params_from_iter(r.iter()), |row| row.get::<_, i64>(0))?);
+        }
         let mut fts = tx.prepare("INSERT INTO records_fts (rowid, body) VALUES (?1, ?2)")?;
-        for (r, body) in records.iter().zip(&bodies) {
-            let rowid: i64 = ins.query_row(rusqlite::params_from_iter(r.iter()), |row| row.get(0))?;
+        for (rowid, body) in rowids.iter().zip(&bodies) {
             if !body.is_empty() {
                 fts.execute(rusqlite::params![rowid, body])?;
             }

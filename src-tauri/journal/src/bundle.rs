@@ -17,10 +17,13 @@
 //!
 //! Writing is streamed: events go from the database through the encryptor
 //! to a temporary file renamed into place at the end. Reading takes two
-//! streamed passes: the first decrypts and verifies everything (header,
-//! signer, every event, the trailer) and writes nothing; only then does the
-//! second apply every event in one transaction. A bundle that fails any
-//! check leaves the journal exactly as it was.
+//! streamed passes: the first decrypts and authenticates everything (header,
+//! signer, the hash of every event line, the trailer's signature, counts
+//! and recipients) and writes nothing; only then does the second validate
+//! each event as strictly as a local write and apply it, all in one
+//! transaction. A bundle that fails any check leaves the journal exactly as
+//! it was: nothing is written before the signature is known good, and an
+//! invalid event rolls the whole transaction back.
 
 use std::collections::BTreeMap;
 use std::fs::{self, File};
@@ -429,30 +432,17 @@ impl Journal {
         }
         let sender = verified.manifest.sender.clone();
         let tx = rusqlite::Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate)?;
+        let mut batch = events::Batch::new(&tx);
         let mut max_hlc = 0i64;
-        let mut conflicted_before: std::collections::HashSet<String> = std::collections::HashSet::new();
-        let mut touched: Vec<(String, Kind)> = Vec::new();
         let mut done = 0u64;
         let payload_hash = read_events(path, &identity, |event| {
+            validate_incoming(&event)?;
             max_hlc = max_hlc.max(event.hlc);
-            let was_conflict: Option<bool> = tx
-                .prepare_cached("SELECT conflict FROM records WHERE id = ?1")?
-                .query_row([&event.record], |r| r.get(0))
-                .optional()?;
-            if was_conflict == Some(true) {
-                conflicted_before.insert(event.record.clone());
-            }
             let counts = summary.kinds.entry(event.kind.as_str().to_string()).or_default();
-            match events::apply(&tx, &event, Some(&sender))? {
+            match batch.apply(&event, Some(&sender))? {
                 Applied::Duplicate | Applied::Dropped => summary.duplicates += 1,
-                Applied::Created => {
-                    counts.new += 1;
-                    touched.push((event.record.clone(), event.kind));
-                }
-                Applied::Updated => {
-                    counts.updated += 1;
-                    touched.push((event.record.clone(), event.kind));
-                }
+                Applied::Created => counts.new += 1,
+                Applied::Updated => counts.updated += 1,
                 Applied::Erased => summary.erased += 1,
             }
             done += 1;
@@ -465,17 +455,10 @@ impl Journal {
         if payload_hash != verified.manifest.payload_sha256 {
             return Err(Refusal::Damaged.into()); // the file changed after it was verified; the transaction rolls back
         }
-        touched.sort();
-        touched.dedup();
-        for (record, kind) in touched {
-            let conflict: Option<bool> = tx
-                .prepare_cached("SELECT conflict FROM records WHERE id = ?1")?
-                .query_row([&record], |r| r.get(0))
-                .optional()?;
-            if conflict == Some(true) && !conflicted_before.contains(&record) {
-                summary.kinds.entry(kind.as_str().to_string()).or_default().conflicts += 1;
-            }
+        for (_, kind) in batch.new_conflicts() {
+            summary.kinds.entry(kind.as_str().to_string()).or_default().conflicts += 1;
         }
+        let reindexed = batch.finish()?;
         summary.kinds.retain(|_, c| *c != KindCounts::default());
         let at = now();
         for (device, (_, last)) in &verified.manifest.ranges {
@@ -504,6 +487,10 @@ impl Journal {
             params![summary.bundle_id, sender, at, summary.events as i64],
         )?;
         tx.commit()?;
+        if reindexed >= events::TIDY_AFTER {
+            // After the commit and best effort: the import stands either way.
+            let _ = events::tidy_search_index(&self.conn);
+        }
         Ok(summary)
     }
 }
@@ -616,6 +603,14 @@ struct Verified {
     manifest: Manifest,
 }
 
+/// The part of an event line the first pass needs.
+#[derive(Deserialize)]
+struct EventKey<'a> {
+    #[serde(borrow)]
+    device: std::borrow::Cow<'a, str>,
+    seq: i64,
+}
+
 /// Opens the age layer. Every failure is one of the plain refusals.
 fn open_stream(path: &Path, identity: &age::x25519::Identity) -> Result<impl BufRead> {
     let file = File::open(path).map_err(|e| match e.kind() {
@@ -654,9 +649,10 @@ fn next_line(reader: &mut impl BufRead, buf: &mut Vec<u8>) -> Result<Option<()>>
     Ok(Some(()))
 }
 
-/// The first pass: decrypt, check the header and signer, validate every
-/// event, check the trailer's hashes, counts, recipients and signature.
-/// Writes nothing.
+/// The first pass: decrypt, check the header and signer, check the
+/// trailer's hashes, counts, ranges, recipients and signature. Writes
+/// nothing. (Each event's content is validated by the second pass, before it
+/// is applied.)
 fn verify(
     journal: &Journal,
     path: &Path,
@@ -705,9 +701,11 @@ fn verify(
             break serde_json::from_slice::<Trailer>(&line).map_err(|_| Error::from(Refusal::Damaged))?;
         }
         payload.update(&line);
-        let event: Event = serde_json::from_slice(&line).map_err(|_| Error::from(Refusal::Damaged))?;
-        validate_incoming(&event)?;
-        let r = ranges.entry(event.device.clone()).or_insert((event.seq, event.seq));
+        // Only what the manifest is checked against is read here; every
+        // event is checked in full as it is applied, inside the transaction
+        // that any refusal rolls back.
+        let event: EventKey<'_> = serde_json::from_slice(&line).map_err(|_| Error::from(Refusal::Damaged))?;
+        let r = ranges.entry(event.device.into_owned()).or_insert((event.seq, event.seq));
         r.0 = r.0.min(event.seq);
         r.1 = r.1.max(event.seq);
         count += 1;

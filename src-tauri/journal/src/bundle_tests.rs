@@ -288,6 +288,32 @@ fn concurrent_edits_keep_both_values_and_flag_a_conflict_to_resolve() {
     assert_eq!(b.j.get(&c).unwrap().fields["notes"], "from B");
 }
 
+/// The search index is written once per import (see `events::Batch`): it
+/// must still hold exactly each record's latest words, whether a record was
+/// made, changed and deleted within one bundle or across several.
+#[test]
+fn the_search_index_follows_every_imported_change() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut v = party("Sam", Role::Volunteer);
+    let mut s = party("Alex", Role::Supervisor);
+    trust(&mut v, &mut s);
+    let words = |p: &Party, w: &str| p.j.search(w, Page::default()).unwrap().len();
+    let p = v.j.add(Kind::Person, fields(json!({"alias": "R"}))).unwrap().id;
+    let kept = v.j.add(Kind::Contact, fields(json!({"person": p, "how": "phone", "notes": "marmalade"}))).unwrap().id;
+    v.j.update(&kept, fields(json!({"notes": "gooseberry"}))).unwrap();
+    let gone = v.j.add(Kind::Contact, fields(json!({"person": p, "how": "phone", "notes": "rhubarb"}))).unwrap().id;
+    v.j.delete(&gone).unwrap();
+    send(&mut v, &mut s, false, dir.path(), "1.bundle").unwrap();
+    assert_eq!((words(&s, "marmalade"), words(&s, "gooseberry"), words(&s, "rhubarb")), (0, 1, 0));
+
+    v.j.update(&kept, fields(json!({"notes": "quince"}))).unwrap();
+    send(&mut v, &mut s, false, dir.path(), "2.bundle").unwrap();
+    assert_eq!((words(&s, "gooseberry"), words(&s, "quince")), (0, 1));
+    // A rebuild from the log indexes the same words.
+    s.j.rebuild().unwrap();
+    assert_eq!((words(&s, "gooseberry"), words(&s, "quince")), (0, 1));
+}
+
 #[test]
 fn forgetting_travels_as_an_erasure() {
     let dir = tempfile::tempdir().unwrap();

@@ -138,6 +138,7 @@ pub fn fill(journal: &mut Journal, people: usize, records: usize, seed: u64) -> 
         remaining -= n;
         made.records += n;
     }
+    journal.tidy_search_index()?;
     Ok(made)
 }
 

@@ -8,13 +8,13 @@
 //! changes nothing. Queries read only the materialised tables.
 
 use rusqlite::{params, OptionalExtension, Row, TransactionBehavior};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 use ts_rs::TS;
 use uuid::Uuid;
 
 use crate::error::{Error, Result};
-use crate::events::{self, Event, FieldChange, Op, DELETED};
+use crate::events::{self, Batch, Clock, Event, FieldChange, FieldClocks, Op, DELETED};
 use crate::hlc::{self, Hlc};
 use crate::journal::Journal;
 use crate::kinds::{self, FieldType, Fields, Kind};
@@ -153,7 +153,7 @@ impl Journal {
     /// hand out the same number.
     fn write<T>(
         &mut self,
-        f: impl FnOnce(&rusqlite::Connection, &mut dyn FnMut(&str, Kind, Op, Fields) -> Event) -> Result<T>,
+        f: impl FnOnce(&mut Batch<'_>, &mut dyn FnMut(&str, Kind, Op, Fields) -> Event) -> Result<T>,
     ) -> Result<T> {
         let device = self.device_id()?;
         let tx = rusqlite::Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate)?;
@@ -173,7 +173,9 @@ impl Journal {
             clock = clock.tick(hlc::wall_ms());
             Event { device: device.clone(), seq, hlc: clock.0, record: record.to_string(), kind, op, fields }
         };
-        let out = f(&tx, &mut next)?;
+        let mut batch = Batch::new(&tx);
+        let out = f(&mut batch, &mut next)?;
+        batch.finish()?;
         for (k, v) in [("device_seq", seq), ("hlc", clock.0)] {
             crate::journal::set_meta(&tx, k, &v.to_string())?;
         }
@@ -200,11 +202,11 @@ impl Journal {
             kinds::validate_whole(kind, &data, now)?;
             prepared.push((Uuid::now_v7().to_string(), kind, data));
         }
-        self.write(|tx, next| {
+        self.write(|batch, next| {
             for (id, kind, data) in &prepared {
-                check_references(tx, *kind, data)?;
+                check_references(batch.conn(), *kind, data)?;
                 let changes = data.iter().map(|(k, v)| (k.clone(), change(v.clone(), None))).collect::<Fields>();
-                events::apply_local(tx, &next(id, *kind, Op::Put, changes))?;
+                batch.apply(&next(id, *kind, Op::Put, changes), None)?;
             }
             Ok(())
         })?;
@@ -222,8 +224,8 @@ impl Journal {
         }
         let after = with_changes(&current, &changes);
         kinds::validate_whole(kind, &after, now)?;
-        self.write(|tx, next| {
-            check_references(tx, kind, &changes)?;
+        self.write(|batch, next| {
+            check_references(batch.conn(), kind, &changes)?;
             let mut set =
                 changes
                     .iter()
@@ -247,7 +249,7 @@ impl Journal {
                 }
             }
             if !set.is_empty() {
-                events::apply_local(tx, &next(id, kind, Op::Put, set))?;
+                batch.apply(&next(id, kind, Op::Put, set), None)?;
             }
             Ok(())
         })?;
@@ -262,10 +264,10 @@ impl Journal {
                 "a person is not deleted but forgotten: use forget, which erases everything about them",
             ));
         }
-        self.write(|tx, next| {
+        self.write(|batch, next| {
             let mut set = Fields::new();
             set.insert(DELETED.into(), change(Value::Bool(true), base_of(&clocks, DELETED)));
-            events::apply_local(tx, &next(id, kind, Op::Put, set))?;
+            batch.apply(&next(id, kind, Op::Put, set), None)?;
             Ok(())
         })
     }
@@ -278,11 +280,11 @@ impl Journal {
         if kind != Kind::Person {
             return Err(Error::invalid("that id is not a person"));
         }
-        let erased = self.write(|tx, next| {
-            let ids = events::records_of_person(tx, person)?;
+        let erased = self.write(|batch, next| {
+            let ids = events::records_of_person(batch.conn(), person)?;
             let mut fields = Fields::new();
             fields.insert("records".into(), json!(ids));
-            events::apply_local(tx, &next(person, Kind::Person, Op::Erase, fields))?;
+            batch.apply(&next(person, Kind::Person, Op::Erase, fields), None)?;
             Ok(ids.len() as u32)
         })?;
         self.scrub()?;
@@ -294,25 +296,33 @@ impl Journal {
     /// erased text lingers in either. `secure_delete` has already zeroed the
     /// freed pages.
     fn scrub(&self) -> Result<()> {
-        self.conn.execute_batch("INSERT INTO records_fts (records_fts) VALUES ('optimize');")?;
+        events::tidy_search_index(&self.conn)?;
         // Best effort: another process reading the journal can hold the log open.
         let _ = self.conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);");
         Ok(())
     }
 
-    fn current(&self, id: &str) -> Result<(Kind, Fields, Map<String, Value>)> {
+    fn current(&self, id: &str) -> Result<(Kind, Fields, FieldClocks)> {
         let row = self
             .conn
-            .query_row("SELECT kind, data, clocks FROM records WHERE id = ?1 AND deleted = 0", [id], |r| {
-                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?))
-            })
+            .query_row(
+                "SELECT kind, data, clocks, created_hlc, created_device FROM records WHERE id = ?1 AND deleted = 0",
+                [id],
+                |r| {
+                    Ok((
+                        r.get::<_, String>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, String>(2)?,
+                        Clock(r.get(3)?, r.get(4)?),
+                    ))
+                },
+            )
             .optional()?
             .ok_or_else(|| Error::invalid(format!("no record with id {id}")))?;
         let kind = Kind::parse(&row.0)?;
         let data =
             serde_json::from_str(&row.1).map_err(|_| Error::CheckFailed("a record's data is unreadable".into()))?;
-        let clocks =
-            serde_json::from_str(&row.2).map_err(|_| Error::CheckFailed("a record's clocks are unreadable".into()))?;
+        let clocks = events::read_clocks(&data, &row.2, &row.3)?;
         Ok((kind, data, clocks))
     }
 
@@ -492,6 +502,12 @@ impl Journal {
         Ok(())
     }
 
+    /// Merges the search index after many records were added at once (see
+    /// [`events::tidy_search_index`]).
+    pub fn tidy_search_index(&mut self) -> Result<()> {
+        events::tidy_search_index(&self.conn)
+    }
+
     /// How many records of each kind the journal holds.
     pub fn counts(&self) -> Result<Map<String, Value>> {
         let mut stmt =
@@ -546,23 +562,21 @@ impl Journal {
             let (_, data, clocks) = self.current(&id)?;
             let mut fields = Vec::new();
             for (name, clock) in &clocks {
-                if !clock.get("c").and_then(Value::as_bool).unwrap_or(false) {
+                if !clock.c {
                     continue;
                 }
-                let winner = clock.get("d").and_then(Value::as_str).unwrap_or_default();
-                let base = clock.get("b").cloned().unwrap_or(Value::Null);
                 let mut others = Vec::new();
                 let mut stmt =
                     self.conn.prepare_cached("SELECT device, fields FROM events WHERE record = ?1 AND op = 'put'")?;
                 for row in stmt.query_map([&id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))? {
                     let (device, fields_json) = row?;
-                    if device == winner {
+                    if device == clock.d {
                         continue;
                     }
                     let map: Map<String, Value> = serde_json::from_str(&fields_json).unwrap_or_default();
-                    if let Some(change) = map.get(name) {
-                        if change.get("base").cloned().unwrap_or(Value::Null) == base {
-                            others.push(change.get("value").cloned().unwrap_or(Value::Null));
+                    if let Some(change) = map.get(name).and_then(|v| FieldChange::deserialize(v).ok()) {
+                        if change.base == clock.b {
+                            others.push(change.value);
                         }
                     }
                 }
@@ -587,11 +601,11 @@ impl Journal {
         let changes = kinds::validate(kind, &given)?;
         let after = with_changes(&current, &changes);
         kinds::validate_whole(kind, &after, now)?;
-        self.write(|tx, next| {
-            check_references(tx, kind, &changes)?;
+        self.write(|batch, next| {
+            check_references(batch.conn(), kind, &changes)?;
             let set =
                 changes.iter().map(|(k, v)| (k.clone(), change(v.clone(), base_of(&clocks, k)))).collect::<Fields>();
-            events::apply_local(tx, &next(id, kind, Op::Put, set))?;
+            batch.apply(&next(id, kind, Op::Put, set), None)?;
             Ok(())
         })?;
         self.get(id)
@@ -615,9 +629,8 @@ fn change(value: Value, base: Option<(i64, String)>) -> Value {
     serde_json::to_value(FieldChange { value, base }).unwrap_or(Value::Null)
 }
 
-fn base_of(clocks: &Map<String, Value>, field: &str) -> Option<(i64, String)> {
-    let c = clocks.get(field)?;
-    Some((c.get("h")?.as_i64()?, c.get("d")?.as_str()?.to_string()))
+fn base_of(clocks: &FieldClocks, field: &str) -> Option<(i64, String)> {
+    clocks.get(field).map(|c| (c.h, c.d.clone()))
 }
 
 /// Every person or service a record points at must exist and not be
