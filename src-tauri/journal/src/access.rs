@@ -96,7 +96,7 @@ pub fn export_person(journal: &Journal, person: &str, dir: &Path) -> Result<Writ
     Ok(Written { json: json_path, html: html_path, records: doc.records.len() + 1 })
 }
 
-fn escape(s: &str) -> String {
+pub(crate) fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
@@ -154,7 +154,7 @@ fn record_block(out: &mut String, entry: &Entry) {
     out.push_str("</section>");
 }
 
-fn capitalise(s: &str) -> String {
+pub(crate) fn capitalise(s: &str) -> String {
     let mut c = s.chars();
     c.next().map(|f| f.to_uppercase().collect::<String>() + c.as_str()).unwrap_or_default()
 }

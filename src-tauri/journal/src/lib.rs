@@ -38,6 +38,7 @@ pub mod journal;
 pub mod keys;
 pub mod kinds;
 pub mod records;
+pub mod report;
 pub mod store;
 
 pub use error::{Error, Result};

@@ -484,3 +484,77 @@ fn export_import_and_receipts_through_the_command_line() {
     );
     assert_unchanged(&before, &other);
 }
+
+/// `report`: de-identified counts for a period, as the contract's JSON, CSV
+/// and a printable page; nothing anyone wrote, nor any alias, gets in.
+#[test]
+fn report_counts_a_period_and_names_no_one() {
+    let tmp = tempfile::tempdir().unwrap();
+    let j = tmp.path().join("j");
+    init(&j, "Sam");
+    let rm = json_ok(&j, &["person", "add", "--alias", "R.M."])["id"].as_str().unwrap().to_string();
+    let kt = json_ok(&j, &["person", "add", "--alias", "K.T."])["id"].as_str().unwrap().to_string();
+    let contact = |p: &str, how: &str, minutes: &str, at: &str| {
+        let args = [
+            "contact",
+            "add",
+            "--person",
+            p,
+            "--kind",
+            how,
+            "--minutes",
+            minutes,
+            "--notes",
+            "secret words",
+            "--at",
+            at,
+        ];
+        json_ok(&j, &args);
+    };
+    contact(&rm, "home-visit", "60", "2026-09-10T10:00");
+    contact(&rm, "phone", "15", "2026-10-02T09:00");
+    contact(&kt, "home-visit", "45", "2026-10-20T14:00");
+    let concern = ["concern", "add", "--person", &kt, "--kind", "wellbeing", "--urgency", "low", "--notes", "secret"];
+    json_ok(&j, &[&concern[..], &["--at", "2026-10-21T09:00"]].concat());
+
+    let all = json_ok(&j, &["report"]);
+    assert_eq!(
+        (all["people"].as_u64(), all["contacts"].as_u64(), all["minutes"].as_u64()),
+        (Some(2), Some(3), Some(120))
+    );
+    assert_eq!(all["contactsByHow"]["home-visit"], 2);
+    assert_eq!((all["concerns"].as_u64(), all["concernsOpen"].as_u64()), (Some(1), Some(1)));
+    assert_eq!(all["months"].as_array().unwrap().len(), 2);
+
+    let october = json_ok(&j, &["report", "--since", "2026-10-01", "--until", "2026-10-31"]);
+    assert_eq!((october["people"].as_u64(), october["contacts"].as_u64()), (Some(2), Some(2)));
+    assert_eq!(october["minutes"], 60);
+    assert_eq!(october["months"][0]["month"], "2026-10");
+
+    let csv = tmp.path().join("october.csv");
+    let html = tmp.path().join("october.html");
+    let (csv_s, html_s) = (csv.to_str().unwrap(), html.to_str().unwrap());
+    json_ok(&j, &["report", "--since", "2026-10-01", "--csv", csv_s, "--html", html_s]);
+    let table = fs::read_to_string(&csv).unwrap();
+    assert!(table.starts_with("section,group,measure,value\r\n"));
+    assert!(table.contains("total,all,minutes,60\r\n"));
+    assert!(table.contains("contact kind,phone,contacts,1\r\n"));
+    assert!(table.contains("month,2026-10,people,2\r\n"));
+    let page = fs::read_to_string(&html).unwrap();
+    assert!(page.contains("2 people supported through 2 contacts"));
+    for text in [&table, &page, &all.to_string()] {
+        for private in ["R.M.", "K.T.", "secret", &rm, &kt] {
+            assert!(!text.contains(private), "a report gave away {private:?}");
+        }
+    }
+
+    // Refusals: a file that exists is not overwritten; a bad date is named.
+    let before = fs::read(&csv).unwrap();
+    assert_refused(&peerjournal(&j, Some(PASS), &["report", "--csv", csv_s]), "already exists");
+    assert_eq!(fs::read(&csv).unwrap(), before);
+    assert_refused(&peerjournal(&j, Some(PASS), &["report", "--since", "1/10/2026"]), "YYYY-MM-DD");
+    assert_refused(
+        &peerjournal(&j, Some(PASS), &["report", "--since", "2026-11-01", "--until", "2026-10-01"]),
+        "start after it ends",
+    );
+}

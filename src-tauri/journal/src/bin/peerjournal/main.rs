@@ -128,6 +128,22 @@ enum Command {
     /// Erase relationships that ended longer ago than the journal keeps them
     /// (never one with an open concern). Also runs at every unlock.
     Purge,
+    /// A de-identified summary for funders and supervision: counts by month,
+    /// contact kind, service category, referral status; no names or notes.
+    Report {
+        /// First day to include (YYYY-MM-DD; default: from the start).
+        #[arg(long, value_name = "DATE")]
+        since: Option<String>,
+        /// Last day to include (YYYY-MM-DD; default: up to now).
+        #[arg(long, value_name = "DATE")]
+        until: Option<String>,
+        /// Also write it as CSV (one table: section, group, measure, value).
+        #[arg(long, value_name = "FILE")]
+        csv: Option<PathBuf>,
+        /// Also write it as a printable web page.
+        #[arg(long, value_name = "FILE")]
+        html: Option<PathBuf>,
+    },
     /// Cards: exchange them to trust each other's bundles.
     #[command(subcommand)]
     Card(sync::CardCommand),
@@ -433,6 +449,41 @@ fn run_records(j: &mut Journal, command: Command, out: &Output) -> Result<(), Fa
         Command::Due { today, page } => {
             let today = today.unwrap_or_else(|| chrono::Local::now().date_naive().to_string());
             out.records(&j.due(&today, page.into())?);
+            Ok(())
+        }
+        Command::Report { since, until, csv, html } => {
+            let period = peerjournal::report::Period::parse(since.as_deref(), until.as_deref())?;
+            let report = j.report(period)?;
+            if let Some(path) = &csv {
+                peerjournal::report::write_new(path, &report.to_csv())?;
+            }
+            if let Some(path) = &html {
+                peerjournal::report::write_new(path, &report.to_html(&j.status()?.name))?;
+            }
+            if out.json {
+                out.print_json(&report);
+                return Ok(());
+            }
+            println!("Summary, {}:", report.period_words());
+            println!(
+                "  {} people supported, {} contacts, {:.1} hours",
+                report.people,
+                report.contacts,
+                report.minutes as f64 / 60.0
+            );
+            for (section, measure, total, parts) in report.breakdowns() {
+                let parts: Vec<String> = parts.iter().map(|(k, v)| format!("{k} {v}")).collect();
+                if total > 0 {
+                    println!("  {measure}, by {section}: {}", parts.join(", "));
+                }
+            }
+            println!(
+                "  {} concern(s) not yet acknowledged; {} boundary issue(s) flagged; {} ending(s), {} planned",
+                report.concerns_open, report.boundary_issues_flagged, report.endings, report.endings_planned
+            );
+            for path in csv.iter().chain(&html) {
+                println!("Wrote {}.", path.display());
+            }
             Ok(())
         }
         Command::Purge => {

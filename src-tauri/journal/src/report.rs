@@ -1,0 +1,424 @@
+//! De-identified summaries: what a service tells its funders and what a
+//! supervisor looks at over a period. Counts only: no names, aliases, ids,
+//! dates finer than a month, or any words anyone wrote. As JSON, CSV (one
+//! tidy table a spreadsheet can pivot) and a printable page.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
+use std::fs;
+use std::path::Path;
+
+use chrono::NaiveDate;
+use rusqlite::params;
+use serde::Serialize;
+use ts_rs::TS;
+
+use crate::access::{capitalise, escape};
+use crate::error::{Error, Result};
+use crate::journal::Journal;
+
+/// The period a report covers: from `since` to `until`, both days included,
+/// either open.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Period {
+    /// First day included.
+    pub since: Option<NaiveDate>,
+    /// Last day included.
+    pub until: Option<NaiveDate>,
+}
+
+impl Period {
+    /// Reads the two ends as written on a command line (YYYY-MM-DD).
+    pub fn parse(since: Option<&str>, until: Option<&str>) -> Result<Self> {
+        let day = |s: &str| {
+            NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
+                .map_err(|_| Error::invalid(format!("{s:?} is not a date; write it as YYYY-MM-DD, like 2026-11-01")))
+        };
+        let period = Period { since: since.map(day).transpose()?, until: until.map(day).transpose()? };
+        if let (Some(a), Some(b)) = (period.since, period.until) {
+            if a > b {
+                return Err(Error::invalid("the report would start after it ends; check --since and --until"));
+            }
+        }
+        Ok(period)
+    }
+
+    /// The bounds as compared with a record's date (RFC 3339 text): at or
+    /// after the first, before the second.
+    fn bounds(&self) -> (String, String) {
+        let from = self.since.map(|d| d.to_string()).unwrap_or_default();
+        let before = self.until.and_then(|d| d.succ_opt()).map(|d| d.to_string()).unwrap_or_else(|| "~".into());
+        (from, before)
+    }
+}
+
+/// One month's figures.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, rename = "ReportMonth")]
+pub struct Month {
+    /// The month, as YYYY-MM.
+    pub month: String,
+    /// People with at least one contact in the month.
+    pub people: u32,
+    /// Contacts.
+    pub contacts: u32,
+    /// Minutes of contact.
+    pub minutes: u32,
+    /// Referrals suggested.
+    pub signposts: u32,
+    /// Concerns raised.
+    pub concerns: u32,
+    /// Boundary issues logged.
+    pub boundary_issues: u32,
+    /// Relationships ended.
+    pub endings: u32,
+}
+
+/// A de-identified summary of a period.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct Report {
+    /// First day covered (YYYY-MM-DD), if the period has a start.
+    pub since: Option<String>,
+    /// Last day covered, if the period has an end.
+    pub until: Option<String>,
+    /// When the report was made (UTC, RFC 3339).
+    pub made_at: String,
+    /// People with at least one contact in the period.
+    pub people: u32,
+    /// Contacts in the period.
+    pub contacts: u32,
+    /// Minutes of contact given.
+    pub minutes: u32,
+    /// Contacts by how they happened (home-visit, phone, …).
+    pub contacts_by_how: BTreeMap<String, u32>,
+    /// Referrals suggested in the period.
+    pub signposts: u32,
+    /// …by the category of the service in the directory.
+    pub signposts_by_category: BTreeMap<String, u32>,
+    /// …by where each has got to (suggested … outcome, declined).
+    pub signposts_by_status: BTreeMap<String, u32>,
+    /// …where the volunteer went along.
+    pub signposts_accompanied: u32,
+    /// Concerns raised in the period.
+    pub concerns: u32,
+    /// …by kind (safeguarding, wellbeing).
+    pub concerns_by_category: BTreeMap<String, u32>,
+    /// …by urgency.
+    pub concerns_by_urgency: BTreeMap<String, u32>,
+    /// …not yet acknowledged.
+    pub concerns_open: u32,
+    /// Boundary issues logged in the period.
+    pub boundary_issues: u32,
+    /// …by kind.
+    pub boundary_issues_by_category: BTreeMap<String, u32>,
+    /// …flagged for supervision.
+    pub boundary_issues_flagged: u32,
+    /// Relationships ended in the period.
+    pub endings: u32,
+    /// …that were planned endings.
+    pub endings_planned: u32,
+    /// Month by month, oldest first.
+    pub months: Vec<Month>,
+}
+
+/// What a record of a kind without a value for a breakdown is counted as.
+const UNSET: &str = "not recorded";
+
+impl Journal {
+    /// The de-identified summary of `period`. Deleted records are left out.
+    pub fn report(&self, period: Period) -> Result<Report> {
+        let (from, before) = period.bounds();
+        let mut report = Report {
+            since: period.since.map(|d| d.to_string()),
+            until: period.until.map(|d| d.to_string()),
+            made_at: crate::journal::now(),
+            ..Report::default()
+        };
+        let mut months: BTreeMap<String, (Month, BTreeSet<String>)> = BTreeMap::new();
+        fn month<'m>(
+            months: &'m mut BTreeMap<String, (Month, BTreeSet<String>)>,
+            at: &str,
+        ) -> &'m mut (Month, BTreeSet<String>) {
+            let m = at.get(..7).unwrap_or(at).to_string();
+            months.entry(m.clone()).or_insert_with(|| (Month { month: m, ..Month::default() }, BTreeSet::new()))
+        }
+        let text = |v: Option<String>| v.filter(|s| !s.is_empty()).unwrap_or_else(|| UNSET.to_string());
+
+        let mut people = BTreeSet::new();
+        let mut stmt = self.conn.prepare(
+            "SELECT at, person, json_extract(data, '$.how'), coalesce(json_extract(data, '$.minutes'), 0)
+             FROM records WHERE kind = 'contact' AND deleted = 0 AND at >= ?1 AND at < ?2",
+        )?;
+        let mut rows = stmt.query(params![from, before])?;
+        while let Some(r) = rows.next()? {
+            let (at, person, how, minutes): (String, Option<String>, Option<String>, i64) =
+                (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?);
+            let minutes = minutes.clamp(0, 1440) as u32;
+            report.contacts += 1;
+            report.minutes = report.minutes.saturating_add(minutes);
+            *report.contacts_by_how.entry(text(how)).or_default() += 1;
+            let (m, seen) = month(&mut months, &at);
+            m.contacts += 1;
+            m.minutes = m.minutes.saturating_add(minutes);
+            if let Some(p) = person {
+                seen.insert(p.clone());
+                people.insert(p);
+            }
+        }
+        report.people = people.len() as u32;
+
+        let mut stmt = self.conn.prepare(
+            "SELECT r.at, json_extract(r.data, '$.status'), json_extract(r.data, '$.accompanied'),
+                    json_extract(s.data, '$.category')
+             FROM records r LEFT JOIN records s ON s.id = json_extract(r.data, '$.service') AND s.kind = 'service'
+             WHERE r.kind = 'signpost' AND r.deleted = 0 AND r.at >= ?1 AND r.at < ?2",
+        )?;
+        let mut rows = stmt.query(params![from, before])?;
+        while let Some(r) = rows.next()? {
+            let (at, status, accompanied, category): (String, Option<String>, Option<bool>, Option<String>) =
+                (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?);
+            report.signposts += 1;
+            *report.signposts_by_status.entry(text(status)).or_default() += 1;
+            *report.signposts_by_category.entry(text(category)).or_default() += 1;
+            report.signposts_accompanied += u32::from(accompanied == Some(true));
+            month(&mut months, &at).0.signposts += 1;
+        }
+
+        let mut stmt = self.conn.prepare(
+            "SELECT at, json_extract(data, '$.category'), json_extract(data, '$.urgency'), attention
+             FROM records WHERE kind = 'concern' AND deleted = 0 AND at >= ?1 AND at < ?2",
+        )?;
+        let mut rows = stmt.query(params![from, before])?;
+        while let Some(r) = rows.next()? {
+            let (at, category, urgency, open): (String, Option<String>, Option<String>, bool) =
+                (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?);
+            report.concerns += 1;
+            *report.concerns_by_category.entry(text(category)).or_default() += 1;
+            *report.concerns_by_urgency.entry(text(urgency)).or_default() += 1;
+            report.concerns_open += u32::from(open);
+            month(&mut months, &at).0.concerns += 1;
+        }
+
+        let mut stmt = self.conn.prepare(
+            "SELECT at, json_extract(data, '$.category'), json_extract(data, '$.flag')
+             FROM records WHERE kind = 'boundary-issue' AND deleted = 0 AND at >= ?1 AND at < ?2",
+        )?;
+        let mut rows = stmt.query(params![from, before])?;
+        while let Some(r) = rows.next()? {
+            let (at, category, flag): (String, Option<String>, Option<bool>) = (r.get(0)?, r.get(1)?, r.get(2)?);
+            report.boundary_issues += 1;
+            *report.boundary_issues_by_category.entry(text(category)).or_default() += 1;
+            report.boundary_issues_flagged += u32::from(flag == Some(true));
+            month(&mut months, &at).0.boundary_issues += 1;
+        }
+
+        let mut stmt = self.conn.prepare(
+            "SELECT at, json_extract(data, '$.planned')
+             FROM records WHERE kind = 'ending' AND deleted = 0 AND at >= ?1 AND at < ?2",
+        )?;
+        let mut rows = stmt.query(params![from, before])?;
+        while let Some(r) = rows.next()? {
+            let (at, planned): (String, Option<bool>) = (r.get(0)?, r.get(1)?);
+            report.endings += 1;
+            report.endings_planned += u32::from(planned == Some(true));
+            month(&mut months, &at).0.endings += 1;
+        }
+
+        report.months = months
+            .into_values()
+            .map(|(mut m, people)| {
+                m.people = people.len() as u32;
+                m
+            })
+            .collect();
+        Ok(report)
+    }
+}
+
+impl Report {
+    /// The report as one tidy CSV table: `section,group,measure,value`.
+    pub fn to_csv(&self) -> String {
+        let mut out = String::from("section,group,measure,value\r\n");
+        let mut row = |section: &str, group: &str, measure: &str, value: u32| {
+            let _ = write!(out, "{},{},{},{value}\r\n", csv_field(section), csv_field(group), csv_field(measure));
+        };
+        for (measure, value) in [
+            ("people", self.people),
+            ("contacts", self.contacts),
+            ("minutes", self.minutes),
+            ("referrals", self.signposts),
+            ("concerns", self.concerns),
+            ("boundary issues", self.boundary_issues),
+            ("referrals accompanied", self.signposts_accompanied),
+            ("concerns open", self.concerns_open),
+            ("boundary issues flagged", self.boundary_issues_flagged),
+            ("endings", self.endings),
+            ("planned endings", self.endings_planned),
+        ] {
+            row("total", "all", measure, value);
+        }
+        for (section, measure, _, parts) in self.breakdowns() {
+            for (group, n) in parts {
+                row(section, group, measure, *n);
+            }
+        }
+        for m in &self.months {
+            for (measure, value) in m.figures() {
+                row("month", &m.month, measure, value);
+            }
+        }
+        out
+    }
+
+    /// The report as a printable HTML page.
+    pub fn to_html(&self, kept_by: &str) -> String {
+        let mut out = String::new();
+        let _ = write!(
+            out,
+            "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Summary: {p}</title>\
+             <style>body{{font:16px/1.5 system-ui,sans-serif;max-width:50rem;margin:2rem auto;padding:0 1rem;\
+             color:#1d2a2a}}h1{{font-size:1.6rem}}h2{{font-size:1.15rem;margin-top:1.5rem}}\
+             table{{border-collapse:collapse;margin:.5rem 0;break-inside:avoid}}\
+             th,td{{border-bottom:1px solid #ccc;padding:.2rem .8rem;text-align:left}}\
+             td.n,th.n{{text-align:right;font-variant-numeric:tabular-nums}}</style></head><body>\
+             <h1>Summary of the service: {p}</h1>\
+             <p>From the journal kept by {k}, made on {d}. Counts only: no names, initials or notes.</p>",
+            p = escape(&self.period_words()),
+            k = escape(kept_by),
+            d = escape(self.made_at.get(..10).unwrap_or(&self.made_at)),
+        );
+        let table = |out: &mut String, title: &str, rows: &[(&str, u32)]| {
+            let _ = write!(out, "<h2>{}</h2><table>", escape(title));
+            for (label, n) in rows {
+                let _ = write!(out, "<tr><td>{}</td><td class=\"n\">{n}</td></tr>", escape(label));
+            }
+            out.push_str("</table>");
+        };
+        let hours = format!("{:.1}", self.minutes as f64 / 60.0);
+        let _ = write!(
+            out,
+            "<h2>In short</h2><p>{} people supported through {} contacts, {hours} hours in all.</p>",
+            self.people, self.contacts
+        );
+        for (_, measure, total, parts) in self.breakdowns() {
+            let rows: Vec<(&str, u32)> = parts.iter().map(|(k, v)| (k.as_str(), *v)).collect();
+            let title = format!("{} ({total})", capitalise(measure));
+            table(&mut out, &title, &rows);
+        }
+        table(
+            &mut out,
+            "Also",
+            &[
+                ("referrals where the volunteer went along", self.signposts_accompanied),
+                ("concerns not yet acknowledged", self.concerns_open),
+                ("boundary issues flagged for supervision", self.boundary_issues_flagged),
+                ("endings", self.endings),
+                ("of which planned", self.endings_planned),
+            ],
+        );
+        if !self.months.is_empty() {
+            out.push_str(
+                "<h2>Month by month</h2><table><tr><th>Month</th><th class=\"n\">People</th>\
+                 <th class=\"n\">Contacts</th><th class=\"n\">Minutes</th><th class=\"n\">Referrals</th>\
+                 <th class=\"n\">Concerns</th><th class=\"n\">Boundary issues</th><th class=\"n\">Endings</th></tr>",
+            );
+            for m in &self.months {
+                let _ = write!(out, "<tr><td>{}</td>", escape(&m.month));
+                for (_, n) in m.figures() {
+                    let _ = write!(out, "<td class=\"n\">{n}</td>");
+                }
+                out.push_str("</tr>");
+            }
+            out.push_str("</table>");
+        }
+        out.push_str("</body></html>\n");
+        out
+    }
+
+    /// The period in words: "all records", "from 2026-01-01 to 2026-03-31", …
+    pub fn period_words(&self) -> String {
+        match (&self.since, &self.until) {
+            (None, None) => "all records".into(),
+            (Some(a), None) => format!("from {a}"),
+            (None, Some(b)) => format!("up to {b}"),
+            (Some(a), Some(b)) => format!("{a} to {b}"),
+        }
+    }
+
+    /// The breakdowns: section, what is counted, its total, and the parts.
+    #[allow(clippy::type_complexity)]
+    pub fn breakdowns(&self) -> [(&'static str, &'static str, u32, &BTreeMap<String, u32>); 6] {
+        [
+            ("contact kind", "contacts", self.contacts, &self.contacts_by_how),
+            ("service category", "referrals", self.signposts, &self.signposts_by_category),
+            ("referral status", "referrals", self.signposts, &self.signposts_by_status),
+            ("concern kind", "concerns", self.concerns, &self.concerns_by_category),
+            ("concern urgency", "concerns", self.concerns, &self.concerns_by_urgency),
+            ("boundary issue kind", "boundary issues", self.boundary_issues, &self.boundary_issues_by_category),
+        ]
+    }
+}
+
+impl Month {
+    fn figures(&self) -> [(&'static str, u32); 7] {
+        [
+            ("people", self.people),
+            ("contacts", self.contacts),
+            ("minutes", self.minutes),
+            ("referrals", self.signposts),
+            ("concerns", self.concerns),
+            ("boundary issues", self.boundary_issues),
+            ("endings", self.endings),
+        ]
+    }
+}
+
+/// Writes `text` to a new file at `path`: never over an existing file, and
+/// nothing left behind if writing fails (a full disk, say).
+pub fn write_new(path: &Path, text: &str) -> Result<()> {
+    if path.exists() {
+        return Err(Error::invalid(format!("{} already exists; move it away or choose another name", path.display())));
+    }
+    if let Err(e) = fs::write(path, text) {
+        let _ = fs::remove_file(path);
+        return Err(Error::io("write", path, e));
+    }
+    Ok(())
+}
+
+/// One CSV field: quoted when it must be, and never read by a spreadsheet
+/// as a formula (a service category is free text).
+fn csv_field(s: &str) -> String {
+    let s = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{s}") } else { s.to_string() };
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_fields_are_quoted_and_never_formulas() {
+        assert_eq!(csv_field("food"), "food");
+        assert_eq!(csv_field("money, debt"), "\"money, debt\"");
+        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(csv_field("=HYPERLINK(1)"), "'=HYPERLINK(1)");
+        assert_eq!(csv_field("-1"), "'-1");
+    }
+
+    #[test]
+    fn periods_are_read_and_checked() {
+        assert_eq!(Period::parse(None, None).unwrap(), Period::default());
+        let p = Period::parse(Some("2026-01-01"), Some("2026-03-31")).unwrap();
+        assert_eq!(p.bounds(), ("2026-01-01".to_string(), "2026-04-01".to_string()));
+        assert!(Period::parse(Some("1/1/2026"), None).unwrap_err().to_string().contains("YYYY-MM-DD"));
+        assert!(Period::parse(Some("2026-02-01"), Some("2026-01-01")).is_err());
+    }
+}
