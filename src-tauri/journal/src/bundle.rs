@@ -116,6 +116,7 @@ pub struct ExportSummary {
     /// The recipients' fingerprints.
     pub recipients: Vec<String>,
     /// How many events it carries.
+    #[ts(type = "number")]
     pub events: u64,
     /// How many events of each kind.
     #[ts(type = "{ [kind in string]?: number }")]
@@ -128,10 +129,13 @@ pub struct ExportSummary {
 #[ts(export)]
 pub struct KindCounts {
     /// Records new to this journal.
+    #[ts(type = "number")]
     pub new: u64,
     /// Records that changed.
+    #[ts(type = "number")]
     pub updated: u64,
     /// Records now marked as a conflict to review.
+    #[ts(type = "number")]
     pub conflicts: u64,
 }
 
@@ -149,10 +153,13 @@ pub struct ImportSummary {
     /// True when this bundle had been imported before (nothing changed).
     pub already_imported: bool,
     /// Events in the bundle.
+    #[ts(type = "number")]
     pub events: u64,
     /// Events this journal already had.
+    #[ts(type = "number")]
     pub duplicates: u64,
     /// People erased at the sender's request ("forget this person").
+    #[ts(type = "number")]
     pub erased: u64,
     /// New, updated and conflicting records by kind.
     pub kinds: BTreeMap<String, KindCounts>,

@@ -19,7 +19,7 @@ recipients: Array<string>,
 /**
  * How many events it carries.
  */
-events: bigint, 
+events: number, 
 /**
  * How many events of each kind.
  */

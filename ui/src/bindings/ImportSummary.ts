@@ -24,15 +24,15 @@ alreadyImported: boolean,
 /**
  * Events in the bundle.
  */
-events: bigint, 
+events: number, 
 /**
  * Events this journal already had.
  */
-duplicates: bigint, 
+duplicates: number, 
 /**
  * People erased at the sender's request ("forget this person").
  */
-erased: bigint, 
+erased: number, 
 /**
  * New, updated and conflicting records by kind.
  */

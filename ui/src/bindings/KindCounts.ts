@@ -7,12 +7,12 @@ export type KindCounts = {
 /**
  * Records new to this journal.
  */
-new: bigint, 
+new: number, 
 /**
  * Records that changed.
  */
-updated: bigint, 
+updated: number, 
 /**
  * Records now marked as a conflict to review.
  */
-conflicts: bigint, };
+conflicts: number, };
