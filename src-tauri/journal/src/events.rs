@@ -172,6 +172,9 @@ pub struct Batch<'c> {
     reindex: BTreeMap<i64, (bool, Option<String>)>,
     /// How many records' entries this batch has rewritten so far.
     reindexed: usize,
+    /// Whether the journal has erased any record (known once asked): when it
+    /// has not, no event needs looking up among the erased.
+    any_erased: Option<bool>,
     /// Records whose conflict mark changed in this batch: was it set before,
     /// is it set now, and their kind.
     conflicts: BTreeMap<String, (bool, bool, Kind)>,
@@ -180,7 +183,7 @@ pub struct Batch<'c> {
 impl<'c> Batch<'c> {
     /// Starts a batch in `conn`, which must be inside a transaction.
     pub fn new(conn: &'c Connection) -> Self {
-        Batch { conn, reindex: BTreeMap::new(), reindexed: 0, conflicts: BTreeMap::new() }
+        Batch { conn, reindex: BTreeMap::new(), reindexed: 0, any_erased: None, conflicts: BTreeMap::new() }
     }
 
     /// The connection (inside the caller's transaction).
@@ -193,7 +196,7 @@ impl<'c> Batch<'c> {
     /// change made here).
     pub fn apply(&mut self, event: &Event, source: Option<&str>) -> Result<Applied> {
         let conn = self.conn;
-        if is_erased(conn, &event.record)? && event.op == Op::Put {
+        if event.op == Op::Put && self.may_be_erased()? && is_erased(conn, &event.record)? {
             return Ok(Applied::Dropped);
         }
         let fields_json = serde_json::to_string(&event.fields).map_err(|e| Error::invalid(e.to_string()))?;
@@ -222,6 +225,15 @@ impl<'c> Batch<'c> {
                 Ok(Applied::Erased)
             }
         }
+    }
+
+    fn may_be_erased(&mut self) -> Result<bool> {
+        if let Some(known) = self.any_erased {
+            return Ok(known);
+        }
+        let any = self.conn.query_row("SELECT EXISTS (SELECT 1 FROM erased_records)", [], |r| r.get(0))?;
+        self.any_erased = Some(any);
+        Ok(any)
     }
 
     /// The records whose conflict mark this batch set (they had none
@@ -374,6 +386,7 @@ impl Batch<'_> {
             self.conflicts.remove(id);
             conn.prepare_cached("DELETE FROM events WHERE record = ?1 AND op = 'put'")?.execute([id])?;
             conn.prepare_cached("INSERT OR IGNORE INTO erased_records (id) VALUES (?1)")?.execute([id])?;
+            self.any_erased = Some(true);
         }
         conn.execute(
             "INSERT INTO erasures (person, hlc, device) VALUES (?1, ?2, ?3)
@@ -421,7 +434,8 @@ fn write_row(conn: &Connection, event: &Event, row: &Row) -> Result<(i64, Option
     let data = serde_json::to_string(&row.data).map_err(|e| Error::invalid(e.to_string()))?;
     let clocks = stored_clocks(&row.data, &row.clocks, &row.created)?;
     // The record's "updated" clock is the greatest of its field clocks.
-    let updated = row.clocks.values().map(|c| Clock(c.h, c.d.clone())).max().unwrap_or_else(|| row.created.clone());
+    let (updated_hlc, updated_device) =
+        row.clocks.values().map(|c| (c.h, c.d.as_str())).max().unwrap_or((row.created.0, row.created.1.as_str()));
     let rowid: i64 = conn
         .prepare_cached(
             "INSERT INTO records (id, kind, person, at, due, attention, data, clocks, created_hlc, created_device,
@@ -446,8 +460,8 @@ fn write_row(conn: &Connection, event: &Event, row: &Row) -> Result<(i64, Option
                 clocks,
                 row.created.0,
                 row.created.1,
-                updated.0,
-                updated.1,
+                updated_hlc,
+                updated_device,
                 deleted,
                 row.conflict
             ],
@@ -573,6 +587,43 @@ mod tests {
                 |r| (0..7).map(|i| r.get::<_, rusqlite::types::Value>(i).map(|v| format!("{v:?}"))).collect(),
             )
             .unwrap()
+    }
+
+    fn in_batch(j: &Journal, events: &[&Event]) -> Vec<Applied> {
+        let tx = j.conn.unchecked_transaction().unwrap();
+        let mut batch = Batch::new(&tx);
+        let applied = events.iter().map(|e| batch.apply(e, Some("peer")).unwrap()).collect();
+        batch.finish().unwrap();
+        tx.commit().unwrap();
+        applied
+    }
+
+    /// An erasure is absorbing: a change to an erased record is dropped in
+    /// the batch that erased it and in any later one.
+    #[test]
+    fn changes_to_erased_records_are_dropped_in_any_later_batch() {
+        let a = "01900000-0000-7000-8000-00000000000a";
+        let person = "01900000-0000-7000-8000-000000000101".to_string();
+        let made =
+            Event { record: person.clone(), kind: Kind::Person, ..event(a, 10, json!({"alias": {"value": "R"}})) };
+        let erase = Event {
+            seq: 2,
+            record: person.clone(),
+            kind: Kind::Person,
+            op: Op::Erase,
+            ..event(a, 30, json!({"records": [person]}))
+        };
+        let late = Event {
+            seq: 3,
+            record: person.clone(),
+            kind: Kind::Person,
+            ..event(a, 20, json!({"alias": {"value": "S"}}))
+        };
+        let (_d, j) = journal();
+        assert_eq!(in_batch(&j, &[&made, &erase]), [Applied::Created, Applied::Erased]);
+        assert_eq!(in_batch(&j, &[&late]), [Applied::Dropped]);
+        let left: i64 = j.conn.query_row("SELECT count(*) FROM records", [], |r| r.get(0)).unwrap();
+        assert_eq!(left, 0);
     }
 
     /// Clocks equal to the record's creation are left implicit; when an
