@@ -303,9 +303,9 @@ impl Report {
             "<h2>In short</h2><p>{} people supported through {} contacts, {hours} hours in all.</p>",
             self.people, self.contacts
         );
-        for (_, measure, total, parts) in self.breakdowns() {
+        for (section, measure, total, parts) in self.breakdowns() {
             let rows: Vec<(&str, u32)> = parts.iter().map(|(k, v)| (k.as_str(), *v)).collect();
-            let title = format!("{} ({total})", capitalise(measure));
+            let title = format!("{} by {section} ({total})", capitalise(measure));
             table(&mut out, &title, &rows);
         }
         table(
