@@ -35,7 +35,7 @@ use base64::Engine as _;
 use ed25519_dalek::{Signature, Signer, SigningKey, Verifier, VerifyingKey};
 use rusqlite::{params, OptionalExtension, TransactionBehavior};
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
+use serde_json::Value;
 use sha2::{Digest, Sha256};
 use ts_rs::TS;
 use uuid::Uuid;
@@ -443,10 +443,10 @@ impl Journal {
         let mut max_hlc = 0i64;
         let mut done = 0u64;
         let payload_hash = read_events(path, &identity, |event| {
-            validate_incoming(&event)?;
+            let changes = validate_incoming(&event)?;
             max_hlc = max_hlc.max(event.hlc);
             let counts = summary.kinds.entry(event.kind.as_str().to_string()).or_default();
-            match batch.apply(&event, Some(&sender))? {
+            match batch.apply_checked(&event, changes, Some(&sender))? {
                 Applied::Duplicate | Applied::Dropped => summary.duplicates += 1,
                 Applied::Created => counts.new += 1,
                 Applied::Updated => counts.updated += 1,
@@ -772,8 +772,9 @@ fn read_events(
     Ok(hex(&payload.finalize()))
 }
 
-/// Checks an event from elsewhere as strictly as a local write is checked.
-fn validate_incoming(event: &Event) -> Result<()> {
+/// Checks an event from elsewhere as strictly as a local write is checked,
+/// and returns the changes it makes (for a put; an erasure has none).
+fn validate_incoming(event: &Event) -> Result<Vec<(String, FieldChange)>> {
     let bad = |why: &str| Error::from(Refusal::InvalidRecord(why.to_string()));
     Uuid::parse_str(&event.device).map_err(|_| bad("a device id is malformed"))?;
     Uuid::parse_str(&event.record).map_err(|_| bad("a record id is malformed"))?;
@@ -790,29 +791,30 @@ fn validate_incoming(event: &Event) -> Result<()> {
             if ids.iter().any(|v| v.as_str().is_none_or(|s| Uuid::parse_str(s).is_err())) {
                 return Err(bad("an erasure names a malformed id"));
             }
+            Ok(Vec::new())
         }
         Op::Put => {
             if event.fields.is_empty() {
                 return Err(bad("a change changes nothing"));
             }
-            let mut values = Map::new();
-            for (name, change) in event.changes().map_err(|_| bad("a field is malformed"))? {
+            let changes = event.changes().map_err(|_| bad("a field is malformed"))?;
+            for (name, change) in &changes {
                 if name == DELETED {
                     if !change.value.is_boolean() {
                         return Err(bad("a deletion is malformed"));
                     }
                     continue;
                 }
-                check_base(&change)?;
-                values.insert(name, change.value);
+                check_base(change)?;
+                let normalised =
+                    kinds::validate_field(event.kind, name, &change.value).map_err(|e| bad(&e.to_string()))?;
+                if normalised != change.value {
+                    return Err(bad("a value is not in the form Peer Journal writes"));
+                }
             }
-            let normalised = kinds::validate(event.kind, &values).map_err(|e| bad(&e.to_string()))?;
-            if normalised != values {
-                return Err(bad("a value is not in the form Peer Journal writes"));
-            }
+            Ok(changes)
         }
     }
-    Ok(())
 }
 
 fn check_base(change: &FieldChange) -> Result<()> {

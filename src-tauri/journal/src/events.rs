@@ -195,6 +195,21 @@ impl<'c> Batch<'c> {
     /// the fingerprint of the card whose bundle brought it (None for a
     /// change made here).
     pub fn apply(&mut self, event: &Event, source: Option<&str>) -> Result<Applied> {
+        let changes = match event.op {
+            Op::Put => event.changes()?,
+            Op::Erase => Vec::new(),
+        };
+        self.apply_checked(event, changes, source)
+    }
+
+    /// [`Batch::apply`] with the event's changes already read (by whoever
+    /// validated it), so they are not parsed twice.
+    pub fn apply_checked(
+        &mut self,
+        event: &Event,
+        changes: Vec<(String, FieldChange)>,
+        source: Option<&str>,
+    ) -> Result<Applied> {
         let conn = self.conn;
         if event.op == Op::Put && self.may_be_erased()? && is_erased(conn, &event.record)? {
             return Ok(Applied::Dropped);
@@ -219,7 +234,7 @@ impl<'c> Batch<'c> {
             return Ok(Applied::Duplicate);
         }
         match event.op {
-            Op::Put => self.apply_put(event),
+            Op::Put => self.apply_put(event, changes),
             Op::Erase => {
                 self.erase(event)?;
                 Ok(Applied::Erased)
@@ -315,7 +330,7 @@ fn load(conn: &Connection, id: &str) -> Result<Option<Row>> {
 }
 
 impl Batch<'_> {
-    fn apply_put(&mut self, event: &Event) -> Result<Applied> {
+    fn apply_put(&mut self, event: &Event, changes: Vec<(String, FieldChange)>) -> Result<Applied> {
         let conn = self.conn;
         let existing = load(conn, &event.record)?;
         let created = existing.is_none();
@@ -331,26 +346,25 @@ impl Batch<'_> {
         if this < row.created {
             row.created = this.clone();
         }
-        let changes = event.changes()?;
-        for (name, change) in &changes {
-            let current = row.clocks.get(name).cloned();
+        for (name, change) in changes {
+            let current = row.clocks.remove(&name);
             let wins = current.as_ref().is_none_or(|c| (event.hlc, event.device.as_str()) > (c.h, c.d.as_str()));
             let mut winner = match (wins, current) {
                 (true, _) | (false, None) => {
-                    FieldClock { h: event.hlc, d: event.device.clone(), b: change.base.clone(), c: false }
+                    FieldClock { h: event.hlc, d: event.device.clone(), b: change.base, c: false }
                 }
                 (false, Some(c)) => c,
             };
             if wins {
                 if change.value.is_null() {
-                    row.data.remove(name);
+                    row.data.remove(&name);
                 } else {
-                    row.data.insert(name.clone(), change.value.clone());
+                    row.data.insert(name.clone(), change.value);
                 }
             }
             // A record this event created has no other events, so no siblings.
-            winner.c = !created && has_concurrent_sibling(conn, &event.record, name, &winner)?;
-            row.clocks.insert(name.clone(), winner);
+            winner.c = !created && has_concurrent_sibling(conn, &event.record, &name, &winner)?;
+            row.clocks.insert(name, winner);
         }
         row.conflict = row.clocks.values().any(|c| c.c);
         if was_conflict || row.conflict {

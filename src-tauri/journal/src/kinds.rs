@@ -396,21 +396,21 @@ pub fn parse_datetime(s: &str) -> Option<NaiveDateTime> {
 /// that need the whole record are [`validate_whole`]'s; references to other
 /// records are checked by the caller, which has the database.
 pub fn validate(kind: Kind, fields: &Fields) -> Result<Fields> {
+    fields.iter().map(|(name, value)| Ok((name.clone(), validate_field(kind, name, value)?))).collect()
+}
+
+/// Checks and normalises one field's value (null clears an optional field).
+pub fn validate_field(kind: Kind, name: &str, value: &Value) -> Result<Value> {
     let spec = kind.spec();
-    let mut out = Fields::new();
-    for (name, value) in fields {
-        let field =
-            spec.field(name).ok_or_else(|| Error::invalid(format!("a {} has no field called {name}", spec.label)))?;
-        if value.is_null() {
-            if field.required {
-                return Err(Error::invalid(format!("{} is needed", field.label.to_lowercase())));
-            }
-            out.insert(name.clone(), Value::Null);
-            continue;
+    let field =
+        spec.field(name).ok_or_else(|| Error::invalid(format!("a {} has no field called {name}", spec.label)))?;
+    if value.is_null() {
+        if field.required {
+            return Err(Error::invalid(format!("{} is needed", field.label.to_lowercase())));
         }
-        out.insert(name.clone(), normalise(field, value)?);
+        return Ok(Value::Null);
     }
-    Ok(out)
+    normalise(field, value)
 }
 
 /// Checks the rules that need the whole record: required fields present,
