@@ -158,8 +158,9 @@ pub enum Applied {
 
 /// Events being applied in one transaction.
 ///
-/// The search index is written once, by [`Batch::finish`], for every record
-/// the batch touched. FTS5 writes out its pending words at every statement
+/// The search index is not written record by record but for many records at
+/// once: every 10,000 records touched, and the rest by
+/// [`Batch::finish`]. FTS5 writes out its pending words at every statement
 /// savepoint, so indexing record by record inside a large transaction would
 /// write (and then merge) one tiny segment per record: for an import of many
 /// records that alone doubled the time.
@@ -204,7 +205,7 @@ impl<'c> Batch<'c> {
 
     /// [`Batch::apply`] with the event's changes already read (by whoever
     /// validated it), so they are not parsed twice.
-    pub fn apply_checked(
+    pub(crate) fn apply_checked(
         &mut self,
         event: &Event,
         changes: Vec<(String, FieldChange)>,
