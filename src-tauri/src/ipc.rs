@@ -86,6 +86,8 @@ pub enum UiErrorKind {
     Locked,
     /// Another window or command is using the journal; try again.
     Busy,
+    /// The disk is full; nothing was saved.
+    DiskFull,
     /// Anything else (a failing disk, a bug).
     Internal,
 }
@@ -120,6 +122,7 @@ impl From<peerjournal::Error> for UiError {
             "notFound" | "notAJournal" => UiErrorKind::NotAJournal,
             "damaged" | "tooNew" => UiErrorKind::Damaged,
             "busy" => UiErrorKind::Busy,
+            "diskFull" => UiErrorKind::DiskFull,
             _ => UiErrorKind::Internal,
         };
         let mut message = e.to_string();

@@ -5,17 +5,21 @@
 import type { UiError } from "./bindings/UiError";
 import type { UiErrorKind } from "./bindings/UiErrorKind";
 
-const KINDS: ReadonlySet<string> = new Set<UiErrorKind>([
-  "wrongPassphrase",
-  "badRecoveryKey",
-  "invalidInput",
-  "journalExists",
-  "notAJournal",
-  "damaged",
-  "locked",
-  "busy",
-  "internal",
-]);
+// Every kind the backend can send; a kind added there and not here fails the
+// type check.
+const KIND_NAMES: Record<UiErrorKind, true> = {
+  wrongPassphrase: true,
+  badRecoveryKey: true,
+  invalidInput: true,
+  journalExists: true,
+  notAJournal: true,
+  damaged: true,
+  locked: true,
+  busy: true,
+  diskFull: true,
+  internal: true,
+};
+const KINDS: ReadonlySet<string> = new Set(Object.keys(KIND_NAMES));
 
 /** Shown when something failed without telling us, in words, what. */
 export const INTERNAL_MESSAGE =

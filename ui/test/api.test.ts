@@ -38,9 +38,12 @@ describe("commands", () => {
 });
 
 describe("errors", () => {
-  test("a UiError passes through unchanged", async () => {
-    invokeMock.mockRejectedValue({ kind: "wrongPassphrase", message: "That passphrase does not open this journal." });
-    await expect(api.unlock("x")).rejects.toEqual({ kind: "wrongPassphrase", message: "That passphrase does not open this journal." });
+  test.each([
+    ["wrongPassphrase", "That passphrase does not open this journal."],
+    ["diskFull", "the disk is full, so this could not be saved and nothing was changed; free some space and try again"],
+  ])("a UiError of kind %s passes through unchanged", async (kind, message) => {
+    invokeMock.mockRejectedValue({ kind, message });
+    await expect(api.unlock("x")).rejects.toEqual({ kind, message });
   });
 
   test.each([

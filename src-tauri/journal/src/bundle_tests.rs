@@ -288,6 +288,31 @@ fn concurrent_edits_keep_both_values_and_flag_a_conflict_to_resolve() {
     assert_eq!(b.j.get(&c).unwrap().fields["notes"], "from B");
 }
 
+/// An import that runs out of disk leaves the journal exactly as it was.
+#[test]
+fn an_import_that_fills_the_disk_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut v = party("Sam", Role::Volunteer);
+    let mut s = party("Alex", Role::Supervisor);
+    trust(&mut v, &mut s);
+    let p = v.j.add(Kind::Person, fields(json!({"alias": "R"}))).unwrap().id;
+    for i in 0..40 {
+        let notes = format!("visit {i}: {}", "went well, talked about the garden. ".repeat(40));
+        v.j.add(Kind::Contact, fields(json!({"person": p, "how": "phone", "notes": notes}))).unwrap();
+    }
+    let b = export(&mut v, &[&s.fp], false, dir.path(), "big.bundle");
+    let pages: i64 = s.j.conn.query_row("PRAGMA page_count", [], |r| r.get(0)).unwrap();
+    s.j.conn.execute_batch(&format!("PRAGMA max_page_count = {}", pages + 2)).unwrap();
+    let tables = ["records", "events", "received", "acked", "bundles", "meta", "records_fts_data"];
+    let before = dump(&s.j, &tables);
+    let e = import(&mut s, &b).unwrap_err();
+    assert!(matches!(e, Error::DiskFull), "{e:?}");
+    assert_eq!(dump(&s.j, &tables), before);
+    // With room again, the same bundle imports whole.
+    s.j.conn.execute_batch("PRAGMA max_page_count = 1073741823").unwrap();
+    assert_eq!(import(&mut s, &b).unwrap().kinds["contact"].new, 40);
+}
+
 /// The search index is written once per import (see `events::Batch`): it
 /// must still hold exactly each record's latest words, whether a record was
 /// made, changed and deleted within one bundle or across several.

@@ -63,6 +63,10 @@ pub enum Error {
     #[error("this build of Peer Journal has no database encryption (SQLCipher missing); it refuses to open journals")]
     NoEncryption,
 
+    /// The disk has no room for the change; the transaction was rolled back.
+    #[error("the disk is full, so this could not be saved and nothing was changed; free some space and try again")]
+    DiskFull,
+
     /// Another program holds the journal busy for longer than we wait.
     #[error("the journal is busy in another Peer Journal window or command; try again in a moment")]
     Busy,
@@ -115,6 +119,7 @@ impl Error {
             | Error::CheckFailed(_) => "damaged",
             Error::KeyFileTooNew(_) | Error::SchemaTooNew(_) => "tooNew",
             Error::Busy => "busy",
+            Error::DiskFull => "diskFull",
             Error::Refused(_) => "bundleRefused",
             Error::Invalid(_) => "invalidInput",
             Error::Io { .. } => "io",
@@ -137,6 +142,7 @@ impl From<rusqlite::Error> for Error {
         use rusqlite::ffi::ErrorCode;
         match e.sqlite_error_code() {
             Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => Error::Busy,
+            Some(ErrorCode::DiskFull) => Error::DiskFull,
             _ => Error::Database(e),
         }
     }

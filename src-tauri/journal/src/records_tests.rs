@@ -111,6 +111,23 @@ fn a_rejected_write_changes_nothing() {
     assert_eq!(every_value(&j), before);
 }
 
+/// A full disk (simulated: the database may not grow by a page) is one
+/// plain message, and the journal is exactly as it was.
+#[test]
+fn a_full_disk_is_said_plainly_and_changes_nothing() {
+    let (_d, mut j) = journal();
+    let p = person(&mut j, "R.M.");
+    let pages: i64 = j.conn.query_row("PRAGMA page_count", [], |r| r.get(0)).unwrap();
+    j.conn.execute_batch(&format!("PRAGMA max_page_count = {pages}")).unwrap();
+    let before = every_value(&j);
+    let long = "a long visit, written up at length. ".repeat(500);
+    let e = j.add(Kind::Contact, fields(json!({"person": p, "how": "phone", "notes": long}))).unwrap_err();
+    assert!(matches!(e, Error::DiskFull), "{e:?}");
+    assert_eq!(e.kind(), "diskFull");
+    assert!(e.to_string().contains("the disk is full") && e.to_string().contains("nothing was changed"));
+    assert_eq!(every_value(&j), before);
+}
+
 #[test]
 fn history_shows_each_change_and_deletion_leaves_a_tombstone() {
     let (_d, mut j) = journal();
