@@ -174,9 +174,9 @@ fn signal_group(group: u32, signal: &str) -> bool {
 
 /// tauri-driver on PATH, else where `cargo install` puts it.
 fn find_tauri_driver() -> Option<PathBuf> {
-    let on_path = env::var_os("PATH")
+    let on_path: Vec<PathBuf> = env::var_os("PATH")
         .map(|path| env::split_paths(&path).map(|dir| dir.join("tauri-driver")).collect())
-        .unwrap_or_else(Vec::new);
+        .unwrap_or_default();
     let cargo_home = env::var_os("CARGO_HOME")
         .map(PathBuf::from)
         .or_else(|| env::var_os("HOME").map(|home| Path::new(&home).join(".cargo")));
