@@ -489,33 +489,66 @@ fn refuses_a_newer_format_and_its_own_bundles() {
     assert_refused(&mut w.v, &own, Refusal::OwnBundle);
 }
 
+/// The world's bundle with its event lines edited by `edit`, then made
+/// whole again as the sender would: counts, ranges and hashes recomputed
+/// and the manifest signed with the sender's own key.
+fn resigned(w: &World, name: &str, edit: impl FnOnce(&mut Vec<String>)) -> std::path::PathBuf {
+    let inner = String::from_utf8(plaintext(&w.s, &w.bundle)).unwrap();
+    let all: Vec<String> = inner.lines().map(str::to_string).collect();
+    let (header, trailer) = (all[0].clone(), all[all.len() - 1].clone());
+    let mut events = all[1..all.len() - 1].to_vec();
+    edit(&mut events);
+    let payload: String = events.iter().map(|l| format!("{l}\n")).collect();
+    let trailer: Trailer = serde_json::from_str(&trailer).unwrap();
+    let mut manifest: Manifest = serde_json::from_str(&trailer.manifest).unwrap();
+    manifest.payload_sha256 = hex(&Sha256::digest(payload.as_bytes()));
+    manifest.events = events.len() as u64;
+    for line in &events {
+        let e: Event = serde_json::from_str(line).unwrap();
+        let r = manifest.ranges.entry(e.device).or_insert((e.seq, e.seq));
+        *r = (r.0.min(e.seq), r.1.max(e.seq));
+    }
+    let manifest = serde_json::to_string(&manifest).unwrap();
+    let signature = w.v.j.signing_key().unwrap().sign(manifest.as_bytes());
+    let trailer = serde_json::to_string(&Trailer { manifest, signature: B64.encode(signature.to_bytes()) }).unwrap();
+    let f = w.dir.path().join(name);
+    seal(&f, &[&w.s], format!("{header}\n{payload}{trailer}\n").as_bytes());
+    f
+}
+
+fn assert_invalid_record(w: &mut World, f: &Path, expected: &str) {
+    let before = dump(&w.s.j, ALL_TABLES);
+    match import(&mut w.s, f) {
+        Err(Error::Refused(Refusal::InvalidRecord(why))) => assert!(why.contains(expected), "{why}"),
+        other => panic!("expected an invalid record, got {other:?}"),
+    }
+    assert_eq!(dump(&w.s.j, ALL_TABLES), before);
+}
+
 #[test]
 fn refuses_a_resigned_bundle_with_an_invalid_record() {
     // Even correctly signed, a record that fails validation stops the import.
     let mut w = world();
-    let inner = String::from_utf8(plaintext(&w.s, &w.bundle)).unwrap();
-    let mut lines: Vec<String> = inner.lines().map(str::to_string).collect();
-    let i = lines.iter().position(|l| l.contains("\"minutes\"")).unwrap();
-    lines[i] = lines[i].replacen("\"minutes\":{\"value\":0}", "\"minutes\":{\"value\":99999}", 1);
-    let trailer_at = lines.len() - 1;
-    let payload: String = lines[1..trailer_at].iter().map(|l| format!("{l}\n")).collect();
-    let trailer: Trailer = serde_json::from_str(&lines[trailer_at]).unwrap();
-    let mut manifest: Manifest = serde_json::from_str(&trailer.manifest).unwrap();
-    manifest.payload_sha256 = hex(&Sha256::digest(payload.as_bytes()));
-    let manifest = serde_json::to_string(&manifest).unwrap();
-    let signature = w.v.j.signing_key().unwrap().sign(manifest.as_bytes());
-    lines[trailer_at] =
-        serde_json::to_string(&Trailer { manifest, signature: B64.encode(signature.to_bytes()) }).unwrap();
-    let f = w.dir.path().join("invalid.bundle");
-    seal(&f, &[&w.s], (lines.join("\n") + "\n").as_bytes());
-    let before = dump(&w.s.j, ALL_TABLES);
-    match import(&mut w.s, &f) {
-        Err(Error::Refused(Refusal::InvalidRecord(why))) => {
-            assert!(why.contains("minutes must be between 0 and 1440"), "{why}")
-        }
-        other => panic!("expected an invalid record, got {other:?}"),
-    }
-    assert_eq!(dump(&w.s.j, ALL_TABLES), before);
+    let f = resigned(&w, "invalid.bundle", |lines| {
+        let i = lines.iter().position(|l| l.contains("\"minutes\"")).unwrap();
+        lines[i] = lines[i].replacen("\"minutes\":{\"value\":0}", "\"minutes\":{\"value\":99999}", 1);
+    });
+    assert_invalid_record(&mut w, &f, "minutes must be between 0 and 1440");
+}
+
+#[test]
+fn refuses_a_change_that_names_another_kind_than_its_record() {
+    // A later event that calls a contact a service, with fields valid for a
+    // service, must not be folded into the contact.
+    let mut w = world();
+    let f = resigned(&w, "kind.bundle", |lines| {
+        let contact: Event = serde_json::from_str(lines.iter().find(|l| l.contains("\"contact\"")).unwrap()).unwrap();
+        let last: Event = serde_json::from_str(lines.last().unwrap()).unwrap();
+        let mut forged = Event { seq: last.seq + 1, hlc: last.hlc + 1, kind: Kind::Service, ..contact };
+        forged.fields = fields(json!({"name": {"value": "Not a contact"}}));
+        lines.push(serde_json::to_string(&forged).unwrap());
+    });
+    assert_invalid_record(&mut w, &f, "another kind");
 }
 
 #[test]

@@ -315,19 +315,29 @@ struct Row {
     clocks: FieldClocks,
     created: Clock,
     conflict: bool,
+    kind: Kind,
 }
 
 fn load(conn: &Connection, id: &str) -> Result<Option<Row>> {
     let row = conn
-        .prepare_cached("SELECT data, clocks, created_hlc, created_device, conflict FROM records WHERE id = ?1")?
-        .query_row([id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))
+        .prepare_cached("SELECT data, clocks, created_hlc, created_device, conflict, kind FROM records WHERE id = ?1")?
+        .query_row([id], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get::<_, String>(5)?,
+            ))
+        })
         .optional()?;
-    let Some((data, clocks, ch, cd, conflict)) = row else { return Ok(None) };
+    let Some((data, clocks, ch, cd, conflict, kind)) = row else { return Ok(None) };
     let data: Fields =
         serde_json::from_str(&data).map_err(|_| Error::CheckFailed("a record's data is unreadable".into()))?;
     let created = Clock(ch, cd);
     let clocks = read_clocks(&data, &clocks, &created)?;
-    Ok(Some(Row { data, clocks, created, conflict }))
+    Ok(Some(Row { data, clocks, created, conflict, kind: Kind::parse(&kind)? }))
 }
 
 impl Batch<'_> {
@@ -340,7 +350,14 @@ impl Batch<'_> {
             clocks: FieldClocks::new(),
             created: Clock(event.hlc, event.device.clone()),
             conflict: false,
+            kind: event.kind,
         });
+        if row.kind != event.kind {
+            // Only a hand-made bundle could do this: its fields were checked
+            // against the wrong kind.
+            let why = "a change names another kind than its record's".to_string();
+            return Err(crate::bundle::Refusal::InvalidRecord(why).into());
+        }
         let was_conflict = row.conflict;
         // The record's creation is its earliest event, whichever arrives first.
         let this = Clock(event.hlc, event.device.clone());
@@ -371,7 +388,7 @@ impl Batch<'_> {
         if was_conflict || row.conflict {
             self.conflicts.entry(event.record.clone()).or_insert((was_conflict, false, event.kind)).1 = row.conflict;
         }
-        let (rowid, body) = write_row(conn, event, &row)?;
+        let (rowid, body) = write_row(conn, event, &row, created)?;
         self.reindex(rowid, !created, body)?;
         Ok(if created { Applied::Created } else { Applied::Updated })
     }
@@ -434,10 +451,9 @@ fn has_concurrent_sibling(conn: &Connection, record: &str, field: &str, winner: 
     Ok(false)
 }
 
-/// Writes the record's row (one statement for new and existing records; an
-/// update keeps the rowid, which is the record's key in the search index).
+/// Writes the record's row: inserts it when `created`, else updates it.
 /// Returns the rowid and the text to index (None when deleted).
-fn write_row(conn: &Connection, event: &Event, row: &Row) -> Result<(i64, Option<String>)> {
+fn write_row(conn: &Connection, event: &Event, row: &Row, created: bool) -> Result<(i64, Option<String>)> {
     let kind = event.kind;
     let spec = kind.spec();
     let text = |name: Option<&str>| name.and_then(|n| row.data.get(n)).and_then(Value::as_str).map(str::to_string);
@@ -451,37 +467,40 @@ fn write_row(conn: &Connection, event: &Event, row: &Row) -> Result<(i64, Option
     // The record's "updated" clock is the greatest of its field clocks.
     let (updated_hlc, updated_device) =
         row.clocks.values().map(|c| (c.h, c.d.as_str())).max().unwrap_or((row.created.0, row.created.1.as_str()));
-    let rowid: i64 = conn
-        .prepare_cached(
+    let values = params![
+        event.record,
+        kind.as_str(),
+        person,
+        at,
+        due,
+        attention,
+        data,
+        clocks,
+        row.created.0,
+        row.created.1,
+        updated_hlc,
+        updated_device,
+        deleted,
+        row.conflict
+    ];
+    let rowid: i64 = if created {
+        conn.prepare_cached(
             "INSERT INTO records (id, kind, person, at, due, attention, data, clocks, created_hlc, created_device,
                                   updated_hlc, updated_device, deleted, conflict)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
-             ON CONFLICT(id) DO UPDATE SET person = excluded.person, at = excluded.at, due = excluded.due,
-                 attention = excluded.attention, data = excluded.data, clocks = excluded.clocks,
-                 created_hlc = excluded.created_hlc, created_device = excluded.created_device,
-                 updated_hlc = excluded.updated_hlc, updated_device = excluded.updated_device,
-                 deleted = excluded.deleted, conflict = excluded.conflict
-             RETURNING rowid",
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
         )?
-        .query_row(
-            params![
-                event.record,
-                kind.as_str(),
-                person,
-                at,
-                due,
-                attention,
-                data,
-                clocks,
-                row.created.0,
-                row.created.1,
-                updated_hlc,
-                updated_device,
-                deleted,
-                row.conflict
-            ],
-            |r| r.get(0),
-        )?;
+        .execute(values)?;
+        conn.last_insert_rowid()
+    } else {
+        // An update keeps the rowid, which is the record's key in the search index.
+        conn.prepare_cached(
+            "UPDATE records SET person = ?3, at = ?4, due = ?5, attention = ?6, data = ?7, clocks = ?8,
+                 created_hlc = ?9, created_device = ?10, updated_hlc = ?11, updated_device = ?12, deleted = ?13,
+                 conflict = ?14
+             WHERE id = ?1 RETURNING rowid",
+        )?
+        .query_row(values, |r| r.get(0))?
+    };
     Ok((rowid, (!deleted).then(|| kinds::search_text(kind, &row.data))))
 }
 
