@@ -21,7 +21,8 @@
 //! signer, the hash of every event line, the trailer's signature, counts
 //! and recipients) and writes nothing; only then does the second validate
 //! each event as strictly as a local write and apply it, all in one
-//! transaction. A bundle that fails any check leaves the journal exactly as
+//! transaction. The second pass runs on two threads: one reads, validates
+//! and prepares events while the other writes them to the database. A bundle that fails any check leaves the journal exactly as
 //! it was: nothing is written before the signature is known good, and an
 //! invalid event rolls the whole transaction back.
 
@@ -442,11 +443,11 @@ impl Journal {
         let mut batch = events::Batch::new(&tx);
         let mut max_hlc = 0i64;
         let mut done = 0u64;
-        let payload_hash = read_events(path, &identity, |event| {
-            let changes = validate_incoming(&event)?;
+        let payload_hash = prepared_events(path, &identity, |ready| {
+            let event = ready.event();
             max_hlc = max_hlc.max(event.hlc);
             let counts = summary.kinds.entry(event.kind.as_str().to_string()).or_default();
-            match batch.apply_checked(&event, changes, Some(&sender))? {
+            match batch.apply_ready(ready, Some(&sender))? {
                 Applied::Duplicate | Applied::Dropped => summary.duplicates += 1,
                 Applied::Created => counts.new += 1,
                 Applied::Updated => counts.updated += 1,
@@ -770,6 +771,67 @@ fn read_events(
         f(event)?;
     }
     Ok(hex(&payload.finalize()))
+}
+
+/// Prepared events cross between the threads in bunches of this many (one
+/// hand-over per event would cost more in waking threads than it saves),
+/// and at most [`PIPELINE_DEPTH`] bunches wait: memory stays flat.
+/// Tiny under test, so that every test crosses bunch boundaries.
+const PIPELINE_BUNCH: usize = if cfg!(test) { 3 } else { 64 };
+const PIPELINE_DEPTH: usize = 2;
+
+/// The second pass, on two threads: one decrypts, parses, validates and
+/// prepares each event (all work that needs no database) while the calling
+/// thread hands them to `apply` in order. Returns the payload's hash, as
+/// [`read_events`] does. Any error on either side stops both, and the first
+/// one is returned.
+///
+/// Applied bunches go back to the reading thread to be freed there: memory
+/// freed on another thread than the one that allocated it makes the two
+/// contend for the allocator's lock, which cost more than the second thread
+/// saved.
+fn prepared_events(
+    path: &Path,
+    identity: &age::x25519::Identity,
+    mut apply: impl FnMut(&events::Ready) -> Result<()>,
+) -> Result<String> {
+    let (send, receive) = std::sync::mpsc::sync_channel::<Vec<events::Ready>>(PIPELINE_DEPTH);
+    let (give_back, given_back) = std::sync::mpsc::channel::<Vec<events::Ready>>();
+    std::thread::scope(|scope| {
+        let reader = scope.spawn(move || {
+            // The applying side hung up: it failed, and says why.
+            let stopped = || Error::CheckFailed("the import stopped".into());
+            let mut bunch = Vec::with_capacity(PIPELINE_BUNCH);
+            let hash = read_events(path, identity, |event| {
+                let changes = validate_incoming(&event)?;
+                bunch.push(events::Ready::new(event, changes)?);
+                if bunch.len() == PIPELINE_BUNCH {
+                    // The next bunch reuses an applied one, emptied here.
+                    let mut next = Vec::with_capacity(PIPELINE_BUNCH);
+                    for mut applied in given_back.try_iter() {
+                        applied.clear();
+                        next = applied;
+                    }
+                    send.send(std::mem::replace(&mut bunch, next)).map_err(|_| stopped())?;
+                }
+                Ok(())
+            })?;
+            send.send(bunch).map_err(|_| stopped())?;
+            Ok(hash)
+        });
+        let mut applied = Ok(());
+        for bunch in &receive {
+            applied = bunch.iter().try_for_each(&mut apply);
+            let _ = give_back.send(bunch); // the reader may have finished: then it is freed here
+            if applied.is_err() {
+                break;
+            }
+        }
+        drop(receive); // unblocks the reader if it is waiting to send
+        let read = reader.join().unwrap_or_else(|_| Err(Error::CheckFailed("reading the bundle failed".into())));
+        applied?;
+        read
+    })
 }
 
 /// Checks an event from elsewhere as strictly as a local write is checked,

@@ -551,6 +551,37 @@ fn refuses_a_change_that_names_another_kind_than_its_record() {
     assert_invalid_record(&mut w, &f, "another kind");
 }
 
+/// The second pass reads on one thread and applies on another. A refusal
+/// from the applying side early in a long bundle, while the reader is still
+/// far ahead of it (and waiting to hand more over), must stop both and
+/// leave nothing behind; so must one from the reading side.
+#[test]
+fn a_refusal_early_in_a_long_bundle_stops_both_threads() {
+    let mut w = world();
+    let p = w.v.j.add(Kind::Person, fields(json!({"alias": "R."}))).unwrap().id;
+    for i in 0..100 {
+        w.v.j.add(Kind::Contact, fields(json!({"person": p, "how": "phone", "minutes": i}))).unwrap();
+    }
+    w.bundle = export(&mut w.v, &[&w.s.fp], false, w.dir.path(), "long.bundle");
+    let applying = resigned(&w, "early-kind.bundle", |lines| {
+        let at = lines.iter().position(|l| l.contains("\"contact\"")).unwrap();
+        let contact: Event = serde_json::from_str(&lines[at]).unwrap();
+        let last: Event = serde_json::from_str(lines.last().unwrap()).unwrap();
+        let mut forged = Event { seq: last.seq + 1, hlc: last.hlc + 1, kind: Kind::Service, ..contact };
+        forged.fields = fields(json!({"name": {"value": "Not a contact"}}));
+        lines.insert(at + 1, serde_json::to_string(&forged).unwrap());
+    });
+    assert_invalid_record(&mut w, &applying, "another kind");
+    let reading = resigned(&w, "early-invalid.bundle", |lines| {
+        let at = lines.iter().position(|l| l.contains("\"minutes\":{\"value\":3}")).unwrap();
+        lines[at] = lines[at].replacen("\"minutes\":{\"value\":3}", "\"minutes\":{\"value\":99999}", 1);
+    });
+    assert_invalid_record(&mut w, &reading, "minutes must be between 0 and 1440");
+    // And the bundle as sent still imports whole.
+    let summary = import(&mut w.s, &w.bundle).unwrap();
+    assert_eq!(summary.kinds["contact"].new, 101);
+}
+
 #[test]
 fn random_damage_never_panics_and_never_applies_anything() {
     let mut w = world();
