@@ -543,7 +543,7 @@ impl Selection {
         let recipients =
             self.recipients.iter().map(|r| format!("'{}'", r.replace('\'', "''"))).collect::<Vec<_>>().join(",");
         let mut sql = format!(
-            "SELECT e.device, e.seq, e.hlc, e.record, e.kind, e.op, e.fields FROM events e
+            "SELECT e.device, e.seq, e.hlc, e.record, e.kind, e.op, e.fields FROM event_log e
              WHERE (e.source IS NULL OR e.source NOT IN ({recipients}))
                AND e.seq > coalesce((SELECT value FROM temp_after WHERE device = e.device), 0)
                AND NOT (e.kind = 'reflection' AND NOT EXISTS (

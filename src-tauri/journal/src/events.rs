@@ -15,6 +15,13 @@
 //! Erasure ("forget this person") is absorbing: it deletes the person's
 //! records and every event about them, and any such event that arrives later
 //! is dropped.
+//!
+//! Most records are written once. The event that created a record, while
+//! it is still the record's only event, stores no fields of its own: they
+//! are exactly the record's data (every value set, none over a base), and
+//! the `event_log` view reads them from there. The first later event for
+//! the record writes them out before it is folded in, so the log never
+//! depends on data that has changed since.
 
 use std::collections::btree_map::Entry;
 use std::collections::BTreeMap;
@@ -207,32 +214,19 @@ impl<'c> Batch<'c> {
     /// none of the work that needs no database is done here.
     pub(crate) fn apply_ready(&mut self, ready: &Ready, source: Option<&str>) -> Result<Applied> {
         let conn = self.conn;
-        let Ready { event, changes, fields_json, fresh } = ready;
-        if event.op == Op::Put && self.may_be_erased()? && is_erased(conn, &event.record)? {
-            return Ok(Applied::Dropped);
-        }
-        let inserted = conn
-            .prepare_cached(
-                "INSERT OR IGNORE INTO events (device, seq, hlc, record, kind, op, fields, source)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-            )?
-            .execute(params![
-                event.device,
-                event.seq,
-                event.hlc,
-                event.record,
-                event.kind.as_str(),
-                event.op.as_str(),
-                fields_json,
-                source
-            ])?;
-        if inserted == 0 {
-            return Ok(Applied::Duplicate);
-        }
-        match (event.op, fresh) {
-            (Op::Put, Some(fresh)) => self.apply_put(event, changes, fresh),
+        let event = &ready.event;
+        match (event.op, &ready.fresh) {
+            (Op::Put, Some(fresh)) => {
+                if self.may_be_erased()? && is_erased(conn, &event.record)? {
+                    return Ok(Applied::Dropped);
+                }
+                self.apply_put(ready, fresh, source)
+            }
             (Op::Put, None) => Err(Error::CheckFailed("a change was applied unprepared".into())),
             (Op::Erase, _) => {
+                if !insert_event(conn, event, Some(&ready.fields_json), source)? {
+                    return Ok(Applied::Duplicate);
+                }
                 self.erase(event)?;
                 Ok(Applied::Erased)
             }
@@ -315,12 +309,16 @@ pub(crate) struct Ready {
     fields_json: String,
     /// For a put: the row of a record this event creates.
     fresh: Option<RowValues>,
+    /// Whether, if it creates its record, the event's fields can be left
+    /// for the record's data to say: every value set, none over a base.
+    lazy: bool,
 }
 
 impl Ready {
     /// Prepares `event`, whose fields read as `changes` (none for an erasure).
     pub(crate) fn new(mut event: Event, changes: Vec<(String, FieldChange)>) -> Result<Self> {
         let fields_json = serde_json::to_string(&event.fields).map_err(|e| Error::invalid(e.to_string()))?;
+        let lazy = event.op == Op::Put && changes.iter().all(|(_, c)| c.base.is_none() && !c.value.is_null());
         let fresh = match event.op {
             Op::Put => {
                 // A put is applied from its changes; its fields as read are
@@ -330,7 +328,7 @@ impl Ready {
             }
             Op::Erase => None,
         };
-        Ok(Ready { event, changes, fields_json, fresh })
+        Ok(Ready { event, changes, fields_json, fresh, lazy })
     }
 
     /// The event (for a put, without its fields: they are in its changes).
@@ -391,15 +389,31 @@ impl Batch<'_> {
     /// Folds a put into its record. `fresh` is the row the record has if
     /// this event creates it, which is tried first: for a new record that is
     /// one insert, with no look-up before it.
-    fn apply_put(&mut self, event: &Event, changes: &[(String, FieldChange)], fresh: &RowValues) -> Result<Applied> {
+    fn apply_put(&mut self, ready: &Ready, fresh: &RowValues, source: Option<&str>) -> Result<Applied> {
         let conn = self.conn;
+        let event = &ready.event;
         if let Some(rowid) = insert_new_row(conn, &event.record, fresh)? {
+            let fields = (!ready.lazy).then_some(ready.fields_json.as_str());
+            if !insert_event(conn, event, fields, source)? {
+                // Only a hand-made bundle could reuse a (device, seq) for a
+                // new record: the event is the one already held, so the row
+                // just made goes again.
+                conn.prepare_cached("DELETE FROM records WHERE rowid = ?1")?.execute([rowid])?;
+                return Ok(Applied::Duplicate);
+            }
             self.reindex(rowid, false, fresh.body.clone())?;
             return Ok(Applied::Created);
+        }
+        if !insert_event(conn, event, Some(&ready.fields_json), source)? {
+            return Ok(Applied::Duplicate);
         }
         let Some(mut row) = load(conn, &event.record)? else {
             return Err(Error::CheckFailed("a record is neither new nor stored".into()));
         };
+        // The record's creating event may have left its fields to the
+        // record's data, which is about to change: write them out first.
+        conn.prepare_cached("UPDATE events SET fields = ?2 WHERE record = ?1 AND fields IS NULL")?
+            .execute(params![event.record, creation_fields(&row.data)?])?;
         if row.kind != event.kind {
             // Only a hand-made bundle could do this: its fields were checked
             // against the wrong kind.
@@ -412,7 +426,7 @@ impl Batch<'_> {
         if this < row.created {
             row.created = this.clone();
         }
-        for (name, change) in changes {
+        for (name, change) in &ready.changes {
             let current = row.clocks.remove(name);
             let wins = current.as_ref().is_none_or(|c| (event.hlc, event.device.as_str()) > (c.h, c.d.as_str()));
             let mut winner = match (wins, current) {
@@ -477,10 +491,57 @@ impl Batch<'_> {
     }
 }
 
+/// Writes `event` to the log, with `fields` (None: left to the record's
+/// data). False when the log already holds it.
+fn insert_event(conn: &Connection, event: &Event, fields: Option<&str>, source: Option<&str>) -> Result<bool> {
+    let inserted = conn
+        .prepare_cached(
+            "INSERT OR IGNORE INTO events (device, seq, hlc, record, kind, op, fields, source)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        )?
+        .execute(params![
+            event.device,
+            event.seq,
+            event.hlc,
+            event.record,
+            event.kind.as_str(),
+            event.op.as_str(),
+            fields,
+            source
+        ])?;
+    Ok(inserted == 1)
+}
+
+/// The fields of the event that created a record with `data` and nothing
+/// since, as the log stores them: each value, over no base.
+pub(crate) fn creation_fields(data: &Fields) -> Result<String> {
+    let fields: Map<String, Value> =
+        data.iter().map(|(name, value)| (name.clone(), serde_json::json!({ "value": value }))).collect();
+    serde_json::to_string(&fields).map_err(|e| Error::invalid(e.to_string()))
+}
+
+/// Registers the SQL functions the schema uses: `creation_fields(data)`,
+/// which the `event_log` view reads a creating event's fields with.
+pub(crate) fn register_functions(conn: &Connection) -> Result<()> {
+    use rusqlite::functions::FunctionFlags;
+    conn.create_scalar_function(
+        "creation_fields",
+        1,
+        FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
+        |ctx| {
+            let Some(data) = ctx.get::<Option<String>>(0)? else { return Ok(None) };
+            let unreadable = || rusqlite::Error::UserFunctionError("a record's data is unreadable".into());
+            let data: Fields = serde_json::from_str(&data).map_err(|_| unreadable())?;
+            creation_fields(&data).map(Some).map_err(|_| unreadable())
+        },
+    )?;
+    Ok(())
+}
+
 /// True when another device wrote `field` over the same base as the winner:
 /// the two writes were made without seeing each other.
 fn has_concurrent_sibling(conn: &Connection, record: &str, field: &str, winner: &FieldClock) -> Result<bool> {
-    let mut stmt = conn.prepare_cached("SELECT device, fields FROM events WHERE record = ?1 AND op = 'put'")?;
+    let mut stmt = conn.prepare_cached("SELECT device, fields FROM event_log WHERE record = ?1 AND op = 'put'")?;
     let mut rows = stmt.query([record])?;
     while let Some(r) = rows.next()? {
         let device: String = r.get(0)?;
@@ -645,8 +706,9 @@ pub fn records_of_person(conn: &Connection, person: &str) -> Result<Vec<String>>
 /// the materialised state is exactly what the log says.
 pub fn rebuild(conn: &Connection) -> Result<()> {
     conn.execute_batch(
-        "DELETE FROM records; DELETE FROM records_fts; DELETE FROM erased_records; DELETE FROM erasures;
-         CREATE TEMP TABLE replay AS SELECT * FROM events; DELETE FROM events;",
+        "CREATE TEMP TABLE replay AS SELECT device, seq, hlc, record, kind, op, fields, source FROM event_log;
+         DELETE FROM records; DELETE FROM records_fts; DELETE FROM erased_records; DELETE FROM erasures;
+         DELETE FROM events;",
     )?;
     let result = (|| {
         let mut stmt = conn.prepare(
@@ -762,6 +824,59 @@ mod tests {
         assert_eq!(in_batch(&j, &[&late]), [Applied::Dropped]);
         let left: i64 = j.conn.query_row("SELECT count(*) FROM records", [], |r| r.get(0)).unwrap();
         assert_eq!(left, 0);
+    }
+
+    /// A hand-made bundle could give a new record the (device, seq) of an
+    /// event already held. That event is the one held: the new record must
+    /// not appear, with or without a log entry.
+    #[test]
+    fn a_reused_event_number_makes_no_record() {
+        let a = "01900000-0000-7000-8000-00000000000a";
+        let made = event(a, 10, json!({"name": {"value": "Food bank"}}));
+        let forged = Event { record: "01900000-0000-7000-8000-000000000002".into(), ..made.clone() };
+        let (_d, j) = journal();
+        assert_eq!(in_batch(&j, &[&made, &forged]), [Applied::Created, Applied::Duplicate]);
+        let ids: Vec<String> = j
+            .conn
+            .prepare("SELECT id FROM records")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        assert_eq!(ids, std::slice::from_ref(&made.record));
+        let search: i64 = j.conn.query_row("SELECT count(*) FROM records_fts", [], |r| r.get(0)).unwrap();
+        assert_eq!(search, 1);
+    }
+
+    /// Journals made before the creating event's fields were left to the
+    /// record keep every event whole through the migration, and read the
+    /// same through `event_log` after it.
+    #[test]
+    fn the_migration_keeps_every_event_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let conn = Connection::open(dir.path().join("old.db")).unwrap();
+        register_functions(&conn).unwrap();
+        for sql in &crate::store::MIGRATIONS[..4] {
+            conn.execute_batch(sql).unwrap();
+        }
+        conn.execute_batch("PRAGMA user_version = 4").unwrap();
+        let fields = r#"{"name":{"value":"Food bank"}}"#;
+        conn.execute(
+            "INSERT INTO events (device, seq, hlc, record, kind, op, fields) VALUES ('d', 1, 10, 'r', 'service', 'put', ?1)",
+            [fields],
+        )
+        .unwrap();
+        crate::store::migrate(&conn).unwrap();
+        let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+        assert_eq!(version, crate::store::SCHEMA_VERSION);
+        let (stored, read): (Option<String>, String) = conn
+            .query_row("SELECT e.fields, l.fields FROM events e JOIN event_log l USING (device, seq)", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .unwrap();
+        assert_eq!(stored.as_deref(), Some(fields));
+        assert_eq!(read, fields);
     }
 
     /// Clocks equal to the record's creation are left implicit; when an

@@ -343,7 +343,7 @@ impl Journal {
         self.get(id)?;
         let mut stmt = self
             .conn
-            .prepare_cached("SELECT hlc, device, seq, fields FROM events WHERE record = ?1 ORDER BY hlc, device")?;
+            .prepare_cached("SELECT hlc, device, seq, fields FROM event_log WHERE record = ?1 ORDER BY hlc, device")?;
         let rows = stmt.query_map([id], |r| {
             Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, i64>(2)?, r.get::<_, String>(3)?))
         })?;
@@ -566,8 +566,9 @@ impl Journal {
                     continue;
                 }
                 let mut others = Vec::new();
-                let mut stmt =
-                    self.conn.prepare_cached("SELECT device, fields FROM events WHERE record = ?1 AND op = 'put'")?;
+                let mut stmt = self
+                    .conn
+                    .prepare_cached("SELECT device, fields FROM event_log WHERE record = ?1 AND op = 'put'")?;
                 for row in stmt.query_map([&id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))? {
                     let (device, fields_json) = row?;
                     if device == clock.d {

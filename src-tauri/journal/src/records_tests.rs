@@ -145,6 +145,41 @@ fn history_shows_each_change_and_deletion_leaves_a_tombstone() {
     assert_eq!(events, 3, "the deletion is an event too");
 }
 
+/// A record written once keeps one copy of its fields: its creating event
+/// leaves them to the record's data. They are written out before the first
+/// change folds in, and history reads the same before and after.
+#[test]
+fn a_record_written_once_keeps_one_copy_of_its_fields() {
+    let (_d, mut j) = journal();
+    let p = person(&mut j, "R.M.");
+    let c = contact(&mut j, &p, "2026-11-01T10:00", "first");
+    let stored = |j: &Journal| -> Vec<Option<String>> {
+        let mut stmt = j.conn.prepare("SELECT fields FROM events WHERE record = ?1 ORDER BY hlc").unwrap();
+        stmt.query_map([&c], |r| r.get(0)).unwrap().map(Result::unwrap).collect()
+    };
+    assert_eq!(stored(&j), [None], "the log does not repeat the record's data");
+    let created = j.history(&c).unwrap();
+    assert_eq!(created.len(), 1);
+    assert_eq!(created[0].changed["notes"], "first");
+    assert_eq!(created[0].changed["minutes"], 60);
+    assert_eq!(created[0].changed.len(), 5);
+
+    j.update(&c, fields(json!({"notes": "first, corrected"}))).unwrap();
+    let after = stored(&j);
+    assert_eq!(after.len(), 2);
+    let written: Map<String, Value> = serde_json::from_str(after[0].as_deref().unwrap()).unwrap();
+    assert_eq!(written["notes"], json!({"value": "first"}), "the creation's own values, not the record's new ones");
+    assert!(after[1].is_some());
+    let history = j.history(&c).unwrap();
+    assert_eq!(history[0].changed, created[0].changed);
+    assert_eq!(history[1].changed["notes"], "first, corrected");
+    // The log still rebuilds the same records.
+    let before = j.conn.query_row("SELECT data FROM records WHERE id = ?1", [&c], |r| r.get::<_, String>(0)).unwrap();
+    crate::events::rebuild(&j.conn).unwrap();
+    let rebuilt = j.conn.query_row("SELECT data FROM records WHERE id = ?1", [&c], |r| r.get::<_, String>(0)).unwrap();
+    assert_eq!(rebuilt, before);
+}
+
 #[test]
 fn search_finds_words_in_any_script_and_not_deleted_records() {
     let (_d, mut j) = journal();

@@ -16,11 +16,12 @@ use crate::keys::{DataKey, DatabaseSalt};
 
 /// The migrations, in order. Each is applied once; `PRAGMA user_version`
 /// records how many have been.
-const MIGRATIONS: &[&str] = &[
+pub(crate) const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0001_init.sql"),
     include_str!("../migrations/0002_records.sql"),
     include_str!("../migrations/0003_sync.sql"),
     include_str!("../migrations/0004_lean_events.sql"),
+    include_str!("../migrations/0005_lazy_creation_fields.sql"),
 ];
 
 /// The schema version this build writes (the number of migrations).
@@ -89,6 +90,7 @@ pub(crate) fn open(path: &Path, key: &DataKey, salt: &DatabaseSalt, mode: Mode) 
     if !journal_mode.eq_ignore_ascii_case("wal") {
         return Err(Error::CheckFailed(format!("the journal could not switch to WAL mode ({journal_mode})")));
     }
+    crate::events::register_functions(&conn)?;
     migrate(&conn)?;
     Ok(conn)
 }
@@ -118,7 +120,7 @@ pub(crate) fn check_salt(path: &Path, salt: &DatabaseSalt, journal_dir: &Path) -
     Ok(())
 }
 
-fn migrate(conn: &Connection) -> Result<()> {
+pub(crate) fn migrate(conn: &Connection) -> Result<()> {
     loop {
         let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
         if version > SCHEMA_VERSION {
