@@ -392,7 +392,7 @@ impl Batch<'_> {
     fn apply_put(&mut self, ready: &Ready, fresh: &RowValues, source: Option<&str>) -> Result<Applied> {
         let conn = self.conn;
         let event = &ready.event;
-        if let Some(rowid) = insert_new_row(conn, &event.record, fresh)? {
+        if let Some(rowid) = insert_new_row(conn, fresh)? {
             let fields = (!ready.lazy).then_some(ready.fields_json.as_str());
             if !insert_event(conn, event, fields, source)? {
                 // Only a hand-made bundle could reuse a (device, seq) for a
@@ -412,8 +412,11 @@ impl Batch<'_> {
         };
         // The record's creating event may have left its fields to the
         // record's data, which is about to change: write them out first.
-        conn.prepare_cached("UPDATE events SET fields = ?2 WHERE record = ?1 AND fields IS NULL")?
-            .execute(params![event.record, creation_fields(&row.data)?])?;
+        conn.prepare_cached(
+            "UPDATE events SET fields = creation_fields((SELECT data FROM records WHERE id = ?1))
+             WHERE record = ?1 AND fields IS NULL",
+        )?
+        .execute([&event.record])?;
         if row.kind != event.kind {
             // Only a hand-made bundle could do this: its fields were checked
             // against the wrong kind.
@@ -450,7 +453,7 @@ impl Batch<'_> {
             self.conflicts.entry(event.record.clone()).or_insert((was_conflict, false, event.kind)).1 = row.conflict;
         }
         let values = RowValues::of(&event.record, event.kind, &row)?;
-        let rowid = update_row(conn, &event.record, &values)?;
+        let rowid = update_row(conn, &values)?;
         self.reindex(rowid, true, values.body)?;
         Ok(Applied::Updated)
     }
@@ -562,7 +565,8 @@ fn has_concurrent_sibling(conn: &Connection, record: &str, field: &str, winner: 
 
 /// A record's row as stored: its columns, and the text to index.
 struct RowValues {
-    kind: Kind,
+    id: String,
+    kind: &'static str,
     person: Option<String>,
     at: Option<String>,
     due: Option<String>,
@@ -592,7 +596,8 @@ impl RowValues {
             .map(|(h, d)| Clock(h, d.to_string()))
             .unwrap_or_else(|| row.created.clone());
         Ok(RowValues {
-            kind,
+            id: id.to_string(),
+            kind: kind.as_str(),
             person: if kind == Kind::Person { Some(id.to_string()) } else { text(Some("person")) },
             at: text(spec.at),
             due: kinds::due_date(kind, &row.data),
@@ -608,9 +613,31 @@ impl RowValues {
     }
 }
 
-/// Inserts the row of record `id` unless the record exists. Returns the new
-/// row's rowid, or None when the record was already there.
-fn insert_new_row(conn: &Connection, id: &str, v: &RowValues) -> Result<Option<i64>> {
+impl RowValues {
+    /// The row's columns, numbered as the statements below number them.
+    fn columns(&self) -> [&dyn rusqlite::ToSql; 14] {
+        [
+            &self.id,
+            &self.kind,
+            &self.person,
+            &self.at,
+            &self.due,
+            &self.attention,
+            &self.data,
+            &self.clocks,
+            &self.created.0,
+            &self.created.1,
+            &self.updated.0,
+            &self.updated.1,
+            &self.deleted,
+            &self.conflict,
+        ]
+    }
+}
+
+/// Inserts the row unless its record exists. Returns the new row's rowid,
+/// or None when the record was already there.
+fn insert_new_row(conn: &Connection, v: &RowValues) -> Result<Option<i64>> {
     // Not `RETURNING rowid`: SQLite gathers returned rows in a temporary
     // table, which on an import of many records cost a tenth of its time.
     let inserted = conn
@@ -620,53 +647,22 @@ fn insert_new_row(conn: &Connection, id: &str, v: &RowValues) -> Result<Option<i
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
              ON CONFLICT (id) DO NOTHING",
         )?
-        .execute(params![
-            id,
-            v.kind.as_str(),
-            v.person,
-            v.at,
-            v.due,
-            v.attention,
-            v.data,
-            v.clocks,
-            v.created.0,
-            v.created.1,
-            v.updated.0,
-            v.updated.1,
-            v.deleted,
-            v.conflict
-        ])?;
+        .execute(&v.columns()[..])?;
     Ok((inserted == 1).then(|| conn.last_insert_rowid()))
 }
 
-/// Rewrites the row of record `id`, keeping its rowid (the record's key in
-/// the search index), and returns that rowid.
-fn update_row(conn: &Connection, id: &str, v: &RowValues) -> Result<i64> {
+/// Rewrites the row of an existing record (whose kind never changes),
+/// keeping its rowid (the record's key in the search index), and returns
+/// that rowid.
+fn update_row(conn: &Connection, v: &RowValues) -> Result<i64> {
     Ok(conn
         .prepare_cached(
-            "UPDATE records SET person = ?2, at = ?3, due = ?4, attention = ?5, data = ?6, clocks = ?7,
-                 created_hlc = ?8, created_device = ?9, updated_hlc = ?10, updated_device = ?11, deleted = ?12,
-                 conflict = ?13
-             WHERE id = ?1 RETURNING rowid",
+            "UPDATE records SET person = ?3, at = ?4, due = ?5, attention = ?6, data = ?7, clocks = ?8,
+                 created_hlc = ?9, created_device = ?10, updated_hlc = ?11, updated_device = ?12, deleted = ?13,
+                 conflict = ?14
+             WHERE id = ?1 AND kind = ?2 RETURNING rowid",
         )?
-        .query_row(
-            params![
-                id,
-                v.person,
-                v.at,
-                v.due,
-                v.attention,
-                v.data,
-                v.clocks,
-                v.created.0,
-                v.created.1,
-                v.updated.0,
-                v.updated.1,
-                v.deleted,
-                v.conflict
-            ],
-            |r| r.get(0),
-        )?)
+        .query_row(&v.columns()[..], |r| r.get(0))?)
 }
 
 /// How many search entries a batch holds before writing them. Tiny under
