@@ -494,11 +494,13 @@ impl Journal {
             "INSERT INTO bundles (id, direction, peer, at, events) VALUES (?1, 'in', ?2, ?3, ?4)",
             params![summary.bundle_id, sender, at, summary.events as i64],
         )?;
-        tx.commit()?;
         if reindexed >= events::TIDY_AFTER {
-            // After the commit and best effort: the import stands either way.
-            let _ = events::tidy_search_index(&self.conn);
+            // In the same transaction: the segments the batch wrote are
+            // merged before they ever reach the database file, and the
+            // import is flushed and folded back from the log once.
+            events::tidy_search_index(&tx)?;
         }
+        tx.commit()?;
         Ok(summary)
     }
 }

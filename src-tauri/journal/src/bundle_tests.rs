@@ -559,9 +559,11 @@ fn refuses_a_change_that_names_another_kind_than_its_record() {
 fn a_refusal_early_in_a_long_bundle_stops_both_threads() {
     let mut w = world();
     let p = w.v.j.add(Kind::Person, fields(json!({"alias": "R."}))).unwrap().id;
-    for i in 0..100 {
-        w.v.j.add(Kind::Contact, fields(json!({"person": p, "how": "phone", "minutes": i}))).unwrap();
-    }
+    // Enough for the search index to be merged within the import too.
+    let many = (0..crate::events::TIDY_AFTER)
+        .map(|i| (Kind::Contact, fields(json!({"person": p, "how": "phone", "minutes": i % 60, "notes": "allotment"}))))
+        .collect();
+    w.v.j.add_batch(many).unwrap();
     w.bundle = export(&mut w.v, &[&w.s.fp], false, w.dir.path(), "long.bundle");
     let applying = resigned(&w, "early-kind.bundle", |lines| {
         let at = lines.iter().position(|l| l.contains("\"contact\"")).unwrap();
@@ -574,12 +576,15 @@ fn a_refusal_early_in_a_long_bundle_stops_both_threads() {
     assert_invalid_record(&mut w, &applying, "another kind");
     let reading = resigned(&w, "early-invalid.bundle", |lines| {
         let at = lines.iter().position(|l| l.contains("\"minutes\":{\"value\":3}")).unwrap();
+        assert!(at < 100, "early in the bundle");
         lines[at] = lines[at].replacen("\"minutes\":{\"value\":3}", "\"minutes\":{\"value\":99999}", 1);
     });
     assert_invalid_record(&mut w, &reading, "minutes must be between 0 and 1440");
-    // And the bundle as sent still imports whole.
+    // And the bundle as sent still imports whole, searchable.
     let summary = import(&mut w.s, &w.bundle).unwrap();
-    assert_eq!(summary.kinds["contact"].new, 101);
+    assert_eq!(summary.kinds["contact"].new, crate::events::TIDY_AFTER as u64 + 1);
+    let found = w.s.j.search("allotment", Page { limit: 1000, offset: 0 }).unwrap();
+    assert_eq!(found.len(), 1000);
 }
 
 #[test]
