@@ -4,7 +4,9 @@
 //! body of every command, free of Tauri; [`commands`] are one-line
 //! delegations; [`ipc`] holds the types the web UI sees (exported to
 //! TypeScript). An idle timer thread locks the journal after the chosen
-//! minutes without use and tells the window.
+//! minutes without use and tells the window; after a few seconds without
+//! use it folds the journal's write-ahead log back into the database file,
+//! so that saves do not have to.
 #![forbid(unsafe_code)]
 
 pub mod commands;
@@ -65,8 +67,11 @@ pub fn run() -> Result<(), String> {
             let handle = app.handle().clone();
             std::thread::Builder::new().name("idle-lock".into()).spawn(move || loop {
                 std::thread::sleep(Duration::from_secs(5));
-                if handle.state::<Session>().lock_if_idle(Instant::now()) {
+                let session = handle.state::<Session>();
+                if session.lock_if_idle(Instant::now()) {
                     let _ = handle.emit(JOURNAL_LOCKED_EVENT, ());
+                } else {
+                    session.fold_log_if_idle(Instant::now());
                 }
             })?;
             Ok(())

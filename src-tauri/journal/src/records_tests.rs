@@ -180,6 +180,23 @@ fn a_record_written_once_keeps_one_copy_of_its_fields() {
     assert_eq!(rebuilt, before);
 }
 
+/// Saves leave the write-ahead log for an idle moment to fold back; the
+/// fold takes all of it when nothing else is reading.
+#[test]
+fn saves_leave_the_log_for_an_idle_fold() {
+    let (_d, mut j) = journal();
+    let p = person(&mut j, "R.M.");
+    for i in 0..150 {
+        contact(&mut j, &p, "2026-11-01T10:00", &format!("visit {i}"));
+    }
+    // SQLite's default would have folded the log at 1,000 pages.
+    let waiting: i64 = j.conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| r.get(1)).unwrap();
+    assert!(waiting > 1000, "150 saves left their {waiting} pages in the log");
+    contact(&mut j, &p, "2026-11-01T11:00", "one more");
+    assert_eq!(j.fold_log().unwrap(), 0, "folded all of it");
+    assert_eq!(j.fold_log().unwrap(), 0, "and again, with nothing to do");
+}
+
 #[test]
 fn search_finds_words_in_any_script_and_not_deleted_records() {
     let (_d, mut j) = journal();

@@ -78,13 +78,20 @@ pub(crate) fn open(path: &Path, key: &DataKey, salt: &DatabaseSalt, mode: Mode) 
     conn.busy_timeout(std::time::Duration::from_millis(BUSY_TIMEOUT_MS.into()))?;
     // cache_size: SQLCipher decrypts and authenticates every page it reads,
     // so 32 MiB of decrypted pages keeps the indexes of a large journal warm.
+    // wal_autocheckpoint: folding the write-ahead log back into the database
+    // file is left to idle moments (`Journal::fold_log`, which the app calls
+    // when nothing has happened for a few seconds, and closing the journal).
+    // A save folds it only once it has grown to 8,000 pages (32 MiB) without
+    // an idle moment, instead of at every 1,000 pages: that fold made about
+    // one save in 70 several times slower than the rest.
     conn.execute_batch(
         "PRAGMA journal_mode = WAL;
          PRAGMA synchronous = FULL;
          PRAGMA foreign_keys = ON;
          PRAGMA secure_delete = ON;
          PRAGMA temp_store = MEMORY;
-         PRAGMA cache_size = -32768;",
+         PRAGMA cache_size = -32768;
+         PRAGMA wal_autocheckpoint = 8000;",
     )?;
     let journal_mode: String = conn.query_row("PRAGMA journal_mode", [], |r| r.get(0))?;
     if !journal_mode.eq_ignore_ascii_case("wal") {
