@@ -518,8 +518,12 @@ fn insert_event(conn: &Connection, event: &Event, fields: Option<&str>, source: 
 /// The fields of the event that created a record with `data` and nothing
 /// since, as the log stores them: each value, over no base.
 pub(crate) fn creation_fields(data: &Fields) -> Result<String> {
-    let fields: Map<String, Value> =
-        data.iter().map(|(name, value)| (name.clone(), serde_json::json!({ "value": value }))).collect();
+    /// A [`FieldChange`] over no base, borrowing its value.
+    #[derive(Serialize)]
+    struct Set<'v> {
+        value: &'v Value,
+    }
+    let fields: BTreeMap<&str, Set<'_>> = data.iter().map(|(name, value)| (name.as_str(), Set { value })).collect();
     serde_json::to_string(&fields).map_err(|e| Error::invalid(e.to_string()))
 }
 
@@ -820,6 +824,22 @@ mod tests {
         assert_eq!(in_batch(&j, &[&late]), [Applied::Dropped]);
         let left: i64 = j.conn.query_row("SELECT count(*) FROM records", [], |r| r.get(0)).unwrap();
         assert_eq!(left, 0);
+    }
+
+    /// The fields a creating event leaves to its record read back exactly as
+    /// the event would have written them.
+    #[test]
+    fn creation_fields_are_the_event_fields_they_stand_for() {
+        let made = event(
+            "01900000-0000-7000-8000-00000000000a",
+            10,
+            json!({
+                "name": {"value": "Café \"מרכז\" 👩🏽‍🦱\n"}, "area": {"value": "North"}, "notes": {"value": ""}
+            }),
+        );
+        let changes = made.changes().unwrap();
+        let data: Fields = changes.iter().map(|(k, c)| (k.clone(), c.value.clone())).collect();
+        assert_eq!(creation_fields(&data).unwrap(), serde_json::to_string(&made.fields).unwrap());
     }
 
     /// A hand-made bundle could give a new record the (device, seq) of an
