@@ -16,15 +16,16 @@
 //! to a third party without the third party noticing it was not named.
 //!
 //! Writing is streamed: events go from the database through the encryptor
-//! to a temporary file renamed into place at the end. Reading takes two
-//! streamed passes: the first decrypts and authenticates everything (header,
-//! signer, the hash of every event line, the trailer's signature, counts
-//! and recipients) and writes nothing; only then does the second validate
-//! each event as strictly as a local write and apply it, all in one
-//! transaction. The second pass runs on two threads: one reads, validates
-//! and prepares events while the other writes them to the database. A bundle that fails any check leaves the journal exactly as
-//! it was: nothing is written before the signature is known good, and an
-//! invalid event rolls the whole transaction back.
+//! to a temporary file renamed into place at the end. Reading is one
+//! streamed pass on two threads. The header is checked first (our format,
+//! not newer, not this journal's own, signed by a trusted card) before
+//! anything is written. Then one thread decrypts each event line, adds it
+//! to the tally the manifest is checked against, and validates it as
+//! strictly as a local write, while the other applies it in a transaction.
+//! The transaction commits only when the trailer checks out: signature,
+//! hashes, counts, ranges and recipients. A bundle that fails any check
+//! leaves the journal exactly as it was, and a bundle that does not check
+//! out is refused as such even when an event inside it is invalid too.
 
 use std::collections::BTreeMap;
 use std::fs::{self, File};
@@ -408,75 +409,84 @@ impl Journal {
         Ok(out)
     }
 
-    /// Imports a bundle: verifies it completely, then applies it in one
-    /// transaction. Importing the same bundle again changes nothing.
+    /// Imports a bundle in one transaction, committed only once all of it
+    /// has been verified. Importing the same bundle again changes nothing.
     pub fn import_bundle(&mut self, path: &Path, progress: Progress<'_>) -> Result<ImportSummary> {
         let identity = self.age_identity()?;
         let own = self.own_fingerprint()?;
-        let verified = verify(self, path, &identity, &own, progress)?;
-
+        let opened = open_bundle(self, path, &identity, &own)?;
         let already: bool = self
             .conn
-            .query_row(
-                "SELECT 1 FROM bundles WHERE id = ?1 AND direction = 'in'",
-                [&verified.manifest.bundle_id],
-                |_| Ok(()),
-            )
+            .query_row("SELECT 1 FROM bundles WHERE id = ?1 AND direction = 'in'", [&opened.header.bundle_id], |_| {
+                Ok(())
+            })
             .optional()?
             .is_some();
-        let mut summary = ImportSummary {
-            bundle_id: verified.manifest.bundle_id.clone(),
-            sender: verified.manifest.sender_name.clone(),
-            sender_fingerprint: verified.manifest.sender.clone(),
-            already_imported: already,
-            events: verified.manifest.events,
-            duplicates: 0,
-            erased: 0,
-            kinds: BTreeMap::new(),
-        };
         if already {
-            summary.duplicates = summary.events;
-            return Ok(summary);
+            // Checked whole all the same: a damaged or passed-on copy of a
+            // bundle imported before is refused as such.
+            let manifest = opened.verify(&own)?;
+            return Ok(ImportSummary {
+                bundle_id: manifest.bundle_id,
+                sender: manifest.sender_name,
+                sender_fingerprint: manifest.sender,
+                already_imported: true,
+                events: manifest.events,
+                duplicates: manifest.events,
+                erased: 0,
+                kinds: BTreeMap::new(),
+            });
         }
-        let sender = verified.manifest.sender.clone();
+        // Applied as it is read, in a transaction committed only once the
+        // whole bundle has checked out.
+        let sender = opened.header.sender.clone();
         let tx = rusqlite::Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate)?;
         let mut batch = events::Batch::new(&tx);
         let mut max_hlc = 0i64;
         let mut done = 0u64;
-        let payload_hash = prepared_events(path, &identity, |ready| {
+        let (mut duplicates, mut erased) = (0u64, 0u64);
+        let mut kinds: BTreeMap<String, KindCounts> = BTreeMap::new();
+        let manifest = apply_checked(opened, &own, |ready| {
             let event = ready.event();
             max_hlc = max_hlc.max(event.hlc);
-            let counts = summary.kinds.entry(event.kind.as_str().to_string()).or_default();
+            let counts = kinds.entry(event.kind.as_str().to_string()).or_default();
             match batch.apply_ready(ready, Some(&sender))? {
-                Applied::Duplicate | Applied::Dropped => summary.duplicates += 1,
+                Applied::Duplicate | Applied::Dropped => duplicates += 1,
                 Applied::Created => counts.new += 1,
                 Applied::Updated => counts.updated += 1,
-                Applied::Erased => summary.erased += 1,
+                Applied::Erased => erased += 1,
             }
             done += 1;
             if done % 1000 == 0 {
-                progress(done, verified.manifest.events);
+                progress(done, 0);
             }
             Ok(())
         })?;
-        progress(done, verified.manifest.events);
-        if payload_hash != verified.manifest.payload_sha256 {
-            return Err(Refusal::Damaged.into()); // the file changed after it was verified; the transaction rolls back
-        }
+        progress(done, manifest.events);
+        let mut summary = ImportSummary {
+            bundle_id: manifest.bundle_id.clone(),
+            sender: manifest.sender_name.clone(),
+            sender_fingerprint: sender.clone(),
+            already_imported: false,
+            events: manifest.events,
+            duplicates,
+            erased,
+            kinds,
+        };
         for (_, kind) in batch.new_conflicts() {
             summary.kinds.entry(kind.as_str().to_string()).or_default().conflicts += 1;
         }
         let reindexed = batch.finish()?;
         summary.kinds.retain(|_, c| *c != KindCounts::default());
         let at = now();
-        for (device, (_, last)) in &verified.manifest.ranges {
+        for (device, (_, last)) in &manifest.ranges {
             tx.execute(
                 "INSERT INTO received (peer, device, seq, at) VALUES (?1, ?2, ?3, ?4)
                  ON CONFLICT(peer, device) DO UPDATE SET seq = max(seq, excluded.seq), at = excluded.at",
                 params![sender, device, last, at],
             )?;
         }
-        for receipt in &verified.manifest.receipts {
+        for receipt in &manifest.receipts {
             tx.execute(
                 "INSERT INTO acked (peer, device, seq, at) VALUES (?1, ?2, ?3, ?4)
                  ON CONFLICT(peer, device) DO UPDATE SET seq = max(seq, excluded.seq), at = excluded.at",
@@ -609,11 +619,7 @@ impl Selection {
     }
 }
 
-struct Verified {
-    manifest: Manifest,
-}
-
-/// The part of an event line the first pass needs.
+/// The part of an event line the tally needs.
 #[derive(Deserialize)]
 struct EventKey<'a> {
     #[serde(borrow)]
@@ -622,7 +628,7 @@ struct EventKey<'a> {
 }
 
 /// Opens the age layer. Every failure is one of the plain refusals.
-fn open_stream(path: &Path, identity: &age::x25519::Identity) -> Result<impl BufRead> {
+fn open_stream(path: &Path, identity: &age::x25519::Identity) -> Result<impl BufRead + Send> {
     let file = File::open(path).map_err(|e| match e.kind() {
         std::io::ErrorKind::NotFound => Error::invalid(format!("no file at {}", path.display())),
         _ => Error::io("read", path, e),
@@ -659,17 +665,23 @@ fn next_line(reader: &mut impl BufRead, buf: &mut Vec<u8>) -> Result<Option<()>>
     Ok(Some(()))
 }
 
-/// The first pass: decrypt, check the header and signer, check the
-/// trailer's hashes, counts, ranges, recipients and signature. Writes
-/// nothing. (Each event's content is validated by the second pass, before it
-/// is applied.)
-fn verify(
+/// A bundle whose header has been read and checked: the format is ours and
+/// not newer, another journal made it, and its signer is trusted here. Its
+/// events and trailer are still to be read from `reader`.
+struct Opened<R> {
+    reader: R,
+    header: Header,
+    header_hash: String,
+    signer: VerifyingKey,
+}
+
+/// Opens a bundle and checks its header. Writes nothing.
+fn open_bundle(
     journal: &Journal,
     path: &Path,
     identity: &age::x25519::Identity,
     own: &str,
-    progress: Progress<'_>,
-) -> Result<Verified> {
+) -> Result<Opened<impl BufRead + Send>> {
     let mut reader = open_stream(path, identity)?;
     let mut line = Vec::with_capacity(4096);
     if next_line(&mut reader, &mut line)?.is_none() {
@@ -699,80 +711,98 @@ fn verify(
             VerifyingKey::from_bytes(&key).map_err(|_| Error::CheckFailed("a roster signing key is invalid".into()))?
         }
     };
-
-    let mut payload = Sha256::new();
-    let mut ranges: BTreeMap<String, (i64, i64)> = BTreeMap::new();
-    let mut count = 0u64;
-    let trailer = loop {
-        if next_line(&mut reader, &mut line)?.is_none() {
-            return Err(Refusal::Damaged.into()); // no trailer: cut short
-        }
-        if line.starts_with(b"{\"manifest\"") {
-            break serde_json::from_slice::<Trailer>(&line).map_err(|_| Error::from(Refusal::Damaged))?;
-        }
-        payload.update(&line);
-        // Only what the manifest is checked against is read here; every
-        // event is checked in full as it is applied, inside the transaction
-        // that any refusal rolls back.
-        let event: EventKey<'_> = serde_json::from_slice(&line).map_err(|_| Error::from(Refusal::Damaged))?;
-        let r = ranges.entry(event.device.into_owned()).or_insert((event.seq, event.seq));
-        r.0 = r.0.min(event.seq);
-        r.1 = r.1.max(event.seq);
-        count += 1;
-        if count % 1000 == 0 {
-            progress(count, 0);
-        }
-    };
-    if next_line(&mut reader, &mut line)?.is_some() {
-        return Err(Refusal::Damaged.into()); // anything after the trailer
-    }
-    let signature: [u8; 64] = B64
-        .decode(&trailer.signature)
-        .ok()
-        .and_then(|b| b.try_into().ok())
-        .ok_or_else(|| Error::from(Refusal::Damaged))?;
-    signer
-        .verify(trailer.manifest.as_bytes(), &Signature::from_bytes(&signature))
-        .map_err(|_| Error::from(Refusal::Damaged))?;
-    let manifest: Manifest = serde_json::from_str(&trailer.manifest).map_err(|_| Error::from(Refusal::Damaged))?;
-    let consistent = manifest.format == FORMAT
-        && manifest.version == header.version
-        && manifest.bundle_id == header.bundle_id
-        && manifest.sender == header.sender
-        && manifest.header_sha256 == header_hash
-        && manifest.payload_sha256 == hex(&payload.finalize())
-        && manifest.events == count
-        && manifest.ranges == ranges;
-    if !consistent {
-        return Err(Refusal::Damaged.into());
-    }
-    if !manifest.recipients.iter().any(|r| r == own) {
-        return Err(Refusal::NotAddressedToUs.into());
-    }
-    Ok(Verified { manifest })
+    Ok(Opened { reader, header, header_hash, signer })
 }
 
-/// The second pass: every event, in order. Returns the payload's hash,
-/// which the caller compares with the verified manifest before committing,
-/// so a file changed between the passes is refused too.
-fn read_events(
-    path: &Path,
-    identity: &age::x25519::Identity,
-    mut f: impl FnMut(Event) -> Result<()>,
-) -> Result<String> {
-    let mut reader = open_stream(path, identity)?;
-    let mut line = Vec::with_capacity(4096);
-    let mut payload = Sha256::new();
-    next_line(&mut reader, &mut line)?; // header
-    while next_line(&mut reader, &mut line)?.is_some() {
-        if line.starts_with(b"{\"manifest\"") {
-            break;
+/// What the event lines of a bundle add up to, to be checked against its
+/// signed manifest.
+#[derive(Default)]
+struct Tally {
+    payload: Sha256,
+    ranges: BTreeMap<String, (i64, i64)>,
+    count: u64,
+}
+
+impl Tally {
+    fn add(&mut self, line: &[u8], device: &str, seq: i64) {
+        self.payload.update(line);
+        match self.ranges.get_mut(device) {
+            Some(r) => *r = (r.0.min(seq), r.1.max(seq)),
+            None => {
+                self.ranges.insert(device.to_string(), (seq, seq));
+            }
         }
-        payload.update(&line);
-        let event: Event = serde_json::from_slice(&line).map_err(|_| Error::from(Refusal::Damaged))?;
-        f(event)?;
+        self.count += 1;
     }
-    Ok(hex(&payload.finalize()))
+
+    /// Adds a line the caller did not parse further.
+    fn add_line(&mut self, line: &[u8]) -> Result<()> {
+        let key: EventKey<'_> = serde_json::from_slice(line).map_err(|_| Error::from(Refusal::Damaged))?;
+        self.add(line, &key.device, key.seq);
+        Ok(())
+    }
+}
+
+impl<R: BufRead> Opened<R> {
+    /// Reads each line after the header until the trailer, handing event
+    /// lines to `each`. Returns the trailer line.
+    fn for_each_line(&mut self, mut each: impl FnMut(&[u8]) -> Result<()>) -> Result<Vec<u8>> {
+        let mut line = Vec::with_capacity(4096);
+        loop {
+            if next_line(&mut self.reader, &mut line)?.is_none() {
+                return Err(Refusal::Damaged.into()); // no trailer: cut short
+            }
+            if line.starts_with(b"{\"manifest\"") {
+                return Ok(line);
+            }
+            each(&line)?;
+        }
+    }
+
+    /// Checks the trailer against the header and what the event lines
+    /// added up to: the signature over the manifest, its hashes, counts and
+    /// ranges, that nothing follows it, and that this journal is a named
+    /// recipient. Returns the manifest, which is then known to be the
+    /// sender's own word.
+    fn check_trailer(&mut self, trailer: &[u8], tally: Tally, own: &str) -> Result<Manifest> {
+        let trailer: Trailer = serde_json::from_slice(trailer).map_err(|_| Error::from(Refusal::Damaged))?;
+        let mut rest = Vec::new();
+        if next_line(&mut self.reader, &mut rest)?.is_some() {
+            return Err(Refusal::Damaged.into()); // anything after the trailer
+        }
+        let signature: [u8; 64] = B64
+            .decode(&trailer.signature)
+            .ok()
+            .and_then(|b| b.try_into().ok())
+            .ok_or_else(|| Error::from(Refusal::Damaged))?;
+        self.signer
+            .verify(trailer.manifest.as_bytes(), &Signature::from_bytes(&signature))
+            .map_err(|_| Error::from(Refusal::Damaged))?;
+        let manifest: Manifest = serde_json::from_str(&trailer.manifest).map_err(|_| Error::from(Refusal::Damaged))?;
+        let header = &self.header;
+        let consistent = manifest.format == FORMAT
+            && manifest.version == header.version
+            && manifest.bundle_id == header.bundle_id
+            && manifest.sender == header.sender
+            && manifest.header_sha256 == self.header_hash
+            && manifest.payload_sha256 == hex(&tally.payload.finalize())
+            && manifest.events == tally.count
+            && manifest.ranges == tally.ranges;
+        if !consistent {
+            return Err(Refusal::Damaged.into());
+        }
+        if !manifest.recipients.iter().any(|r| r == own) {
+            return Err(Refusal::NotAddressedToUs.into());
+        }
+        Ok(manifest)
+    }
+
+    /// Reads the rest of the bundle only to check it. Writes nothing.
+    fn verify(mut self, own: &str) -> Result<Manifest> {
+        let mut tally = Tally::default();
+        let trailer = self.for_each_line(|line| tally.add_line(line))?;
+        self.check_trailer(&trailer, tally, own)
+    }
 }
 
 /// Prepared events cross between the threads in bunches of this many (one
@@ -782,31 +812,58 @@ fn read_events(
 const PIPELINE_BUNCH: usize = if cfg!(test) { 3 } else { 64 };
 const PIPELINE_DEPTH: usize = 2;
 
-/// The second pass, on two threads: one decrypts, parses, validates and
-/// prepares each event (all work that needs no database) while the calling
-/// thread hands them to `apply` in order. Returns the payload's hash, as
-/// [`read_events`] does. Any error on either side stops both, and the first
-/// one is returned.
+/// Reads the rest of an opened bundle in one pass on two threads and checks
+/// all of it. One thread decrypts, tallies, parses, validates and prepares
+/// each event (all the work that needs no database) while the calling
+/// thread hands them to `apply` in order. The caller applies them in a
+/// transaction it commits only if this returns the manifest.
+///
+/// Whatever else is wrong, a bundle that does not check out (cut, changed,
+/// badly signed, not addressed to this journal) is refused as such: after
+/// an invalid event, or an error from `apply`, the reading thread stops
+/// preparing events but reads on to the trailer, and its verdict on the
+/// whole bundle comes first. An error from reading the file stops both at
+/// once.
 ///
 /// Applied bunches go back to the reading thread to be freed there: memory
 /// freed on another thread than the one that allocated it makes the two
 /// contend for the allocator's lock, which cost more than the second thread
 /// saved.
-fn prepared_events(
-    path: &Path,
-    identity: &age::x25519::Identity,
+fn apply_checked<R: BufRead + Send>(
+    mut opened: Opened<R>,
+    own: &str,
     mut apply: impl FnMut(&events::Ready) -> Result<()>,
-) -> Result<String> {
+) -> Result<Manifest> {
     let (send, receive) = std::sync::mpsc::sync_channel::<Vec<events::Ready>>(PIPELINE_DEPTH);
     let (give_back, given_back) = std::sync::mpsc::channel::<Vec<events::Ready>>();
     std::thread::scope(|scope| {
-        let reader = scope.spawn(move || {
-            // The applying side hung up: it failed, and says why.
-            let stopped = || Error::CheckFailed("the import stopped".into());
+        let reader = scope.spawn(move || -> Result<(Manifest, Option<Error>)> {
+            let mut tally = Tally::default();
+            // The first invalid event; after it, lines are only tallied.
+            let mut invalid: Option<Error> = None;
+            // False once the applying side has hung up: it failed.
+            let mut sending = true;
             let mut bunch = Vec::with_capacity(PIPELINE_BUNCH);
-            let hash = read_events(path, identity, |event| {
-                let changes = validate_incoming(&event)?;
-                bunch.push(events::Ready::new(event, changes)?);
+            let trailer = opened.for_each_line(|line| {
+                if invalid.is_some() || !sending {
+                    return tally.add_line(line);
+                }
+                let event: Event = match serde_json::from_slice(line) {
+                    Ok(event) => event,
+                    Err(_) => {
+                        invalid = Some(Refusal::Damaged.into());
+                        return tally.add_line(line);
+                    }
+                };
+                tally.add(line, &event.device, event.seq);
+                let ready = validate_incoming(&event).and_then(|changes| events::Ready::new(event, changes));
+                match ready {
+                    Ok(ready) => bunch.push(ready),
+                    Err(e) => {
+                        invalid = Some(e);
+                        return Ok(());
+                    }
+                }
                 if bunch.len() == PIPELINE_BUNCH {
                     // The next bunch reuses an applied one, emptied here.
                     let mut next = Vec::with_capacity(PIPELINE_BUNCH);
@@ -814,12 +871,16 @@ fn prepared_events(
                         applied.clear();
                         next = applied;
                     }
-                    send.send(std::mem::replace(&mut bunch, next)).map_err(|_| stopped())?;
+                    sending = send.send(std::mem::replace(&mut bunch, next)).is_ok();
                 }
                 Ok(())
             })?;
-            send.send(bunch).map_err(|_| stopped())?;
-            Ok(hash)
+            if sending && invalid.is_none() {
+                let _ = send.send(bunch);
+            }
+            drop(send); // the applying side's loop ends here
+            let manifest = opened.check_trailer(&trailer, tally, own)?;
+            Ok((manifest, invalid))
         });
         let mut applied = Ok(());
         for bunch in &receive {
@@ -829,10 +890,14 @@ fn prepared_events(
                 break;
             }
         }
-        drop(receive); // unblocks the reader if it is waiting to send
+        drop(receive); // the reader tallies the rest without handing it over
         let read = reader.join().unwrap_or_else(|_| Err(Error::CheckFailed("reading the bundle failed".into())));
+        let (manifest, invalid) = read?;
+        if let Some(e) = invalid {
+            return Err(e);
+        }
         applied?;
-        read
+        Ok(manifest)
     })
 }
 

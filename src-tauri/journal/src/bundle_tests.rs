@@ -551,7 +551,65 @@ fn refuses_a_change_that_names_another_kind_than_its_record() {
     assert_invalid_record(&mut w, &f, "another kind");
 }
 
-/// The second pass reads on one thread and applies on another. A refusal
+/// The bundle is applied as it is read and verified by its trailer at the
+/// end. An invalid event, or one the applying side refuses, must not hide
+/// that the bundle itself does not check out: that is the refusal given.
+#[test]
+fn a_bundle_that_does_not_check_out_is_refused_as_such_whatever_is_inside() {
+    let mut w = world();
+    // An event changed after signing, into one that would fail validation
+    // or would not even parse: the signed hash no longer matches.
+    let text = String::from_utf8(plaintext(&w.s, &w.bundle)).unwrap();
+    let changed = text.replacen("\"minutes\":{\"value\":0}", "\"minutes\":{\"value\":99999}", 1);
+    assert_ne!(changed, text);
+    let f = w.dir.path().join("changed.bundle");
+    seal(&f, &[&w.s], changed.as_bytes());
+    assert_refused(&mut w.s, &f, Refusal::Damaged);
+    let mut lines: Vec<&str> = text.lines().collect();
+    lines[2] = "{\"not\": \"an event\"}";
+    seal(&f, &[&w.s], (lines.join("\n") + "\n").as_bytes());
+    assert_refused(&mut w.s, &f, Refusal::Damaged);
+
+    // Correctly signed but passed on to a third party: an invalid event
+    // (refused by the reading side) and a change of kind (refused by the
+    // applying side) both give way to "not addressed to this journal".
+    let mut third = party("Eve", Role::Supervisor);
+    third.j.add_card(&w.v.j.card().unwrap()).unwrap();
+    let invalid = resigned(&w, "invalid.bundle", |lines| {
+        let i = lines.iter().position(|l| l.contains("\"minutes\"")).unwrap();
+        lines[i] = lines[i].replacen("\"minutes\":{\"value\":0}", "\"minutes\":{\"value\":99999}", 1);
+    });
+    let other_kind = resigned(&w, "kind.bundle", |lines| {
+        let contact: Event = serde_json::from_str(lines.iter().find(|l| l.contains("\"contact\"")).unwrap()).unwrap();
+        let last: Event = serde_json::from_str(lines.last().unwrap()).unwrap();
+        let mut forged = Event { seq: last.seq + 1, hlc: last.hlc + 1, kind: Kind::Service, ..contact };
+        forged.fields = fields(json!({"name": {"value": "Not a contact"}}));
+        lines.insert(1, serde_json::to_string(&forged).unwrap());
+    });
+    for (name, signed) in [("invalid", &invalid), ("other-kind", &other_kind)] {
+        let passed_on = w.dir.path().join(format!("passed-on-{name}.bundle"));
+        seal(&passed_on, &[&third], &plaintext(&w.s, signed));
+        assert_refused(&mut third, &passed_on, Refusal::NotAddressedToUs);
+    }
+    // Sent to the right journal, each is refused for what is inside.
+    assert_invalid_record(&mut w, &invalid, "minutes must be between 0 and 1440");
+    assert_invalid_record(&mut w, &other_kind, "another kind");
+}
+
+#[test]
+fn a_changed_copy_of_a_bundle_imported_before_is_refused() {
+    let mut w = world();
+    import(&mut w.s, &w.bundle.clone()).unwrap();
+    let text = String::from_utf8(plaintext(&w.s, &w.bundle)).unwrap();
+    let changed = text.replacen("\"minutes\":{\"value\":0}", "\"minutes\":{\"value\":1}", 1);
+    assert_ne!(changed, text);
+    let f = w.dir.path().join("changed-copy.bundle");
+    seal(&f, &[&w.s], changed.as_bytes());
+    assert_refused(&mut w.s, &f, Refusal::Damaged);
+    assert!(import(&mut w.s, &w.bundle.clone()).unwrap().already_imported);
+}
+
+/// The import reads on one thread and applies on another. A refusal
 /// from the applying side early in a long bundle, while the reader is still
 /// far ahead of it (and waiting to hand more over), must stop both and
 /// leave nothing behind; so must one from the reading side.
