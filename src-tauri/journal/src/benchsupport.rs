@@ -28,8 +28,8 @@ pub fn bare_bulk_insert(source: &Journal, dir: &Path) -> Result<Duration> {
     let events = read("SELECT device, seq, hlc, record, kind, op, fields, source FROM events", 8)?;
     let records = read(
         "SELECT id, kind, person, at, due, attention, data, clocks, created_hlc, created_device, updated_hlc,
-                updated_device, deleted, conflict FROM records",
-        14,
+                updated_device, deleted, conflict, lazy_seq, lazy_source FROM records",
+        16,
     )?;
     let bodies: Vec<String> = records
         .iter()
@@ -52,12 +52,13 @@ pub fn bare_bulk_insert(source: &Journal, dir: &Path) -> Result<Duration> {
         }
         let mut ins = tx.prepare(
             "INSERT INTO records (id, kind, person, at, due, attention, data, clocks, created_hlc, created_device, updated_hlc,
-                                  updated_device, deleted, conflict)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14) RETURNING rowid",
+                                  updated_device, deleted, conflict, lazy_seq, lazy_source)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
         )?;
         let mut rowids = Vec::with_capacity(records.len());
         for r in &records {
-            rowids.push(ins.query_row(rusqlite::params_from_iter(r.iter()), |row| row.get::<_, i64>(0))?);
+            ins.execute(rusqlite::params_from_iter(r.iter()))?;
+            rowids.push(tx.last_insert_rowid());
         }
         let mut fts = tx.prepare("INSERT INTO records_fts (rowid, body) VALUES (?1, ?2)")?;
         for (rowid, body) in rowids.iter().zip(&bodies) {

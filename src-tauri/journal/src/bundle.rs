@@ -308,7 +308,9 @@ impl Journal {
             let mut kinds: BTreeMap<String, u64> = BTreeMap::new();
             let mut count = 0u64;
             let mut line = String::with_capacity(1024);
-            selection.for_each(&self.conn, |device, seq, hlc, record, kind, op, fields| {
+            selection.for_each(&self.conn, |event| {
+                let LogLine { device, seq, hlc, record, kind, op, fields } = event;
+                let (seq, hlc) = (*seq, *hlc);
                 line.clear();
                 line.push_str("{\"device\":");
                 line.push_str(&Value::String(device.to_string()).to_string());
@@ -531,7 +533,9 @@ impl Selection {
             // start for all of them: one bundle serves everyone named.
             let devices: Vec<String> = journal
                 .conn
-                .prepare("SELECT DISTINCT device FROM events")?
+                .prepare(
+                    "SELECT device FROM events UNION SELECT created_device FROM records WHERE lazy_seq IS NOT NULL",
+                )?
                 .query_map([], |r| r.get(0))?
                 .collect::<rusqlite::Result<_>>()?;
             let mut stmt = journal.conn.prepare_cached("SELECT seq FROM acked WHERE peer = ?1 AND device = ?2")?;
@@ -547,36 +551,54 @@ impl Selection {
         Ok(Selection { after, recipients: recipients.to_vec(), role })
     }
 
-    fn sql(&self) -> String {
+    /// The events to send from one part of the log, in (device, seq) order.
+    fn sql(&self, part: LogPart) -> String {
+        // The two parts of the log as one shape, `e`. (The `event_log` view
+        // unites them, but SQLite would sort the union as a whole rather
+        // than walk each part's own (device, seq) index.)
+        let from = match part {
+            LogPart::Events => "events e",
+            LogPart::HeldByRecords => {
+                "(SELECT created_device AS device, lazy_seq AS seq, created_hlc AS hlc, id AS record, kind,
+                         'put' AS op, creation_fields(data) AS fields, lazy_source AS source
+                  FROM records WHERE lazy_seq IS NOT NULL) e"
+            }
+        };
         // Events the recipients sent us never go back to them. Private
         // reflections never leave. A supervisor sends only what it wrote:
         // the directory, and notes or acknowledgements on records that came
         // from the one recipient.
-        let recipients =
-            self.recipients.iter().map(|r| format!("'{}'", r.replace('\'', "''"))).collect::<Vec<_>>().join(",");
+        let quoted: Vec<String> = self.recipients.iter().map(|r| format!("'{}'", r.replace('\'', "''"))).collect();
         let mut sql = format!(
-            "SELECT e.device, e.seq, e.hlc, e.record, e.kind, e.op, e.fields FROM event_log e
+            "SELECT e.device, e.seq, e.hlc, e.record, e.kind, e.op, e.fields FROM {from}
              WHERE (e.source IS NULL OR e.source NOT IN ({recipients}))
                AND e.seq > coalesce((SELECT value FROM temp_after WHERE device = e.device), 0)
                AND NOT (e.kind = 'reflection' AND NOT EXISTS (
-                     SELECT 1 FROM records r WHERE r.id = e.record AND json_extract(r.data, '$.shared') = 1))"
+                     SELECT 1 FROM records r WHERE r.id = e.record AND json_extract(r.data, '$.shared') = 1))",
+            recipients = quoted.join(",")
         );
         if self.role == Role::Supervisor {
             // A note goes only in a bundle for the one volunteer it is for.
-            let notes = match self.recipients.as_slice() {
+            let notes = match quoted.as_slice() {
                 [one] => format!(
                     "(e.kind = 'supervision-note' AND EXISTS (SELECT 1 FROM records n WHERE n.id = e.record
-                       AND json_extract(n.data, '$.volunteer') = '{}'))",
-                    one.replace('\'', "''")
+                       AND json_extract(n.data, '$.volunteer') = {one}))"
                 ),
                 _ => "0".to_string(),
             };
+            // Every recipient brought some event of the record.
+            let from_each = quoted
+                .iter()
+                .map(|r| {
+                    format!(
+                        "(EXISTS (SELECT 1 FROM events f WHERE f.record = e.record AND f.source = {r})
+                          OR EXISTS (SELECT 1 FROM records f WHERE f.id = e.record AND f.lazy_source = {r}))"
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join(" AND ");
             sql.push_str(&format!(
-                " AND e.source IS NULL AND e.op = 'put' AND (e.kind = 'service' OR {notes} OR (
-                     SELECT count(DISTINCT first.source) FROM events first
-                     WHERE first.record = e.record AND first.source IS NOT NULL AND first.source IN ({recipients})
-                   ) = {n})",
-                n = self.recipients.len()
+                " AND e.source IS NULL AND e.op = 'put' AND (e.kind = 'service' OR {notes} OR ({from_each}))"
             ));
         }
         sql.push_str(" ORDER BY e.device, e.seq");
@@ -594,28 +616,75 @@ impl Selection {
 
     fn count(&self, conn: &rusqlite::Connection) -> Result<u64> {
         self.prepare_after(conn)?;
-        let n: i64 = conn.query_row(&format!("SELECT count(*) FROM ({})", self.sql()), [], |r| r.get(0))?;
+        let mut n = 0;
+        for part in [LogPart::Events, LogPart::HeldByRecords] {
+            n += conn.query_row(&format!("SELECT count(*) FROM ({})", self.sql(part)), [], |r| r.get::<_, i64>(0))?;
+        }
         Ok(n as u64)
     }
 
-    #[allow(clippy::type_complexity)]
-    fn for_each(
-        &self,
-        conn: &rusqlite::Connection,
-        mut f: impl FnMut(&str, i64, i64, &str, &str, &str, &str) -> Result<()>,
-    ) -> Result<()> {
+    /// Calls `f` with each event to send, in (device, seq) order: the two
+    /// parts of the log are read side by side and merged, so that an import
+    /// meets each record's creating event before any later one.
+    fn for_each(&self, conn: &rusqlite::Connection, mut f: impl FnMut(&LogLine) -> Result<()>) -> Result<()> {
         self.prepare_after(conn)?;
-        let mut stmt = conn.prepare(&self.sql())?;
-        let mut rows = stmt.query([])?;
-        while let Some(r) = rows.next()? {
-            let device: String = r.get(0)?;
-            let record: String = r.get(3)?;
-            let kind: String = r.get(4)?;
-            let op: String = r.get(5)?;
-            let fields: String = r.get(6)?;
-            f(&device, r.get(1)?, r.get(2)?, &record, &kind, &op, &fields)?;
+        let mut logged = conn.prepare(&self.sql(LogPart::Events))?;
+        let mut held = conn.prepare(&self.sql(LogPart::HeldByRecords))?;
+        let (mut logged, mut held) = (logged.query([])?, held.query([])?);
+        let (mut a, mut b) = (LogLine::next(&mut logged)?, LogLine::next(&mut held)?);
+        loop {
+            let take_a = match (&a, &b) {
+                (None, None) => return Ok(()),
+                (Some(x), Some(y)) => (x.device.as_str(), x.seq) <= (y.device.as_str(), y.seq),
+                (Some(_), None) => true,
+                (None, Some(_)) => false,
+            };
+            if take_a {
+                if let Some(line) = &a {
+                    f(line)?;
+                }
+                a = LogLine::next(&mut logged)?;
+            } else {
+                if let Some(line) = &b {
+                    f(line)?;
+                }
+                b = LogLine::next(&mut held)?;
+            }
         }
-        Ok(())
+    }
+}
+
+/// Where the log keeps an event: in `events`, or, for a record's creating
+/// event while it is the record's only one, in the record's row.
+#[derive(Clone, Copy)]
+enum LogPart {
+    Events,
+    HeldByRecords,
+}
+
+/// One event of the log, as exported.
+struct LogLine {
+    device: String,
+    seq: i64,
+    hlc: i64,
+    record: String,
+    kind: String,
+    op: String,
+    fields: String,
+}
+
+impl LogLine {
+    fn next(rows: &mut rusqlite::Rows<'_>) -> Result<Option<LogLine>> {
+        let Some(r) = rows.next()? else { return Ok(None) };
+        Ok(Some(LogLine {
+            device: r.get(0)?,
+            seq: r.get(1)?,
+            hlc: r.get(2)?,
+            record: r.get(3)?,
+            kind: r.get(4)?,
+            op: r.get(5)?,
+            fields: r.get(6)?,
+        }))
     }
 }
 

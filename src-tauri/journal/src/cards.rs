@@ -268,12 +268,21 @@ pub struct PeerStatus {
     pub waiting_changes: i64,
 }
 
+/// SQL counting device `?1`'s events whose `seq` meets `filter`, wherever
+/// the log keeps them (in `events`, or held by the record they made).
+fn count_own_events(filter: &str) -> String {
+    format!(
+        "SELECT (SELECT count(*) FROM events WHERE device = ?1 AND {filter})
+              + (SELECT count(*) FROM (SELECT lazy_seq AS seq FROM records WHERE created_device = ?1 AND lazy_seq IS NOT NULL)
+                 WHERE {filter})"
+    )
+}
+
 impl Journal {
     /// For each card: what was sent, and what they have confirmed receiving.
     pub fn peer_status(&self) -> Result<Vec<PeerStatus>> {
         let device = self.device_id()?;
-        let own_total: i64 =
-            self.conn.query_row("SELECT count(*) FROM events WHERE device = ?1", [&device], |r| r.get(0))?;
+        let own_total: i64 = self.conn.query_row(&count_own_events("1"), [&device], |r| r.get(0))?;
         let mut out = Vec::new();
         for card in self.roster()? {
             let last_sent: Option<String> = self
@@ -294,14 +303,9 @@ impl Journal {
                 )
                 .optional()?;
             let (received_changes, received_at) = match acked {
-                Some((seq, at)) => (
-                    self.conn.query_row(
-                        "SELECT count(*) FROM events WHERE device = ?1 AND seq <= ?2",
-                        params![device, seq],
-                        |r| r.get(0),
-                    )?,
-                    Some(at),
-                ),
+                Some((seq, at)) => {
+                    (self.conn.query_row(&count_own_events("seq <= ?2"), params![device, seq], |r| r.get(0))?, Some(at))
+                }
                 None => (0, None),
             };
             out.push(PeerStatus {

@@ -17,11 +17,14 @@
 //! is dropped.
 //!
 //! Most records are written once. The event that created a record, while
-//! it is still the record's only event, stores no fields of its own: they
-//! are exactly the record's data (every value set, none over a base), and
-//! the `event_log` view reads them from there. The first later event for
-//! the record writes them out before it is folded in, so the log never
-//! depends on data that has changed since.
+//! it is still the record's only event, is not a row of `events`: the
+//! record's row holds it. Its device and clock are the record's creation,
+//! its sequence number and source are `lazy_seq` and `lazy_source`, and its
+//! fields are exactly the record's data (every value set, none over a
+//! base). The `event_log` view gives the whole log, these events included.
+//! The first later event for the record writes the creating one out to
+//! `events` in full before it is folded in, so the log never depends on
+//! data that has changed since. A (device, seq) is unique across both.
 
 use std::collections::btree_map::Entry;
 use std::collections::BTreeMap;
@@ -224,7 +227,7 @@ impl<'c> Batch<'c> {
             }
             (Op::Put, None) => Err(Error::CheckFailed("a change was applied unprepared".into())),
             (Op::Erase, _) => {
-                if !insert_event(conn, event, Some(&ready.fields_json), source)? {
+                if !insert_event(conn, event, &ready.fields_json, source)? {
                     return Ok(Applied::Duplicate);
                 }
                 self.erase(event)?;
@@ -309,8 +312,8 @@ pub(crate) struct Ready {
     fields_json: String,
     /// For a put: the row of a record this event creates.
     fresh: Option<RowValues>,
-    /// Whether, if it creates its record, the event's fields can be left
-    /// for the record's data to say: every value set, none over a base.
+    /// Whether, if it creates its record, the event can be left for the
+    /// record's row to hold: every value set, none over a base.
     lazy: bool,
 }
 
@@ -392,9 +395,13 @@ impl Batch<'_> {
     fn apply_put(&mut self, ready: &Ready, fresh: &RowValues, source: Option<&str>) -> Result<Applied> {
         let conn = self.conn;
         let event = &ready.event;
-        if let Some(rowid) = insert_new_row(conn, fresh)? {
-            let fields = (!ready.lazy).then_some(ready.fields_json.as_str());
-            if !insert_event(conn, event, fields, source)? {
+        let lazy = ready.lazy.then_some(LazyEvent { seq: event.seq, source });
+        if let Some(rowid) = insert_new_row(conn, fresh, lazy.as_ref())? {
+            let logged = match lazy {
+                Some(_) => !in_events(conn, &event.device, event.seq)?,
+                None => insert_event(conn, event, &ready.fields_json, source)?,
+            };
+            if !logged {
                 // Only a hand-made bundle could reuse a (device, seq) for a
                 // new record: the event is the one already held, so the row
                 // just made goes again.
@@ -404,17 +411,21 @@ impl Batch<'_> {
             self.reindex(rowid, false, fresh.body.clone())?;
             return Ok(Applied::Created);
         }
-        if !insert_event(conn, event, Some(&ready.fields_json), source)? {
+        // Here the record exists, or a hand-made bundle gave a new record
+        // the (device, seq) of an event held in another record's row.
+        if !insert_event(conn, event, &ready.fields_json, source)? {
             return Ok(Applied::Duplicate);
         }
         let Some(mut row) = load(conn, &event.record)? else {
             return Err(Error::CheckFailed("a record is neither new nor stored".into()));
         };
-        // The record's creating event may have left its fields to the
-        // record's data, which is about to change: write them out first.
+        // The record's row may hold its creating event, whose fields are the
+        // data about to change: write it out to the log first. (The row's
+        // update below clears `lazy_seq`.)
         conn.prepare_cached(
-            "UPDATE events SET fields = creation_fields((SELECT data FROM records WHERE id = ?1))
-             WHERE record = ?1 AND fields IS NULL",
+            "INSERT INTO events (device, seq, hlc, record, kind, op, fields, source)
+             SELECT created_device, lazy_seq, created_hlc, id, kind, 'put', creation_fields(data), lazy_source
+             FROM records WHERE id = ?1 AND lazy_seq IS NOT NULL",
         )?
         .execute([&event.record])?;
         if row.kind != event.kind {
@@ -494,9 +505,18 @@ impl Batch<'_> {
     }
 }
 
-/// Writes `event` to the log, with `fields` (None: left to the record's
-/// data). False when the log already holds it.
-fn insert_event(conn: &Connection, event: &Event, fields: Option<&str>, source: Option<&str>) -> Result<bool> {
+/// Writes `event` to `events`, with its `fields`. False when the log
+/// already holds an event with its (device, seq), in `events` or in a
+/// record's row.
+fn insert_event(conn: &Connection, event: &Event, fields: &str, source: Option<&str>) -> Result<bool> {
+    let held_by_a_record = conn
+        .prepare_cached("SELECT 1 FROM records WHERE created_device = ?1 AND lazy_seq = ?2")?
+        .query_row(params![event.device, event.seq], |_| Ok(()))
+        .optional()?
+        .is_some();
+    if held_by_a_record {
+        return Ok(false);
+    }
     let inserted = conn
         .prepare_cached(
             "INSERT OR IGNORE INTO events (device, seq, hlc, record, kind, op, fields, source)
@@ -513,6 +533,21 @@ fn insert_event(conn: &Connection, event: &Event, fields: Option<&str>, source: 
             source
         ])?;
     Ok(inserted == 1)
+}
+
+/// Whether `events` holds the event (device, seq).
+fn in_events(conn: &Connection, device: &str, seq: i64) -> Result<bool> {
+    Ok(conn
+        .prepare_cached("SELECT 1 FROM events WHERE device = ?1 AND seq = ?2")?
+        .query_row(params![device, seq], |_| Ok(()))
+        .optional()?
+        .is_some())
+}
+
+/// The creating event a new record's row holds instead of `events`.
+struct LazyEvent<'s> {
+    seq: i64,
+    source: Option<&'s str>,
 }
 
 /// The fields of the event that created a record with `data` and nothing
@@ -639,31 +674,36 @@ impl RowValues {
     }
 }
 
-/// Inserts the row unless its record exists. Returns the new row's rowid,
-/// or None when the record was already there.
-fn insert_new_row(conn: &Connection, v: &RowValues) -> Result<Option<i64>> {
+/// Inserts the row unless its record exists, holding its creating event
+/// when `lazy` says which. Returns the new row's rowid, or None when the
+/// record was already there (or, from a hand-made bundle, another record's
+/// row holds that event).
+fn insert_new_row(conn: &Connection, v: &RowValues, lazy: Option<&LazyEvent<'_>>) -> Result<Option<i64>> {
     // Not `RETURNING rowid`: SQLite gathers returned rows in a temporary
     // table, which on an import of many records cost a tenth of its time.
+    let [c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12, c13, c14] = v.columns();
+    let (seq, source) = (lazy.map(|l| l.seq), lazy.and_then(|l| l.source));
     let inserted = conn
         .prepare_cached(
             "INSERT INTO records (id, kind, person, at, due, attention, data, clocks, created_hlc, created_device,
-                                  updated_hlc, updated_device, deleted, conflict)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
-             ON CONFLICT (id) DO NOTHING",
+                                  updated_hlc, updated_device, deleted, conflict, lazy_seq, lazy_source)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)
+             ON CONFLICT DO NOTHING",
         )?
-        .execute(&v.columns()[..])?;
+        .execute([c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12, c13, c14, &seq, &source])?;
     Ok((inserted == 1).then(|| conn.last_insert_rowid()))
 }
 
 /// Rewrites the row of an existing record (whose kind never changes),
 /// keeping its rowid (the record's key in the search index), and returns
-/// that rowid.
+/// that rowid. A record changed after its creation holds no event: the
+/// caller has written its creating event out to `events`.
 fn update_row(conn: &Connection, v: &RowValues) -> Result<i64> {
     Ok(conn
         .prepare_cached(
             "UPDATE records SET person = ?3, at = ?4, due = ?5, attention = ?6, data = ?7, clocks = ?8,
                  created_hlc = ?9, created_device = ?10, updated_hlc = ?11, updated_device = ?12, deleted = ?13,
-                 conflict = ?14
+                 conflict = ?14, lazy_seq = NULL, lazy_source = NULL
              WHERE id = ?1 AND kind = ?2 RETURNING rowid",
         )?
         .query_row(&v.columns()[..], |r| r.get(0))?)
@@ -843,26 +883,118 @@ mod tests {
     }
 
     /// A hand-made bundle could give a new record the (device, seq) of an
-    /// event already held. That event is the one held: the new record must
-    /// not appear, with or without a log entry.
+    /// event already held, in `events` or in a record's row, or give a
+    /// change to one record the (device, seq) held by another. The event
+    /// held is the one kept: no new record appears, nothing changes.
     #[test]
     fn a_reused_event_number_makes_no_record() {
         let a = "01900000-0000-7000-8000-00000000000a";
+        let id = |n: u32| format!("01900000-0000-7000-8000-{n:012}");
         let made = event(a, 10, json!({"name": {"value": "Food bank"}}));
-        let forged = Event { record: "01900000-0000-7000-8000-000000000002".into(), ..made.clone() };
+        let forged_new = |seq: i64, n: u32| Event { seq, record: id(n), ..made.clone() };
+        let changed = Event { seq: 2, ..event(a, 20, json!({"name": {"value": "Food bank (Tue)", "base": [10, a]}})) };
+        let other = Event { seq: 3, record: id(4), ..event(a, 30, json!({"name": {"value": "Library"}})) };
+        let forged_change =
+            Event { seq: 3, ..event(a, 40, json!({"name": {"value": "Not the library", "base": [20, a]}})) };
         let (_d, j) = journal();
-        assert_eq!(in_batch(&j, &[&made, &forged]), [Applied::Created, Applied::Duplicate]);
-        let ids: Vec<String> = j
+        assert_eq!(in_batch(&j, &[&made, &forged_new(1, 2)]), [Applied::Created, Applied::Duplicate], "held by a row");
+        assert_eq!(in_batch(&j, &[&changed, &forged_new(2, 3)]), [Applied::Updated, Applied::Duplicate], "in events");
+        assert_eq!(in_batch(&j, &[&other, &forged_change]), [Applied::Created, Applied::Duplicate], "held by another");
+        let names: Vec<(String, String)> = j
             .conn
-            .prepare("SELECT id FROM records")
+            .prepare("SELECT id, json_extract(data, '$.name') FROM records ORDER BY id")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        assert_eq!(names, [(made.record.clone(), "Food bank (Tue)".into()), (id(4), "Library".into())]);
+        let search: i64 = j.conn.query_row("SELECT count(*) FROM records_fts", [], |r| r.get(0)).unwrap();
+        assert_eq!(search, 2);
+        let log: Vec<(i64, String)> = j
+            .conn
+            .prepare("SELECT seq, record FROM event_log ORDER BY seq")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        assert_eq!(log, [(1, made.record.clone()), (2, made.record.clone()), (3, id(4))]);
+    }
+
+    /// Every event of a version-5 journal reads the same through
+    /// `event_log` after migration 0006 moved the creating events into
+    /// their records' rows; one that was not its record's only event stays
+    /// in `events`, written out.
+    #[test]
+    fn creating_events_move_into_their_records_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let conn = Connection::open(dir.path().join("v5.db")).unwrap();
+        register_functions(&conn).unwrap();
+        for sql in &crate::store::MIGRATIONS[..5] {
+            conn.execute_batch(sql).unwrap();
+        }
+        conn.execute_batch("PRAGMA user_version = 5").unwrap();
+        let record = |id: &str, data: &str, created: i64| {
+            conn.execute(
+                "INSERT INTO records (id, kind, data, clocks, created_hlc, created_device, updated_hlc, updated_device)
+                 VALUES (?1, 'service', ?2, '{}', ?3, 'd', ?3, 'd')",
+                params![id, data, created],
+            )
+            .unwrap();
+        };
+        let event = |seq: i64, hlc: i64, id: &str, fields: Option<&str>, source: Option<&str>| {
+            conn.execute(
+                "INSERT INTO events (device, seq, hlc, record, kind, op, fields, source)
+                 VALUES ('d', ?1, ?2, ?3, 'service', 'put', ?4, ?5)",
+                params![seq, hlc, id, fields, source],
+            )
+            .unwrap();
+        };
+        // Written once, fields left to the record.
+        record("once", r#"{"name":"Food bank"}"#, 10);
+        event(1, 10, "once", None, Some("peer"));
+        // Changed since: both events whole.
+        record("twice", r#"{"name":"Library (Mon)"}"#, 20);
+        event(2, 20, "twice", Some(r#"{"name":{"value":"Library"}}"#), None);
+        event(3, 30, "twice", Some(r#"{"name":{"base":[20,"d"],"value":"Library (Mon)"}}"#), None);
+        // Fields left to a record it did not create alone: written out.
+        record("odd", r#"{"name":"Café"}"#, 40);
+        event(4, 40, "odd", None, None);
+        event(5, 50, "odd", Some(r#"{"area":{"value":null}}"#), None);
+        let log = |conn: &Connection| -> Vec<Vec<String>> {
+            let mut stmt = conn
+                .prepare("SELECT device, seq, hlc, record, kind, op, fields, source FROM event_log ORDER BY seq")
+                .unwrap();
+            stmt.query_map([], |r| {
+                (0..8).map(|i| r.get::<_, rusqlite::types::Value>(i).map(|v| format!("{v:?}"))).collect()
+            })
+            .unwrap()
+            .map(Result::unwrap)
+            .collect()
+        };
+        let before = log(&conn);
+        crate::store::migrate(&conn).unwrap();
+        assert_eq!(log(&conn), before);
+        let held: Vec<(String, Option<i64>, Option<String>)> = conn
+            .prepare("SELECT id, lazy_seq, lazy_source FROM records ORDER BY id")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        assert_eq!(
+            held,
+            [("odd".into(), None, None), ("once".into(), Some(1), Some("peer".into())), ("twice".into(), None, None)]
+        );
+        let in_events: Vec<i64> = conn
+            .prepare("SELECT seq FROM events ORDER BY seq")
             .unwrap()
             .query_map([], |r| r.get(0))
             .unwrap()
             .map(Result::unwrap)
             .collect();
-        assert_eq!(ids, std::slice::from_ref(&made.record));
-        let search: i64 = j.conn.query_row("SELECT count(*) FROM records_fts", [], |r| r.get(0)).unwrap();
-        assert_eq!(search, 1);
+        assert_eq!(in_events, [2, 3, 4, 5]);
     }
 
     /// Journals made before the creating event's fields were left to the
