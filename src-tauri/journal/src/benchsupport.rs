@@ -42,7 +42,13 @@ pub fn bare_bulk_insert(source: &Journal, dir: &Path) -> Result<Duration> {
         })
         .collect();
 
-    let conn = store::open(&dir.join("bare.db"), &DataKey::generate(), &DatabaseSalt::generate(), Mode::Create)?;
+    let conn = store::open(
+        &dir.join("bare.db"),
+        &DataKey::generate(),
+        &DatabaseSalt::generate(),
+        source.key_file.database_cipher(),
+        Mode::Create,
+    )?;
     let start = Instant::now();
     let tx = conn.unchecked_transaction()?;
     {

@@ -19,7 +19,7 @@ use uuid::Uuid;
 
 use crate::error::{Error, Result};
 use crate::identity;
-use crate::keys::{self, DataKey, DatabaseSalt, KdfParams, KeyFile, RecoveryKey};
+use crate::keys::{self, DataKey, DatabaseCipher, DatabaseSalt, KdfParams, KeyFile, RecoveryKey};
 use crate::store::{self, Mode};
 
 /// The database file's name inside a journal folder.
@@ -145,7 +145,7 @@ pub struct Journal {
     dir: PathBuf,
     pub(crate) conn: Connection,
     key: DataKey,
-    key_file: KeyFile,
+    pub(crate) key_file: KeyFile,
     pub(crate) last_purge: Option<crate::records::PurgeReport>,
 }
 
@@ -161,6 +161,15 @@ impl Journal {
     ///
     /// Refuses, touching nothing, if `dir` already holds a journal.
     pub fn create(dir: &Path, new: &NewJournal<'_>) -> Result<(Journal, RecoveryKey)> {
+        Self::create_with_cipher(dir, new, DatabaseCipher::NEW)
+    }
+
+    /// [`Journal::create`], with the database encrypted as `cipher` says.
+    pub(crate) fn create_with_cipher(
+        dir: &Path,
+        new: &NewJournal<'_>,
+        cipher: DatabaseCipher,
+    ) -> Result<(Journal, RecoveryKey)> {
         let name = validate_name(new.name)?;
         keys::validate_new_passphrase(new.passphrase)?;
         if presence(dir) == Presence::Present {
@@ -175,7 +184,7 @@ impl Journal {
         let key = DataKey::generate();
         let salt = DatabaseSalt::generate();
         let recovery = RecoveryKey::generate();
-        let key_file = KeyFile::create(journal_id, salt, &key, new.passphrase, new.kdf, &recovery)?;
+        let key_file = KeyFile::create(journal_id, salt, cipher, &key, new.passphrase, new.kdf, &recovery)?;
 
         // Build the database under a temporary name, then put the key file and
         // the database in place. A crash part-way leaves no half journal that
@@ -183,7 +192,7 @@ impl Journal {
         let staging = dir.join(".journal.db.creating");
         remove_staging(&staging);
         let built = (|| -> Result<()> {
-            let conn = store::open(&staging, &key, &salt, Mode::Create)?;
+            let conn = store::open(&staging, &key, &salt, cipher, Mode::Create)?;
             let now = now();
             let tx = conn.unchecked_transaction()?;
             let meta = [
@@ -222,7 +231,7 @@ impl Journal {
         remove_staging(&staging);
         keys::sync_dir(&db_path);
 
-        let conn = store::open(&db_path, &key, &salt, Mode::Existing)?;
+        let conn = store::open(&db_path, &key, &salt, cipher, Mode::Existing)?;
         Ok((Journal { dir: dir.to_path_buf(), conn, key, key_file, last_purge: None }, recovery))
     }
 
@@ -250,7 +259,13 @@ impl Journal {
     }
 
     fn open_with_key(dir: &Path, key: DataKey, key_file: KeyFile) -> Result<Journal> {
-        let conn = store::open(&dir.join(DB_FILE), &key, &key_file.database_salt(), Mode::Existing)?;
+        let conn = store::open(
+            &dir.join(DB_FILE),
+            &key,
+            &key_file.database_salt(),
+            key_file.database_cipher(),
+            Mode::Existing,
+        )?;
         let mut journal = Journal { dir: dir.to_path_buf(), conn, key, key_file, last_purge: None };
         let stored_id = journal.meta("journal_id")?;
         if stored_id.as_deref() != Some(journal.key_file.journal_id().to_string().as_str()) {
@@ -436,4 +451,37 @@ pub(crate) fn now() -> String {
 /// (`~/.local/share/peer-journal` on Linux).
 pub fn default_dir() -> Option<PathBuf> {
     dirs::data_dir().map(|d| d.join("peer-journal"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::kinds::Kind;
+    use serde_json::json;
+
+    /// Journals made before the database's encryption was named in the key
+    /// file keep SQLCipher's defaults (4 KiB pages, HMAC-SHA512) and open
+    /// and change as before; new ones use 8 KiB pages.
+    #[test]
+    fn journals_open_with_the_encryption_they_were_made_with() {
+        let kdf = KdfParams { memory_kib: 1024, iterations: 1, parallelism: 1 };
+        let new = NewJournal { name: "T", role: Role::Volunteer, passphrase: "a passphrase", kdf };
+        let each =
+            [(DatabaseCipher::Sqlcipher4Defaults, 4096, "HMAC_SHA512"), (DatabaseCipher::NEW, 8192, "HMAC_SHA256")];
+        for (cipher, page_size, hmac) in each {
+            let dir = tempfile::tempdir().unwrap();
+            let (mut j, _) = Journal::create_with_cipher(dir.path(), &new, cipher).unwrap();
+            let fields = json!({"name": "Food bank"}).as_object().cloned().unwrap();
+            let id = j.add(Kind::Service, fields).unwrap().id;
+            j.lock();
+            let j = Journal::open(dir.path(), "a passphrase").unwrap();
+            assert_eq!(j.key_file.database_cipher(), cipher);
+            assert_eq!(j.get(&id).unwrap().fields["name"], "Food bank");
+            let size: String = j.conn.query_row("PRAGMA cipher_page_size", [], |r| r.get(0)).unwrap();
+            assert_eq!(size, page_size.to_string());
+            let used: String = j.conn.query_row("PRAGMA cipher_hmac_algorithm", [], |r| r.get(0)).unwrap();
+            assert_eq!(used, hmac);
+            assert!(j.check().unwrap().ok, "{cipher:?}");
+        }
+    }
 }

@@ -12,7 +12,7 @@ use std::path::Path;
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 
 use crate::error::{Error, Result};
-use crate::keys::{DataKey, DatabaseSalt};
+use crate::keys::{DataKey, DatabaseCipher, DatabaseSalt};
 
 /// The migrations, in order. Each is applied once; `PRAGMA user_version`
 /// records how many have been.
@@ -40,7 +40,13 @@ pub(crate) enum Mode {
 
 /// Opens (or creates) the encrypted database at `path`, keyed with `key`
 /// and `salt`, applies the pragmas and brings the schema up to date.
-pub(crate) fn open(path: &Path, key: &DataKey, salt: &DatabaseSalt, mode: Mode) -> Result<Connection> {
+pub(crate) fn open(
+    path: &Path,
+    key: &DataKey,
+    salt: &DatabaseSalt,
+    cipher: DatabaseCipher,
+    mode: Mode,
+) -> Result<Connection> {
     let journal_dir = path.parent().unwrap_or(path).to_path_buf();
     let mut flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
     if mode == Mode::Create {
@@ -55,14 +61,14 @@ pub(crate) fn open(path: &Path, key: &DataKey, salt: &DatabaseSalt, mode: Mode) 
 
     // A plain SQLite build would silently ignore `PRAGMA key` and write
     // plaintext. SQLCipher answers `cipher_version`; anything else is refused.
-    let cipher: Option<String> = conn.query_row("PRAGMA cipher_version", [], |r| r.get(0)).ok();
-    if cipher.as_deref().is_none_or(str::is_empty) {
+    let version: Option<String> = conn.query_row("PRAGMA cipher_version", [], |r| r.get(0)).ok();
+    if version.as_deref().is_none_or(str::is_empty) {
         return Err(Error::NoEncryption);
     }
     // SQLCipher logs decryption failures to standard error by itself; the
     // errors we return say all there is to say, in plain words.
     conn.execute_batch("PRAGMA cipher_log_level = NONE;")?;
-    conn.execute_batch(&key.sqlcipher_pragma(salt))?;
+    conn.execute_batch(&key.sqlcipher_pragma(salt, cipher))?;
 
     // The first read proves the key: SQLCipher reports "not a database"
     // when page one does not decrypt and authenticate.
