@@ -174,6 +174,13 @@ pub enum Applied {
 /// savepoint, so indexing record by record inside a large transaction would
 /// write (and then merge) one tiny segment per record: for an import of many
 /// records that alone doubled the time.
+///
+/// A batch that writes a full chunk is a bulk load (an import, a rebuild):
+/// from then until [`Batch::finish`] the index is told not to merge as it
+/// goes and to hold up to 16 MiB of words before writing a segment, so
+/// each chunk becomes one segment and the merge the caller runs afterwards
+/// ([`tidy_search_index`]) is the only one. Merging as it went rewrote the
+/// words of an import of 100,000 records several times over.
 pub struct Batch<'c> {
     conn: &'c Connection,
     /// Records whose search entry is to be rewritten, by rowid, with whether
@@ -189,12 +196,28 @@ pub struct Batch<'c> {
     /// Records whose conflict mark changed in this batch: was it set before,
     /// is it set now, and their kind.
     conflicts: BTreeMap<String, (bool, bool, Kind)>,
+    /// Whether the search index is set for a bulk load.
+    bulk: bool,
 }
+
+/// FTS5's own settings for how it merges and how many words it holds
+/// before writing, restored when a bulk load ends.
+const SEARCH_INDEX_SETTINGS: [(&str, i64); 2] = [("automerge", 4), ("hashsize", 1 << 20)];
+/// The same settings during a bulk load: no merging as it goes, and room
+/// for a whole chunk of words.
+const BULK_SEARCH_INDEX_SETTINGS: [(&str, i64); 2] = [("automerge", 0), ("hashsize", 16 << 20)];
 
 impl<'c> Batch<'c> {
     /// Starts a batch in `conn`, which must be inside a transaction.
     pub fn new(conn: &'c Connection) -> Self {
-        Batch { conn, reindex: BTreeMap::new(), reindexed: 0, any_erased: None, conflicts: BTreeMap::new() }
+        Batch {
+            conn,
+            reindex: BTreeMap::new(),
+            reindexed: 0,
+            any_erased: None,
+            conflicts: BTreeMap::new(),
+            bulk: false,
+        }
     }
 
     /// The connection (inside the caller's transaction).
@@ -258,6 +281,9 @@ impl<'c> Batch<'c> {
     /// touched, and returns how many that was. Call before committing.
     pub fn finish(mut self) -> Result<usize> {
         self.write_search_entries()?;
+        if self.bulk {
+            set_search_index(self.conn, &SEARCH_INDEX_SETTINGS)?;
+        }
         Ok(self.reindexed)
     }
 
@@ -296,10 +322,24 @@ impl<'c> Batch<'c> {
         // record touched again after its chunk was written exists by then,
         // so its fresh entry removes the one written here first.
         if self.reindex.len() >= SEARCH_CHUNK {
+            if !self.bulk {
+                set_search_index(self.conn, &BULK_SEARCH_INDEX_SETTINGS)?;
+                self.bulk = true;
+            }
             self.write_search_entries()?;
         }
         Ok(())
     }
+}
+
+/// Sets FTS5 configuration options of the search index (kept in the
+/// database, within the caller's transaction).
+fn set_search_index(conn: &Connection, settings: &[(&str, i64)]) -> Result<()> {
+    let mut stmt = conn.prepare_cached("INSERT INTO records_fts (records_fts, rank) VALUES (?1, ?2)")?;
+    for (name, value) in settings {
+        stmt.execute(params![name, value])?;
+    }
+    Ok(())
 }
 
 /// An event made ready to apply, with everything that needs no database
@@ -864,6 +904,47 @@ mod tests {
         assert_eq!(in_batch(&j, &[&late]), [Applied::Dropped]);
         let left: i64 = j.conn.query_row("SELECT count(*) FROM records", [], |r| r.get(0)).unwrap();
         assert_eq!(left, 0);
+    }
+
+    /// A batch big enough to write its search entries in chunks sets the
+    /// index for a bulk load, and leaves FTS5's settings as they were: the
+    /// index holds every record's words and passes its own check.
+    #[test]
+    fn a_bulk_load_leaves_the_search_index_as_it_found_it() {
+        let (_d, j) = journal();
+        let settings = |j: &Journal| -> Vec<(String, i64)> {
+            j.conn
+                .prepare("SELECT k, v FROM records_fts_config WHERE k IN ('automerge', 'hashsize') ORDER BY k")
+                .unwrap()
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+                .unwrap()
+                .map(Result::unwrap)
+                .collect()
+        };
+        let tx = j.conn.unchecked_transaction().unwrap();
+        let mut batch = Batch::new(&tx);
+        for i in 0..(3 * SEARCH_CHUNK + 1) as u32 {
+            let made = Event {
+                seq: i64::from(i) + 1,
+                record: format!("01900000-0000-7000-8000-{i:012}"),
+                ..event("01900000-0000-7000-8000-00000000000a", 10, json!({"name": {"value": format!("Hub {i}")}}))
+            };
+            batch.apply(&made, Some("peer")).unwrap();
+        }
+        assert!(batch.bulk);
+        let during: Vec<(String, i64)> = BULK_SEARCH_INDEX_SETTINGS.iter().map(|(k, v)| (k.to_string(), *v)).collect();
+        assert_eq!(settings(&j), during);
+        batch.finish().unwrap();
+        tidy_search_index(&tx).unwrap();
+        tx.commit().unwrap();
+        let after: Vec<(String, i64)> = SEARCH_INDEX_SETTINGS.iter().map(|(k, v)| (k.to_string(), *v)).collect();
+        assert_eq!(settings(&j), after);
+        j.conn.execute_batch("INSERT INTO records_fts (records_fts) VALUES ('integrity-check')").unwrap();
+        let found: i64 = j
+            .conn
+            .query_row("SELECT count(*) FROM records_fts WHERE records_fts MATCH 'hub'", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(found, (3 * SEARCH_CHUNK + 1) as i64);
     }
 
     /// The fields a creating event leaves to its record read back exactly as
