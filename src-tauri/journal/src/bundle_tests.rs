@@ -536,18 +536,22 @@ fn refuses_a_resigned_bundle_with_an_invalid_record() {
     assert_invalid_record(&mut w, &f, "minutes must be between 0 and 1440");
 }
 
+/// A change to the first contact in `lines` that calls it a service, with
+/// fields valid for a service: a new event line, numbered after the last.
+fn forged_kind_change(lines: &[String]) -> String {
+    let contact: Event = serde_json::from_str(lines.iter().find(|l| l.contains("\"contact\"")).unwrap()).unwrap();
+    let last: Event = serde_json::from_str(lines.last().unwrap()).unwrap();
+    let mut forged = Event { seq: last.seq + 1, hlc: last.hlc + 1, kind: Kind::Service, ..contact };
+    forged.fields = fields(json!({"name": {"value": "Not a contact"}}));
+    serde_json::to_string(&forged).unwrap()
+}
+
 #[test]
 fn refuses_a_change_that_names_another_kind_than_its_record() {
     // A later event that calls a contact a service, with fields valid for a
     // service, must not be folded into the contact.
     let mut w = world();
-    let f = resigned(&w, "kind.bundle", |lines| {
-        let contact: Event = serde_json::from_str(lines.iter().find(|l| l.contains("\"contact\"")).unwrap()).unwrap();
-        let last: Event = serde_json::from_str(lines.last().unwrap()).unwrap();
-        let mut forged = Event { seq: last.seq + 1, hlc: last.hlc + 1, kind: Kind::Service, ..contact };
-        forged.fields = fields(json!({"name": {"value": "Not a contact"}}));
-        lines.push(serde_json::to_string(&forged).unwrap());
-    });
+    let f = resigned(&w, "kind.bundle", |lines| lines.push(forged_kind_change(lines)));
     assert_invalid_record(&mut w, &f, "another kind");
 }
 
@@ -580,11 +584,8 @@ fn a_bundle_that_does_not_check_out_is_refused_as_such_whatever_is_inside() {
         lines[i] = lines[i].replacen("\"minutes\":{\"value\":0}", "\"minutes\":{\"value\":99999}", 1);
     });
     let other_kind = resigned(&w, "kind.bundle", |lines| {
-        let contact: Event = serde_json::from_str(lines.iter().find(|l| l.contains("\"contact\"")).unwrap()).unwrap();
-        let last: Event = serde_json::from_str(lines.last().unwrap()).unwrap();
-        let mut forged = Event { seq: last.seq + 1, hlc: last.hlc + 1, kind: Kind::Service, ..contact };
-        forged.fields = fields(json!({"name": {"value": "Not a contact"}}));
-        lines.insert(1, serde_json::to_string(&forged).unwrap());
+        let forged = forged_kind_change(lines);
+        lines.insert(1, forged);
     });
     for (name, signed) in [("invalid", &invalid), ("other-kind", &other_kind)] {
         let passed_on = w.dir.path().join(format!("passed-on-{name}.bundle"));
@@ -625,11 +626,8 @@ fn a_refusal_early_in_a_long_bundle_stops_both_threads() {
     w.bundle = export(&mut w.v, &[&w.s.fp], false, w.dir.path(), "long.bundle");
     let applying = resigned(&w, "early-kind.bundle", |lines| {
         let at = lines.iter().position(|l| l.contains("\"contact\"")).unwrap();
-        let contact: Event = serde_json::from_str(&lines[at]).unwrap();
-        let last: Event = serde_json::from_str(lines.last().unwrap()).unwrap();
-        let mut forged = Event { seq: last.seq + 1, hlc: last.hlc + 1, kind: Kind::Service, ..contact };
-        forged.fields = fields(json!({"name": {"value": "Not a contact"}}));
-        lines.insert(at + 1, serde_json::to_string(&forged).unwrap());
+        let forged = forged_kind_change(lines);
+        lines.insert(at + 1, forged);
     });
     assert_invalid_record(&mut w, &applying, "another kind");
     let reading = resigned(&w, "early-invalid.bundle", |lines| {

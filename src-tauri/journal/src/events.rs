@@ -847,6 +847,23 @@ mod tests {
         (dir, j)
     }
 
+    /// A plain database at schema version `version`, as an older build
+    /// left it, in `dir`.
+    fn database_at_version(dir: &tempfile::TempDir, version: usize) -> Connection {
+        let conn = Connection::open(dir.path().join("old.db")).unwrap();
+        register_functions(&conn).unwrap();
+        for sql in &crate::store::MIGRATIONS[..version] {
+            conn.execute_batch(sql).unwrap();
+        }
+        conn.execute_batch(&format!("PRAGMA user_version = {version}")).unwrap();
+        conn
+    }
+
+    /// Every row `sql` returns, read by `row`.
+    fn rows<T>(conn: &Connection, sql: &str, row: impl FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<T>) -> Vec<T> {
+        conn.prepare(sql).unwrap().query_map([], row).unwrap().map(Result::unwrap).collect()
+    }
+
     fn event(device: &str, hlc: i64, fields: Value) -> Event {
         Event {
             device: device.into(),
@@ -913,13 +930,8 @@ mod tests {
     fn a_bulk_load_leaves_the_search_index_as_it_found_it() {
         let (_d, j) = journal();
         let settings = |j: &Journal| -> Vec<(String, i64)> {
-            j.conn
-                .prepare("SELECT k, v FROM records_fts_config WHERE k IN ('automerge', 'hashsize') ORDER BY k")
-                .unwrap()
-                .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
-                .unwrap()
-                .map(Result::unwrap)
-                .collect()
+            let sql = "SELECT k, v FROM records_fts_config WHERE k IN ('automerge', 'hashsize') ORDER BY k";
+            rows(&j.conn, sql, |r| Ok((r.get(0)?, r.get(1)?)))
         };
         let tx = j.conn.unchecked_transaction().unwrap();
         let mut batch = Batch::new(&tx);
@@ -981,25 +993,15 @@ mod tests {
         assert_eq!(in_batch(&j, &[&made, &forged_new(1, 2)]), [Applied::Created, Applied::Duplicate], "held by a row");
         assert_eq!(in_batch(&j, &[&changed, &forged_new(2, 3)]), [Applied::Updated, Applied::Duplicate], "in events");
         assert_eq!(in_batch(&j, &[&other, &forged_change]), [Applied::Created, Applied::Duplicate], "held by another");
-        let names: Vec<(String, String)> = j
-            .conn
-            .prepare("SELECT id, json_extract(data, '$.name') FROM records ORDER BY id")
-            .unwrap()
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
-            .unwrap()
-            .map(Result::unwrap)
-            .collect();
+        let names: Vec<(String, String)> =
+            rows(&j.conn, "SELECT id, json_extract(data, '$.name') FROM records ORDER BY id", |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            });
         assert_eq!(names, [(made.record.clone(), "Food bank (Tue)".into()), (id(4), "Library".into())]);
         let search: i64 = j.conn.query_row("SELECT count(*) FROM records_fts", [], |r| r.get(0)).unwrap();
         assert_eq!(search, 2);
-        let log: Vec<(i64, String)> = j
-            .conn
-            .prepare("SELECT seq, record FROM event_log ORDER BY seq")
-            .unwrap()
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
-            .unwrap()
-            .map(Result::unwrap)
-            .collect();
+        let log: Vec<(i64, String)> =
+            rows(&j.conn, "SELECT seq, record FROM event_log ORDER BY seq", |r| Ok((r.get(0)?, r.get(1)?)));
         assert_eq!(log, [(1, made.record.clone()), (2, made.record.clone()), (3, id(4))]);
     }
 
@@ -1010,12 +1012,7 @@ mod tests {
     #[test]
     fn creating_events_move_into_their_records_whole() {
         let dir = tempfile::tempdir().unwrap();
-        let conn = Connection::open(dir.path().join("v5.db")).unwrap();
-        register_functions(&conn).unwrap();
-        for sql in &crate::store::MIGRATIONS[..5] {
-            conn.execute_batch(sql).unwrap();
-        }
-        conn.execute_batch("PRAGMA user_version = 5").unwrap();
+        let conn = database_at_version(&dir, 5);
         let record = |id: &str, data: &str, created: i64| {
             conn.execute(
                 "INSERT INTO records (id, kind, data, clocks, created_hlc, created_device, updated_hlc, updated_device)
@@ -1044,37 +1041,23 @@ mod tests {
         event(4, 40, "odd", None, None);
         event(5, 50, "odd", Some(r#"{"area":{"value":null}}"#), None);
         let log = |conn: &Connection| -> Vec<Vec<String>> {
-            let mut stmt = conn
-                .prepare("SELECT device, seq, hlc, record, kind, op, fields, source FROM event_log ORDER BY seq")
-                .unwrap();
-            stmt.query_map([], |r| {
+            let sql = "SELECT device, seq, hlc, record, kind, op, fields, source FROM event_log ORDER BY seq";
+            rows(conn, sql, |r| {
                 (0..8).map(|i| r.get::<_, rusqlite::types::Value>(i).map(|v| format!("{v:?}"))).collect()
             })
-            .unwrap()
-            .map(Result::unwrap)
-            .collect()
         };
         let before = log(&conn);
         crate::store::migrate(&conn).unwrap();
         assert_eq!(log(&conn), before);
-        let held: Vec<(String, Option<i64>, Option<String>)> = conn
-            .prepare("SELECT id, lazy_seq, lazy_source FROM records ORDER BY id")
-            .unwrap()
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-            .unwrap()
-            .map(Result::unwrap)
-            .collect();
+        let held: Vec<(String, Option<i64>, Option<String>)> =
+            rows(&conn, "SELECT id, lazy_seq, lazy_source FROM records ORDER BY id", |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            });
         assert_eq!(
             held,
             [("odd".into(), None, None), ("once".into(), Some(1), Some("peer".into())), ("twice".into(), None, None)]
         );
-        let in_events: Vec<i64> = conn
-            .prepare("SELECT seq FROM events ORDER BY seq")
-            .unwrap()
-            .query_map([], |r| r.get(0))
-            .unwrap()
-            .map(Result::unwrap)
-            .collect();
+        let in_events: Vec<i64> = rows(&conn, "SELECT seq FROM events ORDER BY seq", |r| r.get(0));
         assert_eq!(in_events, [2, 3, 4, 5]);
     }
 
@@ -1084,12 +1067,7 @@ mod tests {
     #[test]
     fn the_migration_keeps_every_event_whole() {
         let dir = tempfile::tempdir().unwrap();
-        let conn = Connection::open(dir.path().join("old.db")).unwrap();
-        register_functions(&conn).unwrap();
-        for sql in &crate::store::MIGRATIONS[..4] {
-            conn.execute_batch(sql).unwrap();
-        }
-        conn.execute_batch("PRAGMA user_version = 4").unwrap();
+        let conn = database_at_version(&dir, 4);
         let fields = r#"{"name":{"value":"Food bank"}}"#;
         conn.execute(
             "INSERT INTO events (device, seq, hlc, record, kind, op, fields) VALUES ('d', 1, 10, 'r', 'service', 'put', ?1)",
