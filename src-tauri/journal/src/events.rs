@@ -26,6 +26,7 @@
 //! `events` in full before it is folded in, so the log never depends on
 //! data that has changed since. A (device, seq) is unique across both.
 
+use std::borrow::Cow;
 use std::collections::btree_map::Entry;
 use std::collections::BTreeMap;
 
@@ -66,12 +67,15 @@ pub struct Clock(pub i64, pub String);
 /// One field set by an event.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct FieldChange {
-    /// The new value (null clears an optional field).
-    pub value: Value,
+    // In this order, the order of their names, so that a change written out
+    // reads exactly as the same change read into a JSON object and written
+    // out again: the log's text does not depend on which way it was made.
     /// The clock of the value this one replaced, as the writer saw it;
     /// absent when the field had no value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub base: Option<(i64, String)>,
+    /// The new value (null clears an optional field).
+    pub value: Value,
 }
 
 /// One change to one record.
@@ -250,7 +254,7 @@ impl<'c> Batch<'c> {
             }
             (Op::Put, None) => Err(Error::CheckFailed("a change was applied unprepared".into())),
             (Op::Erase, _) => {
-                if !insert_event(conn, event, &ready.fields_json, source)? {
+                if !insert_event(conn, event, &ready.fields_json()?, source)? {
                     return Ok(Applied::Duplicate);
                 }
                 self.erase(event)?;
@@ -349,7 +353,9 @@ fn set_search_index(conn: &Connection, settings: &[(&str, i64)]) -> Result<()> {
 pub(crate) struct Ready {
     event: Event,
     changes: Vec<(String, FieldChange)>,
-    fields_json: String,
+    /// The event's fields as stored in the log. Left to [`Ready::fields_json`]
+    /// for an event its record's row can hold: most never need it.
+    fields_json: Option<String>,
     /// For a put: the row of a record this event creates.
     fresh: Option<RowValues>,
     /// Whether, if it creates its record, the event can be left for the
@@ -360,8 +366,12 @@ pub(crate) struct Ready {
 impl Ready {
     /// Prepares `event`, whose fields read as `changes` (none for an erasure).
     pub(crate) fn new(mut event: Event, changes: Vec<(String, FieldChange)>) -> Result<Self> {
-        let fields_json = serde_json::to_string(&event.fields).map_err(|e| Error::invalid(e.to_string()))?;
         let lazy = event.op == Op::Put && changes.iter().all(|(_, c)| c.base.is_none() && !c.value.is_null());
+        let fields_json = match event.op {
+            Op::Put if lazy => None,
+            Op::Put => Some(changes_json(&changes)?),
+            Op::Erase => Some(serde_json::to_string(&event.fields).map_err(|e| Error::invalid(e.to_string()))?),
+        };
         let fresh = match event.op {
             Op::Put => {
                 // A put is applied from its changes; its fields as read are
@@ -378,6 +388,27 @@ impl Ready {
     pub(crate) fn event(&self) -> &Event {
         &self.event
     }
+
+    /// The event's fields as the log stores them: for a put, its changes
+    /// (so what is stored is what was checked, in one form).
+    fn fields_json(&self) -> Result<Cow<'_, str>> {
+        match &self.fields_json {
+            Some(json) => Ok(Cow::Borrowed(json)),
+            None => Ok(Cow::Owned(changes_json(&self.changes)?)),
+        }
+    }
+}
+
+/// A put's changes as a JSON object of fields, in the form `Event::fields`
+/// has in a bundle.
+fn changes_json(changes: &[(String, FieldChange)]) -> Result<String> {
+    struct AsMap<'a>(&'a [(String, FieldChange)]);
+    impl Serialize for AsMap<'_> {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+            s.collect_map(self.0.iter().map(|(name, change)| (name, change)))
+        }
+    }
+    serde_json::to_string(&AsMap(changes)).map_err(|e| Error::invalid(e.to_string()))
 }
 
 struct Row {
@@ -439,7 +470,7 @@ impl Batch<'_> {
         if let Some(rowid) = insert_new_row(conn, fresh, lazy.as_ref())? {
             let logged = match lazy {
                 Some(_) => !in_events(conn, &event.device, event.seq)?,
-                None => insert_event(conn, event, &ready.fields_json, source)?,
+                None => insert_event(conn, event, &ready.fields_json()?, source)?,
             };
             if !logged {
                 // Only a hand-made bundle could reuse a (device, seq) for a
@@ -453,7 +484,7 @@ impl Batch<'_> {
         }
         // Here the record exists, or a hand-made bundle gave a new record
         // the (device, seq) of an event held in another record's row.
-        if !insert_event(conn, event, &ready.fields_json, source)? {
+        if !insert_event(conn, event, &ready.fields_json()?, source)? {
             return Ok(Applied::Duplicate);
         }
         let Some(mut row) = load(conn, &event.record)? else {
@@ -893,6 +924,31 @@ mod tests {
         batch.finish().unwrap();
         tx.commit().unwrap();
         applied
+    }
+
+    /// The log keeps a put's fields as the changes that were checked, in the
+    /// one form this program writes: a field's members it does not know are
+    /// not kept, and the form it writes itself is kept byte for byte.
+    #[test]
+    fn the_log_keeps_a_puts_fields_as_the_changes_that_were_checked() {
+        let a = "01900000-0000-7000-8000-00000000000a";
+        let person = "01900000-0000-7000-8000-000000000101".to_string();
+        let made =
+            Event { record: person.clone(), kind: Kind::Person, ..event(a, 10, json!({"alias": {"value": "R"}})) };
+        let odd = json!({"alias": {"base": [10, a], "value": "S", "unknown": true}});
+        let changed = Event { seq: 2, record: person.clone(), kind: Kind::Person, ..event(a, 20, odd) };
+        let (_d, j) = journal();
+        assert_eq!(in_batch(&j, &[&made, &changed]), [Applied::Created, Applied::Updated]);
+        let logged = rows(&j.conn, "SELECT fields FROM event_log ORDER BY seq", |r| r.get::<_, String>(0));
+        let expected = format!(r#"{{"alias":{{"base":[10,"{a}"],"value":"S"}}}}"#);
+        assert_eq!(logged, [r#"{"alias":{"value":"R"}}"#.to_string(), expected]);
+
+        let ours =
+            |value: Value, base: Option<(i64, String)>| serde_json::to_value(FieldChange { value, base }).unwrap();
+        let fields = json!({"alias": ours(json!("T"), Some((20, a.into()))), "notes": ours(json!("ü\n\"x\""), None)});
+        let written_here = Event { seq: 3, record: person, kind: Kind::Person, ..event(a, 30, fields) };
+        let stored = changes_json(&written_here.changes().unwrap()).unwrap();
+        assert_eq!(stored, serde_json::to_string(&written_here.fields).unwrap());
     }
 
     /// An erasure is absorbing: a change to an erased record is dropped in
