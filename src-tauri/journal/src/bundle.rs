@@ -879,7 +879,12 @@ impl<R: BufRead> Opened<R> {
 /// and at most [`PIPELINE_DEPTH`] bunches wait: memory stays flat.
 /// Tiny under test, so that every test crosses bunch boundaries.
 const PIPELINE_BUNCH: usize = if cfg!(test) { 3 } else { 64 };
-const PIPELINE_DEPTH: usize = 2;
+/// About 2,000 events, a few MiB: enough to ride out the applying side's
+/// pauses (each 10,000 records it writes their words to the search index,
+/// some 50 ms) without the reading side stopping for them. With room for
+/// only two bunches both sides spent about 0.4 s of an import of 100,000
+/// records waiting for the other.
+const PIPELINE_DEPTH: usize = 32;
 
 /// Reads the rest of an opened bundle in one pass on two threads and checks
 /// all of it. One thread decrypts, tallies, parses, validates and prepares
