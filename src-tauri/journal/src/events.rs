@@ -352,9 +352,13 @@ fn set_search_index(conn: &Connection, settings: &[(&str, i64)]) -> Result<()> {
 /// An import prepares events on one thread while another applies them.
 pub(crate) struct Ready {
     event: Event,
+    /// The changes of a put its record's row cannot hold (see `lazy`), and
+    /// their form in the log. A put the row can hold, the usual case in a
+    /// bulk import, carries neither: both are in its row's data, and are
+    /// read back from it only if the record turns out to exist already.
+    /// Prepared events wait between the threads, so this halves the memory
+    /// they take.
     changes: Vec<(String, FieldChange)>,
-    /// The event's fields as stored in the log. Left to [`Ready::fields_json`]
-    /// for an event its record's row can hold: most never need it.
     fields_json: Option<String>,
     /// For a put: the row of a record this event creates.
     fresh: Option<RowValues>,
@@ -367,20 +371,17 @@ impl Ready {
     /// Prepares `event`, whose fields read as `changes` (none for an erasure).
     pub(crate) fn new(mut event: Event, changes: Vec<(String, FieldChange)>) -> Result<Self> {
         let lazy = event.op == Op::Put && changes.iter().all(|(_, c)| c.base.is_none() && !c.value.is_null());
-        let fields_json = match event.op {
-            Op::Put if lazy => None,
-            Op::Put => Some(changes_json(&changes)?),
-            Op::Erase => Some(serde_json::to_string(&event.fields).map_err(|e| Error::invalid(e.to_string()))?),
-        };
-        let fresh = match event.op {
+        let (fresh, fields_json) = match event.op {
             Op::Put => {
                 // A put is applied from its changes; its fields as read are
                 // not needed again (an erasure's list of ids is).
                 event.fields = Map::new();
-                Some(RowValues::of(&event.record, event.kind, &Row::created_by(&event, &changes))?)
+                let row = RowValues::of(&event.record, event.kind, &Row::created_by(&event, &changes))?;
+                (Some(row), (!lazy).then(|| changes_json(&changes)).transpose()?)
             }
-            Op::Erase => None,
+            Op::Erase => (None, Some(serde_json::to_string(&event.fields).map_err(|e| Error::invalid(e.to_string()))?)),
         };
+        let changes = if lazy { Vec::new() } else { changes };
         Ok(Ready { event, changes, fields_json, fresh, lazy })
     }
 
@@ -389,12 +390,23 @@ impl Ready {
         &self.event
     }
 
+    /// The changes of a put.
+    fn changes(&self) -> Result<Cow<'_, [(String, FieldChange)]>> {
+        match (&self.fresh, self.lazy) {
+            (Some(fresh), true) => Ok(Cow::Owned(
+                fresh.data()?.into_iter().map(|(name, value)| (name, FieldChange { base: None, value })).collect(),
+            )),
+            _ => Ok(Cow::Borrowed(&self.changes)),
+        }
+    }
+
     /// The event's fields as the log stores them: for a put, its changes
     /// (so what is stored is what was checked, in one form).
     fn fields_json(&self) -> Result<Cow<'_, str>> {
-        match &self.fields_json {
-            Some(json) => Ok(Cow::Borrowed(json)),
-            None => Ok(Cow::Owned(changes_json(&self.changes)?)),
+        match (&self.fields_json, &self.fresh) {
+            (Some(json), _) => Ok(Cow::Borrowed(json)),
+            (None, Some(fresh)) => Ok(Cow::Owned(creation_fields(&fresh.data()?)?)),
+            (None, None) => Err(Error::CheckFailed("an event was applied unprepared".into())),
         }
     }
 }
@@ -511,7 +523,7 @@ impl Batch<'_> {
         if this < row.created {
             row.created = this.clone();
         }
-        for (name, change) in &ready.changes {
+        for (name, change) in ready.changes()?.iter() {
             let current = row.clocks.remove(name);
             let wins = current.as_ref().is_none_or(|c| (event.hlc, event.device.as_str()) > (c.h, c.d.as_str()));
             let mut winner = match (wins, current) {
@@ -724,6 +736,11 @@ impl RowValues {
 }
 
 impl RowValues {
+    /// The record's data, read back.
+    fn data(&self) -> Result<Fields> {
+        serde_json::from_str(&self.data).map_err(|_| Error::CheckFailed("a record's data is unreadable".into()))
+    }
+
     /// The row's columns, numbered as the statements below number them.
     fn columns(&self) -> [&dyn rusqlite::ToSql; 14] {
         [
