@@ -45,11 +45,11 @@ use zeroize::Zeroizing;
 
 use crate::cards::normalise_fingerprint;
 use crate::error::{Error, Result};
-use crate::events::{self, Applied, Event, FieldChange, Op, DELETED};
+use crate::events::{self, Applied};
 use crate::hlc::Hlc;
 use crate::identity;
+use crate::incoming::Incoming;
 use crate::journal::{now, Journal, Role};
-use crate::kinds::{self, Kind};
 
 const FORMAT: &str = "peerjournal-bundle";
 /// The bundle format version this build writes and the newest it reads.
@@ -922,15 +922,16 @@ fn apply_checked<R: BufRead + Send>(
                 if invalid.is_some() || !sending {
                     return tally.add_line(line);
                 }
-                let event: Event = match serde_json::from_slice(line) {
-                    Ok(event) => event,
+                let incoming = match Incoming::parse(line) {
+                    Ok(incoming) => incoming,
                     Err(_) => {
                         invalid = Some(Refusal::Damaged.into());
                         return tally.add_line(line);
                     }
                 };
-                tally.add(line, &event.device, event.seq);
-                let ready = validate_incoming(&event).and_then(|changes| events::Ready::new(event, changes));
+                let (device, seq) = incoming.key();
+                tally.add(line, device, seq);
+                let ready = incoming.check().and_then(|(event, changes)| events::Ready::new(event, changes));
                 match ready {
                     Ok(ready) => bunch.push(ready),
                     Err(e) => {
@@ -973,60 +974,6 @@ fn apply_checked<R: BufRead + Send>(
         applied?;
         Ok(manifest)
     })
-}
-
-/// Checks an event from elsewhere as strictly as a local write is checked,
-/// and returns the changes it makes (for a put; an erasure has none).
-fn validate_incoming(event: &Event) -> Result<Vec<(String, FieldChange)>> {
-    let bad = |why: &str| Error::from(Refusal::InvalidRecord(why.to_string()));
-    Uuid::parse_str(&event.device).map_err(|_| bad("a device id is malformed"))?;
-    Uuid::parse_str(&event.record).map_err(|_| bad("a record id is malformed"))?;
-    if event.seq < 1 || event.hlc < 0 {
-        return Err(bad("a sequence number or clock is out of range"));
-    }
-    match event.op {
-        Op::Erase => {
-            if event.kind != Kind::Person || event.fields.len() != 1 {
-                return Err(bad("an erasure is malformed"));
-            }
-            let ids =
-                event.fields.get("records").and_then(Value::as_array).ok_or_else(|| bad("an erasure is malformed"))?;
-            if ids.iter().any(|v| v.as_str().is_none_or(|s| Uuid::parse_str(s).is_err())) {
-                return Err(bad("an erasure names a malformed id"));
-            }
-            Ok(Vec::new())
-        }
-        Op::Put => {
-            if event.fields.is_empty() {
-                return Err(bad("a change changes nothing"));
-            }
-            let changes = event.changes().map_err(|_| bad("a field is malformed"))?;
-            for (name, change) in &changes {
-                if name == DELETED {
-                    if !change.value.is_boolean() {
-                        return Err(bad("a deletion is malformed"));
-                    }
-                    continue;
-                }
-                check_base(change)?;
-                let normalised =
-                    kinds::validate_field(event.kind, name, &change.value).map_err(|e| bad(&e.to_string()))?;
-                if normalised != change.value {
-                    return Err(bad("a value is not in the form Peer Journal writes"));
-                }
-            }
-            Ok(changes)
-        }
-    }
-}
-
-fn check_base(change: &FieldChange) -> Result<()> {
-    if let Some((hlc, device)) = &change.base {
-        if *hlc < 0 || Uuid::parse_str(device).is_err() {
-            return Err(Refusal::InvalidRecord("a change's base is malformed".into()).into());
-        }
-    }
-    Ok(())
 }
 
 #[cfg(test)]

@@ -3,8 +3,10 @@
 //! be built with the journal's own keys.
 
 use super::*;
+use crate::events::Event;
 use crate::journal::NewJournal;
 use crate::keys::KdfParams;
+use crate::kinds::Kind;
 use crate::records::Page;
 use proptest::prelude::*;
 use serde_json::json;

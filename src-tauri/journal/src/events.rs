@@ -370,19 +370,26 @@ pub(crate) struct Ready {
 impl Ready {
     /// Prepares `event`, whose fields read as `changes` (none for an erasure).
     pub(crate) fn new(mut event: Event, changes: Vec<(String, FieldChange)>) -> Result<Self> {
-        let lazy = event.op == Op::Put && changes.iter().all(|(_, c)| c.base.is_none() && !c.value.is_null());
-        let (fresh, fields_json) = match event.op {
-            Op::Put => {
-                // A put is applied from its changes; its fields as read are
-                // not needed again (an erasure's list of ids is).
-                event.fields = Map::new();
-                let row = RowValues::of(&event.record, event.kind, &Row::created_by(&event, &changes))?;
-                (Some(row), (!lazy).then(|| changes_json(&changes)).transpose()?)
-            }
-            Op::Erase => (None, Some(serde_json::to_string(&event.fields).map_err(|e| Error::invalid(e.to_string()))?)),
-        };
-        let changes = if lazy { Vec::new() } else { changes };
-        Ok(Ready { event, changes, fields_json, fresh, lazy })
+        if event.op == Op::Erase {
+            let json = serde_json::to_string(&event.fields).map_err(|e| Error::invalid(e.to_string()))?;
+            return Ok(Ready { event, changes, fields_json: Some(json), fresh: None, lazy: false });
+        }
+        // A put is applied from its changes; its fields as read are not
+        // needed again (an erasure's list of ids is).
+        event.fields = Map::new();
+        let lazy = changes.iter().all(|(_, c)| c.base.is_none() && !c.value.is_null());
+        if lazy {
+            // Every value set over nothing: the values are the row's data,
+            // moved there, and every field's clock is the creation's.
+            let data: Fields = changes.into_iter().map(|(name, change)| (name, change.value)).collect();
+            let created = Clock(event.hlc, event.device.clone());
+            let fresh =
+                RowValues::new(&event.record, event.kind, &data, String::from("{}"), created.clone(), created, false)?;
+            return Ok(Ready { event, changes: Vec::new(), fields_json: None, fresh: Some(fresh), lazy });
+        }
+        let fresh = RowValues::of(&event.record, event.kind, &Row::created_by(&event, &changes))?;
+        let json = changes_json(&changes)?;
+        Ok(Ready { event, changes, fields_json: Some(json), fresh: Some(fresh), lazy })
     }
 
     /// The event (for a put, without its fields: they are in its changes).
@@ -706,9 +713,6 @@ struct RowValues {
 impl RowValues {
     /// The stored form of `row`, record `id` of `kind`.
     fn of(id: &str, kind: Kind, row: &Row) -> Result<Self> {
-        let spec = kind.spec();
-        let text = |name: Option<&str>| name.and_then(|n| row.data.get(n)).and_then(Value::as_str).map(str::to_string);
-        let deleted = row.data.get(DELETED).and_then(Value::as_bool).unwrap_or(false);
         // The record's "updated" clock is the greatest of its field clocks.
         let updated = row
             .clocks
@@ -717,20 +721,38 @@ impl RowValues {
             .max()
             .map(|(h, d)| Clock(h, d.to_string()))
             .unwrap_or_else(|| row.created.clone());
+        let clocks = stored_clocks(&row.data, &row.clocks, &row.created)?;
+        RowValues::new(id, kind, &row.data, clocks, row.created.clone(), updated, row.conflict)
+    }
+
+    /// The stored form of record `id` of `kind` with `data`, its `clocks`
+    /// as stored, and when it was made and last changed.
+    fn new(
+        id: &str,
+        kind: Kind,
+        data: &Fields,
+        clocks: String,
+        created: Clock,
+        updated: Clock,
+        conflict: bool,
+    ) -> Result<Self> {
+        let spec = kind.spec();
+        let text = |name: Option<&str>| name.and_then(|n| data.get(n)).and_then(Value::as_str).map(str::to_string);
+        let deleted = data.get(DELETED).and_then(Value::as_bool).unwrap_or(false);
         Ok(RowValues {
             id: id.to_string(),
             kind: kind.as_str(),
             person: if kind == Kind::Person { Some(id.to_string()) } else { text(Some("person")) },
             at: text(spec.at),
-            due: kinds::due_date(kind, &row.data),
-            attention: kinds::needs_attention(kind, &row.data),
-            data: serde_json::to_string(&row.data).map_err(|e| Error::invalid(e.to_string()))?,
-            clocks: stored_clocks(&row.data, &row.clocks, &row.created)?,
-            created: row.created.clone(),
+            due: kinds::due_date(kind, data),
+            attention: kinds::needs_attention(kind, data),
+            data: serde_json::to_string(data).map_err(|e| Error::invalid(e.to_string()))?,
+            clocks,
+            created,
             updated,
             deleted,
-            conflict: row.conflict,
-            body: (!deleted).then(|| kinds::search_text(kind, &row.data)),
+            conflict,
+            body: (!deleted).then(|| kinds::search_text(kind, data)),
         })
     }
 }

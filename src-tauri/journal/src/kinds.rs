@@ -401,6 +401,22 @@ pub fn validate(kind: Kind, fields: &Fields) -> Result<Fields> {
 
 /// Checks and normalises one field's value (null clears an optional field).
 pub fn validate_field(kind: Kind, name: &str, value: &Value) -> Result<Value> {
+    Ok(normal_form(kind, name, value)?.unwrap_or_else(|| value.clone()))
+}
+
+/// Checks one field's value as [`validate_field`] does, and that it is
+/// already in the form Peer Journal writes, as every value that comes from
+/// another journal must be. Copies nothing.
+pub fn check_written_form(kind: Kind, name: &str, value: &Value) -> Result<()> {
+    match normal_form(kind, name, value)? {
+        None => Ok(()),
+        Some(_) => Err(Error::invalid("a value is not in the form Peer Journal writes")),
+    }
+}
+
+/// Checks one field's value; returns its normal form when that differs
+/// from the value as given (None: it is already normal).
+fn normal_form(kind: Kind, name: &str, value: &Value) -> Result<Option<Value>> {
     let spec = kind.spec();
     let field =
         spec.field(name).ok_or_else(|| Error::invalid(format!("a {} has no field called {name}", spec.label)))?;
@@ -408,7 +424,7 @@ pub fn validate_field(kind: Kind, name: &str, value: &Value) -> Result<Value> {
         if field.required {
             return Err(Error::invalid(format!("{} is needed", field.label.to_lowercase())));
         }
-        return Ok(Value::Null);
+        return Ok(None);
     }
     normalise(field, value)
 }
@@ -459,58 +475,71 @@ pub fn validate_whole(kind: Kind, data: &Fields, now: NaiveDateTime) -> Result<(
     Ok(())
 }
 
-fn normalise(field: &FieldSpec, value: &Value) -> Result<Value> {
-    let label = field.label.to_lowercase();
-    let text = || value.as_str().ok_or_else(|| Error::invalid(format!("{label} must be text")));
+fn normalise(field: &FieldSpec, value: &Value) -> Result<Option<Value>> {
+    // The label is lowercased only for an error: most values are fine.
+    let label = || field.label.to_lowercase();
+    let text = || value.as_str().ok_or_else(|| Error::invalid(format!("{} must be text", label())));
+    // A changed form, or None when `normal` is what was given.
+    let text_unless_same = |s: &str, normal: String| (normal != s).then_some(Value::String(normal));
     Ok(match field.ty {
         FieldType::Line(max) | FieldType::Text(max) => {
             let s = text()?;
-            let count = s.chars().count();
-            if count > max {
-                return Err(Error::invalid(format!("{label} is too long ({count} characters; at most {max})")));
+            if s.len() > max {
+                // Only then can there be more than `max` characters.
+                let count = s.chars().count();
+                if count > max {
+                    return Err(Error::invalid(format!("{} is too long ({count} characters; at most {max})", label())));
+                }
             }
             if matches!(field.ty, FieldType::Line(_)) && s.contains(['\n', '\r']) {
-                return Err(Error::invalid(format!("{label} must be one line")));
+                return Err(Error::invalid(format!("{} must be one line", label())));
             }
             if s.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t')) {
-                return Err(Error::invalid(format!("{label} contains control characters")));
+                return Err(Error::invalid(format!("{} contains control characters", label())));
             }
             if field.required && s.trim().is_empty() {
-                return Err(Error::invalid(format!("{label} cannot be empty")));
+                return Err(Error::invalid(format!("{} cannot be empty", label())));
             }
-            Value::String(s.to_string())
+            None
         }
         FieldType::Choice(options) => {
             let s = text()?;
             if !options.contains(&s) {
-                return Err(Error::invalid(format!("{label} must be one of: {}", options.join(", "))));
+                return Err(Error::invalid(format!("{} must be one of: {}", label(), options.join(", "))));
             }
-            Value::String(s.to_string())
+            None
         }
         FieldType::Date => {
             let s = text()?;
-            let d = NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
-                .map_err(|_| Error::invalid(format!("{label} must be a date like 2026-11-20")))?;
-            Value::String(d.to_string())
+            if written_date(s).is_some() {
+                None
+            } else {
+                let d = NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
+                    .map_err(|_| Error::invalid(format!("{} must be a date like 2026-11-20", label())))?;
+                text_unless_same(s, d.to_string())
+            }
         }
         FieldType::DateTime => {
             let s = text()?;
-            let dt = parse_datetime(s)
-                .ok_or_else(|| Error::invalid(format!("{label} must be a date and time like 2026-11-20T10:00")))?;
-            Value::String(dt.format(DATETIME_FORMAT).to_string())
-        }
-        FieldType::Minutes => {
-            let n = value.as_i64().or_else(|| value.as_str().and_then(|s| s.trim().parse().ok()));
-            match n {
-                Some(n) if (0..=1440).contains(&n) => Value::from(n),
-                _ => return Err(Error::invalid(format!("{label} must be between 0 and 1440"))),
+            if written_datetime(s).is_some() {
+                None
+            } else {
+                let dt = parse_datetime(s).ok_or_else(|| {
+                    Error::invalid(format!("{} must be a date and time like 2026-11-20T10:00", label()))
+                })?;
+                text_unless_same(s, dt.format(DATETIME_FORMAT).to_string())
             }
         }
+        FieldType::Minutes => match (value.as_i64(), value.as_str().and_then(|s| s.trim().parse::<i64>().ok())) {
+            (Some(n), _) if (0..=1440).contains(&n) => None,
+            (None, Some(n)) if (0..=1440).contains(&n) => Some(Value::from(n)),
+            _ => return Err(Error::invalid(format!("{} must be between 0 and 1440", label()))),
+        },
         FieldType::Flag => match value {
-            Value::Bool(b) => Value::Bool(*b),
-            Value::String(s) if matches!(s.as_str(), "yes" | "true") => Value::Bool(true),
-            Value::String(s) if matches!(s.as_str(), "no" | "false") => Value::Bool(false),
-            _ => return Err(Error::invalid(format!("{label} must be yes or no"))),
+            Value::Bool(_) => None,
+            Value::String(s) if matches!(s.as_str(), "yes" | "true") => Some(Value::Bool(true)),
+            Value::String(s) if matches!(s.as_str(), "no" | "false") => Some(Value::Bool(false)),
+            _ => return Err(Error::invalid(format!("{} must be yes or no", label()))),
         },
         FieldType::PersonRef | FieldType::ServiceRef => {
             let s = text()?;
@@ -521,9 +550,37 @@ fn normalise(field: &FieldSpec, value: &Value) -> Result<Value> {
                     "unknown service"
                 })
             })?;
-            Value::String(id.to_string())
+            let mut written = [0u8; uuid::fmt::Hyphenated::LENGTH];
+            let normal = id.hyphenated().encode_lower(&mut written);
+            (normal != s).then(|| Value::String(normal.to_string()))
         }
     })
+}
+
+/// The date `s` names, if it is written exactly as Peer Journal writes a
+/// date (`2026-11-20`). Read without a format string: every imported date
+/// goes through here.
+fn written_date(s: &str) -> Option<NaiveDate> {
+    let b = s.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    NaiveDate::from_ymd_opt(digits(&b[0..4])? as i32, digits(&b[5..7])?, digits(&b[8..10])?)
+}
+
+/// The moment `s` names, if it is written exactly as Peer Journal writes
+/// one ([`DATETIME_FORMAT`], `2026-11-20T10:00`).
+fn written_datetime(s: &str) -> Option<NaiveDateTime> {
+    let b = s.as_bytes();
+    if b.len() != 16 || b[10] != b'T' || b[13] != b':' {
+        return None;
+    }
+    written_date(s.get(..10)?)?.and_hms_opt(digits(&b[11..13])?, digits(&b[14..16])?, 0)
+}
+
+/// The number written in ASCII digits, all of `b`.
+fn digits(b: &[u8]) -> Option<u32> {
+    b.iter().try_fold(0u32, |n, &c| c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0')))
 }
 
 /// Local time now, as the journal's "now" for validation and defaults.

@@ -34,6 +34,7 @@ pub mod error;
 pub mod events;
 pub mod hlc;
 pub mod identity;
+mod incoming;
 pub mod journal;
 pub mod keys;
 pub mod kinds;
