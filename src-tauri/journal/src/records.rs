@@ -119,6 +119,24 @@ impl Page {
 const RECORD_COLUMNS: &str =
     "r.id, r.kind, r.person, r.at, r.data, r.created_hlc, r.updated_hlc, r.updated_device, r.conflict";
 
+/// The lists of records, newest (or soonest due) first, after `SELECT
+/// {RECORD_COLUMNS}`. Ties in time are broken by rowid, which every index
+/// entry ends with, so each list is read from its index in order, with no
+/// sorting (a test checks the plans).
+const LIST: &str = "FROM records r WHERE r.kind = ?1 AND r.deleted = 0 AND (?2 IS NULL OR r.person = ?2)
+     ORDER BY r.at DESC, r.rowid DESC LIMIT ?3 OFFSET ?4";
+const TIMELINE: &str = "FROM records r WHERE r.person = ?1 AND r.deleted = 0 AND r.kind != 'person'
+     ORDER BY r.at DESC, r.rowid DESC LIMIT ?2 OFFSET ?3";
+const DUE: &str = "FROM records r
+     WHERE r.deleted = 0 AND r.due IS NOT NULL AND substr(r.due, 1, 10) <= ?1
+       AND (r.kind != 'contact' OR NOT EXISTS (
+             SELECT 1 FROM records later WHERE later.person = r.person AND later.kind = 'contact'
+               AND later.deleted = 0 AND later.at > r.at))
+       AND NOT EXISTS (SELECT 1 FROM records e WHERE e.person = r.person AND e.kind = 'ending' AND e.deleted = 0)
+     ORDER BY r.due, r.rowid LIMIT ?2 OFFSET ?3";
+const NEEDING_ATTENTION: &str = "FROM records r WHERE r.kind = ?1 AND r.deleted = 0 AND r.attention = 1
+     ORDER BY r.at DESC, r.rowid DESC LIMIT ?2 OFFSET ?3";
+
 fn record_from_row(row: &Row<'_>) -> rusqlite::Result<Record> {
     let kind: String = row.get(1)?;
     let data: String = row.get(4)?;
@@ -361,11 +379,7 @@ impl Journal {
     /// Records of one kind, newest first, optionally about one person.
     pub fn list(&self, kind: Kind, person: Option<&str>, page: Page) -> Result<Vec<Record>> {
         let page = page.checked()?;
-        let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT {RECORD_COLUMNS} FROM records r
-             WHERE r.kind = ?1 AND r.deleted = 0 AND (?2 IS NULL OR r.person = ?2)
-             ORDER BY r.at DESC, r.id DESC LIMIT ?3 OFFSET ?4"
-        ))?;
+        let mut stmt = self.conn.prepare_cached(&format!("SELECT {RECORD_COLUMNS} {LIST}"))?;
         let rows = stmt.query_map(params![kind.as_str(), person, page.limit, page.offset], record_from_row)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
@@ -373,11 +387,7 @@ impl Journal {
     /// Everything about a person, newest first.
     pub fn timeline(&self, person: &str, page: Page) -> Result<Vec<Record>> {
         let page = page.checked()?;
-        let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT {RECORD_COLUMNS} FROM records r
-             WHERE r.person = ?1 AND r.deleted = 0 AND r.kind != 'person'
-             ORDER BY r.at DESC, r.id DESC LIMIT ?2 OFFSET ?3"
-        ))?;
+        let mut stmt = self.conn.prepare_cached(&format!("SELECT {RECORD_COLUMNS} {TIMELINE}"))?;
         let rows = stmt.query_map(params![person, page.limit, page.offset], record_from_row)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
@@ -387,15 +397,7 @@ impl Journal {
     /// have not happened (only each person's latest plan counts).
     pub fn due(&self, today: &str, page: Page) -> Result<Vec<Record>> {
         let page = page.checked()?;
-        let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT {RECORD_COLUMNS} FROM records r
-             WHERE r.deleted = 0 AND r.due IS NOT NULL AND substr(r.due, 1, 10) <= ?1
-               AND (r.kind != 'contact' OR NOT EXISTS (
-                     SELECT 1 FROM records later WHERE later.person = r.person AND later.kind = 'contact'
-                       AND later.deleted = 0 AND later.at > r.at))
-               AND NOT EXISTS (SELECT 1 FROM records e WHERE e.person = r.person AND e.kind = 'ending' AND e.deleted = 0)
-             ORDER BY r.due, r.id LIMIT ?2 OFFSET ?3"
-        ))?;
+        let mut stmt = self.conn.prepare_cached(&format!("SELECT {RECORD_COLUMNS} {DUE}"))?;
         let rows = stmt.query_map(params![today, page.limit, page.offset], record_from_row)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
@@ -404,11 +406,7 @@ impl Journal {
     /// boundary issues flagged for supervision, referrals with no outcome.
     pub fn needing_attention(&self, kind: Kind, page: Page) -> Result<Vec<Record>> {
         let page = page.checked()?;
-        let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT {RECORD_COLUMNS} FROM records r
-             WHERE r.kind = ?1 AND r.deleted = 0 AND r.attention = 1
-             ORDER BY r.at DESC, r.id DESC LIMIT ?2 OFFSET ?3"
-        ))?;
+        let mut stmt = self.conn.prepare_cached(&format!("SELECT {RECORD_COLUMNS} {NEEDING_ATTENTION}"))?;
         let rows = stmt.query_map(params![kind.as_str(), page.limit, page.offset], record_from_row)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }

@@ -465,3 +465,44 @@ proptest! {
         prop_assert_eq!(state(&j), before);
     }
 }
+
+#[test]
+fn lists_are_read_from_their_indexes_in_order() {
+    let (_d, mut j) = journal();
+    let p = person(&mut j, "Ada");
+    for i in 0..20 {
+        contact(&mut j, &p, &format!("2026-11-{:02}T10:00", i % 9 + 1), "tea");
+    }
+    j.conn.execute_batch("ANALYZE").unwrap();
+    for (sql, index) in [
+        (LIST, "records_by_kind"),
+        (TIMELINE, "records_by_person"),
+        (DUE, "records_due"),
+        (NEEDING_ATTENTION, "records_attention"),
+    ] {
+        let mut stmt = j.conn.prepare(&format!("EXPLAIN QUERY PLAN SELECT {RECORD_COLUMNS} {sql}")).unwrap();
+        let unset = vec![rusqlite::types::Value::Null; stmt.parameter_count()];
+        let plan: Vec<String> = stmt
+            .query_map(rusqlite::params_from_iter(unset), |r| r.get::<_, String>(3))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        assert!(plan.first().is_some_and(|step| step.contains(index)), "{index}: {plan:?}");
+        assert!(!plan.iter().any(|step| step.contains("TEMP B-TREE")), "{index}: {plan:?}");
+    }
+}
+
+#[test]
+fn lists_break_ties_in_time_newest_made_first() {
+    let (_d, mut j) = journal();
+    let p = person(&mut j, "Ada");
+    let made: Vec<String> = (0..5).map(|_| contact(&mut j, &p, "2026-11-20T10:00", "same minute")).collect();
+    let later = contact(&mut j, &p, "2026-11-21T09:00", "next day");
+    let listed: Vec<String> = j.timeline(&p, Page::default()).unwrap().into_iter().map(|r| r.id).collect();
+    let mut expected = vec![later];
+    expected.extend(made.into_iter().rev());
+    assert_eq!(listed, expected);
+    let listed: Vec<String> =
+        j.list(Kind::Contact, Some(&p), Page::default()).unwrap().into_iter().map(|r| r.id).collect();
+    assert_eq!(listed, expected);
+}

@@ -23,6 +23,7 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0004_lean_events.sql"),
     include_str!("../migrations/0005_lazy_creation_fields.sql"),
     include_str!("../migrations/0006_creation_events_in_records.sql"),
+    include_str!("../migrations/0007_index_ties_by_rowid.sql"),
 ];
 
 /// The schema version this build writes (the number of migrations).
