@@ -678,4 +678,24 @@ mod tests {
         assert!(needs_attention(Kind::Concern, &fields(json!({}))));
         assert!(!needs_attention(Kind::Concern, &fields(json!({"acknowledged_at": "2026-11-20T10:00"}))));
     }
+
+    proptest::proptest! {
+        /// Dates and times in the written form are read without chrono's
+        /// format strings; what that accepts is exactly what chrono's
+        /// reading gives back unchanged.
+        #[test]
+        fn the_written_form_of_dates_and_times_is_what_chrono_writes_back(
+            y in 0u32..10_000, m in 0u32..14, d in 0u32..33, h in 0u32..26, min in 0u32..62,
+            sep in proptest::sample::select(vec!["T", " ", "t"]), pad in proptest::sample::select(vec!["", " ", "0"]),
+        ) {
+            let date = format!("{pad}{y:04}-{m:02}-{d:02}");
+            let chrono_date = NaiveDate::parse_from_str(date.trim(), "%Y-%m-%d").ok().map(|d| d.to_string());
+            let written = check_written_form(Kind::Person, "consent_date", &Value::String(date.clone())).is_ok();
+            proptest::prop_assert_eq!(written, chrono_date.as_deref() == Some(date.as_str()), "{}", date);
+            let moment = format!("{date}{sep}{h:02}:{min:02}");
+            let chrono_moment = parse_datetime(&moment).map(|t| t.format(DATETIME_FORMAT).to_string());
+            let written = check_written_form(Kind::Contact, "at", &Value::String(moment.clone())).is_ok();
+            proptest::prop_assert_eq!(written, chrono_moment.as_deref() == Some(moment.as_str()), "{}", moment);
+        }
+    }
 }
