@@ -44,7 +44,9 @@ enum IncomingValue {
 
 impl Incoming {
     /// Reads an event line. An error here means the line is not an event
-    /// at all (damage); whether it is a valid one is [`Incoming::check`]'s.
+    /// in the bundle's format, down to each change's members (`value`, and
+    /// `base` as a clock): it is refused as damage. Whether an event in
+    /// that format is a valid one is [`Incoming::check`]'s to say.
     pub(crate) fn parse(line: &[u8]) -> serde_json::Result<Incoming> {
         serde_json::from_slice(line)
     }
