@@ -53,7 +53,7 @@ fn first_run_creates_an_encrypted_journal_and_lands_on_home() {
         let recovery_key = create_journal(&app, NAME, PASSPHRASE)?;
 
         let journal = driver.journal_dir();
-        for file in ["journal.db", "journal.key"] {
+        for file in ["journal.db", "journal.key", "search.db"] {
             ensure!(journal.join(file).is_file(), "the journal folder has no {file} after set-up");
         }
         // While the app runs (a write-ahead log may be open) and after it closed.

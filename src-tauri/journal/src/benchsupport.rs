@@ -10,14 +10,16 @@ use crate::error::Result;
 use crate::journal::Journal;
 use crate::keys::{DataKey, DatabaseSalt};
 use crate::kinds::{self, Kind};
+use crate::search::SearchIndex;
 use crate::store::{self, Mode};
 
 /// Copies every event, record and search entry of `source` into a new,
-/// empty journal database in `dir` with plain prepared inserts in one
-/// transaction — the same rows into the same tables, indexes and search
-/// index, without any of import's checking or merging — and returns how
-/// long the inserts and the commit took. The search entries go in after the
-/// rows, as a bulk loader would write them (see [`crate::events::Batch`]).
+/// empty journal database and search index in `dir` with plain prepared
+/// inserts, one transaction per file — the same rows into the same tables,
+/// indexes and search index, without any of import's checking or merging —
+/// and returns how long the inserts and the commits took. The search
+/// entries go in after the rows, on the same thread, as a bulk loader would
+/// write them (see [`crate::events::Batch`]).
 pub fn bare_bulk_insert(source: &Journal, dir: &Path) -> Result<Duration> {
     let read = |sql: &str, n: usize| -> Result<Vec<Vec<SqlValue>>> {
         let mut stmt = source.conn.prepare(sql)?;
@@ -49,9 +51,10 @@ pub fn bare_bulk_insert(source: &Journal, dir: &Path) -> Result<Duration> {
         source.key_file.database_cipher(),
         Mode::Create,
     )?;
+    let search = SearchIndex::create_empty(&dir.join("bare-search.db"), &DataKey::generate())?;
     let start = Instant::now();
     let tx = conn.unchecked_transaction()?;
-    {
+    let rowids = {
         let mut ins = tx.prepare("INSERT INTO events (device, seq, hlc, record, kind, op, fields, source) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")?;
         for e in &events {
             ins.execute(rusqlite::params_from_iter(e.iter()))?;
@@ -66,13 +69,18 @@ pub fn bare_bulk_insert(source: &Journal, dir: &Path) -> Result<Duration> {
             ins.execute(rusqlite::params_from_iter(r.iter()))?;
             rowids.push(tx.last_insert_rowid());
         }
-        let mut fts = tx.prepare("INSERT INTO records_fts (rowid, body) VALUES (?1, ?2)")?;
+        rowids
+    };
+    tx.commit()?;
+    let search_tx = search.conn().unchecked_transaction()?;
+    {
+        let mut fts = search_tx.prepare("INSERT INTO records_fts (rowid, body) VALUES (?1, ?2)")?;
         for (rowid, body) in rowids.iter().zip(&bodies) {
             if !body.is_empty() {
                 fts.execute(rusqlite::params![rowid, body])?;
             }
         }
     }
-    tx.commit()?;
+    search_tx.commit()?;
     Ok(start.elapsed())
 }

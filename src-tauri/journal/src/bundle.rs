@@ -50,6 +50,8 @@ use crate::hlc::Hlc;
 use crate::identity;
 use crate::incoming::Incoming;
 use crate::journal::{now, Journal, Role};
+use crate::kinds::Kind;
+use crate::search::SearchTx;
 
 const FORMAT: &str = "peerjournal-bundle";
 /// The bundle format version this build writes and the newest it reads.
@@ -440,30 +442,51 @@ impl Journal {
             });
         }
         // Applied as it is read, in a transaction committed only once the
-        // whole bundle has checked out.
+        // whole bundle has checked out. The records' words go to the search
+        // index on a thread of its own while the records go in; its
+        // transaction is committed after the journal's (see `search`).
         let sender = opened.header.sender.clone();
         let tx = rusqlite::Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate)?;
-        let mut batch = events::Batch::new(&tx);
+        let search = &mut self.search;
         let mut max_hlc = 0i64;
         let mut done = 0u64;
         let (mut duplicates, mut erased) = (0u64, 0u64);
         let mut kinds: BTreeMap<String, KindCounts> = BTreeMap::new();
-        let manifest = apply_checked(opened, &own, |ready| {
-            let event = ready.event();
-            max_hlc = max_hlc.max(event.hlc);
-            let counts = kinds.entry(event.kind.as_str().to_string()).or_default();
-            match batch.apply_ready(ready, Some(&sender))? {
-                Applied::Duplicate | Applied::Dropped => duplicates += 1,
-                Applied::Created => counts.new += 1,
-                Applied::Updated => counts.updated += 1,
-                Applied::Erased => erased += 1,
-            }
-            done += 1;
-            if done % 1000 == 0 {
-                progress(done, 0);
-            }
-            Ok(())
-        })?;
+        let (to_index, indexing) = std::sync::mpsc::sync_channel(INDEXING_DEPTH);
+        let applied = std::thread::scope(|scope| {
+            let indexer = scope.spawn(move || search.apply_all(indexing));
+            let mut batch = events::Batch::with_indexer(&tx, to_index);
+            let applied = apply_checked(opened, &own, |ready| {
+                let event = ready.event();
+                max_hlc = max_hlc.max(event.hlc);
+                let counts = kinds.entry(event.kind.as_str().to_string()).or_default();
+                match batch.apply_ready(ready, Some(&sender))? {
+                    Applied::Duplicate | Applied::Dropped => duplicates += 1,
+                    Applied::Created => counts.new += 1,
+                    Applied::Updated => counts.updated += 1,
+                    Applied::Erased => erased += 1,
+                }
+                done += 1;
+                if done % 1000 == 0 {
+                    progress(done, 0);
+                }
+                Ok(())
+            })
+            .and_then(|manifest| {
+                let conflicts: Vec<Kind> = batch.new_conflicts().map(|(_, kind)| kind).collect();
+                batch.finish()?;
+                Ok((manifest, conflicts))
+            });
+            // The batch is gone by now, finished or dropped on a failure, and
+            // with it the indexer's channel: the indexer ends. A failure of
+            // its own (a full disk, say) is the one to report.
+            let indexed = indexer.join().unwrap_or_else(|_| Err(Error::CheckFailed("the search index failed".into())));
+            indexed.and(applied)
+        });
+        // The index's transaction, left open by the indexer: committed after
+        // the journal's, rolled back if anything below fails.
+        let search_tx = SearchTx::new(&self.search);
+        let (manifest, conflicts) = applied?;
         progress(done, manifest.events);
         let mut summary = ImportSummary {
             bundle_id: manifest.bundle_id.clone(),
@@ -475,10 +498,9 @@ impl Journal {
             erased,
             kinds,
         };
-        for (_, kind) in batch.new_conflicts() {
+        for kind in conflicts {
             summary.kinds.entry(kind.as_str().to_string()).or_default().conflicts += 1;
         }
-        let reindexed = batch.finish()?;
         summary.kinds.retain(|_, c| *c != KindCounts::default());
         let at = now();
         for (device, (_, last)) in &manifest.ranges {
@@ -506,13 +528,15 @@ impl Journal {
             "INSERT INTO bundles (id, direction, peer, at, events) VALUES (?1, 'in', ?2, ?3, ?4)",
             params![summary.bundle_id, sender, at, summary.events as i64],
         )?;
-        if reindexed >= events::TIDY_AFTER {
-            // In the same transaction: the segments the batch wrote are
-            // merged before they ever reach the database file, and the
-            // import is flushed and folded back from the log once.
-            events::tidy_search_index(&tx)?;
-        }
         tx.commit()?;
+        search_tx.commit_after_journal();
+        if erased > 0 {
+            // As after forgetting someone here: no page of either file keeps
+            // the erased words. The import itself has been committed, so a
+            // failure here is not reported as its own; the next erasure or
+            // merge of the index takes the words out.
+            let _ = self.scrub();
+        }
         Ok(summary)
     }
 }
@@ -885,6 +909,11 @@ const PIPELINE_BUNCH: usize = if cfg!(test) { 3 } else { 64 };
 /// only two bunches both sides spent about 0.4 s of an import of 100,000
 /// records waiting for the other.
 const PIPELINE_DEPTH: usize = 32;
+
+/// How many chunks of search entries (10,000 records each) may wait for the
+/// thread writing the search index during an import: one, so that at most
+/// three are in memory (one filling, one waiting, one being written).
+const INDEXING_DEPTH: usize = 1;
 
 /// Reads the rest of an opened bundle in one pass on two threads and checks
 /// all of it. One thread decrypts, tallies, parses, validates and prepares

@@ -59,6 +59,20 @@ fn import(into: &mut Party, path: &Path) -> Result<ImportSummary> {
 }
 
 /// Every user table's rows, for "nothing changed" and "same state" checks.
+/// The search index's words and state, as stored.
+fn search_dump(j: &Journal) -> Vec<String> {
+    let conn = j.search.conn();
+    let mut out: Vec<String> = conn
+        .prepare("SELECT id, hex(block) FROM records_fts_data ORDER BY id")
+        .unwrap()
+        .query_map([], |r| Ok(format!("{}: {}", r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    out.push(format!("generation {}", j.search.generation().unwrap()));
+    out
+}
+
 fn dump(j: &Journal, tables: &[&str]) -> Vec<String> {
     let mut out = Vec::new();
     for t in tables {
@@ -305,14 +319,42 @@ fn an_import_that_fills_the_disk_changes_nothing() {
     let b = export(&mut v, &[&s.fp], false, dir.path(), "big.bundle");
     let pages: i64 = s.j.conn.query_row("PRAGMA page_count", [], |r| r.get(0)).unwrap();
     s.j.conn.execute_batch(&format!("PRAGMA max_page_count = {}", pages + 2)).unwrap();
-    let tables = ["records", "events", "received", "acked", "bundles", "meta", "records_fts_data"];
-    let before = dump(&s.j, &tables);
+    let tables = ["records", "events", "received", "acked", "bundles", "meta"];
+    let before = (dump(&s.j, &tables), search_dump(&s.j));
     let e = import(&mut s, &b).unwrap_err();
     assert!(matches!(e, Error::DiskFull), "{e:?}");
-    assert_eq!(dump(&s.j, &tables), before);
+    assert_eq!((dump(&s.j, &tables), search_dump(&s.j)), before);
     // With room again, the same bundle imports whole.
     s.j.conn.execute_batch("PRAGMA max_page_count = 1073741823").unwrap();
     assert_eq!(import(&mut s, &b).unwrap().kinds["contact"].new, 40);
+}
+
+/// The search index is written on a thread of its own during an import. If
+/// it cannot be written (its disk is full), the import is refused for that
+/// reason and neither file changes.
+#[test]
+fn an_import_whose_search_index_cannot_be_written_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut v = party("Sam", Role::Volunteer);
+    let mut s = party("Alex", Role::Supervisor);
+    trust(&mut v, &mut s);
+    let p = v.j.add(Kind::Person, fields(json!({"alias": "R"}))).unwrap().id;
+    for i in 0..40 {
+        let notes = format!("visit {i}: {}", "talked about the allotment and the bus. ".repeat(40));
+        v.j.add(Kind::Contact, fields(json!({"person": p, "how": "phone", "notes": notes}))).unwrap();
+    }
+    let b = export(&mut v, &[&s.fp], false, dir.path(), "big.bundle");
+    let search = s.j.search.conn();
+    let pages: i64 = search.query_row("PRAGMA page_count", [], |r| r.get(0)).unwrap();
+    search.execute_batch(&format!("PRAGMA max_page_count = {}", pages + 1)).unwrap();
+    let tables = ["records", "events", "received", "acked", "bundles", "meta"];
+    let before = (dump(&s.j, &tables), search_dump(&s.j));
+    let e = import(&mut s, &b).unwrap_err();
+    assert!(matches!(e, Error::DiskFull), "{e:?}");
+    assert_eq!((dump(&s.j, &tables), search_dump(&s.j)), before);
+    s.j.search.conn().execute_batch("PRAGMA max_page_count = 1073741823").unwrap();
+    assert_eq!(import(&mut s, &b).unwrap().kinds["contact"].new, 40);
+    assert_eq!(s.j.search("allotment", Page::default()).unwrap().len(), 40);
 }
 
 /// The search index is written once per import (see `events::Batch`): it
@@ -358,6 +400,35 @@ fn forgetting_travels_as_an_erasure() {
     assert_eq!(hits[0].record.kind, Kind::Service);
     let services = s.j.list(Kind::Service, None, Page::default()).unwrap();
     assert_eq!(services.len(), 1, "the directory entry is not about the person");
+}
+
+/// Every block FTS5 keeps of the search index (segments, tombstones).
+fn search_blocks(j: &Journal) -> Vec<Vec<u8>> {
+    let mut stmt = j.search.conn().prepare("SELECT block FROM records_fts_data").unwrap();
+    stmt.query_map([], |r| r.get(0)).unwrap().map(Result::unwrap).collect()
+}
+
+/// An erasure that arrives by bundle takes the person's words out of the
+/// search index's stored blocks, as forgetting them here does: not merely
+/// marked deleted, with the words still stored (freed pages are zeroed by
+/// `secure_delete`).
+#[test]
+fn an_imported_erasure_leaves_no_word_in_the_search_index() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut v = party("Sam", Role::Volunteer);
+    let mut s = party("Alex", Role::Supervisor);
+    trust(&mut v, &mut s);
+    let p = v.j.add(Kind::Person, fields(json!({"alias": "R"}))).unwrap().id;
+    v.j.add(Kind::Service, fields(json!({"name": "Library", "category": "other"}))).unwrap();
+    // No other word starts with an x, so the index stores this one whole.
+    v.j.add(Kind::Contact, fields(json!({"person": p, "how": "phone", "notes": "xylophone lessons"}))).unwrap();
+    send(&mut v, &mut s, false, dir.path(), "1.bundle").unwrap();
+    let has = |j: &Journal| search_blocks(j).iter().any(|block| block.windows(9).any(|w| w == b"xylophone"));
+    assert!(has(&s.j), "the word is in the index before");
+    v.j.forget_person(&p).unwrap();
+    assert_eq!(send(&mut v, &mut s, false, dir.path(), "2.bundle").unwrap().erased, 1);
+    assert!(!has(&s.j), "the word is still stored in the index");
+    assert_eq!(s.j.search("library", Page::default()).unwrap().len(), 1);
 }
 
 // ---------------------------------------------------------------------------
@@ -620,8 +691,8 @@ fn a_changed_copy_of_a_bundle_imported_before_is_refused() {
 fn a_refusal_early_in_a_long_bundle_stops_both_threads() {
     let mut w = world();
     let p = w.v.j.add(Kind::Person, fields(json!({"alias": "R."}))).unwrap().id;
-    // Enough for the search index to be merged within the import too.
-    let many = (0..crate::events::TIDY_AFTER)
+    // Enough for the search index to be written as a bulk load, and merged.
+    let many = (0..1000)
         .map(|i| (Kind::Contact, fields(json!({"person": p, "how": "phone", "minutes": i % 60, "notes": "allotment"}))))
         .collect();
     w.v.j.add_batch(many).unwrap();
@@ -640,7 +711,7 @@ fn a_refusal_early_in_a_long_bundle_stops_both_threads() {
     assert_invalid_record(&mut w, &reading, "minutes must be between 0 and 1440");
     // And the bundle as sent still imports whole, searchable.
     let summary = import(&mut w.s, &w.bundle).unwrap();
-    assert_eq!(summary.kinds["contact"].new, crate::events::TIDY_AFTER as u64 + 1);
+    assert_eq!(summary.kinds["contact"].new, 1001);
     let found = w.s.j.search("allotment", Page { limit: 1000, offset: 0 }).unwrap();
     assert_eq!(found.len(), 1000);
 }

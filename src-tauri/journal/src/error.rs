@@ -59,6 +59,11 @@ pub enum Error {
     )]
     SchemaTooNew(i64),
 
+    /// The search index's file was laid out by another version of Peer
+    /// Journal. Never shown: the index is rebuilt instead.
+    #[error("the search index was made by another version of Peer Journal (layout {0}); it is rebuilt when the journal is next unlocked")]
+    SearchIndexLayout(i64),
+
     /// The SQLite library in use has no encryption: refuse rather than write plaintext.
     #[error("this build of Peer Journal has no database encryption (SQLCipher missing); it refuses to open journals")]
     NoEncryption,
@@ -116,6 +121,7 @@ impl Error {
             Error::KeyFileDamaged(..)
             | Error::KeyFileMismatch(_)
             | Error::DatabaseDamaged(_)
+            | Error::SearchIndexLayout(_)
             | Error::CheckFailed(_) => "damaged",
             Error::KeyFileTooNew(_) | Error::SchemaTooNew(_) => "tooNew",
             Error::Busy => "busy",

@@ -4,7 +4,8 @@
 //! device's sequence number, a hybrid logical clock stamp, the record, and
 //! the fields it set — each with the clock of the value it replaced (its
 //! *base*). A [`Batch`] folds events into `records` in the caller's
-//! transaction and brings `records_fts` up to date once, when it finishes.
+//! transaction and brings the search index ([`crate::search`]) up to date
+//! in a transaction of its own, committed after the caller's.
 //! Applying is order-independent: per field, the value
 //! with the greatest (stamp, device) wins, so any set of events gives the same
 //! state whatever order they arrive in and however often. Two writes that
@@ -29,6 +30,7 @@
 use std::borrow::Cow;
 use std::collections::btree_map::Entry;
 use std::collections::{BTreeMap, HashMap};
+use std::sync::mpsc::SyncSender;
 
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
@@ -36,6 +38,7 @@ use serde_json::{Map, Value};
 
 use crate::error::{Error, Result};
 use crate::kinds::{self, Fields, Kind};
+use crate::search::{self, SearchIndex, SearchTx, Work};
 
 /// What an event does.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -177,21 +180,20 @@ pub enum Applied {
 /// [`Batch::finish`]. FTS5 writes out its pending words at every statement
 /// savepoint, so indexing record by record inside a large transaction would
 /// write (and then merge) one tiny segment per record: for an import of many
-/// records that alone doubled the time.
+/// records that alone doubled the time. A batch that writes a full chunk is
+/// a bulk load (an import, a rebuild): see [`search::Work::Bulk`].
 ///
-/// A batch that writes a full chunk is a bulk load (an import, a rebuild):
-/// from then until [`Batch::finish`] the index is told not to merge as it
-/// goes and to hold up to 16 MiB of words before writing a segment, so
-/// each chunk becomes one segment and the merge the caller runs afterwards
-/// ([`tidy_search_index`]) is the only one. Merging as it went rewrote the
-/// words of an import of 100,000 records several times over.
-pub struct Batch<'c> {
+/// The words go to the index itself ([`Batch::new`]) or to a thread that
+/// writes them while this one writes the records ([`Batch::with_indexer`]).
+pub struct Batch<'c, 's> {
     conn: &'c Connection,
-    /// Records whose search entry is to be rewritten, by rowid, with whether
-    /// an entry may exist from before this batch (so must be removed first)
-    /// and the text to index now (None: nothing, the record is gone or
-    /// deleted).
-    reindex: BTreeMap<i64, (bool, Option<String>)>,
+    /// Where the search entries go.
+    indexer: Indexer<'s>,
+    /// Rolls back what this batch wrote to the index if it is dropped
+    /// unfinished; handed to the caller by [`Batch::finish`].
+    search_tx: SearchTx<'s>,
+    /// Records whose search entry is to be rewritten (see [`search::Entries`]).
+    reindex: search::Entries,
     /// How many records' entries this batch has rewritten so far.
     reindexed: usize,
     /// Whether the journal has erased any record (known once asked): when it
@@ -207,18 +209,40 @@ pub struct Batch<'c> {
     logged_up_to: HashMap<String, i64>,
 }
 
-/// FTS5's own settings for how it merges and how many words it holds
-/// before writing, restored when a bulk load ends.
-const SEARCH_INDEX_SETTINGS: [(&str, i64); 2] = [("automerge", 4), ("hashsize", 1 << 20)];
-/// The same settings during a bulk load: no merging as it goes, and room
-/// for a whole chunk of words.
-const BULK_SEARCH_INDEX_SETTINGS: [(&str, i64); 2] = [("automerge", 0), ("hashsize", 16 << 20)];
+/// Where a batch's search entries go.
+enum Indexer<'s> {
+    /// Written to the index on this thread.
+    Here(&'s SearchIndex),
+    /// Sent to the thread that writes the index.
+    Thread(SyncSender<Work>),
+}
 
-impl<'c> Batch<'c> {
-    /// Starts a batch in `conn`, which must be inside a transaction.
-    pub fn new(conn: &'c Connection) -> Self {
+/// What a finished batch leaves to its caller.
+pub struct Finished<'s> {
+    /// How many records' search entries the batch rewrote.
+    pub reindexed: usize,
+    /// The index's transaction: commit it after the journal's.
+    pub search_tx: SearchTx<'s>,
+}
+
+impl<'c, 's> Batch<'c, 's> {
+    /// Starts a batch in `conn`, which must be inside a transaction, writing
+    /// search entries to `search` in a transaction of its own.
+    pub(crate) fn new(conn: &'c Connection, search: &'s SearchIndex) -> Self {
+        Self::start(conn, Indexer::Here(search), SearchTx::new(search))
+    }
+
+    /// Starts a batch whose search entries are sent to `indexer`, a thread
+    /// writing them to the index ([`SearchIndex::apply_all`]).
+    pub(crate) fn with_indexer(conn: &'c Connection, indexer: SyncSender<Work>) -> Self {
+        Self::start(conn, Indexer::Thread(indexer), SearchTx::none())
+    }
+
+    fn start(conn: &'c Connection, indexer: Indexer<'s>, search_tx: SearchTx<'s>) -> Self {
         Batch {
             conn,
+            indexer,
+            search_tx,
             reindex: BTreeMap::new(),
             reindexed: 0,
             any_erased: None,
@@ -286,32 +310,36 @@ impl<'c> Batch<'c> {
     }
 
     /// Brings the search index up to date for every record the batch
-    /// touched, and returns how many that was. Call before committing.
-    pub fn finish(mut self) -> Result<usize> {
-        self.write_search_entries()?;
-        if self.bulk {
-            set_search_index(self.conn, &SEARCH_INDEX_SETTINGS)?;
+    /// touched, and moves the journal's search generation on if it wrote
+    /// any (see [`crate::search`]). Call before committing; commit the
+    /// returned index transaction after the journal's.
+    pub fn finish(mut self) -> Result<Finished<'s>> {
+        if self.reindexed > 0 {
+            self.write_search_entries()?;
+            let from = search::journal_generation(self.conn)?;
+            crate::journal::set_meta(self.conn, "search_generation", &(from + 1).to_string())?;
+            self.index(Work::Finish {
+                bulk: self.bulk,
+                // A bulk load leaves its words in large unmerged segments.
+                tidy: self.bulk,
+                advance: Some((from, from + 1)),
+            })?;
         }
-        Ok(self.reindexed)
+        Ok(Finished { reindexed: self.reindexed, search_tx: self.search_tx })
     }
 
-    /// Writes the pending search entries: first every removal, then every
-    /// insertion, so that all of them go through FTS5's in-memory hash
-    /// together.
     fn write_search_entries(&mut self) -> Result<()> {
-        let mut remove = self.conn.prepare_cached("DELETE FROM records_fts WHERE rowid = ?1")?;
-        let mut insert = self.conn.prepare_cached("INSERT INTO records_fts (rowid, body) VALUES (?1, ?2)")?;
-        for (rowid, (existed, _)) in &self.reindex {
-            if *existed {
-                remove.execute([rowid])?;
+        let entries = std::mem::take(&mut self.reindex);
+        self.index(Work::Write(entries))
+    }
+
+    fn index(&self, work: Work) -> Result<()> {
+        match &self.indexer {
+            Indexer::Here(search) => search.apply(work),
+            Indexer::Thread(indexer) => {
+                indexer.send(work).map_err(|_| Error::CheckFailed("the search index stopped taking entries".into()))
             }
         }
-        for (rowid, (_, body)) in std::mem::take(&mut self.reindex) {
-            if let Some(body) = body {
-                insert.execute(params![rowid, body])?;
-            }
-        }
-        Ok(())
     }
 
     /// Notes that the search entry of the record at `rowid` is to be
@@ -331,23 +359,13 @@ impl<'c> Batch<'c> {
         // so its fresh entry removes the one written here first.
         if self.reindex.len() >= SEARCH_CHUNK {
             if !self.bulk {
-                set_search_index(self.conn, &BULK_SEARCH_INDEX_SETTINGS)?;
+                self.index(Work::Bulk)?;
                 self.bulk = true;
             }
             self.write_search_entries()?;
         }
         Ok(())
     }
-}
-
-/// Sets FTS5 configuration options of the search index (kept in the
-/// database, within the caller's transaction).
-fn set_search_index(conn: &Connection, settings: &[(&str, i64)]) -> Result<()> {
-    let mut stmt = conn.prepare_cached("INSERT INTO records_fts (records_fts, rank) VALUES (?1, ?2)")?;
-    for (name, value) in settings {
-        stmt.execute(params![name, value])?;
-    }
-    Ok(())
 }
 
 /// An event made ready to apply, with everything that needs no database
@@ -482,7 +500,7 @@ fn load(conn: &Connection, id: &str) -> Result<Option<Row>> {
     Ok(Some(Row { data, clocks, created, conflict, kind: Kind::parse(&kind)? }))
 }
 
-impl Batch<'_> {
+impl Batch<'_, '_> {
     /// Folds a put into its record. `fresh` is the row the record has if
     /// this event creates it, which is tried first: for a new record that is
     /// one insert, with no look-up before it.
@@ -635,7 +653,7 @@ fn insert_event(conn: &Connection, event: &Event, fields: &str, source: Option<&
     Ok(inserted == 1)
 }
 
-impl Batch<'_> {
+impl Batch<'_, '_> {
     /// Whether `events` holds the event (device, seq). Each device's
     /// highest number there is read once per batch, and kept up to date as
     /// the batch writes events: an import brings events above it, and the
@@ -863,20 +881,6 @@ fn update_row(conn: &Connection, v: &RowValues) -> Result<i64> {
 /// test, so that every test crosses chunk boundaries.
 const SEARCH_CHUNK: usize = if cfg!(test) { 3 } else { 10_000 };
 
-/// A batch that rewrote more search entries than this leaves the index in
-/// large unmerged segments; see [`tidy_search_index`].
-pub const TIDY_AFTER: usize = 1000;
-
-/// Merges the search index into one segment. Large batches (an import, a
-/// demo fill) write the index in big segments; left alone, FTS5 merges them
-/// bit by bit during later small writes, which made one save in every 64
-/// take some 50 ms on a 100,000-record journal. Merging once after the batch
-/// costs about 0.3 s at that size and keeps later saves and searches quick.
-pub fn tidy_search_index(conn: &Connection) -> Result<()> {
-    conn.execute_batch("INSERT INTO records_fts (records_fts) VALUES ('optimize');")?;
-    Ok(())
-}
-
 fn is_erased(conn: &Connection, record: &str) -> Result<bool> {
     Ok(conn
         .prepare_cached("SELECT 1 FROM erased_records WHERE id = ?1")?
@@ -892,12 +896,13 @@ pub fn records_of_person(conn: &Connection, person: &str) -> Result<Vec<String>>
     Ok(ids)
 }
 
-/// Rebuilds `records` and `records_fts` from the event log, as a check that
-/// the materialised state is exactly what the log says.
-pub fn rebuild(conn: &Connection) -> Result<()> {
+/// Rebuilds `records` and the search index from the event log, as a check
+/// that the materialised state is exactly what the log says. Returns the
+/// index's transaction, to commit after `conn`'s.
+pub(crate) fn rebuild<'s>(conn: &Connection, search: &'s SearchIndex) -> Result<SearchTx<'s>> {
     conn.execute_batch(
         "CREATE TEMP TABLE replay AS SELECT device, seq, hlc, record, kind, op, fields, source FROM event_log;
-         DELETE FROM records; DELETE FROM records_fts; DELETE FROM erased_records; DELETE FROM erasures;
+         DELETE FROM records; DELETE FROM erased_records; DELETE FROM erasures;
          DELETE FROM events;",
     )?;
     let result = (|| {
@@ -918,7 +923,9 @@ pub fn rebuild(conn: &Connection) -> Result<()> {
                 ))
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
-        let mut batch = Batch::new(conn);
+        // The batch's own guard rolls the index back if anything fails.
+        let mut batch = Batch::new(conn, search);
+        search.apply(Work::Clear)?;
         for (device, seq, hlc, record, kind, op, fields, source) in events {
             let event = Event {
                 device,
@@ -932,8 +939,7 @@ pub fn rebuild(conn: &Connection) -> Result<()> {
             };
             batch.apply(&event, source.as_deref())?;
         }
-        batch.finish()?;
-        tidy_search_index(conn)
+        Ok(batch.finish()?.search_tx)
     })();
     conn.execute_batch("DROP TABLE temp.replay;")?;
     result
@@ -998,10 +1004,11 @@ mod tests {
 
     fn in_batch(j: &Journal, events: &[&Event]) -> Vec<Applied> {
         let tx = j.conn.unchecked_transaction().unwrap();
-        let mut batch = Batch::new(&tx);
+        let mut batch = Batch::new(&tx, &j.search);
         let applied = events.iter().map(|e| batch.apply(e, Some("peer")).unwrap()).collect();
-        batch.finish().unwrap();
+        let finished = batch.finish().unwrap();
         tx.commit().unwrap();
+        finished.search_tx.commit().unwrap();
         applied
     }
 
@@ -1066,10 +1073,10 @@ mod tests {
         let (_d, j) = journal();
         let settings = |j: &Journal| -> Vec<(String, i64)> {
             let sql = "SELECT k, v FROM records_fts_config WHERE k IN ('automerge', 'hashsize') ORDER BY k";
-            rows(&j.conn, sql, |r| Ok((r.get(0)?, r.get(1)?)))
+            rows(j.search.conn(), sql, |r| Ok((r.get(0)?, r.get(1)?)))
         };
         let tx = j.conn.unchecked_transaction().unwrap();
-        let mut batch = Batch::new(&tx);
+        let mut batch = Batch::new(&tx, &j.search);
         for i in 0..(3 * SEARCH_CHUNK + 1) as u32 {
             let made = Event {
                 seq: i64::from(i) + 1,
@@ -1079,16 +1086,17 @@ mod tests {
             batch.apply(&made, Some("peer")).unwrap();
         }
         assert!(batch.bulk);
-        let during: Vec<(String, i64)> = BULK_SEARCH_INDEX_SETTINGS.iter().map(|(k, v)| (k.to_string(), *v)).collect();
+        let during: Vec<(String, i64)> = search::BULK_SETTINGS.iter().map(|(k, v)| (k.to_string(), *v)).collect();
         assert_eq!(settings(&j), during);
-        batch.finish().unwrap();
-        tidy_search_index(&tx).unwrap();
+        let finished = batch.finish().unwrap();
         tx.commit().unwrap();
-        let after: Vec<(String, i64)> = SEARCH_INDEX_SETTINGS.iter().map(|(k, v)| (k.to_string(), *v)).collect();
+        finished.search_tx.commit().unwrap();
+        let after: Vec<(String, i64)> = search::SETTINGS.iter().map(|(k, v)| (k.to_string(), *v)).collect();
         assert_eq!(settings(&j), after);
-        j.conn.execute_batch("INSERT INTO records_fts (records_fts) VALUES ('integrity-check')").unwrap();
+        j.search.conn().execute_batch("INSERT INTO records_fts (records_fts) VALUES ('integrity-check')").unwrap();
         let found: i64 = j
-            .conn
+            .search
+            .conn()
             .query_row("SELECT count(*) FROM records_fts WHERE records_fts MATCH 'hub'", [], |r| r.get(0))
             .unwrap();
         assert_eq!(found, (3 * SEARCH_CHUNK + 1) as i64);
@@ -1133,7 +1141,7 @@ mod tests {
                 Ok((r.get(0)?, r.get(1)?))
             });
         assert_eq!(names, [(made.record.clone(), "Food bank (Tue)".into()), (id(4), "Library".into())]);
-        let search: i64 = j.conn.query_row("SELECT count(*) FROM records_fts", [], |r| r.get(0)).unwrap();
+        let search: i64 = j.search.conn().query_row("SELECT count(*) FROM records_fts", [], |r| r.get(0)).unwrap();
         assert_eq!(search, 2);
         let log: Vec<(i64, String)> =
             rows(&j.conn, "SELECT seq, record FROM event_log ORDER BY seq", |r| Ok((r.get(0)?, r.get(1)?)));
@@ -1263,12 +1271,13 @@ mod tests {
         let (_d2, j2) = journal();
         for (j, order) in [(&j1, [&made, &edit]), (&j2, [&edit, &made])] {
             let tx = j.conn.unchecked_transaction().unwrap();
-            let mut batch = Batch::new(&tx);
+            let mut batch = Batch::new(&tx, &j.search);
             for e in order {
                 batch.apply(e, Some("peer")).unwrap();
             }
-            batch.finish().unwrap();
+            let finished = batch.finish().unwrap();
             tx.commit().unwrap();
+            finished.search_tx.commit().unwrap();
         }
         assert_eq!(row(&j1), row(&j2));
         let (clocks, created): (String, i64) =

@@ -1,9 +1,11 @@
 //! A journal on disk: creating one, unlocking it, changing its passphrase,
 //! recovering it with the recovery key, and reporting on it.
 //!
-//! A journal is a folder holding `journal.db` (SQLCipher) and `journal.key`
-//! (the key file). [`Journal`] is an unlocked journal: it owns the database
-//! connection and the data key, and wipes the key when dropped — dropping it
+//! A journal is a folder holding `journal.db` (SQLCipher), `journal.key`
+//! (the key file) and `search.db` (the search index, derived from
+//! `journal.db` and rebuilt from it whenever needed: see [`crate::search`]).
+//! [`Journal`] is an unlocked journal: it owns the database
+//! connections and the data key, and wipes the key when dropped — dropping it
 //! *is* locking. Several processes (the app and the command-line tool) may
 //! have the same journal open: SQLite's write-ahead log and write locks keep
 //! them consistent, and the key file is only ever replaced atomically.
@@ -20,6 +22,7 @@ use uuid::Uuid;
 use crate::error::{Error, Result};
 use crate::identity;
 use crate::keys::{self, DataKey, DatabaseCipher, DatabaseSalt, KdfParams, KeyFile, RecoveryKey};
+use crate::search::SearchIndex;
 use crate::store::{self, Mode};
 
 /// The database file's name inside a journal folder.
@@ -144,6 +147,8 @@ pub struct CheckReport {
 pub struct Journal {
     dir: PathBuf,
     pub(crate) conn: Connection,
+    /// The search index, in a file of its own (see [`crate::search`]).
+    pub(crate) search: SearchIndex,
     key: DataKey,
     pub(crate) key_file: KeyFile,
     pub(crate) last_purge: Option<crate::records::PurgeReport>,
@@ -232,7 +237,8 @@ impl Journal {
         keys::sync_dir(&db_path);
 
         let conn = store::open(&db_path, &key, &salt, cipher, Mode::Existing)?;
-        Ok((Journal { dir: dir.to_path_buf(), conn, key, key_file, last_purge: None }, recovery))
+        let search = SearchIndex::open(dir, &key, &conn)?;
+        Ok((Journal { dir: dir.to_path_buf(), conn, search, key, key_file, last_purge: None }, recovery))
     }
 
     /// Unlocks the journal in `dir` with its passphrase.
@@ -266,11 +272,13 @@ impl Journal {
             key_file.database_cipher(),
             Mode::Existing,
         )?;
-        let mut journal = Journal { dir: dir.to_path_buf(), conn, key, key_file, last_purge: None };
-        let stored_id = journal.meta("journal_id")?;
-        if stored_id.as_deref() != Some(journal.key_file.journal_id().to_string().as_str()) {
+        let stored_id: Option<String> =
+            conn.query_row("SELECT value FROM meta WHERE key = 'journal_id'", [], |r| r.get(0)).optional()?;
+        if stored_id.as_deref() != Some(key_file.journal_id().to_string().as_str()) {
             return Err(Error::KeyFileMismatch(dir.to_path_buf()));
         }
+        let search = SearchIndex::open(dir, &key, &conn)?;
+        let mut journal = Journal { dir: dir.to_path_buf(), conn, search, key, key_file, last_purge: None };
         // Retention runs at every unlock: relationships that ended longer ago
         // than the journal keeps them are erased now.
         let report = journal.purge()?;
@@ -339,6 +347,7 @@ impl Journal {
     pub fn check(&self) -> Result<CheckReport> {
         let mut problems = store::integrity_problems(&self.conn)?;
         problems.extend(identity::verify(&self.conn)?);
+        problems.extend(self.search.problems(&self.conn)?);
         let schema_version: i64 = self.conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
         if schema_version != store::SCHEMA_VERSION {
             problems.push(format!("the schema is at version {schema_version}, expected {}", store::SCHEMA_VERSION));
@@ -359,7 +368,7 @@ impl Journal {
     pub fn fold_log(&self) -> Result<u64> {
         let (log, folded): (i64, i64) =
             self.conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| Ok((r.get(1)?, r.get(2)?)))?;
-        Ok(u64::try_from(log - folded).unwrap_or(0))
+        Ok(u64::try_from(log - folded).unwrap_or(0) + self.search.fold_log(false)?)
     }
 
     /// Locks the journal: closes the database and wipes the data key.

@@ -70,6 +70,23 @@ impl DataKey {
         sql.push_str(cipher.pragmas());
         sql
     }
+
+    /// The key and salt of the search index's file (see [`crate::search`]),
+    /// derived from this key with HKDF-SHA256 under a label of their own: the
+    /// index's pages are never encrypted or authenticated with the journal's
+    /// own key, and neither file's pages can stand in for the other's.
+    pub(crate) fn search_index_key(&self) -> (DataKey, DatabaseSalt) {
+        let mut okm = Zeroizing::new([0u8; 48]);
+        // 48 bytes is far below HKDF-SHA256's limit of 8,160: expand cannot fail.
+        let _ = hkdf::Hkdf::<Sha256>::new(None, &self.0).expand(b"peerjournal search index v1", &mut okm[..]);
+        let mut key = [0u8; 32];
+        let mut salt = [0u8; 16];
+        key.copy_from_slice(&okm[..32]);
+        salt.copy_from_slice(&okm[32..]);
+        let derived = DataKey(key);
+        key.zeroize();
+        (derived, DatabaseSalt(salt))
+    }
 }
 
 /// How SQLCipher encrypts and authenticates the database's pages: always

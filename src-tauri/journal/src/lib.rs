@@ -40,6 +40,7 @@ pub mod keys;
 pub mod kinds;
 pub mod records;
 pub mod report;
+pub mod search;
 pub mod store;
 
 pub use error::{Error, Result};

@@ -171,7 +171,7 @@ impl Journal {
     /// hand out the same number.
     fn write<T>(
         &mut self,
-        f: impl FnOnce(&mut Batch<'_>, &mut dyn FnMut(&str, Kind, Op, Fields) -> Event) -> Result<T>,
+        f: impl FnOnce(&mut Batch<'_, '_>, &mut dyn FnMut(&str, Kind, Op, Fields) -> Event) -> Result<T>,
     ) -> Result<T> {
         let device = self.device_id()?;
         let tx = rusqlite::Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate)?;
@@ -191,13 +191,14 @@ impl Journal {
             clock = clock.tick(hlc::wall_ms());
             Event { device: device.clone(), seq, hlc: clock.0, record: record.to_string(), kind, op, fields }
         };
-        let mut batch = Batch::new(&tx);
+        let mut batch = Batch::new(&tx, &self.search);
         let out = f(&mut batch, &mut next)?;
-        batch.finish()?;
+        let finished = batch.finish()?;
         for (k, v) in [("device_seq", seq), ("hlc", clock.0)] {
             crate::journal::set_meta(&tx, k, &v.to_string())?;
         }
         tx.commit()?;
+        finished.search_tx.commit_after_journal();
         Ok(out)
     }
 
@@ -313,10 +314,11 @@ impl Journal {
     /// fold the write-ahead log into the database, so no old page with the
     /// erased text lingers in either. `secure_delete` has already zeroed the
     /// freed pages.
-    fn scrub(&self) -> Result<()> {
-        events::tidy_search_index(&self.conn)?;
-        // Best effort: another process reading the journal can hold the log open.
+    pub(crate) fn scrub(&self) -> Result<()> {
+        self.search.tidy()?;
+        // Best effort: another process reading the journal can hold the logs open.
         let _ = self.conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);");
+        let _ = self.search.fold_log(true);
         Ok(())
     }
 
@@ -422,19 +424,23 @@ impl Journal {
         }
         let mut fts = terms.join(" ");
         fts.push('*');
-        let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT {RECORD_COLUMNS} FROM records_fts f JOIN records r ON r.rowid = f.rowid
-             WHERE records_fts MATCH ?1 AND r.deleted = 0
-             ORDER BY f.rowid DESC LIMIT ?2 OFFSET ?3"
-        ))?;
-        let rows = stmt.query_map(params![fts, page.limit, page.offset], record_from_row)?;
+        if self.search.is_stale() {
+            self.search.rebuild(&self.conn)?;
+        }
+        // The index holds entries only for live records; the check on
+        // `deleted` guards against an index a step behind.
+        let mut get = self
+            .conn
+            .prepare_cached(&format!("SELECT {RECORD_COLUMNS} FROM records r WHERE r.rowid = ?1 AND r.deleted = 0"))?;
         let words: Vec<String> = query.split_whitespace().map(str::to_lowercase).collect();
-        rows.map(|r| {
-            let record = r?;
-            let excerpt = excerpt(&kinds::search_text(record.kind, &record.fields), &words);
-            Ok(SearchHit { record, excerpt })
-        })
-        .collect()
+        let mut hits = Vec::new();
+        for rowid in self.search.matching(&fts, page.limit.into(), page.offset.into())? {
+            if let Some(record) = get.query_row([rowid], record_from_row).optional()? {
+                let excerpt = excerpt(&kinds::search_text(record.kind, &record.fields), &words);
+                hits.push(SearchHit { record, excerpt });
+            }
+        }
+        Ok(hits)
     }
 
     /// Months after an ending that records are kept.
@@ -495,15 +501,16 @@ impl Journal {
     /// check: the result must equal what was there).
     pub fn rebuild(&mut self) -> Result<()> {
         let tx = rusqlite::Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate)?;
-        events::rebuild(&tx)?;
+        let search_tx = events::rebuild(&tx, &self.search)?;
         tx.commit()?;
+        search_tx.commit_after_journal();
         Ok(())
     }
 
-    /// Merges the search index after many records were added at once (see
-    /// [`events::tidy_search_index`]).
+    /// Merges the search index into one segment (a batch large enough to be
+    /// a bulk load already does), after many records were added in batches.
     pub fn tidy_search_index(&mut self) -> Result<()> {
-        events::tidy_search_index(&self.conn)
+        self.search.tidy()
     }
 
     /// How many records of each kind the journal holds.

@@ -33,35 +33,38 @@ fn contact(j: &mut Journal, p: &str, at: &str, notes: &str) -> String {
         .id
 }
 
-/// Every table's every value, as text, for "is this anywhere" checks.
+/// Every table's every value, as text, for "is this anywhere" checks: in
+/// the journal's database and in the search index's.
 fn every_value(j: &Journal) -> Vec<Vec<u8>> {
-    let tables: Vec<String> = j
-        .conn
-        .prepare("SELECT name FROM sqlite_master WHERE type = 'table'")
-        .unwrap()
-        .query_map([], |r| r.get(0))
-        .unwrap()
-        .collect::<rusqlite::Result<_>>()
-        .unwrap();
     let mut out = Vec::new();
-    for table in tables {
-        let mut stmt = j.conn.prepare(&format!("SELECT * FROM \"{table}\"")).unwrap();
-        let n = stmt.column_count();
-        let mut rows = stmt.query([]).unwrap();
-        while let Some(row) = rows.next().unwrap() {
-            for i in 0..n {
-                match row.get_ref(i).unwrap() {
-                    rusqlite::types::ValueRef::Text(t) | rusqlite::types::ValueRef::Blob(t) => out.push(t.to_vec()),
-                    _ => {}
+    for conn in [&j.conn, j.search.conn()] {
+        let tables: Vec<String> = conn
+            .prepare("SELECT name FROM sqlite_master WHERE type = 'table'")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        for table in tables {
+            let mut stmt = conn.prepare(&format!("SELECT * FROM \"{table}\"")).unwrap();
+            let n = stmt.column_count();
+            let mut rows = stmt.query([]).unwrap();
+            while let Some(row) = rows.next().unwrap() {
+                for i in 0..n {
+                    match row.get_ref(i).unwrap() {
+                        rusqlite::types::ValueRef::Text(t) | rusqlite::types::ValueRef::Blob(t) => out.push(t.to_vec()),
+                        _ => {}
+                    }
                 }
             }
         }
-    }
-    // And every page of the file, decrypted, free pages included, where the
-    // SQLite build offers the page view.
-    if let Ok(mut stmt) = j.conn.prepare("SELECT data FROM sqlite_dbpage") {
-        let pages: Vec<Vec<u8>> = stmt.query_map([], |r| r.get(0)).unwrap().collect::<rusqlite::Result<_>>().unwrap();
-        out.extend(pages);
+        // And every page of the file, decrypted, free pages included, where
+        // the SQLite build offers the page view.
+        if let Ok(mut stmt) = conn.prepare("SELECT data FROM sqlite_dbpage") {
+            let pages: Vec<Vec<u8>> =
+                stmt.query_map([], |r| r.get(0)).unwrap().collect::<rusqlite::Result<_>>().unwrap();
+            out.extend(pages);
+        }
     }
     out
 }
@@ -197,7 +200,7 @@ fn a_record_written_once_keeps_one_copy_of_its_fields() {
     assert_eq!(history[1].changed["notes"], "first, corrected");
     // The log still rebuilds the same records.
     let before = j.conn.query_row("SELECT data FROM records WHERE id = ?1", [&c], |r| r.get::<_, String>(0)).unwrap();
-    crate::events::rebuild(&j.conn).unwrap();
+    j.rebuild().unwrap();
     let rebuilt = j.conn.query_row("SELECT data FROM records WHERE id = ?1", [&c], |r| r.get::<_, String>(0)).unwrap();
     assert_eq!(rebuilt, before);
 }
@@ -208,12 +211,12 @@ fn a_record_written_once_keeps_one_copy_of_its_fields() {
 fn saves_leave_the_log_for_an_idle_fold() {
     let (_d, mut j) = journal();
     let p = person(&mut j, "R.M.");
-    for i in 0..150 {
+    for i in 0..250 {
         contact(&mut j, &p, "2026-11-01T10:00", &format!("visit {i}"));
     }
     // SQLite's default would have folded the log at 1,000 pages.
     let waiting: i64 = j.conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| r.get(1)).unwrap();
-    assert!(waiting > 1000, "150 saves left their {waiting} pages in the log");
+    assert!(waiting > 1000, "250 saves left their {waiting} pages in the log");
     contact(&mut j, &p, "2026-11-01T11:00", "one more");
     assert_eq!(j.fold_log().unwrap(), 0, "folded all of it");
     assert_eq!(j.fold_log().unwrap(), 0, "and again, with nothing to do");
@@ -314,7 +317,7 @@ fn forgetting_a_person_leaves_none_of_their_words_anywhere() {
         assert!(!found_anywhere(&j, s), "{s} is still in the database after forgetting");
         assert!(j.search(s, Page::default()).unwrap().is_empty());
     }
-    for name in ["journal.db", "journal.db-wal"] {
+    for name in ["journal.db", "journal.db-wal", "search.db", "search.db-wal"] {
         if let Ok(bytes) = std::fs::read(dir.path().join(name)) {
             for s in secrets {
                 assert!(!bytes.windows(s.len()).any(|w| w == s.as_bytes()), "{s} in {name}");
@@ -398,13 +401,23 @@ fn state(j: &Journal) -> (Vec<Vec<String>>, Vec<Vec<String>>) {
     let search = words
         .iter()
         .map(|w| {
-            j.conn
-                .prepare("SELECT r.id FROM records_fts f JOIN records r ON r.rowid = f.rowid WHERE records_fts MATCH ?1 ORDER BY r.id")
+            let rowids: Vec<i64> = j
+                .search
+                .conn()
+                .prepare("SELECT rowid FROM records_fts WHERE records_fts MATCH ?1")
                 .unwrap()
                 .query_map([w], |r| r.get(0))
                 .unwrap()
-                .collect::<rusqlite::Result<Vec<String>>>()
-                .unwrap()
+                .collect::<rusqlite::Result<_>>()
+                .unwrap();
+            let mut ids: Vec<String> = rowids
+                .iter()
+                .map(|rowid| {
+                    j.conn.query_row("SELECT id FROM records WHERE rowid = ?1", [rowid], |r| r.get(0)).unwrap()
+                })
+                .collect();
+            ids.sort();
+            ids
         })
         .collect();
     (records, search)

@@ -24,13 +24,14 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0005_lazy_creation_fields.sql"),
     include_str!("../migrations/0006_creation_events_in_records.sql"),
     include_str!("../migrations/0007_index_ties_by_rowid.sql"),
+    include_str!("../migrations/0008_search_index_in_own_file.sql"),
 ];
 
 /// The schema version this build writes (the number of migrations).
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 
 /// How long a connection waits for another process's write to finish.
-const BUSY_TIMEOUT_MS: u32 = 5_000;
+pub(crate) const BUSY_TIMEOUT_MS: u32 = 5_000;
 
 /// Whether [`open`] may create the database file.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -58,29 +59,7 @@ pub(crate) fn open(
     if mode == Mode::Existing {
         check_salt(path, salt, &journal_dir)?;
     }
-    let conn = Connection::open_with_flags(path, flags)?;
-
-    // A plain SQLite build would silently ignore `PRAGMA key` and write
-    // plaintext. SQLCipher answers `cipher_version`; anything else is refused.
-    let version: Option<String> = conn.query_row("PRAGMA cipher_version", [], |r| r.get(0)).ok();
-    if version.as_deref().is_none_or(str::is_empty) {
-        return Err(Error::NoEncryption);
-    }
-    // SQLCipher logs decryption failures to standard error by itself; the
-    // errors we return say all there is to say, in plain words.
-    conn.execute_batch("PRAGMA cipher_log_level = NONE;")?;
-    conn.execute_batch(&key.sqlcipher_pragma(salt, cipher))?;
-
-    // The first read proves the key: SQLCipher reports "not a database"
-    // when page one does not decrypt and authenticate.
-    if let Err(e) = conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0)) {
-        return Err(match e.sqlite_error_code() {
-            Some(rusqlite::ErrorCode::NotADatabase | rusqlite::ErrorCode::DatabaseCorrupt) => {
-                Error::DatabaseDamaged(journal_dir)
-            }
-            _ => e.into(),
-        });
-    }
+    let conn = connect(path, flags, key, salt, cipher)?;
 
     conn.set_prepared_statement_cache_capacity(64);
     conn.busy_timeout(std::time::Duration::from_millis(BUSY_TIMEOUT_MS.into()))?;
@@ -107,6 +86,44 @@ pub(crate) fn open(
     }
     crate::events::register_functions(&conn)?;
     migrate(&conn)?;
+    Ok(conn)
+}
+
+/// Opens the SQLCipher file at `path` with `flags`, keys it and proves the
+/// key by reading from it. No pragmas beyond the cipher's, no migrations:
+/// shared by the journal's database ([`open`]) and the search index's
+/// ([`crate::search`]).
+pub(crate) fn connect(
+    path: &Path,
+    flags: OpenFlags,
+    key: &DataKey,
+    salt: &DatabaseSalt,
+    cipher: DatabaseCipher,
+) -> Result<Connection> {
+    let journal_dir = path.parent().unwrap_or(path).to_path_buf();
+    let conn = Connection::open_with_flags(path, flags)?;
+
+    // A plain SQLite build would silently ignore `PRAGMA key` and write
+    // plaintext. SQLCipher answers `cipher_version`; anything else is refused.
+    let version: Option<String> = conn.query_row("PRAGMA cipher_version", [], |r| r.get(0)).ok();
+    if version.as_deref().is_none_or(str::is_empty) {
+        return Err(Error::NoEncryption);
+    }
+    // SQLCipher logs decryption failures to standard error by itself; the
+    // errors we return say all there is to say, in plain words.
+    conn.execute_batch("PRAGMA cipher_log_level = NONE;")?;
+    conn.execute_batch(&key.sqlcipher_pragma(salt, cipher))?;
+
+    // The first read proves the key: SQLCipher reports "not a database"
+    // when page one does not decrypt and authenticate.
+    if let Err(e) = conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0)) {
+        return Err(match e.sqlite_error_code() {
+            Some(rusqlite::ErrorCode::NotADatabase | rusqlite::ErrorCode::DatabaseCorrupt) => {
+                Error::DatabaseDamaged(journal_dir)
+            }
+            _ => e.into(),
+        });
+    }
     Ok(conn)
 }
 

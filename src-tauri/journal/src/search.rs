@@ -1,0 +1,581 @@
+//! The search index: the words of every record, in a full-text index kept
+//! in a file of its own, `search.db`, beside `journal.db`.
+//!
+//! The index holds nothing that `records` does not: each live record's text
+//! ([`kinds::search_text`]) under the record's rowid, split into words by
+//! FTS5 (`unicode61`, diacritics removed). It is contentless: the words are
+//! indexed, the text itself is kept only in `records`. So the index can be
+//! thrown away and built again at any time, and it is, whenever it is
+//! missing, unreadable, of another layout, or out of step with the journal.
+//! It is encrypted like the journal, with a key and salt derived from the
+//! journal's data key ([`DataKey::search_index_key`]).
+//!
+//! Why a file of its own: SQLite lets one connection at a time write to a
+//! file. With the words in the journal's database, an import wrote every
+//! record and then every record's words, all on one thread. With them here,
+//! a second thread writes the words while the records go in (see
+//! [`crate::bundle`]): an import of 100,000 records took about 6% less time
+//! (median of paired runs), the records' thread being the slower one. It
+//! also lets the index be rebuilt, or thrown away, without touching the
+//! journal: about 2 s for 100,000 records, at the first unlock after an
+//! upgrade or after a crash between the two commits described below.
+//!
+//! Staying in step. The journal's `meta` holds a `search_generation`, and
+//! this file's `state` the generation the index was last brought up to.
+//! Every change to the words is a transaction on each file: the journal's
+//! moves its generation from g to g + 1, the index's moves its own from g to
+//! g + 1 only if it was at g. The journal's commits first, durably; the
+//! index's second, at `synchronous = NORMAL` (a power cut may undo its last
+//! commits: the journal holds the truth). If anything comes between the two
+//! commits (a crash, a full disk, a power cut), the generations differ, and
+//! the index is rebuilt from `records` before it is next searched or when
+//! the journal is next unlocked. Locks are always taken journal first, index
+//! second, so two processes never wait on each other crosswise.
+
+use std::cell::Cell;
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::mpsc::Receiver;
+
+use rusqlite::{params, Connection, OpenFlags, OptionalExtension, TransactionBehavior};
+
+use crate::error::{Error, Result};
+use crate::keys::{DataKey, DatabaseCipher};
+use crate::kinds::{self, Fields, Kind};
+use crate::store;
+
+/// The index's file, in the journal's folder.
+pub const SEARCH_FILE: &str = "search.db";
+
+/// The layout of the index's file (its `user_version`). A file of another
+/// layout is rebuilt, never migrated: it holds nothing that cannot be.
+const LAYOUT: i64 = 1;
+
+/// How the index's pages are encrypted: part of its layout, the same for
+/// every journal (journals made before 8 KiB pages keep SQLCipher's
+/// defaults for their own database, but their index is new).
+const CIPHER: DatabaseCipher = DatabaseCipher::Pages8kHmacSha256;
+
+const SCHEMA: &str = "
+    CREATE VIRTUAL TABLE records_fts USING fts5 (
+        body,
+        content = '',
+        contentless_delete = 1,
+        tokenize = 'unicode61 remove_diacritics 2'
+    );
+    -- The journal's search generation this index was last brought up to;
+    -- -1: never built.
+    CREATE TABLE state (generation INTEGER NOT NULL) STRICT;
+    INSERT INTO state (generation) VALUES (-1);
+    PRAGMA user_version = 1;";
+
+/// FTS5's own settings for how it merges and how many words it holds
+/// before writing, restored when a bulk load ends.
+pub(crate) const SETTINGS: [(&str, i64); 2] = [("automerge", 4), ("hashsize", 1 << 20)];
+/// The same settings during a bulk load: no merging as it goes, and room
+/// for a whole chunk of words, so each chunk becomes one segment and the
+/// merge at the end ([`Work::Finish`]'s `tidy`) is the only one. Merging as
+/// it went rewrote the words of an import of 100,000 records several times.
+/// Left unmerged, the large segments were merged bit by bit during later
+/// small writes, which made one save in every 64 take some 50 ms on a
+/// 100,000-record journal.
+pub(crate) const BULK_SETTINGS: [(&str, i64); 2] = [("automerge", 0), ("hashsize", 16 << 20)];
+
+/// Entries to rewrite, by record rowid: whether the record may have an
+/// entry from before (to be removed first), and the text to index now
+/// (None: nothing, the record is gone or deleted).
+pub(crate) type Entries = BTreeMap<i64, (bool, Option<String>)>;
+
+/// A piece of work for the index, done in its own transaction (begun by the
+/// first piece, committed by [`SearchTx::commit`]).
+pub(crate) enum Work {
+    /// Remove every entry (before a rebuild of the journal).
+    Clear,
+    /// Rewrite these entries.
+    Write(Entries),
+    /// Hold many words before writing (a bulk load begins).
+    Bulk,
+    /// The batch is done: end a bulk load if one began, merge if asked,
+    /// and move the index's generation from the first to the second.
+    Finish { bulk: bool, tidy: bool, advance: Option<(i64, i64)> },
+}
+
+/// The search index of an open journal.
+pub(crate) struct SearchIndex {
+    conn: Connection,
+    /// Known to be out of step with the journal (a commit of the index
+    /// failed after the journal's): rebuilt before the next search.
+    stale: Cell<bool>,
+}
+
+impl SearchIndex {
+    /// Opens the index of the journal in `dir` whose database is `journal`,
+    /// rebuilding it from `records` if it is missing, unreadable, of another
+    /// layout or out of step.
+    pub(crate) fn open(dir: &Path, key: &DataKey, journal: &Connection) -> Result<SearchIndex> {
+        let path = dir.join(SEARCH_FILE);
+        let index = match Self::connect(&path, key) {
+            // Damaged, made with another key, or of another layout: nothing
+            // in it is lost by starting again. (Any other failure, a lock
+            // held too long say, is reported: the file may be in use.)
+            Err(Error::DatabaseDamaged(_) | Error::SearchIndexLayout(_)) => {
+                remove_files(&path)?;
+                Self::connect(&path, key)?
+            }
+            opened => opened?,
+        };
+        if index.generation()? != journal_generation(journal)? {
+            index.rebuild(journal)?;
+        }
+        Ok(index)
+    }
+
+    /// An empty index in `path`, for the benchmarks' bare insert.
+    pub(crate) fn create_empty(path: &Path, key: &DataKey) -> Result<SearchIndex> {
+        remove_files(path)?;
+        Self::connect(path, key)
+    }
+
+    fn connect(path: &Path, key: &DataKey) -> Result<SearchIndex> {
+        let (key, salt) = key.search_index_key();
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = store::connect(path, flags, &key, &salt, CIPHER)?;
+        conn.set_prepared_statement_cache_capacity(16);
+        conn.busy_timeout(std::time::Duration::from_millis(store::BUSY_TIMEOUT_MS.into()))?;
+        // cache_size: 2 MiB. A search reads a few pages of the index; a bulk
+        // load writes it in order and keeps its words in FTS5's own memory
+        // (see BULK_SETTINGS). 16 MiB made an import peak 14 MiB higher and
+        // was no quicker.
+        conn.execute_batch(
+            "PRAGMA journal_mode = WAL;
+             PRAGMA synchronous = NORMAL;
+             PRAGMA secure_delete = ON;
+             PRAGMA temp_store = MEMORY;
+             PRAGMA cache_size = -2048;",
+        )?;
+        let journal_mode: String = conn.query_row("PRAGMA journal_mode", [], |r| r.get(0))?;
+        if !journal_mode.eq_ignore_ascii_case("wal") {
+            return Err(Error::CheckFailed(format!("the search index could not switch to WAL mode ({journal_mode})")));
+        }
+        let layout: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        if layout == 0 {
+            let tx = rusqlite::Transaction::new_unchecked(&conn, TransactionBehavior::Immediate)?;
+            // Another process may have laid it out while we waited.
+            if tx.query_row("PRAGMA user_version", [], |r| r.get::<_, i64>(0))? == 0 {
+                tx.execute_batch(SCHEMA)?;
+            }
+            tx.commit()?;
+        } else if layout != LAYOUT {
+            return Err(Error::SearchIndexLayout(layout));
+        }
+        Ok(SearchIndex { conn, stale: Cell::new(false) })
+    }
+
+    /// The journal generation the index was last brought up to.
+    pub(crate) fn generation(&self) -> Result<i64> {
+        Ok(self.conn.query_row("SELECT generation FROM state", [], |r| r.get(0))?)
+    }
+
+    /// Whether the index is known to be out of step with the journal.
+    pub(crate) fn is_stale(&self) -> bool {
+        self.stale.get()
+    }
+
+    /// Rebuilds the index from the journal's records, in step with it.
+    pub(crate) fn rebuild(&self, journal: &Connection) -> Result<()> {
+        // The journal's write lock first, so no record changes under the
+        // rebuild; nothing is written to the journal.
+        let held = rusqlite::Transaction::new_unchecked(journal, TransactionBehavior::Immediate)?;
+        let generation = journal_generation(&held)?;
+        let pending = SearchTx::new(self);
+        self.apply(Work::Clear)?;
+        self.apply(Work::Bulk)?;
+        let mut entries = Entries::new();
+        let mut stmt = held.prepare("SELECT rowid, kind, data FROM records WHERE deleted = 0")?;
+        let mut rows = stmt.query([])?;
+        while let Some(row) = rows.next()? {
+            let kind = Kind::parse(&row.get::<_, String>(1)?)?;
+            let data: Fields = serde_json::from_str(&row.get::<_, String>(2)?)
+                .map_err(|_| Error::CheckFailed("a record's fields are unreadable".into()))?;
+            entries.insert(row.get(0)?, (false, Some(kinds::search_text(kind, &data))));
+            if entries.len() >= REBUILD_CHUNK {
+                self.apply(Work::Write(std::mem::take(&mut entries)))?;
+            }
+        }
+        self.apply(Work::Write(entries))?;
+        self.conn.execute("UPDATE state SET generation = ?1", [generation])?;
+        self.apply(Work::Finish { bulk: true, tidy: true, advance: None })?;
+        pending.commit()?;
+        self.stale.set(false);
+        Ok(())
+    }
+
+    /// Does one piece of work, in the index's transaction (begun here if
+    /// none is open).
+    pub(crate) fn apply(&self, work: Work) -> Result<()> {
+        if self.conn.is_autocommit() {
+            self.conn.execute_batch("BEGIN IMMEDIATE")?;
+        }
+        match work {
+            Work::Clear => self.conn.execute_batch("INSERT INTO records_fts (records_fts) VALUES ('delete-all');")?,
+            Work::Bulk => self.configure(&BULK_SETTINGS)?,
+            Work::Write(entries) => {
+                // Every removal, then every insertion, so that all of them
+                // go through FTS5's in-memory hash together.
+                let mut remove = self.conn.prepare_cached("DELETE FROM records_fts WHERE rowid = ?1")?;
+                let mut insert = self.conn.prepare_cached("INSERT INTO records_fts (rowid, body) VALUES (?1, ?2)")?;
+                for (rowid, (existed, _)) in &entries {
+                    if *existed {
+                        remove.execute([rowid])?;
+                    }
+                }
+                for (rowid, (_, body)) in entries {
+                    if let Some(body) = body.filter(|b| !b.is_empty()) {
+                        insert.execute(params![rowid, body])?;
+                    }
+                }
+            }
+            Work::Finish { bulk, tidy, advance } => {
+                if bulk {
+                    self.configure(&SETTINGS)?;
+                }
+                if tidy {
+                    self.conn.execute_batch("INSERT INTO records_fts (records_fts) VALUES ('optimize');")?;
+                }
+                // Only from the generation the journal moved from: an index
+                // already out of step stays so, and is rebuilt.
+                if let Some((from, to)) = advance {
+                    self.conn.execute("UPDATE state SET generation = ?2 WHERE generation = ?1", [from, to])?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Does each piece of work sent, until the sender hangs up: the other
+    /// end of an import, on a thread of its own. Nothing is committed.
+    pub(crate) fn apply_all(&mut self, work: Receiver<Work>) -> Result<()> {
+        for piece in work {
+            self.apply(piece)?;
+        }
+        Ok(())
+    }
+
+    fn configure(&self, settings: &[(&str, i64)]) -> Result<()> {
+        let mut stmt = self.conn.prepare_cached("INSERT INTO records_fts (records_fts, rank) VALUES (?1, ?2)")?;
+        for (name, value) in settings {
+            stmt.execute(params![name, value])?;
+        }
+        Ok(())
+    }
+
+    /// The rowids of the records whose words match the FTS5 `query`, newest
+    /// first, a page at a time.
+    pub(crate) fn matching(&self, query: &str, limit: i64, offset: i64) -> Result<Vec<i64>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT rowid FROM records_fts WHERE records_fts MATCH ?1 ORDER BY rowid DESC LIMIT ?2 OFFSET ?3",
+        )?;
+        let rowids = stmt.query_map(params![query, limit, offset], |r| r.get(0))?;
+        Ok(rowids.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Merges the index into one segment, in a transaction of its own.
+    pub(crate) fn tidy(&self) -> Result<()> {
+        let pending = SearchTx::new(self);
+        self.apply(Work::Finish { bulk: false, tidy: true, advance: None })?;
+        pending.commit()
+    }
+
+    /// Folds the index's write-ahead log into its file; with `truncate`,
+    /// empties the log too (after an erasure). Returns the pages left
+    /// unfolded (another process reading can hold some back).
+    pub(crate) fn fold_log(&self, truncate: bool) -> Result<u64> {
+        let mode = if truncate { "TRUNCATE" } else { "PASSIVE" };
+        let (log, folded): (i64, i64) =
+            self.conn.query_row(&format!("PRAGMA wal_checkpoint({mode})"), [], |r| Ok((r.get(1)?, r.get(2)?)))?;
+        Ok(u64::try_from(log - folded).unwrap_or(0))
+    }
+
+    /// What is wrong with the index, if anything, as plain sentences.
+    pub(crate) fn problems(&self, journal: &Connection) -> Result<Vec<String>> {
+        let mut problems: Vec<String> =
+            store::integrity_problems(&self.conn)?.into_iter().map(|p| format!("search index: {p}")).collect();
+        if let Err(e) =
+            self.conn.execute_batch("INSERT INTO records_fts (records_fts, rank) VALUES ('integrity-check', 0);")
+        {
+            problems.push(format!("search index: {e}"));
+        }
+        if self.is_stale() || self.generation()? != journal_generation(journal)? {
+            problems.push("the search index is out of step with the journal (it is rebuilt at the next search)".into());
+        }
+        Ok(problems)
+    }
+
+    /// The index's connection, for tests and the benchmarks.
+    pub(crate) fn conn(&self) -> &Connection {
+        &self.conn
+    }
+}
+
+/// How many records' words a rebuild writes at a time.
+const REBUILD_CHUNK: usize = 10_000;
+
+/// The journal's search generation (see the module's documentation).
+pub(crate) fn journal_generation(journal: &Connection) -> Result<i64> {
+    Ok(journal
+        .query_row("SELECT value FROM meta WHERE key = 'search_generation'", [], |r| r.get::<_, String>(0))
+        .optional()?
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0))
+}
+
+/// A transaction on the index that is committed only after the journal's:
+/// rolled back if dropped uncommitted. One guard per transaction: a second
+/// guard over the same index, dropped, would roll back the first's work.
+pub struct SearchTx<'s> {
+    index: Option<&'s SearchIndex>,
+}
+
+impl<'s> SearchTx<'s> {
+    /// Takes charge of whatever transaction `index` has open, or opens later.
+    pub(crate) fn new(index: &'s SearchIndex) -> Self {
+        SearchTx { index: Some(index) }
+    }
+
+    /// Nothing to commit: the work went to another thread, whose index is
+    /// taken charge of when it is done.
+    pub(crate) fn none() -> Self {
+        SearchTx { index: None }
+    }
+
+    /// Commits the index's transaction, if one is open. Call after the
+    /// journal's own commit.
+    pub(crate) fn commit(mut self) -> Result<()> {
+        let Some(index) = self.index.take() else {
+            return Ok(());
+        };
+        if index.conn.is_autocommit() {
+            return Ok(());
+        }
+        if let Err(e) = index.conn.execute_batch("COMMIT") {
+            let _ = index.conn.execute_batch("ROLLBACK");
+            index.stale.set(true);
+            return Err(e.into());
+        }
+        Ok(())
+    }
+
+    /// Commits after the journal has committed: the journal's change stands
+    /// whatever happens here. If the index cannot commit, it is out of step
+    /// and is rebuilt before the next search.
+    pub(crate) fn commit_after_journal(self) {
+        let _ = self.commit();
+    }
+}
+
+impl Drop for SearchTx<'_> {
+    fn drop(&mut self) {
+        if let Some(index) = self.index.take() {
+            if !index.conn.is_autocommit() {
+                let _ = index.conn.execute_batch("ROLLBACK");
+            }
+        }
+    }
+}
+
+/// Removes the index's file and its write-ahead log, if there.
+fn remove_files(path: &Path) -> Result<()> {
+    for suffix in ["", "-wal", "-shm"] {
+        let mut name = path.as_os_str().to_owned();
+        name.push(suffix);
+        let file = Path::new(&name);
+        match std::fs::remove_file(file) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(Error::io("remove", file, e)),
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::journal::{Journal, NewJournal, Role};
+    use crate::keys::KdfParams;
+    use crate::records::Page;
+    use serde_json::json;
+
+    const PASS: &str = "a passphrase";
+
+    fn journal() -> (tempfile::TempDir, Journal) {
+        let dir = tempfile::tempdir().unwrap();
+        let kdf = KdfParams { memory_kib: 1024, iterations: 1, parallelism: 1 };
+        let (j, _) =
+            Journal::create(dir.path(), &NewJournal { name: "T", role: Role::Volunteer, passphrase: PASS, kdf })
+                .unwrap();
+        (dir, j)
+    }
+
+    /// A journal with a person and three contacts whose notes say "kumquat".
+    fn with_records() -> (tempfile::TempDir, Journal) {
+        let (dir, mut j) = journal();
+        let p = j.add(Kind::Person, json!({"alias": "R"}).as_object().cloned().unwrap()).unwrap().id;
+        for i in 0..3 {
+            let notes = format!("visit {i}: brought kumquats");
+            j.add(Kind::Contact, json!({"person": p, "how": "phone", "notes": notes}).as_object().cloned().unwrap())
+                .unwrap();
+        }
+        (dir, j)
+    }
+
+    fn found(j: &Journal, word: &str) -> usize {
+        j.search(word, Page::default()).unwrap().len()
+    }
+
+    fn in_step(j: &Journal) -> bool {
+        j.search.generation().unwrap() == journal_generation(&j.conn).unwrap()
+    }
+
+    fn files(dir: &Path) -> Vec<std::path::PathBuf> {
+        ["", "-wal", "-shm"].iter().map(|s| dir.join(format!("{SEARCH_FILE}{s}"))).collect()
+    }
+
+    /// Every save moves both generations on together; the index holds the
+    /// words of what was saved.
+    #[test]
+    fn each_save_moves_the_index_on_in_step_with_the_journal() {
+        let (_d, mut j) = with_records();
+        let before = journal_generation(&j.conn).unwrap();
+        assert!(in_step(&j));
+        let p = j.add(Kind::Service, json!({"name": "Quince pantry"}).as_object().cloned().unwrap()).unwrap().id;
+        assert_eq!(journal_generation(&j.conn).unwrap(), before + 1);
+        assert!(in_step(&j));
+        assert_eq!(found(&j, "quince"), 1);
+        j.delete(&p).unwrap();
+        assert!(in_step(&j));
+        assert_eq!(found(&j, "quince"), 0);
+        assert!(j.check().unwrap().ok);
+    }
+
+    /// Missing, damaged, of another layout or made with another key: the
+    /// index is made again at unlock, and searches find what they did.
+    #[test]
+    fn an_index_that_cannot_be_used_is_rebuilt_at_unlock() {
+        let (d, j) = with_records();
+        assert_eq!(found(&j, "kumquats"), 3);
+        drop(j);
+        type Spoil<'a> = (&'a str, &'a dyn Fn(&Path));
+        let spoil: [Spoil<'_>; 4] = [
+            ("missing", &|dir| {
+                for f in files(dir) {
+                    let _ = std::fs::remove_file(f);
+                }
+            }),
+            ("damaged", &|dir| {
+                for f in files(dir) {
+                    let _ = std::fs::remove_file(f);
+                }
+                std::fs::write(dir.join(SEARCH_FILE), vec![0x5a; 64 * 1024]).unwrap();
+            }),
+            ("another layout", &|dir| {
+                let j = Journal::open(dir, PASS).unwrap();
+                j.search.conn().execute_batch("PRAGMA user_version = 99").unwrap();
+            }),
+            ("another key", &|dir| {
+                let (other_dir, other) = journal();
+                drop(other);
+                for f in files(dir) {
+                    let _ = std::fs::remove_file(f);
+                }
+                std::fs::copy(other_dir.path().join(SEARCH_FILE), dir.join(SEARCH_FILE)).unwrap();
+            }),
+        ];
+        for (how, spoil) in spoil {
+            spoil(d.path());
+            let j = Journal::open(d.path(), PASS).unwrap();
+            assert_eq!(found(&j, "kumquats"), 3, "{how}");
+            assert!(in_step(&j), "{how}");
+            assert!(j.check().unwrap().ok, "{how}: {:?}", j.check().unwrap().problems);
+        }
+    }
+
+    /// The index's last commit lost (a crash or power cut between the two
+    /// commits): `check` says so, and the next unlock rebuilds it.
+    #[test]
+    fn an_index_out_of_step_is_reported_and_rebuilt() {
+        let (d, j) = with_records();
+        j.search
+            .conn()
+            .execute_batch(
+                "INSERT INTO records_fts (records_fts) VALUES ('delete-all');
+                 INSERT INTO records_fts (rowid, body) VALUES (999, 'phantom');
+                 UPDATE state SET generation = generation - 1;",
+            )
+            .unwrap();
+        let report = j.check().unwrap();
+        assert!(!report.ok);
+        assert!(report.problems.iter().any(|p| p.contains("out of step")), "{:?}", report.problems);
+        drop(j);
+        let j = Journal::open(d.path(), PASS).unwrap();
+        assert_eq!(found(&j, "kumquats"), 3);
+        assert_eq!(found(&j, "phantom"), 0);
+        assert!(j.check().unwrap().ok);
+    }
+
+    /// Known stale in this session (the index failed to commit after the
+    /// journal had): the next search rebuilds it first.
+    #[test]
+    fn a_stale_index_is_rebuilt_before_the_next_search() {
+        let (_d, j) = with_records();
+        j.search.conn().execute_batch("INSERT INTO records_fts (records_fts) VALUES ('delete-all');").unwrap();
+        j.search.stale.set(true);
+        assert_eq!(found(&j, "kumquats"), 3);
+        assert!(!j.search.is_stale());
+    }
+
+    /// A journal made before the index had a file of its own: the upgrade
+    /// drops the words from the journal's database and builds the index.
+    #[test]
+    fn a_journal_from_before_the_split_moves_its_words_out() {
+        let (d, j) = with_records();
+        j.conn
+            .execute_batch(
+                "CREATE VIRTUAL TABLE records_fts USING fts5 (body, content = '', contentless_delete = 1,
+                     tokenize = 'unicode61 remove_diacritics 2');
+                 INSERT INTO records_fts (rowid, body) SELECT rowid, data FROM records;
+                 DELETE FROM meta WHERE key = 'search_generation';
+                 PRAGMA user_version = 7;",
+            )
+            .unwrap();
+        drop(j);
+        for f in files(d.path()) {
+            let _ = std::fs::remove_file(f);
+        }
+        let j = Journal::open(d.path(), PASS).unwrap();
+        let left: i64 = j
+            .conn
+            .query_row("SELECT count(*) FROM sqlite_master WHERE name LIKE 'records_fts%'", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(left, 0);
+        assert_eq!(found(&j, "kumquats"), 3);
+        assert!(j.check().unwrap().ok, "{:?}", j.check().unwrap().problems);
+    }
+
+    /// The index's key and salt are derived from the data key, apart from it.
+    #[test]
+    fn the_index_has_a_key_of_its_own() {
+        let key = DataKey::generate();
+        let (a, salt_a) = key.search_index_key();
+        let (b, salt_b) = key.search_index_key();
+        assert_eq!(
+            (a.sqlcipher_pragma(&salt_a, DatabaseCipher::NEW), salt_a),
+            (b.sqlcipher_pragma(&salt_b, DatabaseCipher::NEW), salt_b)
+        );
+        let journal_salt = crate::keys::DatabaseSalt(salt_a.0);
+        assert_ne!(
+            *a.sqlcipher_pragma(&salt_a, DatabaseCipher::NEW),
+            *key.sqlcipher_pragma(&journal_salt, DatabaseCipher::NEW)
+        );
+    }
+}
