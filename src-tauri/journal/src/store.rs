@@ -64,7 +64,10 @@ pub(crate) fn open(
     conn.set_prepared_statement_cache_capacity(64);
     conn.busy_timeout(std::time::Duration::from_millis(BUSY_TIMEOUT_MS.into()))?;
     // cache_size: SQLCipher decrypts and authenticates every page it reads,
-    // so 32 MiB of decrypted pages keeps the indexes of a large journal warm.
+    // so a cache of decrypted pages keeps the indexes warm. 16 MiB: against
+    // 32 MiB, on a 100,000-record journal, an import was no slower and a
+    // timeline of 50 records about 0.15 ms slower (1.1 ms), and an open
+    // journal holds up to 16 MiB less (an import's peak: 64 MiB, not 98).
     // wal_autocheckpoint: folding the write-ahead log back into the database
     // file is left to idle moments (`Journal::fold_log`, which the app calls
     // when nothing has happened for a few seconds, and closing the journal).
@@ -77,7 +80,7 @@ pub(crate) fn open(
          PRAGMA foreign_keys = ON;
          PRAGMA secure_delete = ON;
          PRAGMA temp_store = MEMORY;
-         PRAGMA cache_size = -32768;
+         PRAGMA cache_size = -16384;
          PRAGMA wal_autocheckpoint = 8000;",
     )?;
     let journal_mode: String = conn.query_row("PRAGMA journal_mode", [], |r| r.get(0))?;
