@@ -427,20 +427,27 @@ impl Journal {
         if self.search.is_stale() {
             self.search.rebuild(&self.conn)?;
         }
+        let rowids = self.search.matching(&fts, page.limit.into(), page.offset.into())?;
+        if rowids.is_empty() {
+            return Ok(Vec::new());
+        }
+        // The page's records in one statement (the rowids as a JSON array).
         // The index holds entries only for live records; the check on
         // `deleted` guards against an index a step behind.
-        let mut get = self
-            .conn
-            .prepare_cached(&format!("SELECT {RECORD_COLUMNS} FROM records r WHERE r.rowid = ?1 AND r.deleted = 0"))?;
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {RECORD_COLUMNS} FROM records r
+             WHERE r.rowid IN (SELECT value FROM json_each(?1)) AND r.deleted = 0
+             ORDER BY r.rowid DESC"
+        ))?;
+        let rowids = serde_json::to_string(&rowids).map_err(|e| Error::CheckFailed(e.to_string()))?;
         let words: Vec<String> = query.split_whitespace().map(str::to_lowercase).collect();
-        let mut hits = Vec::new();
-        for rowid in self.search.matching(&fts, page.limit.into(), page.offset.into())? {
-            if let Some(record) = get.query_row([rowid], record_from_row).optional()? {
-                let excerpt = excerpt(&kinds::search_text(record.kind, &record.fields), &words);
-                hits.push(SearchHit { record, excerpt });
-            }
-        }
-        Ok(hits)
+        let rows = stmt.query_map([rowids], record_from_row)?;
+        rows.map(|r| {
+            let record = r?;
+            let excerpt = excerpt(&kinds::search_text(record.kind, &record.fields), &words);
+            Ok(SearchHit { record, excerpt })
+        })
+        .collect()
     }
 
     /// Months after an ending that records are kept.
