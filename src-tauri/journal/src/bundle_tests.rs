@@ -307,26 +307,7 @@ fn concurrent_edits_keep_both_values_and_flag_a_conflict_to_resolve() {
 /// An import that runs out of disk leaves the journal exactly as it was.
 #[test]
 fn an_import_that_fills_the_disk_changes_nothing() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut v = party("Sam", Role::Volunteer);
-    let mut s = party("Alex", Role::Supervisor);
-    trust(&mut v, &mut s);
-    let p = v.j.add(Kind::Person, fields(json!({"alias": "R"}))).unwrap().id;
-    for i in 0..40 {
-        let notes = format!("visit {i}: {}", "went well, talked about the garden. ".repeat(40));
-        v.j.add(Kind::Contact, fields(json!({"person": p, "how": "phone", "notes": notes}))).unwrap();
-    }
-    let b = export(&mut v, &[&s.fp], false, dir.path(), "big.bundle");
-    let pages: i64 = s.j.conn.query_row("PRAGMA page_count", [], |r| r.get(0)).unwrap();
-    s.j.conn.execute_batch(&format!("PRAGMA max_page_count = {}", pages + 2)).unwrap();
-    let tables = ["records", "events", "received", "acked", "bundles", "meta"];
-    let before = (dump(&s.j, &tables), search_dump(&s.j));
-    let e = import(&mut s, &b).unwrap_err();
-    assert!(matches!(e, Error::DiskFull), "{e:?}");
-    assert_eq!((dump(&s.j, &tables), search_dump(&s.j)), before);
-    // With room again, the same bundle imports whole.
-    s.j.conn.execute_batch("PRAGMA max_page_count = 1073741823").unwrap();
-    assert_eq!(import(&mut s, &b).unwrap().kinds["contact"].new, 40);
+    import_into_a_full_file(|j| &j.conn, 2);
 }
 
 /// The search index is written on a thread of its own during an import. If
@@ -334,6 +315,14 @@ fn an_import_that_fills_the_disk_changes_nothing() {
 /// reason and neither file changes.
 #[test]
 fn an_import_whose_search_index_cannot_be_written_changes_nothing() {
+    import_into_a_full_file(|j| j.search.conn(), 1);
+}
+
+/// Imports a bundle of 40 long contacts into a journal one of whose two
+/// files (`file` picks its connection) has only `headroom` pages to grow
+/// by: refused as a full disk, both files as they were; then, with room
+/// again, imported whole and searchable.
+fn import_into_a_full_file(file: fn(&Journal) -> &rusqlite::Connection, headroom: i64) {
     let dir = tempfile::tempdir().unwrap();
     let mut v = party("Sam", Role::Volunteer);
     let mut s = party("Alex", Role::Supervisor);
@@ -344,15 +333,14 @@ fn an_import_whose_search_index_cannot_be_written_changes_nothing() {
         v.j.add(Kind::Contact, fields(json!({"person": p, "how": "phone", "notes": notes}))).unwrap();
     }
     let b = export(&mut v, &[&s.fp], false, dir.path(), "big.bundle");
-    let search = s.j.search.conn();
-    let pages: i64 = search.query_row("PRAGMA page_count", [], |r| r.get(0)).unwrap();
-    search.execute_batch(&format!("PRAGMA max_page_count = {}", pages + 1)).unwrap();
+    let pages: i64 = file(&s.j).query_row("PRAGMA page_count", [], |r| r.get(0)).unwrap();
+    file(&s.j).execute_batch(&format!("PRAGMA max_page_count = {}", pages + headroom)).unwrap();
     let tables = ["records", "events", "received", "acked", "bundles", "meta"];
     let before = (dump(&s.j, &tables), search_dump(&s.j));
     let e = import(&mut s, &b).unwrap_err();
     assert!(matches!(e, Error::DiskFull), "{e:?}");
     assert_eq!((dump(&s.j, &tables), search_dump(&s.j)), before);
-    s.j.search.conn().execute_batch("PRAGMA max_page_count = 1073741823").unwrap();
+    file(&s.j).execute_batch("PRAGMA max_page_count = 1073741823").unwrap();
     assert_eq!(import(&mut s, &b).unwrap().kinds["contact"].new, 40);
     assert_eq!(s.j.search("allotment", Page::default()).unwrap().len(), 40);
 }

@@ -159,10 +159,7 @@ impl SearchIndex {
              PRAGMA cache_size = -8192;
              PRAGMA wal_autocheckpoint = 8000;",
         )?;
-        let journal_mode: String = conn.query_row("PRAGMA journal_mode", [], |r| r.get(0))?;
-        if !journal_mode.eq_ignore_ascii_case("wal") {
-            return Err(Error::CheckFailed(format!("the search index could not switch to WAL mode ({journal_mode})")));
-        }
+        store::require_wal(&conn, "the search index")?;
         let layout: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
         if layout == 0 {
             let tx = rusqlite::Transaction::new_unchecked(&conn, TransactionBehavior::Immediate)?;

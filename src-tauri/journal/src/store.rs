@@ -82,10 +82,7 @@ pub(crate) fn open(
          PRAGMA cache_size = -32768;
          PRAGMA wal_autocheckpoint = 8000;",
     )?;
-    let journal_mode: String = conn.query_row("PRAGMA journal_mode", [], |r| r.get(0))?;
-    if !journal_mode.eq_ignore_ascii_case("wal") {
-        return Err(Error::CheckFailed(format!("the journal could not switch to WAL mode ({journal_mode})")));
-    }
+    require_wal(&conn, "the journal")?;
     crate::events::register_functions(&conn)?;
     migrate(&conn)?;
     Ok(conn)
@@ -154,6 +151,17 @@ pub(crate) fn connect(
         });
     }
     Ok(conn)
+}
+
+/// Refuses a connection that is not in WAL mode (asked for by the caller's
+/// pragmas): SQLite falls back silently, on a file system without shared
+/// memory for instance. `what`: "the journal", "the search index".
+pub(crate) fn require_wal(conn: &Connection, what: &str) -> Result<()> {
+    let journal_mode: String = conn.query_row("PRAGMA journal_mode", [], |r| r.get(0))?;
+    if !journal_mode.eq_ignore_ascii_case("wal") {
+        return Err(Error::CheckFailed(format!("{what} could not switch to WAL mode ({journal_mode})")));
+    }
+    Ok(())
 }
 
 /// The first 16 bytes of a SQLCipher file are its salt. If they are not the
