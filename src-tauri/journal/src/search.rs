@@ -299,7 +299,9 @@ impl SearchIndex {
         Ok(u64::try_from(log - folded).unwrap_or(0))
     }
 
-    /// What is wrong with the index, if anything, as plain sentences.
+    /// What is wrong with the index, if anything, as plain sentences. An
+    /// index found out of step is marked stale, so the next search rebuilds
+    /// it, as the sentence says.
     pub(crate) fn problems(&self, journal: &Connection) -> Result<Vec<String>> {
         let mut problems: Vec<String> =
             store::integrity_problems(&self.conn)?.into_iter().map(|p| format!("search index: {p}")).collect();
@@ -309,6 +311,7 @@ impl SearchIndex {
             problems.push(format!("search index: {e}"));
         }
         if self.is_stale() || self.generation()? != journal_generation(journal)? {
+            self.stale.set(true);
             problems.push("the search index is out of step with the journal (it is rebuilt at the next search)".into());
         }
         Ok(problems)
@@ -504,7 +507,7 @@ mod tests {
     }
 
     /// The index's last commit lost (a crash or power cut between the two
-    /// commits): `check` says so, and the next unlock rebuilds it.
+    /// commits): `check` says so, and the next search or unlock rebuilds it.
     #[test]
     fn an_index_out_of_step_is_reported_and_rebuilt() {
         let (d, j) = with_records();
@@ -519,10 +522,16 @@ mod tests {
         let report = j.check().unwrap();
         assert!(!report.ok);
         assert!(report.problems.iter().any(|p| p.contains("out of step")), "{:?}", report.problems);
-        drop(j);
-        let j = Journal::open(d.path(), PASS).unwrap();
+        // As `check` says: the next search rebuilds it.
         assert_eq!(found(&j, "kumquats"), 3);
         assert_eq!(found(&j, "phantom"), 0);
+        assert!(j.check().unwrap().ok);
+        // And so does the next unlock, had the search not come first.
+        j.search.conn().execute_batch("UPDATE state SET generation = generation - 1").unwrap();
+        drop(j);
+        let j = Journal::open(d.path(), PASS).unwrap();
+        assert!(in_step(&j));
+        assert_eq!(found(&j, "kumquats"), 3);
         assert!(j.check().unwrap().ok);
     }
 
