@@ -217,14 +217,6 @@ enum Indexer<'s> {
     Thread(SyncSender<Work>),
 }
 
-/// What a finished batch leaves to its caller.
-pub struct Finished<'s> {
-    /// How many records' search entries the batch rewrote.
-    pub reindexed: usize,
-    /// The index's transaction: commit it after the journal's.
-    pub search_tx: SearchTx<'s>,
-}
-
 impl<'c, 's> Batch<'c, 's> {
     /// Starts a batch in `conn`, which must be inside a transaction, writing
     /// search entries to `search` in a transaction of its own.
@@ -313,7 +305,7 @@ impl<'c, 's> Batch<'c, 's> {
     /// touched, and moves the journal's search generation on if it wrote
     /// any (see [`crate::search`]). Call before committing; commit the
     /// returned index transaction after the journal's.
-    pub fn finish(mut self) -> Result<Finished<'s>> {
+    pub fn finish(mut self) -> Result<SearchTx<'s>> {
         if self.reindexed > 0 {
             self.write_search_entries()?;
             let from = search::journal_generation(self.conn)?;
@@ -325,7 +317,7 @@ impl<'c, 's> Batch<'c, 's> {
                 advance: Some((from, from + 1)),
             })?;
         }
-        Ok(Finished { reindexed: self.reindexed, search_tx: self.search_tx })
+        Ok(self.search_tx)
     }
 
     fn write_search_entries(&mut self) -> Result<()> {
@@ -939,7 +931,7 @@ pub(crate) fn rebuild<'s>(conn: &Connection, search: &'s SearchIndex) -> Result<
             };
             batch.apply(&event, source.as_deref())?;
         }
-        Ok(batch.finish()?.search_tx)
+        batch.finish()
     })();
     conn.execute_batch("DROP TABLE temp.replay;")?;
     result
@@ -1006,9 +998,9 @@ mod tests {
         let tx = j.conn.unchecked_transaction().unwrap();
         let mut batch = Batch::new(&tx, &j.search);
         let applied = events.iter().map(|e| batch.apply(e, Some("peer")).unwrap()).collect();
-        let finished = batch.finish().unwrap();
+        let search_tx = batch.finish().unwrap();
         tx.commit().unwrap();
-        finished.search_tx.commit().unwrap();
+        search_tx.commit().unwrap();
         applied
     }
 
@@ -1088,9 +1080,9 @@ mod tests {
         assert!(batch.bulk);
         let during: Vec<(String, i64)> = search::BULK_SETTINGS.iter().map(|(k, v)| (k.to_string(), *v)).collect();
         assert_eq!(settings(&j), during);
-        let finished = batch.finish().unwrap();
+        let search_tx = batch.finish().unwrap();
         tx.commit().unwrap();
-        finished.search_tx.commit().unwrap();
+        search_tx.commit().unwrap();
         let after: Vec<(String, i64)> = search::SETTINGS.iter().map(|(k, v)| (k.to_string(), *v)).collect();
         assert_eq!(settings(&j), after);
         j.search.conn().execute_batch("INSERT INTO records_fts (records_fts) VALUES ('integrity-check')").unwrap();
@@ -1275,9 +1267,9 @@ mod tests {
             for e in order {
                 batch.apply(e, Some("peer")).unwrap();
             }
-            let finished = batch.finish().unwrap();
+            let search_tx = batch.finish().unwrap();
             tx.commit().unwrap();
-            finished.search_tx.commit().unwrap();
+            search_tx.commit().unwrap();
         }
         assert_eq!(row(&j1), row(&j2));
         let (clocks, created): (String, i64) =

@@ -193,12 +193,12 @@ impl Journal {
         };
         let mut batch = Batch::new(&tx, &self.search);
         let out = f(&mut batch, &mut next)?;
-        let finished = batch.finish()?;
+        let search_tx = batch.finish()?;
         for (k, v) in [("device_seq", seq), ("hlc", clock.0)] {
             crate::journal::set_meta(&tx, k, &v.to_string())?;
         }
         tx.commit()?;
-        finished.search_tx.commit_after_journal();
+        search_tx.commit_after_journal();
         Ok(out)
     }
 

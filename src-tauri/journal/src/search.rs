@@ -443,10 +443,6 @@ mod tests {
         j.search.generation().unwrap() == journal_generation(&j.conn).unwrap()
     }
 
-    fn files(dir: &Path) -> Vec<std::path::PathBuf> {
-        ["", "-wal", "-shm"].iter().map(|s| dir.join(format!("{SEARCH_FILE}{s}"))).collect()
-    }
-
     /// Every save moves both generations on together; the index holds the
     /// words of what was saved.
     #[test]
@@ -474,14 +470,10 @@ mod tests {
         type Spoil<'a> = (&'a str, &'a dyn Fn(&Path));
         let spoil: [Spoil<'_>; 4] = [
             ("missing", &|dir| {
-                for f in files(dir) {
-                    let _ = std::fs::remove_file(f);
-                }
+                remove_files(&dir.join(SEARCH_FILE)).unwrap();
             }),
             ("damaged", &|dir| {
-                for f in files(dir) {
-                    let _ = std::fs::remove_file(f);
-                }
+                remove_files(&dir.join(SEARCH_FILE)).unwrap();
                 std::fs::write(dir.join(SEARCH_FILE), vec![0x5a; 64 * 1024]).unwrap();
             }),
             ("another layout", &|dir| {
@@ -491,9 +483,7 @@ mod tests {
             ("another key", &|dir| {
                 let (other_dir, other) = journal();
                 drop(other);
-                for f in files(dir) {
-                    let _ = std::fs::remove_file(f);
-                }
+                remove_files(&dir.join(SEARCH_FILE)).unwrap();
                 std::fs::copy(other_dir.path().join(SEARCH_FILE), dir.join(SEARCH_FILE)).unwrap();
             }),
         ];
@@ -561,9 +551,7 @@ mod tests {
             )
             .unwrap();
         drop(j);
-        for f in files(d.path()) {
-            let _ = std::fs::remove_file(f);
-        }
+        remove_files(&d.path().join(SEARCH_FILE)).unwrap();
         let j = Journal::open(d.path(), PASS).unwrap();
         let left: i64 = j
             .conn
