@@ -71,7 +71,7 @@ pub fn run() -> Result<(), String> {
                 if session.lock_if_idle(Instant::now()) {
                     let _ = handle.emit(JOURNAL_LOCKED_EVENT, ());
                 } else {
-                    session.fold_log_if_idle(Instant::now());
+                    session.tidy_if_idle(Instant::now());
                 }
             })?;
             Ok(())

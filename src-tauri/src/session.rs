@@ -136,14 +136,16 @@ impl Session {
         self.state_of(&inner)
     }
 
-    /// Folds the journal's write-ahead log back into its database file if
-    /// the journal is open and nothing has happened for [`FOLD_AFTER`] at
-    /// `now`, so that saves never have to. Returns true if it folded.
-    pub fn fold_log_if_idle(&self, now: Instant) -> bool {
+    /// Does the work saves leave for idle moments (a step of merging the
+    /// search index, folding the write-ahead logs back into the database
+    /// files; see `Journal::tidy_while_idle`) if the journal is open and
+    /// nothing has happened for [`TIDY_AFTER`] at `now`. Returns true if
+    /// it did.
+    pub fn tidy_if_idle(&self, now: Instant) -> bool {
         let inner = self.inner();
         match &inner.journal {
-            Some(journal) if now.saturating_duration_since(inner.last_activity) >= FOLD_AFTER => {
-                journal.fold_log().is_ok()
+            Some(journal) if now.saturating_duration_since(inner.last_activity) >= TIDY_AFTER => {
+                journal.tidy_while_idle().is_ok()
             }
             _ => false,
         }
@@ -161,9 +163,9 @@ impl Session {
     }
 }
 
-/// How long the journal must be left alone before the idle timer folds its
-/// write-ahead log back into the database file.
-pub const FOLD_AFTER: Duration = Duration::from_secs(3);
+/// How long the journal must be left alone before the idle timer tidies it
+/// (see [`Session::tidy_if_idle`]).
+pub const TIDY_AFTER: Duration = Duration::from_secs(3);
 
 fn minutes(m: u32) -> Duration {
     Duration::from_secs(u64::from(m) * 60)
@@ -211,17 +213,17 @@ mod tests {
     }
 
     #[test]
-    fn idle_timer_folds_the_log_only_when_open_and_left_alone() {
+    fn idle_timer_tidies_only_when_open_and_left_alone() {
         let dir = tempfile::tempdir().unwrap();
         let session = Session::new(dir.path().to_path_buf(), FAST);
-        assert!(!session.fold_log_if_idle(Instant::now()), "nothing is open");
+        assert!(!session.tidy_if_idle(Instant::now()), "nothing is open");
         session.create_journal(&request("a fine passphrase")).unwrap();
         let start = Instant::now();
         session.touch();
-        assert!(!session.fold_log_if_idle(start), "just used");
-        assert!(session.fold_log_if_idle(Instant::now() + FOLD_AFTER));
+        assert!(!session.tidy_if_idle(start), "just used");
+        assert!(session.tidy_if_idle(Instant::now() + TIDY_AFTER));
         session.lock().unwrap();
-        assert!(!session.fold_log_if_idle(Instant::now() + FOLD_AFTER), "locked");
+        assert!(!session.tidy_if_idle(Instant::now() + TIDY_AFTER), "locked");
     }
 
     #[test]

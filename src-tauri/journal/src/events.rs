@@ -1064,9 +1064,12 @@ mod tests {
     fn a_bulk_load_leaves_the_search_index_as_it_found_it() {
         let (_d, j) = journal();
         let settings = |j: &Journal| -> Vec<(String, i64)> {
-            let sql = "SELECT k, v FROM records_fts_config WHERE k IN ('automerge', 'hashsize') ORDER BY k";
+            let sql =
+                "SELECT k, v FROM records_fts_config WHERE k IN ('automerge', 'crisismerge', 'hashsize') ORDER BY k";
             rows(j.search.conn(), sql, |r| Ok((r.get(0)?, r.get(1)?)))
         };
+        let before: Vec<(String, i64)> = search::SETTINGS.iter().map(|(k, v)| (k.to_string(), *v)).collect();
+        assert_eq!(settings(&j), before);
         let tx = j.conn.unchecked_transaction().unwrap();
         let mut batch = Batch::new(&tx, &j.search);
         for i in 0..(3 * SEARCH_CHUNK + 1) as u32 {
@@ -1078,13 +1081,16 @@ mod tests {
             batch.apply(&made, Some("peer")).unwrap();
         }
         assert!(batch.bulk);
-        let during: Vec<(String, i64)> = search::BULK_SETTINGS.iter().map(|(k, v)| (k.to_string(), *v)).collect();
+        let mut during = before.clone();
+        for (k, v) in search::BULK_SETTINGS {
+            during.iter_mut().filter(|(name, _)| name == k).for_each(|(_, value)| *value = v);
+        }
+        assert_ne!(during, before);
         assert_eq!(settings(&j), during);
         let search_tx = batch.finish().unwrap();
         tx.commit().unwrap();
         search_tx.commit().unwrap();
-        let after: Vec<(String, i64)> = search::SETTINGS.iter().map(|(k, v)| (k.to_string(), *v)).collect();
-        assert_eq!(settings(&j), after);
+        assert_eq!(settings(&j), before);
         j.search.conn().execute_batch("INSERT INTO records_fts (records_fts) VALUES ('integrity-check')").unwrap();
         let found: i64 = j
             .search

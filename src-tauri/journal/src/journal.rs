@@ -371,6 +371,18 @@ impl Journal {
         Ok(u64::try_from(log - folded).unwrap_or(0) + self.search.fold_log(false)?)
     }
 
+    /// Does a little of the work saves leave for idle moments: one step of
+    /// merging the search index (see [`crate::search`]), then folding both
+    /// write-ahead logs ([`Journal::fold_log`]). The app calls it every few
+    /// seconds while nothing else is happening; each call is short (a few
+    /// milliseconds, tens while a large index settles after an import).
+    /// Returns whether it merged anything, so whether there may be more.
+    pub fn tidy_while_idle(&self) -> Result<bool> {
+        let merged = self.search.merge_step();
+        self.fold_log()?;
+        merged
+    }
+
     /// Locks the journal: closes the database and wipes the data key.
     pub fn lock(self) {
         drop(self);

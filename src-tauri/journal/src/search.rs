@@ -31,6 +31,20 @@
 //! the index is rebuilt from `records` before it is next searched or when
 //! the journal is next unlocked. Locks are always taken journal first, index
 //! second, so two processes never wait on each other crosswise.
+//!
+//! Merging. FTS5 writes each save's words as a small segment of its own and
+//! merges segments as it goes. Left to itself it merges during saves, and
+//! after a bulk load (an import, a rebuild), whose words are one large
+//! segment on the lowest level, those merges rewrote the whole index: on a
+//! journal of 100,000 imported records the 15th save took 0.4 s and one save
+//! in 64 some 40–240 ms. So saves never merge here ([`SETTINGS`]): the app
+//! merges a little at a time when nothing else is happening
+//! ([`SearchIndex::merge_step`], called by `Journal::tidy_while_idle`), and
+//! FTS5 itself only when a level reaches [`CRISIS_MERGE`] segments, which
+//! takes that many saves with no idle moment between them (a script, say).
+//! A search reads every segment, but small ones cost it little: with 56 of
+//! them unmerged beside the large one, searching 100,000 records took no
+//! longer than once they were merged (about 0.9 ms).
 
 use std::cell::Cell;
 use std::collections::BTreeMap;
@@ -49,7 +63,8 @@ pub const SEARCH_FILE: &str = "search.db";
 
 /// The layout of the index's file (its `user_version`). A file of another
 /// layout is rebuilt, never migrated: it holds nothing that cannot be.
-const LAYOUT: i64 = 1;
+/// Layout 2: FTS5 set never to merge during saves ([`SETTINGS`]).
+const LAYOUT: i64 = 2;
 
 /// How the index's pages are encrypted: part of its layout, the same for
 /// every journal (journals made before 8 KiB pages keep SQLCipher's
@@ -66,20 +81,26 @@ const SCHEMA: &str = "
     -- The journal's search generation this index was last brought up to;
     -- -1: never built.
     CREATE TABLE state (generation INTEGER NOT NULL) STRICT;
-    INSERT INTO state (generation) VALUES (-1);
-    PRAGMA user_version = 1;";
+    INSERT INTO state (generation) VALUES (-1);";
 
-/// FTS5's own settings for how it merges and how many words it holds
-/// before writing, restored when a bulk load ends.
-pub(crate) const SETTINGS: [(&str, i64); 2] = [("automerge", 4), ("hashsize", 1 << 20)];
-/// The same settings during a bulk load: no merging as it goes, and room
-/// for a whole chunk of words, so each chunk becomes one segment and the
-/// merge at the end ([`Work::Finish`]'s `tidy`) is the only one. Merging as
-/// it went rewrote the words of an import of 100,000 records several times.
-/// Left unmerged, the large segments were merged bit by bit during later
-/// small writes, which made one save in every 64 take some 50 ms on a
-/// 100,000-record journal.
-pub(crate) const BULK_SETTINGS: [(&str, i64); 2] = [("automerge", 0), ("hashsize", 16 << 20)];
+/// How many segments a level of the index may gather before FTS5 merges
+/// them during a save (its `crisismerge`; its default is 16).
+pub(crate) const CRISIS_MERGE: i64 = 64;
+
+/// FTS5's own settings, written when the file is laid out and restored when
+/// a bulk load ends: no merging during writes (`automerge` 0; see the
+/// module's documentation), a crisis merge only at [`CRISIS_MERGE`]
+/// segments, and up to 1 MiB of words held before writing.
+pub(crate) const SETTINGS: [(&str, i64); 3] = [("automerge", 0), ("crisismerge", CRISIS_MERGE), ("hashsize", 1 << 20)];
+/// The settings a bulk load changes while it runs: room for a whole chunk
+/// of words, so that each chunk becomes one segment and the merge at the end
+/// ([`Work::Finish`]'s `tidy`) is the only one. Merging as it went rewrote
+/// the words of an import of 100,000 records several times.
+pub(crate) const BULK_SETTINGS: [(&str, i64); 1] = [("hashsize", 16 << 20)];
+
+/// At most how many pages of the index one step of merging writes
+/// ([`SearchIndex::merge_step`]).
+const MERGE_STEP_PAGES: i64 = 64;
 
 /// Entries to rewrite, by record rowid: whether the record may have an
 /// entry from before (to be removed first), and the text to index now
@@ -166,6 +187,8 @@ impl SearchIndex {
             // Another process may have laid it out while we waited.
             if tx.query_row("PRAGMA user_version", [], |r| r.get::<_, i64>(0))? == 0 {
                 tx.execute_batch(SCHEMA)?;
+                configure(&tx, &SETTINGS)?;
+                tx.pragma_update(None, "user_version", LAYOUT)?;
             }
             tx.commit()?;
         } else if layout != LAYOUT {
@@ -209,6 +232,13 @@ impl SearchIndex {
         self.conn.execute("UPDATE state SET generation = ?1", [generation])?;
         self.apply(Work::Finish { bulk: true, tidy: true, advance: None })?;
         pending.commit()?;
+        // This SQLite keeps one page cache for all of the process's
+        // connections (it is built with SQLITE_ENABLE_MEMORY_MANAGEMENT).
+        // After a rebuild of 100,000 records' words, that cache was left
+        // full in a way that made later reads of this file miss it nearly
+        // every time: searches took twice as long until the journal was
+        // locked. Letting go of the pages it holds unused puts that right.
+        self.conn.execute_batch("PRAGMA shrink_memory;")?;
         self.stale.set(false);
         Ok(())
     }
@@ -221,7 +251,7 @@ impl SearchIndex {
         }
         match work {
             Work::Clear => self.conn.execute_batch("INSERT INTO records_fts (records_fts) VALUES ('delete-all');")?,
-            Work::Bulk => self.configure(&BULK_SETTINGS)?,
+            Work::Bulk => configure(&self.conn, &BULK_SETTINGS)?,
             Work::Write(entries) => {
                 // Every removal, then every insertion, so that all of them
                 // go through FTS5's in-memory hash together.
@@ -240,7 +270,7 @@ impl SearchIndex {
             }
             Work::Finish { bulk, tidy, advance } => {
                 if bulk {
-                    self.configure(&SETTINGS)?;
+                    configure(&self.conn, &SETTINGS)?;
                 }
                 if tidy {
                     self.conn.execute_batch("INSERT INTO records_fts (records_fts) VALUES ('optimize');")?;
@@ -264,14 +294,6 @@ impl SearchIndex {
         done.and(restored.map_err(Error::from))
     }
 
-    fn configure(&self, settings: &[(&str, i64)]) -> Result<()> {
-        let mut stmt = self.conn.prepare_cached("INSERT INTO records_fts (records_fts, rank) VALUES (?1, ?2)")?;
-        for (name, value) in settings {
-            stmt.execute(params![name, value])?;
-        }
-        Ok(())
-    }
-
     /// The rowids of the records whose words match the FTS5 `query`, newest
     /// first, a page at a time.
     pub(crate) fn matching(&self, query: &str, limit: i64, offset: i64) -> Result<Vec<i64>> {
@@ -287,6 +309,24 @@ impl SearchIndex {
         let pending = SearchTx::new(self);
         self.apply(Work::Finish { bulk: false, tidy: true, advance: None })?;
         pending.commit()
+    }
+
+    /// Does one step of the merging saves leave undone (see the module's
+    /// documentation), writing at most [`MERGE_STEP_PAGES`] pages, in a
+    /// transaction of its own; nothing if no level has enough segments to
+    /// merge and no merge is under way. Returns whether it merged anything.
+    /// Does not wait for a lock another process holds: it is work for idle
+    /// moments, and can be done at the next one.
+    pub(crate) fn merge_step(&self) -> Result<bool> {
+        let before = self.conn.total_changes();
+        self.conn.busy_timeout(std::time::Duration::ZERO)?;
+        let merged =
+            self.conn.execute("INSERT INTO records_fts (records_fts, rank) VALUES ('merge', ?1)", [MERGE_STEP_PAGES]);
+        self.conn.busy_timeout(std::time::Duration::from_millis(store::BUSY_TIMEOUT_MS.into()))?;
+        merged?;
+        // FTS5 counts a change for the command itself, and more for any
+        // block it writes.
+        Ok(self.conn.total_changes() - before >= 2)
     }
 
     /// Folds the index's write-ahead log into its file; with `truncate`,
@@ -321,6 +361,15 @@ impl SearchIndex {
     pub(crate) fn conn(&self) -> &Connection {
         &self.conn
     }
+}
+
+/// Sets FTS5's `settings` (see [`SETTINGS`]), in `conn`'s transaction.
+fn configure(conn: &Connection, settings: &[(&str, i64)]) -> Result<()> {
+    let mut stmt = conn.prepare_cached("INSERT INTO records_fts (records_fts, rank) VALUES (?1, ?2)")?;
+    for (name, value) in settings {
+        stmt.execute(params![name, value])?;
+    }
+    Ok(())
 }
 
 /// How many records' words a rebuild writes at a time.
@@ -560,6 +609,49 @@ mod tests {
         assert_eq!(left, 0);
         assert_eq!(found(&j, "kumquats"), 3);
         assert!(j.check().unwrap().ok, "{:?}", j.check().unwrap().problems);
+    }
+
+    fn segments(j: &Journal) -> i64 {
+        j.search.conn().query_row("SELECT count(DISTINCT segid) FROM records_fts_idx", [], |r| r.get(0)).unwrap()
+    }
+
+    /// After a bulk load, saves write their words without merging (one
+    /// segment each, where FTS5's defaults merged them at the 16th); idle
+    /// steps merge them; only [`CRISIS_MERGE`] saves with no idle moment
+    /// between them make a save merge. Search finds the same throughout.
+    #[test]
+    fn saves_leave_merging_to_idle_moments() {
+        let (_d, mut j) = with_records();
+        j.search.rebuild(&j.conn).unwrap();
+        assert_eq!(segments(&j), 1);
+        let p = j.list(Kind::Person, None, Page::default()).unwrap()[0].id.clone();
+        let visit = |j: &mut Journal, i: usize| {
+            let notes = format!("visit {i}: brought quinces");
+            j.add(Kind::Contact, json!({"person": p, "how": "phone", "notes": notes}).as_object().cloned().unwrap())
+                .unwrap();
+        };
+        for i in 0..20 {
+            visit(&mut j, i);
+        }
+        assert_eq!(segments(&j), 21, "no save merged");
+        assert_eq!((found(&j, "kumquats"), found(&j, "quinces")), (3, 20));
+
+        let mut steps = 0;
+        while j.tidy_while_idle().unwrap() {
+            steps += 1;
+            assert!(steps < 100, "merging ends");
+        }
+        assert!(steps >= 1);
+        assert_eq!(segments(&j), 1, "merged at idle moments");
+        assert!(!j.tidy_while_idle().unwrap(), "nothing left to merge");
+        assert_eq!((found(&j, "kumquats"), found(&j, "quinces")), (3, 20));
+        assert!(j.check().unwrap().ok, "{:?}", j.check().unwrap().problems);
+
+        for i in 0..CRISIS_MERGE as usize {
+            visit(&mut j, 100 + i);
+        }
+        assert!(segments(&j) < CRISIS_MERGE, "a save merged once a level was full");
+        assert_eq!(j.search.matching("quinces", 1000, 0).unwrap().len(), 20 + CRISIS_MERGE as usize);
     }
 
     /// The index's key and salt are derived from the data key, apart from it.
