@@ -138,7 +138,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     // to the next, so one reading of each would make a ratio of two noises.
     // Peak memory is read in the first round, before any bare insert (which
     // holds every row in memory) has grown the process.
-    let (mut exports, mut imports, mut bares) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut exports, mut imports, mut folds, mut bares) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     let (mut export_peak, mut import_peak, mut size_mib, mut events) = (0f64, 0f64, 0f64, 0u64);
     let mut last_import = None;
     for round in 0..SYNC_ROUNDS {
@@ -171,12 +171,18 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         if round == 0 {
             import_peak = peak_memory_mib();
         }
+        // What the import leaves to the next idle moment (or to closing the
+        // journal): folding its write-ahead log into the database file.
+        let t = Instant::now();
+        supervisor.fold_log()?;
+        folds.push(t.elapsed());
         let bare_dir = tempfile::tempdir()?;
         bares.push(peerjournal::benchsupport::bare_bulk_insert(&supervisor, bare_dir.path())?);
         last_import = Some((sup_dir, supervisor));
     }
     let seconds = |v: &mut Vec<Duration>| percentile(v, 0.5).as_secs_f64();
-    let (export_s, import_s, bare_s) = (seconds(&mut exports), seconds(&mut imports), seconds(&mut bares));
+    let (export_s, import_s, fold_s, bare_s) =
+        (seconds(&mut exports), seconds(&mut imports), seconds(&mut folds), seconds(&mut bares));
     let spread = |v: &[Duration]| {
         let (lo, hi) = (v.first().copied().unwrap_or_default(), v.last().copied().unwrap_or_default());
         format!("{:.2}–{:.2}", lo.as_secs_f64(), hi.as_secs_f64())
@@ -190,6 +196,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "import {events:>6} events          {import_s:>8.2} s ({})   peak resident {import_peak:>6.1} MiB   (budget 2 s, 100 MB)",
         spread(&imports)
     );
+    println!("  then, at the next idle moment, its log folded into the database file in {fold_s:.2} s");
     println!(
         "  bare bulk insert, same rows {bare_s:>8.2} s ({})   import / bare = {:.2}   (budget 2.00)",
         spread(&bares),

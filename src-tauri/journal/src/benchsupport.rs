@@ -52,6 +52,8 @@ pub fn bare_bulk_insert(source: &Journal, dir: &Path) -> Result<Duration> {
         Mode::Create,
     )?;
     let search = SearchIndex::create_empty(&dir.join("bare-search.db"), &DataKey::generate())?;
+    // Set as an import sets the journal: the same cache, no fold at commit.
+    let _bulk_load = store::BulkLoad::new(&conn)?;
     let start = Instant::now();
     let tx = conn.unchecked_transaction()?;
     let rowids = {

@@ -446,7 +446,7 @@ impl Journal {
         // index on a thread of its own while the records go in; its
         // transaction is committed after the journal's (see `search`).
         let sender = opened.header.sender.clone();
-        let _bulk_cache = crate::store::BulkCache::new(&self.conn)?;
+        let _bulk_load = crate::store::BulkLoad::new(&self.conn)?;
         let tx = rusqlite::Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate)?;
         let search = &mut self.search;
         let mut max_hlc = 0i64;

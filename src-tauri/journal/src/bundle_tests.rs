@@ -490,6 +490,30 @@ fn refuses_a_bundle_truncated_anywhere() {
     }
 }
 
+/// An import sets the journal's connection for a bulk load (a smaller page
+/// cache, no fold of its log at the commit) and sets it back afterwards,
+/// whether the import went in or was refused halfway through.
+#[test]
+fn an_import_leaves_the_journal_set_as_it_found_it() {
+    let mut w = world();
+    let settings = |j: &Journal| -> (i64, i64) {
+        let pragma = |name: &str| j.conn.query_row(&format!("PRAGMA {name}"), [], |r| r.get::<_, i64>(0)).unwrap();
+        (pragma("cache_size"), pragma("wal_autocheckpoint"))
+    };
+    let before = settings(&w.s.j);
+    assert!(before.1 > 0, "saves fold a long log");
+    let bytes = fs::read(&w.bundle).unwrap();
+    let cut = w.dir.path().join("cut.bundle");
+    fs::write(&cut, &bytes[..bytes.len() - 17]).unwrap();
+    assert!(import(&mut w.s, &cut).is_err());
+    assert_eq!(settings(&w.s.j), before);
+    let bundle = w.bundle.clone();
+    import(&mut w.s, &bundle).unwrap();
+    assert_eq!(settings(&w.s.j), before);
+    w.s.j.fold_log().unwrap();
+    assert_eq!(w.s.j.fold_log().unwrap(), 0, "its log folds at an idle moment");
+}
+
 #[test]
 fn refuses_a_bundle_with_a_changed_byte() {
     let mut w = world();
