@@ -39,9 +39,10 @@
 //! journal of 100,000 imported records the 15th save took 0.4 s and one save
 //! in 64 some 40–240 ms. So saves never merge here ([`SETTINGS`]): the app
 //! merges a little at a time when nothing else is happening
-//! ([`SearchIndex::merge_step`], called by `Journal::tidy_while_idle`), and
-//! FTS5 itself only when a level reaches [`CRISIS_MERGE`] segments, which
-//! takes that many saves with no idle moment between them (a script, say).
+//! ([`SearchIndex::merge_step`], called by `Journal::tidy_while_idle`, as
+//! is each command of the command line as it ends), and FTS5 itself only
+//! when a level reaches [`CRISIS_MERGE`] segments, which takes that many
+//! saves with no such moment between them.
 //! A search reads every segment, but small ones cost it little: with 56 of
 //! them unmerged beside the large one, searching 100,000 records took no
 //! longer than once they were merged (about 0.9 ms).

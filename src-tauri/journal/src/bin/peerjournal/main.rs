@@ -384,7 +384,13 @@ fn run(cli: Cli) -> Result<(), Failure> {
                     );
                 }
             }
-            run_records(&mut journal, command, &out)
+            let done = run_records(&mut journal, command, &out);
+            // The end of a command is an idle moment, as in the app: a step
+            // of merging the search index's small pieces, so that a journal
+            // kept through scripts stays as compact as one kept in the app.
+            // Only tidying: a failure here is not the command's.
+            let _ = journal.tidy_while_idle();
+            done
         }
     }
 }
