@@ -5,8 +5,8 @@
 //! delegations; [`ipc`] holds the types the web UI sees (exported to
 //! TypeScript). An idle timer thread locks the journal after the chosen
 //! minutes without use and tells the window; after a few seconds without
-//! use it folds the journal's write-ahead log back into the database file,
-//! so that saves do not have to.
+//! use it does the work saves leave undone (folding the write-ahead logs
+//! back into the database files, a step of merging the search index).
 #![forbid(unsafe_code)]
 
 pub mod commands;
@@ -48,28 +48,8 @@ fn calm_rendering(app: &tauri::App) {
     let _ = app;
 }
 
-/// Settings for the graphics libraries under the web view, set before any
-/// of them starts and only where the person running the app has not set
-/// them: with the GPU compositing the journal does not need already off
-/// (see `calm_rendering`), WebKit's DMA-BUF renderer and GTK's OpenGL only
-/// cost memory. Together they held about 11 MiB of the app at rest (217
-/// MiB against 206, measured under Xvfb), and turning the DMA-BUF renderer
-/// off also avoids the blank windows it shows with some graphics drivers.
-/// (Turning JavaScript's JIT off saved 3.6 MiB more, for a slower UI: not
-/// taken.)
-fn quiet_graphics() {
-    #[cfg(target_os = "linux")]
-    for (name, value) in [("WEBKIT_DISABLE_DMABUF_RENDERER", "1"), ("GDK_GL", "disable")] {
-        if std::env::var_os(name).is_none() {
-            // No other thread is running yet (see `run`).
-            std::env::set_var(name, value);
-        }
-    }
-}
-
 /// Starts the app. Returns an error message if it cannot start.
 pub fn run() -> Result<(), String> {
-    quiet_graphics();
     let dir = journal_dir().ok_or("cannot tell where your data folder is; set PEERJOURNAL_DIR")?;
     tauri::Builder::default()
         .manage(Session::new(dir, KdfParams::PASSPHRASE))

@@ -360,15 +360,21 @@ impl Journal {
         })
     }
 
-    /// Folds the write-ahead log back into the database file, as far as no
-    /// reader is in the way. Saves leave this to idle moments (see
-    /// `store::open`); the app calls it when nothing has happened for a few
-    /// seconds. Cheap when there is nothing to fold. Returns how many pages
-    /// the log still holds unfolded.
+    /// Folds the write-ahead logs of the journal and of its search index
+    /// back into their database files, as far as no reader is in the way.
+    /// Saves and imports leave this to idle moments (see `store::open` and
+    /// `store::BulkLoad`); the app calls it when nothing has happened for a
+    /// few seconds. Cheap when there is nothing to fold. Returns how many
+    /// pages the logs still hold unfolded.
     pub fn fold_log(&self) -> Result<u64> {
         let (log, folded): (i64, i64) =
             self.conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| Ok((r.get(1)?, r.get(2)?)))?;
-        Ok(u64::try_from(log - folded).unwrap_or(0) + self.search.fold_log(false)?)
+        let left = u64::try_from(log - folded).unwrap_or(0);
+        if left == 0 {
+            // An import may have left the fold to this moment.
+            store::fold_on_commit(&self.conn)?;
+        }
+        Ok(left + self.search.fold_log(false)?)
     }
 
     /// Does a little of the work saves leave for idle moments: one step of

@@ -30,19 +30,22 @@
 //! commits (a crash, a full disk, a power cut), the generations differ, and
 //! the index is rebuilt from `records` before it is next searched or when
 //! the journal is next unlocked. Locks are always taken journal first, index
-//! second, so two processes never wait on each other crosswise.
+//! second, so two processes never wait on each other crosswise (the one
+//! lock taken alone, the index's by [`SearchIndex::merge_step`], is taken
+//! holding no other).
 //!
 //! Merging. FTS5 writes each save's words as a small segment of its own and
 //! merges segments as it goes. Left to itself it merges during saves, and
 //! after a bulk load (an import, a rebuild), whose words are one large
 //! segment on the lowest level, those merges rewrote the whole index: on a
 //! journal of 100,000 imported records the 15th save took 0.4 s and one save
-//! in 64 some 40–240 ms. So saves never merge here ([`SETTINGS`]): the app
-//! merges a little at a time when nothing else is happening
-//! ([`SearchIndex::merge_step`], called by `Journal::tidy_while_idle`, as
-//! is each command of the command line as it ends), and FTS5 itself only
-//! when a level reaches [`CRISIS_MERGE`] segments, which takes that many
-//! saves with no such moment between them.
+//! in 64 some 40–240 ms. So saves never merge here ([`SETTINGS`]). The
+//! merging is done a little at a time when nothing else is happening
+//! ([`SearchIndex::merge_step`], through `Journal::tidy_while_idle`, which
+//! the app calls when it has been left alone for a few seconds and the
+//! command line at the end of each command), and by FTS5 itself only when a
+//! level reaches [`CRISIS_MERGE`] segments, which takes that many saves
+//! with no such moment between them.
 //! A search reads every segment, but small ones cost it little: with 56 of
 //! them unmerged beside the large one, searching 100,000 records took no
 //! longer than once they were merged (about 0.9 ms).
@@ -233,14 +236,19 @@ impl SearchIndex {
         self.conn.execute("UPDATE state SET generation = ?1", [generation])?;
         self.apply(Work::Finish { bulk: true, tidy: true, advance: None })?;
         pending.commit()?;
-        // This SQLite keeps one page cache for all of the process's
-        // connections (it is built with SQLITE_ENABLE_MEMORY_MANAGEMENT).
-        // After a rebuild of 100,000 records' words, that cache was left
-        // full in a way that made later reads of this file miss it nearly
-        // every time: searches took twice as long until the journal was
-        // locked. Letting go of the pages it holds unused puts that right.
-        self.conn.execute_batch("PRAGMA shrink_memory;")?;
         self.stale.set(false);
+        // This SQLite keeps one page cache for all of the process's
+        // connections, each with its own share (it is built with
+        // SQLITE_ENABLE_MEMORY_MANAGEMENT). After a rebuild of 100,000
+        // records' words both shares were full, and from then on the pages
+        // of one of the two files were let go of as soon as they were read:
+        // searches missed the cache nearly every time and took twice as long
+        // until the journal was locked (19,000 misses in 500 searches, not
+        // 60). Emptying the cache of every page not in use, the journal's
+        // too, puts that right; they are read again as needed. An import,
+        // which writes the index with a smaller cache, was not seen to do
+        // this. Only about the cache: a failure here is not the rebuild's.
+        let _ = self.conn.execute_batch("PRAGMA shrink_memory;");
         Ok(())
     }
 
@@ -315,11 +323,19 @@ impl SearchIndex {
     /// Does one step of the merging saves leave undone (see the module's
     /// documentation), writing at most [`MERGE_STEP_PAGES`] pages, in a
     /// transaction of its own; nothing if no level has enough segments to
-    /// merge and no merge is under way. Returns whether it merged anything.
-    /// Does not wait for a lock another process holds: it is work for idle
-    /// moments, and can be done at the next one.
+    /// merge and no merge is under way, nor if the index is to be rebuilt
+    /// or has a transaction open. Returns whether it merged anything.
+    /// Does not wait for a lock another process holds (an import on the
+    /// command line holds it for seconds, and the app would wait with it):
+    /// it is work for idle moments, and can be done at the next one.
     pub(crate) fn merge_step(&self) -> Result<bool> {
+        if self.is_stale() || !self.conn.is_autocommit() {
+            return Ok(false);
+        }
         let before = self.conn.total_changes();
+        // Should setting the wait back fail, later writes fail at once
+        // instead of waiting on a busy index, and it is rebuilt: slower,
+        // never wrong.
         self.conn.busy_timeout(std::time::Duration::ZERO)?;
         let merged =
             self.conn.execute("INSERT INTO records_fts (records_fts, rank) VALUES ('merge', ?1)", [MERGE_STEP_PAGES]);
@@ -653,6 +669,54 @@ mod tests {
         }
         assert!(segments(&j) < CRISIS_MERGE, "a save merged once a level was full");
         assert_eq!(j.search.matching("quinces", 1000, 0).unwrap().len(), 20 + CRISIS_MERGE as usize);
+    }
+
+    /// An index laid out before saves stopped merging (layout 1, with FTS5's
+    /// own merge settings) is laid out anew at unlock, with today's.
+    #[test]
+    fn an_index_of_the_layout_before_is_laid_out_anew() {
+        let (d, j) = with_records();
+        j.search
+            .conn()
+            .execute_batch(
+                "INSERT INTO records_fts (records_fts, rank) VALUES ('automerge', 4);
+                 DELETE FROM records_fts_config WHERE k = 'crisismerge';
+                 PRAGMA user_version = 1;",
+            )
+            .unwrap();
+        drop(j);
+        let j = Journal::open(d.path(), PASS).unwrap();
+        let layout: i64 = j.search.conn().query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+        assert_eq!(layout, LAYOUT);
+        let mut stmt = j
+            .search
+            .conn()
+            .prepare(
+                "SELECT k, v FROM records_fts_config WHERE k IN ('automerge', 'crisismerge', 'hashsize') ORDER BY k",
+            )
+            .unwrap();
+        let settings: Vec<(String, i64)> =
+            stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap().collect::<rusqlite::Result<_>>().unwrap();
+        assert_eq!(settings, SETTINGS.iter().map(|(k, v)| (k.to_string(), *v)).collect::<Vec<_>>());
+        assert_eq!(found(&j, "kumquats"), 3);
+    }
+
+    /// A merge step does not wait for another process holding the index:
+    /// it reports it busy at once, leaves the wait for saves as it was, and
+    /// the next step goes ahead.
+    #[test]
+    fn a_merge_step_does_not_wait_for_a_busy_index() {
+        let (d, j) = with_records();
+        let other = Journal::open(d.path(), PASS).unwrap();
+        other.search.conn().execute_batch("BEGIN IMMEDIATE").unwrap();
+        let start = std::time::Instant::now();
+        assert!(matches!(j.search.merge_step(), Err(Error::Busy)));
+        // Not a budget: waiting would take the whole busy timeout.
+        assert!(start.elapsed() < std::time::Duration::from_millis(store::BUSY_TIMEOUT_MS.into()));
+        let wait: i64 = j.search.conn().query_row("PRAGMA busy_timeout", [], |r| r.get(0)).unwrap();
+        assert_eq!(wait, i64::from(store::BUSY_TIMEOUT_MS));
+        other.search.conn().execute_batch("COMMIT").unwrap();
+        assert!(j.search.merge_step().is_ok());
     }
 
     /// The index's key and salt are derived from the data key, apart from it.

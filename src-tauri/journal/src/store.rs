@@ -106,10 +106,11 @@ const FOLD_AFTER_PAGES: i64 = 8000;
 ///   again), with its peak memory 16 MiB lower;
 /// - no fold of the write-ahead log at its commit: the log is already
 ///   durable, and folding 100,000 records' pages into the database file
-///   took 0.13–0.19 s of an import's 2 s. As after a save, the fold is left
-///   to the next idle moment (`Journal::tidy_while_idle`) or to closing the
-///   journal (the command line closes it as it ends); a save that comes
-///   before either does it.
+///   took 0.13–0.19 s of the import's commit. The fold is left to the next
+///   idle moment or to closing the journal (the command line closes it as
+///   it ends), not to the next save: the setting stays off when this is
+///   dropped, and [`fold_on_commit`] turns it back on once the next fold
+///   (`Journal::fold_log`) has emptied the log.
 pub(crate) struct BulkLoad<'c> {
     conn: &'c Connection,
 }
@@ -123,12 +124,17 @@ impl<'c> BulkLoad<'c> {
 
 impl Drop for BulkLoad<'_> {
     fn drop(&mut self) {
-        // Only settings: should this fail, the connection keeps a smaller
-        // cache, and its log is folded when the journal is closed.
-        let _ = self.conn.execute_batch(&format!(
-            "PRAGMA cache_size = -{CACHE_KIB}; PRAGMA wal_autocheckpoint = {FOLD_AFTER_PAGES};"
-        ));
+        // Only a setting: should this fail, the connection keeps the
+        // smaller cache.
+        let _ = self.conn.execute_batch(&format!("PRAGMA cache_size = -{CACHE_KIB};"));
     }
+}
+
+/// Lets commits fold a long write-ahead log again (see `open`), after a bulk
+/// load turned that off ([`BulkLoad`]).
+pub(crate) fn fold_on_commit(conn: &Connection) -> Result<()> {
+    conn.execute_batch(&format!("PRAGMA wal_autocheckpoint = {FOLD_AFTER_PAGES};"))?;
+    Ok(())
 }
 
 /// Opens the SQLCipher file at `path` with `flags`, keys it and proves the
