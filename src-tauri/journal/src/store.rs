@@ -71,9 +71,10 @@ pub(crate) fn open(
     // file is left to idle moments (`Journal::fold_log`, which the app calls
     // when nothing has happened for a few seconds, and closing the journal).
     // A save folds it only once it has grown to 8,000 pages (64 MiB of
-    // 8 KiB pages, 32 MiB in older journals) without an idle moment, instead of at every 1,000 pages:
-    // that fold made about one save in 70 several times slower than the
-    // rest. An import does not fold at all: see `BulkLoad`.
+    // 8 KiB pages, 32 MiB in older journals) without an idle moment,
+    // instead of at every 1,000 pages: that fold made about one save in 70
+    // several times slower than the rest. An import does not fold at all:
+    // see `BulkLoad`.
     conn.execute_batch(&format!(
         "PRAGMA journal_mode = WAL;
          PRAGMA synchronous = FULL;
