@@ -30,8 +30,8 @@ pub fn bare_bulk_insert(source: &Journal, dir: &Path) -> Result<Duration> {
     let events = read("SELECT device, seq, hlc, record, kind, op, fields, source FROM events", 8)?;
     let records = read(
         "SELECT id, kind, person, at, due, attention, data, clocks, created_hlc, created_device, updated_hlc,
-                updated_device, deleted, conflict, lazy_seq, lazy_source FROM records",
-        16,
+                updated_device, deleted, conflict, lazy_seq, lazy_source, person_key, at_key, due_key FROM records",
+        19,
     )?;
     let bodies: Vec<String> = records
         .iter()
@@ -63,8 +63,8 @@ pub fn bare_bulk_insert(source: &Journal, dir: &Path) -> Result<Duration> {
         }
         let mut ins = tx.prepare(
             "INSERT INTO records (id, kind, person, at, due, attention, data, clocks, created_hlc, created_device, updated_hlc,
-                                  updated_device, deleted, conflict, lazy_seq, lazy_source)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+                                  updated_device, deleted, conflict, lazy_seq, lazy_source, person_key, at_key, due_key)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
         )?;
         let mut rowids = Vec::with_capacity(records.len());
         for r in &records {

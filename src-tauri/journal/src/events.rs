@@ -702,10 +702,30 @@ pub(crate) fn creation_fields(data: &Fields) -> Result<String> {
     serde_json::to_string(&fields).map_err(|e| Error::invalid(e.to_string()))
 }
 
+/// The key a record's `person` is indexed by: 47 bits of the FNV-1a hash
+/// of the person's id, a 6-byte number where the id is 36 characters.
+/// Two people may share a key (about one pair in 10^8 among 1,000
+/// people), so a query by person also checks `person` itself; the key only
+/// narrows the index. Part of the file format: changing it needs a
+/// migration that recomputes every key.
+pub(crate) fn person_key(id: &str) -> i64 {
+    let hash = id.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3));
+    (hash >> 17) as i64
+}
+
 /// Registers the SQL functions the schema uses: `creation_fields(data)`,
-/// which the `event_log` view reads a creating event's fields with.
+/// which the `event_log` view reads a creating event's fields with, and
+/// the sort keys of records' indexes, `person_key(id)` and `time_key(text)`
+/// (see [`person_key`] and [`kinds::time_key`]).
 pub(crate) fn register_functions(conn: &Connection) -> Result<()> {
     use rusqlite::functions::FunctionFlags;
+    let flags = FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC;
+    conn.create_scalar_function("person_key", 1, flags, |ctx| {
+        Ok(ctx.get_raw(0).as_str_or_null().ok().flatten().map(person_key))
+    })?;
+    conn.create_scalar_function("time_key", 1, flags, |ctx| {
+        Ok(ctx.get_raw(0).as_str_or_null().ok().flatten().and_then(kinds::time_key))
+    })?;
     conn.create_scalar_function(
         "creation_fields",
         1,
@@ -749,6 +769,10 @@ struct RowValues {
     person: Option<String>,
     at: Option<String>,
     due: Option<String>,
+    /// The sort keys the indexes hold (see [`person_key`], [`kinds::time_key`]).
+    person_key: Option<i64>,
+    at_key: Option<i64>,
+    due_key: Option<i64>,
     attention: bool,
     data: String,
     clocks: String,
@@ -789,12 +813,18 @@ impl RowValues {
         let spec = kind.spec();
         let text = |name: Option<&str>| name.and_then(|n| data.get(n)).and_then(Value::as_str).map(str::to_string);
         let deleted = data.get(DELETED).and_then(Value::as_bool).unwrap_or(false);
+        let person = if kind == Kind::Person { Some(id.to_string()) } else { text(Some("person")) };
+        let at = text(spec.at);
+        let due = kinds::due_date(kind, data);
         Ok(RowValues {
             id: id.to_string(),
             kind: kind.as_str(),
-            person: if kind == Kind::Person { Some(id.to_string()) } else { text(Some("person")) },
-            at: text(spec.at),
-            due: kinds::due_date(kind, data),
+            person_key: person.as_deref().map(person_key),
+            at_key: at.as_deref().and_then(kinds::time_key),
+            due_key: due.as_deref().and_then(kinds::time_key),
+            person,
+            at,
+            due,
             attention: kinds::needs_attention(kind, data),
             data: serde_json::to_string(data).map_err(|e| Error::invalid(e.to_string()))?,
             clocks,
@@ -814,7 +844,7 @@ impl RowValues {
     }
 
     /// The row's columns, numbered as the statements below number them.
-    fn columns(&self) -> [&dyn rusqlite::ToSql; 14] {
+    fn columns(&self) -> [&dyn rusqlite::ToSql; 17] {
         [
             &self.id,
             &self.kind,
@@ -830,6 +860,9 @@ impl RowValues {
             &self.updated.1,
             &self.deleted,
             &self.conflict,
+            &self.person_key,
+            &self.at_key,
+            &self.due_key,
         ]
     }
 }
@@ -841,16 +874,17 @@ impl RowValues {
 fn insert_new_row(conn: &Connection, v: &RowValues, lazy: Option<&LazyEvent<'_>>) -> Result<Option<i64>> {
     // Not `RETURNING rowid`: SQLite gathers returned rows in a temporary
     // table, which on an import of many records cost a tenth of its time.
-    let [c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12, c13, c14] = v.columns();
+    let [c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12, c13, c14, c15, c16, c17] = v.columns();
     let (seq, source) = (lazy.map(|l| l.seq), lazy.and_then(|l| l.source));
     let inserted = conn
         .prepare_cached(
             "INSERT INTO records (id, kind, person, at, due, attention, data, clocks, created_hlc, created_device,
-                                  updated_hlc, updated_device, deleted, conflict, lazy_seq, lazy_source)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)
+                                  updated_hlc, updated_device, deleted, conflict, person_key, at_key, due_key,
+                                  lazy_seq, lazy_source)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)
              ON CONFLICT DO NOTHING",
         )?
-        .execute([c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12, c13, c14, &seq, &source])?;
+        .execute([c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12, c13, c14, c15, c16, c17, &seq, &source])?;
     Ok((inserted == 1).then(|| conn.last_insert_rowid()))
 }
 
@@ -863,7 +897,7 @@ fn update_row(conn: &Connection, v: &RowValues) -> Result<i64> {
         .prepare_cached(
             "UPDATE records SET person = ?3, at = ?4, due = ?5, attention = ?6, data = ?7, clocks = ?8,
                  created_hlc = ?9, created_device = ?10, updated_hlc = ?11, updated_device = ?12, deleted = ?13,
-                 conflict = ?14, lazy_seq = NULL, lazy_source = NULL
+                 conflict = ?14, person_key = ?15, at_key = ?16, due_key = ?17, lazy_seq = NULL, lazy_source = NULL
              WHERE id = ?1 AND kind = ?2 RETURNING rowid",
         )?
         .query_row(&v.columns()[..], |r| r.get(0))?)

@@ -120,22 +120,29 @@ const RECORD_COLUMNS: &str =
     "r.id, r.kind, r.person, r.at, r.data, r.created_hlc, r.updated_hlc, r.updated_device, r.conflict";
 
 /// The lists of records, newest (or soonest due) first, after `SELECT
-/// {RECORD_COLUMNS}`. Ties in time are broken by rowid, which every index
-/// entry ends with, so each list is read from its index in order, with no
-/// sorting (a test checks the plans).
+/// {RECORD_COLUMNS}`. The indexes hold each record's sort keys (migration
+/// 0009): `person_key` narrows to the person and `person` itself confirms
+/// it, `at_key` and `due_key` order by time. Ties in time are broken by
+/// rowid, which every index entry ends with, so each list is read from its
+/// index in order, with no sorting (a test checks the plans).
 const LIST: &str = "FROM records r WHERE r.kind = ?1 AND r.deleted = 0 AND (?2 IS NULL OR r.person = ?2)
-     ORDER BY r.at DESC, r.rowid DESC LIMIT ?3 OFFSET ?4";
-const TIMELINE: &str = "FROM records r WHERE r.person = ?1 AND r.deleted = 0 AND r.kind != 'person'
-     ORDER BY r.at DESC, r.rowid DESC LIMIT ?2 OFFSET ?3";
+     ORDER BY r.at_key DESC, r.rowid DESC LIMIT ?3 OFFSET ?4";
+const TIMELINE: &str = "FROM records r
+     WHERE r.person_key = person_key(?1) AND r.person = ?1 AND r.deleted = 0 AND r.kind != 'person'
+     ORDER BY r.at_key DESC, r.rowid DESC LIMIT ?2 OFFSET ?3";
+/// `?1`: the key of the first minute after the day asked about.
 const DUE: &str = "FROM records r
-     WHERE r.deleted = 0 AND r.due IS NOT NULL AND substr(r.due, 1, 10) <= ?1
+     WHERE r.deleted = 0 AND r.due_key IS NOT NULL AND r.due_key < ?1
        AND (r.kind != 'contact' OR NOT EXISTS (
-             SELECT 1 FROM records later WHERE later.person = r.person AND later.kind = 'contact'
-               AND later.deleted = 0 AND later.at > r.at))
-       AND NOT EXISTS (SELECT 1 FROM records e WHERE e.person = r.person AND e.kind = 'ending' AND e.deleted = 0)
-     ORDER BY r.due, r.rowid LIMIT ?2 OFFSET ?3";
+             SELECT 1 FROM records later
+             WHERE later.person_key = r.person_key AND later.person = r.person AND later.kind = 'contact'
+               AND later.deleted = 0 AND later.at_key > r.at_key))
+       AND NOT EXISTS (SELECT 1 FROM records e
+                       WHERE e.person_key = r.person_key AND e.person = r.person AND e.kind = 'ending'
+                         AND e.deleted = 0)
+     ORDER BY r.due_key, r.rowid LIMIT ?2 OFFSET ?3";
 const NEEDING_ATTENTION: &str = "FROM records r WHERE r.kind = ?1 AND r.deleted = 0 AND r.attention = 1
-     ORDER BY r.at DESC, r.rowid DESC LIMIT ?2 OFFSET ?3";
+     ORDER BY r.at_key DESC, r.rowid DESC LIMIT ?2 OFFSET ?3";
 
 fn record_from_row(row: &Row<'_>) -> rusqlite::Result<Record> {
     let kind: String = row.get(1)?;
@@ -399,8 +406,11 @@ impl Journal {
     /// have not happened (only each person's latest plan counts).
     pub fn due(&self, today: &str, page: Page) -> Result<Vec<Record>> {
         let page = page.checked()?;
+        let day = kinds::time_key(today)
+            .filter(|_| today.len() == 10)
+            .ok_or_else(|| Error::invalid("the day must be a date, YYYY-MM-DD"))?;
         let mut stmt = self.conn.prepare_cached(&format!("SELECT {RECORD_COLUMNS} {DUE}"))?;
-        let rows = stmt.query_map(params![today, page.limit, page.offset], record_from_row)?;
+        let rows = stmt.query_map(params![day + 24 * 60, page.limit, page.offset], record_from_row)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
@@ -480,12 +490,13 @@ impl Journal {
                      SELECT person, max(at) AS ended_on FROM records
                      WHERE kind = 'ending' AND deleted = 0 AND person IS NOT NULL GROUP BY person)
                  SELECT p.id, json_extract(p.data, '$.alias'),
-                        EXISTS (SELECT 1 FROM records c WHERE c.person = p.id AND c.kind = 'concern'
-                                  AND c.deleted = 0 AND c.attention = 1)
+                        EXISTS (SELECT 1 FROM records c WHERE c.person_key = p.person_key AND c.person = p.id
+                                  AND c.kind = 'concern' AND c.deleted = 0 AND c.attention = 1)
                  FROM ended JOIN records p ON p.id = ended.person AND p.kind = 'person' AND p.deleted = 0
                  WHERE ended.ended_on < ?1
-                   AND NOT EXISTS (SELECT 1 FROM records c WHERE c.person = p.id AND c.kind = 'contact'
-                                     AND c.deleted = 0 AND substr(c.at, 1, 10) > ended.ended_on)",
+                   AND NOT EXISTS (SELECT 1 FROM records c WHERE c.person_key = p.person_key AND c.person = p.id
+                                     AND c.kind = 'contact' AND c.deleted = 0
+                                     AND c.at_key >= time_key(substr(ended.ended_on, 1, 10)) + 24 * 60)",
             )?;
             let rows = stmt.query_map([&cutoff], |r| {
                 Ok((r.get(0)?, r.get::<_, Option<String>>(1)?.unwrap_or_default(), r.get(2)?))

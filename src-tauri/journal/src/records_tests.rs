@@ -391,9 +391,9 @@ fn sequence_numbers_are_unique_and_gapless_per_device() {
 fn state(j: &Journal) -> (Vec<Vec<String>>, Vec<Vec<String>>) {
     let records = j
         .conn
-        .prepare("SELECT id, kind, person, at, due, attention, data, clocks, created_hlc, created_device, updated_hlc, updated_device, deleted, conflict FROM records ORDER BY id")
+        .prepare("SELECT id, kind, person, at, due, attention, data, clocks, created_hlc, created_device, updated_hlc, updated_device, deleted, conflict, person_key, at_key, due_key FROM records ORDER BY id")
         .unwrap()
-        .query_map([], |r| (0..14).map(|i| r.get::<_, rusqlite::types::Value>(i).map(|v| format!("{v:?}"))).collect())
+        .query_map([], |r| (0..17).map(|i| r.get::<_, rusqlite::types::Value>(i).map(|v| format!("{v:?}"))).collect())
         .unwrap()
         .collect::<rusqlite::Result<_>>()
         .unwrap();
@@ -518,4 +518,101 @@ fn lists_break_ties_in_time_newest_made_first() {
     let listed: Vec<String> =
         j.list(Kind::Contact, Some(&p), Page::default()).unwrap().into_iter().map(|r| r.id).collect();
     assert_eq!(listed, expected);
+}
+
+/// Ids of the records a list gave.
+fn ids(records: Vec<Record>) -> Vec<String> {
+    records.into_iter().map(|r| r.id).collect()
+}
+
+/// A person with a contact planning the next, a referral with a reminder,
+/// an open concern and an ending: something in every list.
+fn someone_in_every_list(j: &mut Journal, alias: &str) -> String {
+    let p = person(j, alias);
+    let s = j.add(Kind::Service, fields(json!({"name": "Food bank", "category": "food"}))).unwrap().id;
+    j.add(Kind::Signpost, fields(json!({"person": p, "service": s, "status": "made", "reminder": "2026-01-10"})))
+        .unwrap();
+    j.add(
+        Kind::Contact,
+        fields(json!({"person": p, "at": "2026-01-01T10:00", "how": "phone", "next_contact": "2026-01-08T10:00"})),
+    )
+    .unwrap();
+    j.add(Kind::Concern, fields(json!({"person": p, "category": "safeguarding", "urgency": "high", "notes": "x"})))
+        .unwrap();
+    p
+}
+
+/// Two people may share a `person_key`: a list by person checks the
+/// person too, and the due list's "a later contact met the plan" counts
+/// only that person's contacts.
+#[test]
+fn people_who_share_a_key_keep_their_own_lists() {
+    let (_d, mut j) = journal();
+    let ada = someone_in_every_list(&mut j, "Ada");
+    let bo = someone_in_every_list(&mut j, "Bo");
+    let timeline_before = ids(j.timeline(&ada, Page::default()).unwrap());
+    let due_before = ids(j.due("2026-02-01", Page::default()).unwrap());
+    assert_eq!(due_before.len(), 4);
+    // Bo's records take Ada's key, as if the two ids hashed alike; Bo meets
+    // again, which ends only Bo's plan.
+    contact(&mut j, &bo, "2026-01-09T10:00", "met");
+    j.conn
+        .execute("UPDATE records SET person_key = ?1 WHERE person = ?2", params![events::person_key(&ada), bo])
+        .unwrap();
+    assert_eq!(ids(j.timeline(&ada, Page::default()).unwrap()), timeline_before);
+    assert!(j.timeline(&bo, Page::default()).unwrap().iter().all(|r| r.person.as_deref() == Some(bo.as_str())));
+    let due = j.due("2026-02-01", Page::default()).unwrap();
+    assert_eq!(due.len(), 3, "Ada's plan is still due, Bo's is met");
+    assert!(due.iter().filter(|r| r.kind == Kind::Contact).all(|r| r.person.as_deref() == Some(ada.as_str())));
+}
+
+/// What is due by a day includes everything due at any time that day.
+#[test]
+fn due_counts_the_whole_day_asked_about() {
+    let (_d, mut j) = journal();
+    someone_in_every_list(&mut j, "Ada");
+    let kinds = |day: &str| j.due(day, Page::default()).unwrap().into_iter().map(|r| r.kind).collect::<Vec<_>>();
+    assert_eq!(kinds("2026-01-07"), vec![]);
+    assert_eq!(kinds("2026-01-08"), vec![Kind::Contact]);
+    assert_eq!(kinds("2026-01-10"), vec![Kind::Contact, Kind::Signpost]);
+    assert!(j.due("2026-01-10T10:00", Page::default()).unwrap_err().to_string().contains("YYYY-MM-DD"));
+    assert!(j.due("next week", Page::default()).is_err());
+}
+
+/// A journal from before migration 0009 gets every record's sort keys, the
+/// same as a save computes, and lists in the same order as before.
+#[test]
+fn a_journal_from_before_index_keys_gets_them_and_lists_the_same() {
+    let (d, mut j) = journal();
+    let ada = someone_in_every_list(&mut j, "Ada");
+    for i in 0..12 {
+        contact(&mut j, &ada, &format!("2026-0{}-1{}T1{}:00", i % 3 + 1, i % 4, i % 7), "tea");
+    }
+    let lists = |j: &Journal| {
+        (
+            ids(j.timeline(&ada, Page::default()).unwrap()),
+            ids(j.list(Kind::Contact, None, Page::default()).unwrap()),
+            ids(j.due("2026-03-01", Page::default()).unwrap()),
+            ids(j.needing_attention(Kind::Concern, Page::default()).unwrap()),
+        )
+    };
+    let keys = |j: &Journal| -> Vec<Vec<rusqlite::types::Value>> {
+        j.conn
+            .prepare("SELECT person_key, at_key, due_key FROM records ORDER BY rowid")
+            .unwrap()
+            .query_map([], |r| (0..3).map(|i| r.get(i)).collect())
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap()
+    };
+    let (lists_before, keys_before) = (lists(&j), keys(&j));
+    for column in 0..3 {
+        assert!(keys_before.iter().any(|k| matches!(k[column], rusqlite::types::Value::Integer(_))), "{column}");
+    }
+    j.conn.execute_batch(crate::store::UNDO_INDEX_KEYS).unwrap();
+    drop(j);
+    let j = Journal::open(d.path(), "correct horse battery").unwrap();
+    assert_eq!(keys(&j), keys_before);
+    assert_eq!(lists(&j), lists_before);
+    assert!(j.check().unwrap().ok, "{:?}", j.check().unwrap().problems);
 }

@@ -16,6 +16,7 @@ use ts_rs::TS;
 use crate::access::{capitalise, escape};
 use crate::error::{Error, Result};
 use crate::journal::Journal;
+use crate::kinds;
 
 /// The period a report covers: from `since` to `until`, both days included,
 /// either open.
@@ -43,11 +44,12 @@ impl Period {
         Ok(period)
     }
 
-    /// The bounds as compared with a record's date (RFC 3339 text): at or
-    /// after the first, before the second.
-    fn bounds(&self) -> (String, String) {
-        let from = self.since.map(|d| d.to_string()).unwrap_or_default();
-        let before = self.until.and_then(|d| d.succ_opt()).map(|d| d.to_string()).unwrap_or_else(|| "~".into());
+    /// The bounds as compared with a record's time key (`at_key`, see
+    /// [`kinds::time_key`]): at or after the first, before the second.
+    fn bounds(&self) -> (i64, i64) {
+        let key = |d: NaiveDate| kinds::time_key(&d.to_string());
+        let from = self.since.and_then(key).unwrap_or(i64::MIN);
+        let before = self.until.and_then(|d| d.succ_opt()).and_then(key).unwrap_or(i64::MAX);
         (from, before)
     }
 }
@@ -150,7 +152,7 @@ impl Journal {
         let mut people = BTreeSet::new();
         let mut stmt = self.conn.prepare(
             "SELECT at, person, json_extract(data, '$.how'), coalesce(json_extract(data, '$.minutes'), 0)
-             FROM records WHERE kind = 'contact' AND deleted = 0 AND at >= ?1 AND at < ?2",
+             FROM records WHERE kind = 'contact' AND deleted = 0 AND at_key >= ?1 AND at_key < ?2",
         )?;
         let mut rows = stmt.query(params![from, before])?;
         while let Some(r) = rows.next()? {
@@ -174,7 +176,7 @@ impl Journal {
             "SELECT r.at, json_extract(r.data, '$.status'), json_extract(r.data, '$.accompanied'),
                     json_extract(s.data, '$.category')
              FROM records r LEFT JOIN records s ON s.id = json_extract(r.data, '$.service') AND s.kind = 'service'
-             WHERE r.kind = 'signpost' AND r.deleted = 0 AND r.at >= ?1 AND r.at < ?2",
+             WHERE r.kind = 'signpost' AND r.deleted = 0 AND r.at_key >= ?1 AND r.at_key < ?2",
         )?;
         let mut rows = stmt.query(params![from, before])?;
         while let Some(r) = rows.next()? {
@@ -189,7 +191,7 @@ impl Journal {
 
         let mut stmt = self.conn.prepare(
             "SELECT at, json_extract(data, '$.category'), json_extract(data, '$.urgency'), attention
-             FROM records WHERE kind = 'concern' AND deleted = 0 AND at >= ?1 AND at < ?2",
+             FROM records WHERE kind = 'concern' AND deleted = 0 AND at_key >= ?1 AND at_key < ?2",
         )?;
         let mut rows = stmt.query(params![from, before])?;
         while let Some(r) = rows.next()? {
@@ -204,7 +206,7 @@ impl Journal {
 
         let mut stmt = self.conn.prepare(
             "SELECT at, json_extract(data, '$.category'), json_extract(data, '$.flag')
-             FROM records WHERE kind = 'boundary-issue' AND deleted = 0 AND at >= ?1 AND at < ?2",
+             FROM records WHERE kind = 'boundary-issue' AND deleted = 0 AND at_key >= ?1 AND at_key < ?2",
         )?;
         let mut rows = stmt.query(params![from, before])?;
         while let Some(r) = rows.next()? {
@@ -217,7 +219,7 @@ impl Journal {
 
         let mut stmt = self.conn.prepare(
             "SELECT at, json_extract(data, '$.planned')
-             FROM records WHERE kind = 'ending' AND deleted = 0 AND at >= ?1 AND at < ?2",
+             FROM records WHERE kind = 'ending' AND deleted = 0 AND at_key >= ?1 AND at_key < ?2",
         )?;
         let mut rows = stmt.query(params![from, before])?;
         while let Some(r) = rows.next()? {
@@ -417,7 +419,9 @@ mod tests {
     fn periods_are_read_and_checked() {
         assert_eq!(Period::parse(None, None).unwrap(), Period::default());
         let p = Period::parse(Some("2026-01-01"), Some("2026-03-31")).unwrap();
-        assert_eq!(p.bounds(), ("2026-01-01".to_string(), "2026-04-01".to_string()));
+        let (from, before) = p.bounds();
+        assert_eq!((Some(from), Some(before)), (kinds::time_key("2026-01-01"), kinds::time_key("2026-04-01")));
+        assert_eq!(Period::default().bounds(), (i64::MIN, i64::MAX));
         assert!(Period::parse(Some("1/1/2026"), None).unwrap_err().to_string().contains("YYYY-MM-DD"));
         assert!(Period::parse(Some("2026-02-01"), Some("2026-01-01")).is_err());
     }

@@ -25,7 +25,21 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0006_creation_events_in_records.sql"),
     include_str!("../migrations/0007_index_ties_by_rowid.sql"),
     include_str!("../migrations/0008_search_index_in_own_file.sql"),
+    include_str!("../migrations/0009_index_keys_as_numbers.sql"),
 ];
+
+/// Undoes migration 0009, for tests that make a journal as an older build
+/// left it.
+#[cfg(test)]
+pub(crate) const UNDO_INDEX_KEYS: &str = "
+    DROP INDEX records_by_person; DROP INDEX records_by_kind; DROP INDEX records_due; DROP INDEX records_attention;
+    ALTER TABLE records DROP COLUMN person_key; ALTER TABLE records DROP COLUMN at_key;
+    ALTER TABLE records DROP COLUMN due_key;
+    CREATE INDEX records_by_person ON records (person, at) WHERE deleted = 0;
+    CREATE INDEX records_by_kind ON records (kind, at) WHERE deleted = 0;
+    CREATE INDEX records_due ON records (due) WHERE deleted = 0 AND due IS NOT NULL;
+    CREATE INDEX records_attention ON records (kind, at) WHERE deleted = 0 AND attention = 1;
+    PRAGMA user_version = 8;";
 
 /// The schema version this build writes (the number of migrations).
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
