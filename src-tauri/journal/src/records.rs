@@ -406,9 +406,9 @@ impl Journal {
     /// have not happened (only each person's latest plan counts).
     pub fn due(&self, today: &str, page: Page) -> Result<Vec<Record>> {
         let page = page.checked()?;
-        let day = kinds::time_key(today)
-            .filter(|_| today.len() == 10)
-            .ok_or_else(|| Error::invalid("the day must be a date, YYYY-MM-DD"))?;
+        let day = kinds::time_key(today).filter(|_| today.len() == 10).ok_or_else(|| {
+            Error::invalid(format!("{today:?} is not a date; write it as YYYY-MM-DD, like 2026-11-01"))
+        })?;
         let mut stmt = self.conn.prepare_cached(&format!("SELECT {RECORD_COLUMNS} {DUE}"))?;
         let rows = stmt.query_map(params![day + 24 * 60, page.limit, page.offset], record_from_row)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
