@@ -130,16 +130,24 @@ const LIST: &str = "FROM records r WHERE r.kind = ?1 AND r.deleted = 0 AND (?2 I
 const TIMELINE: &str = "FROM records r
      WHERE r.person_key = person_key(?1) AND r.person = ?1 AND r.deleted = 0 AND r.kind != 'person'
      ORDER BY r.at_key DESC, r.rowid DESC LIMIT ?2 OFFSET ?3";
-/// `?1`: the key of the first minute after the day asked about.
-const DUE: &str = "FROM records r
-     WHERE r.deleted = 0 AND r.due_key IS NOT NULL AND r.due_key < ?1
-       AND (r.kind != 'contact' OR NOT EXISTS (
-             SELECT 1 FROM records later
-             WHERE later.person_key = r.person_key AND later.person = r.person AND later.kind = 'contact'
-               AND later.deleted = 0 AND later.at_key > r.at_key))
-       AND NOT EXISTS (SELECT 1 FROM records e
-                       WHERE e.person_key = r.person_key AND e.person = r.person AND e.kind = 'ending'
-                         AND e.deleted = 0)
+/// `?1`: the key of the first minute after the day asked about. What is
+/// due is each person's latest contact, where it plans the next (a later
+/// contact meets or replaces the plan), found from the people, one each;
+/// and the referrals and reviews that `records_due` holds (no contacts);
+/// but nothing for someone whose support has ended. A few hundred
+/// candidates, sorted by when they are due.
+const DUE: &str = "FROM (
+         SELECT d.rowid AS rid FROM records d
+         WHERE d.deleted = 0 AND d.due_key IS NOT NULL AND d.kind != 'contact' AND d.due_key < ?1
+         UNION ALL
+         SELECT (SELECT c.rowid FROM records c
+                 WHERE c.person_key = p.person_key AND c.person = p.id AND c.kind = 'contact' AND c.deleted = 0
+                 ORDER BY c.at_key DESC, c.rowid DESC LIMIT 1)
+         FROM records p WHERE p.kind = 'person' AND p.deleted = 0) AS candidate
+     CROSS JOIN records r ON r.rowid = candidate.rid
+     WHERE r.due_key < ?1
+       AND (r.person IS NULL OR r.person NOT IN (
+             SELECT e.person FROM records e WHERE e.kind = 'ending' AND e.deleted = 0 AND e.person IS NOT NULL))
      ORDER BY r.due_key, r.rowid LIMIT ?2 OFFSET ?3";
 const NEEDING_ATTENTION: &str = "FROM records r WHERE r.kind = ?1 AND r.deleted = 0 AND r.attention = 1
      ORDER BY r.at_key DESC, r.rowid DESC LIMIT ?2 OFFSET ?3";

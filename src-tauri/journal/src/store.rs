@@ -26,9 +26,10 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0007_index_ties_by_rowid.sql"),
     include_str!("../migrations/0008_search_index_in_own_file.sql"),
     include_str!("../migrations/0009_index_keys_as_numbers.sql"),
+    include_str!("../migrations/0010_due_index_without_contacts.sql"),
 ];
 
-/// Undoes migration 0009, for tests that make a journal as an older build
+/// Undoes migrations 0009 and 0010, for tests that make a journal as an older build
 /// left it.
 #[cfg(test)]
 pub(crate) const UNDO_INDEX_KEYS: &str = "
