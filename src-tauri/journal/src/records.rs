@@ -134,21 +134,27 @@ const TIMELINE: &str = "FROM records r
 /// due is each person's latest contact, where it plans the next (a later
 /// contact meets or replaces the plan), found from the people, one each;
 /// and the referrals and reviews that `records_due` holds (no contacts);
-/// but nothing for someone whose support has ended. A few hundred
-/// candidates, sorted by when they are due.
+/// but nothing for someone whose support has ended (`records_endings`).
+/// The candidates are chosen and sorted from the indexes, and only the
+/// page's rows are read.
 const DUE: &str = "FROM (
-         SELECT d.rowid AS rid FROM records d
-         WHERE d.deleted = 0 AND d.due_key IS NOT NULL AND d.kind != 'contact' AND d.due_key < ?1
-         UNION ALL
-         SELECT (SELECT c.rowid FROM records c
-                 WHERE c.person_key = p.person_key AND c.person = p.id AND c.kind = 'contact' AND c.deleted = 0
-                 ORDER BY c.at_key DESC, c.rowid DESC LIMIT 1)
-         FROM records p WHERE p.kind = 'person' AND p.deleted = 0) AS candidate
-     CROSS JOIN records r ON r.rowid = candidate.rid
-     WHERE r.due_key < ?1
-       AND (r.person IS NULL OR r.person NOT IN (
-             SELECT e.person FROM records e WHERE e.kind = 'ending' AND e.deleted = 0 AND e.person IS NOT NULL))
-     ORDER BY r.due_key, r.rowid LIMIT ?2 OFFSET ?3";
+         SELECT rid, due FROM (
+             SELECT d.rowid AS rid, d.due_key AS due, d.person AS person FROM records d INDEXED BY records_due
+             WHERE d.deleted = 0 AND d.due_key IS NOT NULL AND d.kind != 'contact' AND d.due_key < ?1
+             UNION ALL
+             SELECT c.rowid, c.due_key, c.person FROM (
+                 SELECT (SELECT l.rowid FROM records l INDEXED BY records_by_person
+                         WHERE l.person_key = p.person_key AND l.person = p.id AND l.kind = 'contact'
+                           AND l.deleted = 0
+                         ORDER BY l.at_key DESC, l.rowid DESC LIMIT 1) AS rid
+                 FROM records p WHERE p.kind = 'person' AND p.deleted = 0) AS latest
+             CROSS JOIN records c ON c.rowid = latest.rid
+             WHERE c.due_key < ?1)
+         WHERE person IS NULL OR person NOT IN (
+             SELECT e.person FROM records e INDEXED BY records_endings WHERE e.kind = 'ending' AND e.deleted = 0)
+         ORDER BY due, rid LIMIT ?2 OFFSET ?3) AS page
+     CROSS JOIN records r ON r.rowid = page.rid
+     ORDER BY page.due, page.rid";
 const NEEDING_ATTENTION: &str = "FROM records r WHERE r.kind = ?1 AND r.deleted = 0 AND r.attention = 1
      ORDER BY r.at_key DESC, r.rowid DESC LIMIT ?2 OFFSET ?3";
 
@@ -495,7 +501,7 @@ impl Journal {
             // Endings first (few), then the checks for those past the cutoff only.
             let mut stmt = self.conn.prepare_cached(
                 "WITH ended AS (
-                     SELECT person, max(at) AS ended_on FROM records
+                     SELECT person, max(at) AS ended_on FROM records INDEXED BY records_endings
                      WHERE kind = 'ending' AND deleted = 0 AND person IS NOT NULL GROUP BY person)
                  SELECT p.id, json_extract(p.data, '$.alias'),
                         EXISTS (SELECT 1 FROM records c WHERE c.person_key = p.person_key AND c.person = p.id
