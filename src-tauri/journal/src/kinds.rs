@@ -585,9 +585,14 @@ fn written_datetime(s: &str) -> Option<NaiveDateTime> {
 /// quarter of the space (see migration 0009). Part of the file format:
 /// changing it needs a migration that recomputes every key.
 pub fn time_key(s: &str) -> Option<i64> {
-    let moment = match s.len() {
-        10 => written_date(s)?.and_hms_opt(0, 0, 0)?,
-        _ => written_datetime(s)?,
+    let moment = match (written_date(s), written_datetime(s)) {
+        (Some(date), _) => date.and_hms_opt(0, 0, 0)?,
+        (_, Some(moment)) => moment,
+        // Years before 0 or after 9999, which chrono writes with a sign.
+        _ => NaiveDate::parse_from_str(s, "%Y-%m-%d")
+            .ok()
+            .and_then(|date| date.and_hms_opt(0, 0, 0))
+            .or_else(|| NaiveDateTime::parse_from_str(s, DATETIME_FORMAT).ok())?,
     };
     Some(moment.and_utc().timestamp().div_euclid(60))
 }
@@ -699,6 +704,11 @@ mod tests {
         assert_eq!(time_key("1970-01-02T00:01"), Some(1441));
         assert_eq!(time_key("1969-12-31T23:59"), Some(-1));
         assert_eq!(time_key("2026-11-20"), time_key("2026-11-20T00:00"));
+        // Years outside 0–9999, as chrono writes them, still sort in time.
+        let far = |s| time_key(s).unwrap();
+        assert!(far("+12026-01-05") > far("9999-12-31T23:59"));
+        assert!(far("+12026-01-05T10:00") > far("+12026-01-05"));
+        assert!(far("-0001-12-31") < far("0000-01-01"));
         for junk in ["", "2026-11-20T10:00:00", "2026-11-20 10:00", "2026-02-30", "20-11-2026", "soon"] {
             assert_eq!(time_key(junk), None, "{junk}");
         }

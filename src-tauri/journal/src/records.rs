@@ -134,9 +134,13 @@ const TIMELINE: &str = "FROM records r
 /// due is each person's latest contact, where it plans the next (a later
 /// contact meets or replaces the plan), found from the people, one each;
 /// and the referrals and reviews that `records_due` holds (no contacts);
-/// but nothing for someone whose support has ended (`records_endings`).
-/// The candidates are chosen and sorted from the indexes, and only the
-/// page's rows are read.
+/// but nothing for someone whose support has ended (`records_endings`; an
+/// ending without a person, which a bundle's edit arriving before its
+/// creation can leave for a while, must not empty the list: `NOT IN` a set
+/// holding NULL is never true). The candidates are chosen and sorted from
+/// the indexes, and only the page's rows are read. A contact counts only
+/// through its person's row: a plan about someone whose row has not
+/// arrived shows once it has.
 const DUE: &str = "FROM (
          SELECT rid, due FROM (
              SELECT d.rowid AS rid, d.due_key AS due, d.person AS person FROM records d INDEXED BY records_due
@@ -151,7 +155,8 @@ const DUE: &str = "FROM (
              CROSS JOIN records c ON c.rowid = latest.rid
              WHERE c.due_key < ?1)
          WHERE person IS NULL OR person NOT IN (
-             SELECT e.person FROM records e INDEXED BY records_endings WHERE e.kind = 'ending' AND e.deleted = 0)
+             SELECT e.person FROM records e INDEXED BY records_endings
+             WHERE e.kind = 'ending' AND e.deleted = 0 AND e.person IS NOT NULL)
          ORDER BY due, rid LIMIT ?2 OFFSET ?3) AS page
      CROSS JOIN records r ON r.rowid = page.rid
      ORDER BY page.due, page.rid";

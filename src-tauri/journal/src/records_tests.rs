@@ -338,10 +338,15 @@ fn purge_erases_old_endings_but_keeps_open_concerns() {
     let with_concern = person(&mut j, "Has-Open-Concern");
     let recent = person(&mut j, "Ended-Recently");
     let old = kinds::months_ago(14);
-    for p in [&ended, &with_concern] {
+    let seen_again = person(&mut j, "Seen-The-Next-Day");
+    for p in [&ended, &with_concern, &seen_again] {
         contact(&mut j, p, &format!("{old}T10:00"), "a visit");
         j.add(Kind::Ending, fields(json!({"person": p, "on": old, "planned": true}))).unwrap();
     }
+    // Seen again after the ending: the relationship goes on. (A contact on
+    // the day of the ending, as for the others, does not count.)
+    let next_day = chrono::NaiveDate::parse_from_str(&old, "%Y-%m-%d").unwrap().succ_opt().unwrap();
+    contact(&mut j, &seen_again, &format!("{next_day}T00:00"), "back again");
     j.add(
         Kind::Concern,
         fields(json!({"person": with_concern, "category": "safeguarding", "urgency": "high", "notes": "x"})),
@@ -355,6 +360,7 @@ fn purge_erases_old_endings_but_keeps_open_concerns() {
     assert!(j.get(&ended).is_err());
     assert!(j.get(&with_concern).is_ok());
     assert!(j.get(&recent).is_ok());
+    assert!(j.get(&seen_again).is_ok());
     // A shorter retention reaches the recent one only once its months are up.
     j.set_retention_months(1).unwrap();
     assert!(j.purge().unwrap().erased_people.is_empty());
@@ -534,8 +540,8 @@ fn ids(records: Vec<Record>) -> Vec<String> {
     records.into_iter().map(|r| r.id).collect()
 }
 
-/// A person with a contact planning the next, a referral with a reminder,
-/// an open concern and an ending: something in every list.
+/// A person with a contact planning the next, a referral with a reminder
+/// and an open concern: something in every list.
 fn someone_in_every_list(j: &mut Journal, alias: &str) -> String {
     let p = person(j, alias);
     let s = j.add(Kind::Service, fields(json!({"name": "Food bank", "category": "food"}))).unwrap().id;
@@ -573,6 +579,28 @@ fn people_who_share_a_key_keep_their_own_lists() {
     let due = j.due("2026-02-01", Page::default()).unwrap();
     assert_eq!(due.len(), 3, "Ada's plan is still due, Bo's is met");
     assert!(due.iter().filter(|r| r.kind == Kind::Contact).all(|r| r.person.as_deref() == Some(ada.as_str())));
+}
+
+/// Nothing is due for someone whose support has ended; an ending with no
+/// person (a bundle's edit can arrive before the event that made it)
+/// changes nothing for anyone else.
+#[test]
+fn nothing_is_due_for_someone_whose_support_has_ended() {
+    let (_d, mut j) = journal();
+    let ada = someone_in_every_list(&mut j, "Ada");
+    let bo = someone_in_every_list(&mut j, "Bo");
+    let due_for = |j: &Journal, p: &str| {
+        j.due("2026-02-01", Page::default()).unwrap().iter().filter(|r| r.person.as_deref() == Some(p)).count()
+    };
+    assert_eq!((due_for(&j, &ada), due_for(&j, &bo)), (2, 2));
+    let ending = j.add(Kind::Ending, fields(json!({"person": bo, "planned": true}))).unwrap().id;
+    assert_eq!((due_for(&j, &ada), due_for(&j, &bo)), (2, 0));
+    let cleo = person(&mut j, "Cleo");
+    let other = j.add(Kind::Ending, fields(json!({"person": cleo, "planned": true}))).unwrap().id;
+    j.conn.execute("UPDATE records SET person = NULL, person_key = NULL WHERE id = ?1", [&other]).unwrap();
+    assert_eq!((due_for(&j, &ada), due_for(&j, &bo)), (2, 0));
+    j.delete(&ending).unwrap();
+    assert_eq!((due_for(&j, &ada), due_for(&j, &bo)), (2, 2));
 }
 
 /// What is due by a day includes everything due at any time that day.
