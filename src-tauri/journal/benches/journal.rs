@@ -112,6 +112,16 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     report("person's timeline (50)", &mut timeline, 20.0);
 
+    let mut contacts = Vec::new();
+    for i in 0..500 {
+        let person = &people_ids[(i * 11) % people_ids.len()];
+        let t = Instant::now();
+        let page = journal.list(Kind::Contact, Some(person), Page::default())?;
+        contacts.push(t.elapsed());
+        std::hint::black_box(page);
+    }
+    report("person's contacts (50)", &mut contacts, 20.0);
+
     let words = [
         "housing",
         "allotment",

@@ -125,7 +125,13 @@ const RECORD_COLUMNS: &str =
 /// it, `at_key` and `due_key` order by time. Ties in time are broken by
 /// rowid, which every index entry ends with, so each list is read from its
 /// index in order, with no sorting (a test checks the plans).
-const LIST: &str = "FROM records r WHERE r.kind = ?1 AND r.deleted = 0 AND (?2 IS NULL OR r.person = ?2)
+const LIST: &str = "FROM records r WHERE r.kind = ?1 AND r.deleted = 0
+     ORDER BY r.at_key DESC, r.rowid DESC LIMIT ?2 OFFSET ?3";
+/// One person's records of one kind: from the person's records (a few
+/// hundred at most), not from every record of the kind (a person's contacts
+/// took 0.5 s in a journal of 100,000 records when read by kind).
+const LIST_FOR_PERSON: &str = "FROM records r INDEXED BY records_by_person
+     WHERE r.person_key = person_key(?2) AND r.person = ?2 AND r.kind = ?1 AND r.deleted = 0
      ORDER BY r.at_key DESC, r.rowid DESC LIMIT ?3 OFFSET ?4";
 const TIMELINE: &str = "FROM records r
      WHERE r.person_key = person_key(?1) AND r.person = ?1 AND r.deleted = 0 AND r.kind != 'person'
@@ -407,9 +413,19 @@ impl Journal {
     /// Records of one kind, newest first, optionally about one person.
     pub fn list(&self, kind: Kind, person: Option<&str>, page: Page) -> Result<Vec<Record>> {
         let page = page.checked()?;
-        let mut stmt = self.conn.prepare_cached(&format!("SELECT {RECORD_COLUMNS} {LIST}"))?;
-        let rows = stmt.query_map(params![kind.as_str(), person, page.limit, page.offset], record_from_row)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        let rows = match person {
+            None => self
+                .conn
+                .prepare_cached(&format!("SELECT {RECORD_COLUMNS} {LIST}"))?
+                .query_map(params![kind.as_str(), page.limit, page.offset], record_from_row)?
+                .collect::<rusqlite::Result<_>>()?,
+            Some(person) => self
+                .conn
+                .prepare_cached(&format!("SELECT {RECORD_COLUMNS} {LIST_FOR_PERSON}"))?
+                .query_map(params![kind.as_str(), person, page.limit, page.offset], record_from_row)?
+                .collect::<rusqlite::Result<_>>()?,
+        };
+        Ok(rows)
     }
 
     /// Everything about a person, newest first.
@@ -590,13 +606,17 @@ pub struct ConflictField {
     pub others: Vec<Value>,
 }
 
+/// The ids of the records in conflict, a page of them, from the index
+/// that holds only those (`records_conflicts`).
+const CONFLICTED: &str = "SELECT id FROM records WHERE conflict = 1 AND deleted = 0 ORDER BY id LIMIT ?1 OFFSET ?2";
+
 impl Journal {
     /// Records marked as conflicts, with the competing values of each field.
     pub fn conflicts(&self, page: Page) -> Result<Vec<Conflict>> {
         let page = page.checked()?;
         let ids: Vec<String> = self
             .conn
-            .prepare_cached("SELECT id FROM records WHERE conflict = 1 AND deleted = 0 ORDER BY id LIMIT ?1 OFFSET ?2")?
+            .prepare_cached(CONFLICTED)?
             .query_map(params![page.limit, page.offset], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?;
         let mut out = Vec::new();

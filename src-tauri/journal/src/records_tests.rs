@@ -501,9 +501,12 @@ fn lists_are_read_from_their_indexes_in_order() {
             .collect::<rusqlite::Result<_>>()
             .unwrap()
     };
-    for (sql, index) in
-        [(LIST, "records_by_kind"), (TIMELINE, "records_by_person"), (NEEDING_ATTENTION, "records_attention")]
-    {
+    for (sql, index) in [
+        (LIST, "records_by_kind"),
+        (LIST_FOR_PERSON, "records_by_person"),
+        (TIMELINE, "records_by_person"),
+        (NEEDING_ATTENTION, "records_attention"),
+    ] {
         let plan = plan(sql);
         assert!(plan.first().is_some_and(|step| step.contains(index)), "{index}: {plan:?}");
         assert!(!plan.iter().any(|step| step.contains("TEMP B-TREE")), "{index}: {plan:?}");
@@ -516,6 +519,10 @@ fn lists_are_read_from_their_indexes_in_order() {
     for index in ["records_due", "records_by_person", "records_by_kind", "COVERING INDEX records_endings"] {
         assert!(due.iter().any(|step| step.contains(index)), "{index}: {due:?}");
     }
+    let mut stmt = j.conn.prepare(&format!("EXPLAIN QUERY PLAN {CONFLICTED}")).unwrap();
+    let conflicted: Vec<String> =
+        stmt.query_map([50, 0], |r| r.get::<_, String>(3)).unwrap().collect::<rusqlite::Result<_>>().unwrap();
+    assert_eq!(conflicted, vec!["SCAN records USING COVERING INDEX records_conflicts".to_string()]);
     let whole_table = |step: &str| step.starts_with("SCAN") && !step.contains("INDEX") && step != "SCAN page";
     assert!(!due.iter().any(|step| whole_table(step)), "{due:?}");
 }
@@ -566,6 +573,7 @@ fn people_who_share_a_key_keep_their_own_lists() {
     let ada = someone_in_every_list(&mut j, "Ada");
     let bo = someone_in_every_list(&mut j, "Bo");
     let timeline_before = ids(j.timeline(&ada, Page::default()).unwrap());
+    let contacts_before = ids(j.list(Kind::Contact, Some(&ada), Page::default()).unwrap());
     let due_before = ids(j.due("2026-02-01", Page::default()).unwrap());
     assert_eq!(due_before.len(), 4);
     // Bo's records take Ada's key, as if the two ids hashed alike; Bo meets
@@ -575,6 +583,7 @@ fn people_who_share_a_key_keep_their_own_lists() {
         .execute("UPDATE records SET person_key = ?1 WHERE person = ?2", params![events::person_key(&ada), bo])
         .unwrap();
     assert_eq!(ids(j.timeline(&ada, Page::default()).unwrap()), timeline_before);
+    assert_eq!(ids(j.list(Kind::Contact, Some(&ada), Page::default()).unwrap()), contacts_before);
     assert!(j.timeline(&bo, Page::default()).unwrap().iter().all(|r| r.person.as_deref() == Some(bo.as_str())));
     let due = j.due("2026-02-01", Page::default()).unwrap();
     assert_eq!(due.len(), 3, "Ada's plan is still due, Bo's is met");

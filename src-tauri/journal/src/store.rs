@@ -28,14 +28,15 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0009_index_keys_as_numbers.sql"),
     include_str!("../migrations/0010_due_index_without_contacts.sql"),
     include_str!("../migrations/0011_due_from_indexes_alone.sql"),
+    include_str!("../migrations/0012_lists_for_a_person_and_conflicts_from_indexes.sql"),
 ];
 
-/// Undoes migrations 0009 to 0011, for tests that make a journal as an older build
+/// Undoes migrations 0009 to 0012, for tests that make a journal as an older build
 /// left it.
 #[cfg(test)]
 pub(crate) const UNDO_INDEX_KEYS: &str = "
     DROP INDEX records_by_person; DROP INDEX records_by_kind; DROP INDEX records_due; DROP INDEX records_attention;
-    DROP INDEX records_endings;
+    DROP INDEX records_endings; DROP INDEX records_conflicts;
     ALTER TABLE records DROP COLUMN person_key; ALTER TABLE records DROP COLUMN at_key;
     ALTER TABLE records DROP COLUMN due_key;
     CREATE INDEX records_by_person ON records (person, at) WHERE deleted = 0;
