@@ -310,6 +310,34 @@ fn an_import_that_fills_the_disk_changes_nothing() {
     import_into_a_full_file(|j| &j.conn, 2);
 }
 
+/// An import writes its pages out to the journal's log and makes them
+/// durable before its commit (while the search index finishes, see
+/// `import_bundle`). Written out is not committed: a journal copied at that
+/// moment, as a crash or power cut would leave it, opens as it was before.
+#[test]
+fn pages_written_out_before_the_commit_are_not_kept_without_it() {
+    let p = party("Alex", Role::Supervisor);
+    let tables = ["records", "events", "meta"];
+    let before = dump(&p.j, &tables);
+    let log = p._dir.path().join(format!("{}-wal", crate::journal::DB_FILE));
+    let logged = fs::metadata(&log).map(|m| m.len()).unwrap_or(0);
+    let copy = tempfile::tempdir().unwrap();
+    {
+        let tx = p.j.conn.unchecked_transaction().unwrap();
+        tx.execute("INSERT INTO meta (key, value) VALUES ('written out', ?1)", ["not committed".repeat(2000)]).unwrap();
+        tx.cache_flush().unwrap();
+        crate::store::sync_log(&tx).unwrap();
+        assert!(fs::metadata(&log).unwrap().len() > logged, "the transaction's pages are in the log");
+        for file in fs::read_dir(p._dir.path()).unwrap() {
+            let file = file.unwrap();
+            fs::copy(file.path(), copy.path().join(file.file_name())).unwrap();
+        }
+    }
+    assert_eq!(dump(&p.j, &tables), before);
+    let crashed = Journal::open(copy.path(), "correct horse battery").unwrap();
+    assert_eq!(dump(&crashed, &tables), before);
+}
+
 /// The search index is written on a thread of its own during an import. If
 /// it cannot be written (its disk is full), the import is refused for that
 /// reason and neither file changes.
