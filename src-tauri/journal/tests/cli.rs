@@ -466,6 +466,15 @@ fn export_import_and_receipts_through_the_command_line() {
     let peers = json_ok(&j, &["status"])["peers"].clone();
     assert!(peers[0]["receivedAt"].is_string());
     assert_eq!(peers[0]["waitingChanges"], 0);
+    // Plainly, the import says what came, counted as people count.
+    json_ok(&j, &["contact", "add", "--person", &person, "--kind", "home-visit", "--notes", "second visit"]);
+    let one = tmp.path().join("one.bundle");
+    assert_eq!(json_ok(&j, &["export", "--to", &sfp, "--out", one.to_str().unwrap()])["events"], 1);
+    let out = peerjournal(&s, Some(PASS), &["import", one.to_str().unwrap()]);
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("from Sam (1 change)."), "{text}");
+    assert!(text.contains("1 new, 0 updated, 0 conflicts"), "{text}");
     // A bundle refused leaves the journal folder byte for byte as it was.
     let mut bytes = fs::read(&bundle).unwrap();
     let at = bytes.len() - 10;

@@ -21,6 +21,14 @@ use serde_json::json;
 
 use secrets::{current_passphrase, new_passphrase, recovery_key};
 
+/// "1 change", "3 changes": a count with its noun, as people write it.
+pub(crate) fn count(n: impl TryInto<u64>, one: &str, many: &str) -> String {
+    match n.try_into().unwrap_or(u64::MAX) {
+        1 => format!("1 {one}"),
+        n => format!("{n} {many}"),
+    }
+}
+
 #[derive(Parser, Debug)]
 #[command(
     name = "peerjournal",
@@ -312,7 +320,10 @@ fn run(cli: Cli) -> Result<(), Failure> {
                         (None, _) => "has confirmed nothing yet".to_string(),
                         (Some(at), 0) => format!("has everything (confirmed {at})"),
                         (Some(at), n) => {
-                            format!("confirmed {} change(s) on {at}; {n} not yet confirmed", p.received_changes)
+                            format!(
+                                "confirmed {} on {at}; {n} not yet confirmed",
+                                count(p.received_changes, "change", "changes")
+                            )
                         }
                     };
                     let revoked = if p.card.revoked_at.is_some() { " [revoked]" } else { "" };
@@ -336,7 +347,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             if report.ok {
                 Ok(())
             } else {
-                Err(Error::CheckFailed(format!("{} problem(s) found", report.problems.len())).into())
+                Err(Error::CheckFailed(format!("{} found", count(report.problems.len(), "problem", "problems"))).into())
             }
         }
         Command::Passphrase(PassphraseCommand::Change) => {
@@ -378,8 +389,8 @@ fn run(cli: Cli) -> Result<(), Failure> {
             if let Some(report) = journal.last_purge().filter(|r| !r.erased_people.is_empty()) {
                 if !out.json {
                     eprintln!(
-                        "peerjournal: retention: erased {} relationship(s) that ended over {} months ago",
-                        report.erased_people.len(),
+                        "peerjournal: retention: erased {} that ended over {} months ago",
+                        count(report.erased_people.len(), "relationship", "relationships"),
                         journal.retention_months()?
                     );
                 }
@@ -484,8 +495,11 @@ fn run_records(j: &mut Journal, command: Command, out: &Output) -> Result<(), Fa
                 }
             }
             println!(
-                "  {} concern(s) not yet acknowledged; {} boundary issue(s) flagged; {} ending(s), {} planned",
-                report.concerns_open, report.boundary_issues_flagged, report.endings, report.endings_planned
+                "  {} not yet acknowledged; {} flagged; {}, {} planned",
+                count(report.concerns_open, "concern", "concerns"),
+                count(report.boundary_issues_flagged, "boundary issue", "boundary issues"),
+                count(report.endings, "ending", "endings"),
+                report.endings_planned
             );
             for path in csv.iter().chain(&html) {
                 println!("Wrote {}.", path.display());
@@ -500,9 +514,9 @@ fn run_records(j: &mut Journal, command: Command, out: &Output) -> Result<(), Fa
                 println!("Nothing to erase.");
             } else {
                 println!(
-                    "Erased {} relationship(s) and {} record(s) about them.",
-                    report.erased_people.len(),
-                    report.erased_records
+                    "Erased {} and {} about them.",
+                    count(report.erased_people.len(), "relationship", "relationships"),
+                    count(report.erased_records, "record", "records")
                 );
             }
             if !out.json && report.kept_for_open_concern > 0 {

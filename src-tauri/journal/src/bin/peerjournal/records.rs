@@ -9,7 +9,7 @@ use clap::{Args, Subcommand};
 use peerjournal::{Fields, Journal, Kind, Page, Record};
 use serde_json::{json, Value};
 
-use crate::{Failure, Output};
+use crate::{count, Failure, Output};
 
 /// Paging for lists.
 #[derive(Args, Debug, Clone, Copy)]
@@ -398,7 +398,10 @@ pub fn person(j: &mut Journal, cmd: PersonCommand, out: &Output) -> Result<(), F
             if out.json {
                 out.print_json(&json!({ "forgotten": id, "erasedRecords": n }));
             } else {
-                println!("Forgotten: the person and {n} record(s) about them are erased, history and search included.");
+                println!(
+                    "Forgotten: the person and {} about them are erased, history and search included.",
+                    count(n, "record", "records")
+                );
             }
         }
         PersonCommand::Export { id, out: dir } => {
@@ -407,8 +410,8 @@ pub fn person(j: &mut Journal, cmd: PersonCommand, out: &Output) -> Result<(), F
                 out.print_json(&json!({ "json": written.json, "html": written.html, "records": written.records }));
             } else {
                 println!(
-                    "Wrote {} record(s) to {} and {}.",
-                    written.records,
+                    "Wrote {} to {} and {}.",
+                    count(written.records, "record", "records"),
                     written.json.display(),
                     written.html.display()
                 );

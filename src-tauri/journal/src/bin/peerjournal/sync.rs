@@ -11,7 +11,7 @@ use peerjournal::Journal;
 use serde_json::{json, Value};
 
 use crate::records::PageArgs;
-use crate::{Failure, Output};
+use crate::{count, Failure, Output};
 
 #[derive(Subcommand, Debug)]
 pub enum CardCommand {
@@ -151,7 +151,12 @@ pub fn export(j: &mut Journal, to: Vec<String>, path: PathBuf, full: bool, out: 
     if out.json {
         out.print_json(&summary);
     } else {
-        println!("Wrote {} change(s) to {} for {}.", summary.events, summary.path, summary.recipients.join(", "));
+        println!(
+            "Wrote {} to {} for {}.",
+            count(summary.events, "change", "changes"),
+            summary.path,
+            summary.recipients.join(", ")
+        );
         println!("It is encrypted to them and to you. Until they import it, `status` shows it as not yet received.");
     }
     Ok(())
@@ -170,12 +175,22 @@ pub fn import(j: &mut Journal, files: Vec<PathBuf>, out: &Output) -> Result<(), 
             if summary.already_imported {
                 println!("{}: already imported; nothing changed.", file.display());
             } else {
-                println!("{}: from {} ({} change(s)).", file.display(), summary.sender, summary.events);
+                println!(
+                    "{}: from {} ({}).",
+                    file.display(),
+                    summary.sender,
+                    count(summary.events, "change", "changes")
+                );
                 for (kind, c) in &summary.kinds {
-                    println!("  {kind:<20} {} new, {} updated, {} conflict(s)", c.new, c.updated, c.conflicts);
+                    println!(
+                        "  {kind:<20} {} new, {} updated, {}",
+                        c.new,
+                        c.updated,
+                        count(c.conflicts, "conflict", "conflicts")
+                    );
                 }
                 if summary.erased > 0 {
-                    println!("  {} person(s) forgotten at the sender's request", summary.erased);
+                    println!("  {} forgotten at the sender's request", count(summary.erased, "person", "people"));
                 }
             }
         }
