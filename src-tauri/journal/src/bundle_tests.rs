@@ -310,10 +310,12 @@ fn an_import_that_fills_the_disk_changes_nothing() {
     import_into_a_full_file(|j| &j.conn, 2);
 }
 
-/// An import writes its pages out to the journal's log and makes them
-/// durable before its commit (while the search index finishes, see
-/// `import_bundle`). Written out is not committed: a journal copied at that
-/// moment, as a crash or power cut would leave it, opens as it was before.
+/// What an import relies on when it writes its pages out to the journal's
+/// log and makes them durable before its commit (while the search index
+/// finishes, see `import_bundle`): written out is not committed. A journal
+/// copied at that moment, as a crash would leave it, opens as it was
+/// before. (That an index failing at the end still refuses the whole
+/// import is `an_import_whose_search_index_cannot_be_written_changes_nothing`.)
 #[test]
 fn pages_written_out_before_the_commit_are_not_kept_without_it() {
     let p = party("Alex", Role::Supervisor);
