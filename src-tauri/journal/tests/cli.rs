@@ -400,6 +400,49 @@ fn demo_fills_a_journal_that_passes_its_check() {
     assert_eq!(json_ok(tmp.path(), &["check"])["ok"], true);
 }
 
+/// Output piped into something that stops reading early (`| head`) ends
+/// the command quietly, with success: no panic, no message. Output that
+/// cannot be written for another reason is a plain failure.
+#[test]
+fn output_nobody_reads_ends_quietly_and_output_that_cannot_be_written_fails_plainly() {
+    let tmp = tempfile::tempdir().unwrap();
+    init(tmp.path(), "Sam");
+    json_ok(tmp.path(), &["demo", "--people", "20", "--records", "3000"]);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_peerjournal"))
+        .arg("--journal")
+        .arg(tmp.path())
+        .args(["contact", "list", "--limit", "1000"])
+        .env("PEERJOURNAL_PASSPHRASE", PASS)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Read one line, then close the pipe: a list of 1,000 contacts is more
+    // than a pipe holds, so the rest cannot all have been written by then.
+    let mut first = String::new();
+    std::io::BufRead::read_line(&mut std::io::BufReader::new(child.stdout.take().unwrap()), &mut first).unwrap();
+    assert!(!first.is_empty());
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{:?} {}", out.status, String::from_utf8_lossy(&out.stderr));
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+
+    if Path::new("/dev/full").exists() {
+        let full = fs::OpenOptions::new().write(true).open("/dev/full").unwrap();
+        let out = Command::new(env!("CARGO_BIN_EXE_peerjournal"))
+            .arg("--journal")
+            .arg(tmp.path())
+            .arg("status")
+            .env("PEERJOURNAL_PASSPHRASE", PASS)
+            .stdout(full)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1));
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.starts_with("peerjournal: could not write the output:"), "{err}");
+        assert_eq!(err.lines().count(), 1);
+    }
+}
+
 #[test]
 fn cards_export_and_import_as_the_contract_says() {
     let tmp = tempfile::tempdir().unwrap();

@@ -4,9 +4,26 @@
 //! Every failure is one plain line on standard error and a non-zero exit
 //! (1 for a refused or failed command, 2 for a mistyped command line). With
 //! `--json`, results — and errors, as `{"error":{...}}` — go to standard
-//! output as JSON. Nothing here prints record content or secrets, except the
+//! output as JSON; output nobody reads any more (a pipe into `head` that
+//! has closed) ends the program quietly (see [`say!`]). Nothing here prints record content or secrets, except the
 //! recovery key, which `init` shows exactly once because the person must
 //! write it down.
+
+/// Prints a line on standard output, as `say!` does, except that when
+/// nobody reads the output any more (a pipe into `head` that has closed)
+/// the program ends quietly instead of with a panic: the command has done
+/// its work by the time it prints.
+macro_rules! say {
+    () => {
+        $crate::said(::std::io::Write::write_all(&mut ::std::io::stdout().lock(), b"\n"))
+    };
+    ($($arg:tt)*) => {
+        $crate::said(::std::io::Write::write_fmt(
+            &mut ::std::io::stdout().lock(),
+            format_args!("{}\n", format_args!($($arg)*)),
+        ))
+    };
+}
 
 mod records;
 mod secrets;
@@ -20,6 +37,20 @@ use peerjournal::{Error, Journal, KdfParams, NewJournal, Role};
 use serde_json::json;
 
 use secrets::{current_passphrase, new_passphrase, recovery_key};
+
+/// What [`say!`] does once it has written: nothing, unless the output
+/// could not be written. A closed pipe ends the program quietly and
+/// successfully; anything else (a full disk under a redirect) is reported.
+pub(crate) fn said(written: std::io::Result<()>) {
+    match written {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => std::process::exit(0),
+        Err(e) => {
+            eprintln!("peerjournal: could not write the output: {e}");
+            std::process::exit(1);
+        }
+    }
+}
 
 /// "1 change", "3 changes": a count with its noun, as people write it.
 pub(crate) fn count(n: impl TryInto<u64>, one: &str, many: &str) -> String {
@@ -240,7 +271,7 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(f) => {
             if json {
-                println!("{}", json!({ "error": { "kind": f.kind, "message": f.message } }));
+                say!("{}", json!({ "error": { "kind": f.kind, "message": f.message } }));
             }
             eprintln!("peerjournal: {}", f.message);
             ExitCode::from(1)
@@ -276,18 +307,18 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 }));
             } else {
                 let groups: Vec<&str> = shown.split('-').collect();
-                println!("Created a journal for {} ({}) in {}.", status.name, status.role.as_str(), status.journal_dir);
-                println!("Its fingerprint is {}.", status.fingerprint);
-                println!();
-                println!("Your recovery key (it will not be shown again):");
-                println!();
-                println!("    {}", groups[..4].join("-"));
-                println!("    {}", groups[4..].join("-"));
-                println!();
-                println!("Write it on paper now and keep it somewhere safe, away from this computer.");
-                println!("If you forget your passphrase, it is the only way back into your journal:");
-                println!("nobody else, not your supervisor and not us, can open it without one or the other.");
-                println!("To use it: peerjournal recover");
+                say!("Created a journal for {} ({}) in {}.", status.name, status.role.as_str(), status.journal_dir);
+                say!("Its fingerprint is {}.", status.fingerprint);
+                say!();
+                say!("Your recovery key (it will not be shown again):");
+                say!();
+                say!("    {}", groups[..4].join("-"));
+                say!("    {}", groups[4..].join("-"));
+                say!();
+                say!("Write it on paper now and keep it somewhere safe, away from this computer.");
+                say!("If you forget your passphrase, it is the only way back into your journal:");
+                say!("nobody else, not your supervisor and not us, can open it without one or the other.");
+                say!("To use it: peerjournal recover");
             }
             Ok(())
         }
@@ -307,14 +338,14 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 }
                 out.print_json(&v);
             } else {
-                println!("Journal of {} ({})", status.name, status.role.as_str());
-                println!("  fingerprint      {}", status.fingerprint);
-                println!("  folder           {}", status.journal_dir);
-                println!("  created          {}", status.created_at);
-                println!("  locks after      {} minutes without use (in the app)", status.idle_lock_minutes);
-                println!("  encryption       SQLCipher {}", status.cipher_version);
+                say!("Journal of {} ({})", status.name, status.role.as_str());
+                say!("  fingerprint      {}", status.fingerprint);
+                say!("  folder           {}", status.journal_dir);
+                say!("  created          {}", status.created_at);
+                say!("  locks after      {} minutes without use (in the app)", status.idle_lock_minutes);
+                say!("  encryption       SQLCipher {}", status.cipher_version);
                 let total: i64 = counts.values().filter_map(serde_json::Value::as_i64).sum();
-                println!("  records          {total}");
+                say!("  records          {total}");
                 for p in peers {
                     let state = match (&p.received_at, p.waiting_changes) {
                         (None, _) => "has confirmed nothing yet".to_string(),
@@ -327,7 +358,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
                         }
                     };
                     let revoked = if p.card.revoked_at.is_some() { " [revoked]" } else { "" };
-                    println!("  {} {}{}: {}", p.card.fingerprint, p.card.name, revoked, state);
+                    say!("  {} {}{}: {}", p.card.fingerprint, p.card.name, revoked, state);
                 }
             }
             Ok(())
@@ -338,10 +369,10 @@ fn run(cli: Cli) -> Result<(), Failure> {
             if out.json {
                 out.print_json(&report);
             } else if report.ok {
-                println!("The journal is encrypted (SQLCipher {}) and every check passed.", report.cipher_version);
+                say!("The journal is encrypted (SQLCipher {}) and every check passed.", report.cipher_version);
             } else {
                 for p in &report.problems {
-                    println!("problem: {p}");
+                    say!("problem: {p}");
                 }
             }
             if report.ok {
@@ -379,8 +410,8 @@ fn run(cli: Cli) -> Result<(), Failure> {
             if out.json {
                 out.print_json(&json!({ "idleLockMinutes": minutes, "retentionMonths": months }));
             } else {
-                println!("The app locks itself after {minutes} minutes without use.");
-                println!("Records are kept for {months} months after a relationship ends.");
+                say!("The app locks itself after {minutes} minutes without use.");
+                say!("Records are kept for {months} months after a relationship ends.");
             }
             Ok(())
         }
@@ -428,7 +459,7 @@ fn run_records(j: &mut Journal, command: Command, out: &Output) -> Result<(), Fa
             } else {
                 for h in history {
                     let fields: Vec<&str> = h.changed.keys().map(String::as_str).collect();
-                    println!(
+                    say!(
                         "{}  device {}  #{}  {}",
                         h.at,
                         &h.device[h.device.len().saturating_sub(8)..],
@@ -449,10 +480,10 @@ fn run_records(j: &mut Journal, command: Command, out: &Output) -> Result<(), Fa
             if out.json {
                 out.print_json(&hits);
             } else if hits.is_empty() {
-                println!("Nothing found.");
+                say!("Nothing found.");
             } else {
                 for h in hits {
-                    println!(
+                    say!(
                         "{:<16} {:<19} {}  {}",
                         h.record.at.as_deref().unwrap_or("-"),
                         h.record.kind.as_str(),
@@ -481,8 +512,8 @@ fn run_records(j: &mut Journal, command: Command, out: &Output) -> Result<(), Fa
                 out.print_json(&report);
                 return Ok(());
             }
-            println!("Summary, {}:", report.period_words());
-            println!(
+            say!("Summary, {}:", report.period_words());
+            say!(
                 "  {} people supported, {} contacts, {:.1} hours",
                 report.people,
                 report.contacts,
@@ -491,10 +522,10 @@ fn run_records(j: &mut Journal, command: Command, out: &Output) -> Result<(), Fa
             for (section, measure, total, parts) in report.breakdowns() {
                 let parts: Vec<String> = parts.iter().map(|(k, v)| format!("{k} {v}")).collect();
                 if total > 0 {
-                    println!("  {measure}, by {section}: {}", parts.join(", "));
+                    say!("  {measure}, by {section}: {}", parts.join(", "));
                 }
             }
-            println!(
+            say!(
                 "  {} not yet acknowledged; {} flagged; {}, {} planned",
                 count(report.concerns_open, "concern", "concerns"),
                 count(report.boundary_issues_flagged, "boundary issue", "boundary issues"),
@@ -502,7 +533,7 @@ fn run_records(j: &mut Journal, command: Command, out: &Output) -> Result<(), Fa
                 report.endings_planned
             );
             for path in csv.iter().chain(&html) {
-                println!("Wrote {}.", path.display());
+                say!("Wrote {}.", path.display());
             }
             Ok(())
         }
@@ -511,16 +542,16 @@ fn run_records(j: &mut Journal, command: Command, out: &Output) -> Result<(), Fa
             if out.json {
                 out.print_json(&report);
             } else if report.erased_people.is_empty() {
-                println!("Nothing to erase.");
+                say!("Nothing to erase.");
             } else {
-                println!(
+                say!(
                     "Erased {} and {} about them.",
                     count(report.erased_people.len(), "relationship", "relationships"),
                     count(report.erased_records, "record", "records")
                 );
             }
             if !out.json && report.kept_for_open_concern > 0 {
-                println!(
+                say!(
                     "Kept {} past their time because a concern about them is still open.",
                     report.kept_for_open_concern
                 );
@@ -536,10 +567,7 @@ fn run_records(j: &mut Journal, command: Command, out: &Output) -> Result<(), Fa
             if out.json {
                 out.print_json(&json!({ "people": made.people, "services": made.services, "records": made.records }));
             } else {
-                println!(
-                    "Added {} invented people, {} services and {} records.",
-                    made.people, made.services, made.records
-                );
+                say!("Added {} invented people, {} services and {} records.", made.people, made.services, made.records);
             }
             Ok(())
         }
@@ -560,7 +588,7 @@ struct Output {
 impl Output {
     fn print_json<T: serde::Serialize>(&self, value: &T) {
         match serde_json::to_string_pretty(value) {
-            Ok(s) => println!("{s}"),
+            Ok(s) => say!("{s}"),
             Err(e) => eprintln!("peerjournal: could not write JSON: {e}"),
         }
     }
@@ -569,7 +597,7 @@ impl Output {
         if self.json {
             self.print_json(&json!({ "ok": true }));
         } else {
-            println!("{sentence}");
+            say!("{sentence}");
         }
     }
 }

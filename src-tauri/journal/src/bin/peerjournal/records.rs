@@ -389,7 +389,7 @@ pub fn person(j: &mut Journal, cmd: PersonCommand, out: &Output) -> Result<(), F
                 out.print_json(&json!({ "person": person, "timeline": timeline }));
             } else {
                 out.record(&person);
-                println!();
+                say!();
                 out.records(&timeline);
             }
         }
@@ -398,7 +398,7 @@ pub fn person(j: &mut Journal, cmd: PersonCommand, out: &Output) -> Result<(), F
             if out.json {
                 out.print_json(&json!({ "forgotten": id, "erasedRecords": n }));
             } else {
-                println!(
+                say!(
                     "Forgotten: the person and {} about them are erased, history and search included.",
                     count(n, "record", "records")
                 );
@@ -409,13 +409,13 @@ pub fn person(j: &mut Journal, cmd: PersonCommand, out: &Output) -> Result<(), F
             if out.json {
                 out.print_json(&json!({ "json": written.json, "html": written.html, "records": written.records }));
             } else {
-                println!(
+                say!(
                     "Wrote {} to {} and {}.",
                     count(written.records, "record", "records"),
                     written.json.display(),
                     written.html.display()
                 );
-                println!("These files are not encrypted: hand them over safely and delete them afterwards.");
+                say!("These files are not encrypted: hand them over safely and delete them afterwards.");
             }
         }
     }
@@ -650,7 +650,7 @@ impl Output {
             self.print_json(r);
             return;
         }
-        println!(
+        say!(
             "{} {}{}",
             r.kind.spec().label,
             r.id,
@@ -664,7 +664,7 @@ impl Output {
                     Value::Bool(false) => "no".into(),
                     other => other.to_string(),
                 };
-                println!("  {:<28} {}", field.label, shown.replace('\n', "\n  "));
+                say!("  {:<28} {}", field.label, shown.replace('\n', "\n  "));
             }
         }
     }
@@ -676,12 +676,12 @@ impl Output {
             return;
         }
         if rs.is_empty() {
-            println!("Nothing to show.");
+            say!("Nothing to show.");
         }
         for r in rs {
             let summary = peerjournal::kinds::search_text(r.kind, &r.fields);
             let first: String = summary.lines().next().unwrap_or("").chars().take(60).collect();
-            println!("{:<16} {:<19} {}  {}", r.at.as_deref().unwrap_or("-"), r.kind.as_str(), r.id, first);
+            say!("{:<16} {:<19} {}  {}", r.at.as_deref().unwrap_or("-"), r.kind.as_str(), r.id, first);
         }
     }
 }

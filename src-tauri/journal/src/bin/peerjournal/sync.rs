@@ -86,8 +86,8 @@ pub fn card(j: &mut Journal, cmd: CardCommand, out: &Output) -> Result<(), Failu
             if out.json {
                 out.print_json(&json!({ "fingerprint": card.fingerprint, "name": card.name, "path": path }));
             } else {
-                println!("Wrote your card to {}.", path.display());
-                println!("Its fingerprint is {}: read it out when you hand the card over.", card.fingerprint);
+                say!("Wrote your card to {}.", path.display());
+                say!("Its fingerprint is {}: read it out when you hand the card over.", card.fingerprint);
             }
         }
         CardCommand::Import { file, yes } => {
@@ -113,7 +113,7 @@ pub fn card(j: &mut Journal, cmd: CardCommand, out: &Output) -> Result<(), Failu
             if out.json {
                 out.print_json(&entry);
             } else {
-                println!("Added the card of {} ({}).", entry.name, entry.fingerprint);
+                say!("Added the card of {} ({}).", entry.name, entry.fingerprint);
             }
         }
         CardCommand::List => {
@@ -121,11 +121,11 @@ pub fn card(j: &mut Journal, cmd: CardCommand, out: &Output) -> Result<(), Failu
             if out.json {
                 out.print_json(&roster);
             } else if roster.is_empty() {
-                println!("No cards yet. Add one with `peerjournal card import FILE`.");
+                say!("No cards yet. Add one with `peerjournal card import FILE`.");
             } else {
                 for c in roster {
                     let revoked = c.revoked_at.map(|at| format!("  (revoked {at})")).unwrap_or_default();
-                    println!("{}  {:<12} {}{}", c.fingerprint, c.role.as_str(), c.name, revoked);
+                    say!("{}  {:<12} {}{}", c.fingerprint, c.role.as_str(), c.name, revoked);
                 }
             }
         }
@@ -134,7 +134,7 @@ pub fn card(j: &mut Journal, cmd: CardCommand, out: &Output) -> Result<(), Failu
             if out.json {
                 out.print_json(&entry);
             } else {
-                println!(
+                say!(
                     "Revoked the card of {}: their bundles will be refused and nothing more is sent to them.",
                     entry.name
                 );
@@ -151,13 +151,13 @@ pub fn export(j: &mut Journal, to: Vec<String>, path: PathBuf, full: bool, out: 
     if out.json {
         out.print_json(&summary);
     } else {
-        println!(
+        say!(
             "Wrote {} to {} for {}.",
             count(summary.events, "change", "changes"),
             summary.path,
             summary.recipients.join(", ")
         );
-        println!("It is encrypted to them and to you. Until they import it, `status` shows it as not yet received.");
+        say!("It is encrypted to them and to you. Until they import it, `status` shows it as not yet received.");
     }
     Ok(())
 }
@@ -173,16 +173,11 @@ pub fn import(j: &mut Journal, files: Vec<PathBuf>, out: &Output) -> Result<(), 
         end_progress();
         if !out.json {
             if summary.already_imported {
-                println!("{}: already imported; nothing changed.", file.display());
+                say!("{}: already imported; nothing changed.", file.display());
             } else {
-                println!(
-                    "{}: from {} ({}).",
-                    file.display(),
-                    summary.sender,
-                    count(summary.events, "change", "changes")
-                );
+                say!("{}: from {} ({}).", file.display(), summary.sender, count(summary.events, "change", "changes"));
                 for (kind, c) in &summary.kinds {
-                    println!(
+                    say!(
                         "  {kind:<20} {} new, {} updated, {}",
                         c.new,
                         c.updated,
@@ -190,7 +185,7 @@ pub fn import(j: &mut Journal, files: Vec<PathBuf>, out: &Output) -> Result<(), 
                     );
                 }
                 if summary.erased > 0 {
-                    println!("  {} forgotten at the sender's request", count(summary.erased, "person", "people"));
+                    say!("  {} forgotten at the sender's request", count(summary.erased, "person", "people"));
                 }
             }
         }
@@ -213,13 +208,13 @@ pub fn conflicts(j: &mut Journal, cmd: ConflictCommand, out: &Output) -> Result<
             if out.json {
                 out.print_json(&list);
             } else if list.is_empty() {
-                println!("No conflicts.");
+                say!("No conflicts.");
             } else {
                 for c in list {
-                    println!("{} {}", c.record.kind.as_str(), c.record.id);
+                    say!("{} {}", c.record.kind.as_str(), c.record.id);
                     for f in c.fields {
                         let others: Vec<String> = f.others.iter().map(Value::to_string).collect();
-                        println!("  {}: now {}, also written: {}", f.field, f.current, others.join(" | "));
+                        say!("  {}: now {}, also written: {}", f.field, f.current, others.join(" | "));
                     }
                 }
             }
