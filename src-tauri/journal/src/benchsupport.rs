@@ -27,6 +27,7 @@ pub fn bare_bulk_insert(source: &Journal, dir: &Path) -> Result<Duration> {
             stmt.query_map([], |r| (0..n).map(|i| r.get::<_, SqlValue>(i)).collect::<rusqlite::Result<Vec<_>>>())?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     };
+    let devices = read("SELECT n, id FROM devices", 2)?;
     let events = read("SELECT device, seq, hlc, record, kind, op, fields, source FROM events", 8)?;
     let records = read(
         "SELECT id, kind, person, at, due, attention, data, clocks, created_hlc, created_device, updated_hlc,
@@ -57,6 +58,10 @@ pub fn bare_bulk_insert(source: &Journal, dir: &Path) -> Result<Duration> {
     let start = Instant::now();
     let tx = conn.unchecked_transaction()?;
     let rowids = {
+        let mut ins = tx.prepare("INSERT INTO devices (n, id) VALUES (?1, ?2)")?;
+        for d in &devices {
+            ins.execute(rusqlite::params_from_iter(d.iter()))?;
+        }
         let mut ins = tx.prepare("INSERT INTO events (device, seq, hlc, record, kind, op, fields, source) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")?;
         for e in &events {
             ins.execute(rusqlite::params_from_iter(e.iter()))?;

@@ -580,7 +580,8 @@ impl Selection {
             let devices: Vec<String> = journal
                 .conn
                 .prepare(
-                    "SELECT device FROM events UNION SELECT created_device FROM records WHERE lazy_seq IS NOT NULL",
+                    "SELECT device FROM events
+                     UNION SELECT id FROM devices WHERE n IN (SELECT created_device FROM records WHERE lazy_seq IS NOT NULL)",
                 )?
                 .query_map([], |r| r.get(0))?
                 .collect::<rusqlite::Result<_>>()?;
@@ -601,13 +602,17 @@ impl Selection {
     fn sql(&self, part: LogPart) -> String {
         // The two parts of the log as one shape, `e`. (The `event_log` view
         // unites them, but SQLite would sort the union as a whole rather
-        // than walk each part's own (device, seq) index.)
+        // than walk each part's own (device, seq) index.) Records hold
+        // their device's number: the held part walks `devices` in id order
+        // and each device's events in `records_lazy_event`; `CROSS JOIN`
+        // keeps `devices` the outer loop, which the planner, left to
+        // itself, did not, and sorted every event instead.
         let from = match part {
             LogPart::Events => "events e",
             LogPart::HeldByRecords => {
-                "(SELECT created_device AS device, lazy_seq AS seq, created_hlc AS hlc, id AS record, kind,
-                         'put' AS op, creation_fields(data) AS fields, lazy_source AS source
-                  FROM records WHERE lazy_seq IS NOT NULL) e"
+                "(SELECT d.id AS device, r.lazy_seq AS seq, r.created_hlc AS hlc, r.id AS record, r.kind,
+                         'put' AS op, creation_fields(r.data) AS fields, r.lazy_source AS source
+                  FROM devices d CROSS JOIN records r ON r.created_device = d.n AND r.lazy_seq IS NOT NULL) e"
             }
         };
         // Events the recipients sent us never go back to them. Private

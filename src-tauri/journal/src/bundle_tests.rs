@@ -95,13 +95,13 @@ fn dump(j: &Journal, tables: &[&str]) -> Vec<String> {
 }
 
 const ALL_TABLES: &[&str] =
-    &["events", "records", "erasures", "erased_records", "roster", "acked", "received", "bundles", "meta"];
+    &["events", "records", "devices", "erasures", "erased_records", "roster", "acked", "received", "bundles", "meta"];
 
 /// The materialised state (independent of where events came from).
 fn state(j: &Journal) -> Vec<String> {
     let mut stmt = j
         .conn
-        .prepare("SELECT id, kind, person, at, due, attention, data, clocks, created_hlc, created_device, updated_hlc, updated_device, deleted, conflict FROM records ORDER BY id")
+        .prepare("SELECT id, kind, person, at, due, attention, data, clocks, created_hlc, (SELECT id FROM devices WHERE n = created_device), updated_hlc, (SELECT id FROM devices WHERE n = updated_device), deleted, conflict FROM records ORDER BY id")
         .unwrap();
     let rows = stmt
         .query_map([], |r| {
@@ -891,4 +891,78 @@ proptest! {
             prop_assert_eq!(state(&device.j), state(&observers[0].j));
         }
     }
+}
+
+/// An export streams: each part of the log is read in (device, seq) order
+/// straight from indexes, for a volunteer and for a supervisor, with no
+/// sort that would gather every event first.
+#[test]
+fn an_export_reads_the_log_in_order_without_sorting() {
+    let (mut v, mut s) = (party("Sam", Role::Volunteer), party("Ruth", Role::Supervisor));
+    trust(&mut v, &mut s);
+    for (p, role, to) in [(&v, Role::Volunteer, &s.fp), (&s, Role::Supervisor, &v.fp)] {
+        for full in [true, false] {
+            let selection = Selection::new(&p.j, std::slice::from_ref(to), role, full).unwrap();
+            selection.prepare_after(&p.j.conn).unwrap();
+            for part in [LogPart::Events, LogPart::HeldByRecords] {
+                let sql = format!("EXPLAIN QUERY PLAN {}", selection.sql(part));
+                let mut stmt = p.j.conn.prepare(&sql).unwrap();
+                let plan: Vec<String> =
+                    stmt.query_map([], |r| r.get(3)).unwrap().collect::<rusqlite::Result<_>>().unwrap();
+                assert!(!plan.iter().any(|step| step.contains("TEMP B-TREE")), "{plan:#?}");
+                assert!(plan.iter().any(|step| step.contains("INDEX")), "{plan:#?}");
+            }
+        }
+    }
+}
+
+/// A journal from before migration 0013, whose records name their devices
+/// by id, keeps every record (and its rowid, its key in the search index)
+/// and every event of its log through the migration, and goes on
+/// exchanging bundles.
+#[test]
+fn a_journal_from_before_device_numbers_keeps_its_records_and_log() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut v, mut s) = (party("Sam", Role::Volunteer), party("Alex", Role::Supervisor));
+    trust(&mut v, &mut s);
+    volunteer_with_everything(&mut v);
+    send(&mut v, &mut s, false, dir.path(), "v1.bundle").unwrap();
+    // Records from two devices, one of them changed here after it came.
+    let service = s.j.add(Kind::Service, fields(json!({"name": "Library", "category": "other"}))).unwrap().id;
+    let theirs = s.j.list(Kind::Person, None, Page::default()).unwrap()[0].id.clone();
+    s.j.update(&theirs, fields(json!({"notes": "likes the library"}))).unwrap();
+    let rows = |j: &Journal| {
+        let mut out = dump(j, &["events"]);
+        out.extend(state(j));
+        let sql =
+            "SELECT rowid, id FROM records UNION ALL SELECT device || seq, fields || ifnull(source, '') FROM event_log";
+        let mut stmt = j.conn.prepare(sql).unwrap();
+        let mut more: Vec<String> = stmt
+            .query_map([], |r| Ok(format!("{:?} {:?}", r.get::<_, rusqlite::types::Value>(0)?, r.get::<_, String>(1)?)))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        more.sort();
+        out.extend(more);
+        out
+    };
+    let before = rows(&s.j);
+    let found = |j: &Journal| j.search("library", Page::default()).unwrap().len();
+    assert_eq!(found(&s.j), 2);
+    s.j.conn.execute_batch(crate::store::UNDO_DEVICE_NUMBERS).unwrap();
+    let old: String =
+        s.j.conn.query_row("SELECT created_device FROM records WHERE id = ?1", [&service], |r| r.get(0)).unwrap();
+    assert_eq!(old, s.j.device_id().unwrap(), "the journal is as an older build left it");
+    let Party { _dir: home, j, fp } = s;
+    drop(j);
+    let mut s = Party { j: Journal::open(home.path(), "correct horse battery").unwrap(), _dir: home, fp };
+    assert_eq!(rows(&s.j), before);
+    assert_eq!(found(&s.j), 2);
+    assert!(s.j.check().unwrap().ok, "{:?}", s.j.check().unwrap().problems);
+    // What changed here still goes back; what comes next still goes in.
+    v.j.add(Kind::Service, fields(json!({"name": "Food bank", "category": "food"}))).unwrap();
+    send(&mut v, &mut s, false, dir.path(), "v2.bundle").unwrap();
+    let back = send(&mut s, &mut v, false, dir.path(), "s.bundle").unwrap();
+    assert_eq!(back.events, 2);
+    assert_eq!(v.j.get(&theirs).unwrap().fields["notes"], "likes the library");
 }

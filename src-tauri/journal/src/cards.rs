@@ -273,7 +273,8 @@ pub struct PeerStatus {
 fn count_own_events(filter: &str) -> String {
     format!(
         "SELECT (SELECT count(*) FROM events WHERE device = ?1 AND {filter})
-              + (SELECT count(*) FROM (SELECT lazy_seq AS seq FROM records WHERE created_device = ?1 AND lazy_seq IS NOT NULL)
+              + (SELECT count(*) FROM (SELECT lazy_seq AS seq FROM records
+                               WHERE created_device = (SELECT n FROM devices WHERE id = ?1) AND lazy_seq IS NOT NULL)
                  WHERE {filter})"
     )
 }

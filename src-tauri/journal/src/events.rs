@@ -23,6 +23,9 @@
 //! its sequence number and source are `lazy_seq` and `lazy_source`, and its
 //! fields are exactly the record's data (every value set, none over a
 //! base). The `event_log` view gives the whole log, these events included.
+//! A record's row names the devices that made and last changed it by the
+//! number `devices` gives each device, not by its id (smaller rows, and
+//! quicker steps down `records_lazy_event`).
 //! The first later event for the record writes the creating one out to
 //! `events` in full before it is folded in, so the log never depends on
 //! data that has changed since. A (device, seq) is unique across both.
@@ -207,6 +210,9 @@ pub struct Batch<'c, 's> {
     /// For each device asked about, a sequence number `events` holds
     /// nothing of that device above (see [`Batch::in_events`]).
     logged_up_to: HashMap<String, i64>,
+    /// The number `devices` gives each device this batch has written a
+    /// record of (see [`Batch::device_number`]).
+    devices: HashMap<String, i64>,
 }
 
 /// Where a batch's search entries go.
@@ -241,6 +247,7 @@ impl<'c, 's> Batch<'c, 's> {
             conflicts: BTreeMap::new(),
             bulk: false,
             logged_up_to: HashMap::new(),
+            devices: HashMap::new(),
         }
     }
 
@@ -472,7 +479,10 @@ impl Row {
 
 fn load(conn: &Connection, id: &str) -> Result<Option<Row>> {
     let row = conn
-        .prepare_cached("SELECT data, clocks, created_hlc, created_device, conflict, kind FROM records WHERE id = ?1")?
+        .prepare_cached(
+            "SELECT r.data, r.clocks, r.created_hlc, d.id, r.conflict, r.kind
+             FROM records r JOIN devices d ON d.n = r.created_device WHERE r.id = ?1",
+        )?
         .query_row([id], |r| {
             Ok((
                 r.get::<_, String>(0)?,
@@ -500,7 +510,8 @@ impl Batch<'_, '_> {
         let conn = self.conn;
         let event = &ready.event;
         let lazy = ready.lazy.then_some(LazyEvent { seq: event.seq, source });
-        if let Some(rowid) = insert_new_row(conn, fresh, lazy.as_ref())? {
+        let devices = self.device_numbers(fresh)?;
+        if let Some(rowid) = insert_new_row(conn, fresh, devices, lazy.as_ref())? {
             let logged = match lazy {
                 Some(_) => !self.in_events(&event.device, event.seq)?,
                 None => self.insert_event(event, &ready.fields_json()?, source)?,
@@ -529,8 +540,8 @@ impl Batch<'_, '_> {
         let written_out = conn
             .prepare_cached(
                 "INSERT INTO events (device, seq, hlc, record, kind, op, fields, source)
-                 SELECT created_device, lazy_seq, created_hlc, id, kind, 'put', creation_fields(data), lazy_source
-                 FROM records WHERE id = ?1 AND lazy_seq IS NOT NULL",
+                 SELECT d.id, r.lazy_seq, r.created_hlc, r.id, r.kind, 'put', creation_fields(r.data), r.lazy_source
+                 FROM records r JOIN devices d ON d.n = r.created_device WHERE r.id = ?1 AND r.lazy_seq IS NOT NULL",
             )?
             .execute([&event.record])?;
         if written_out > 0 {
@@ -574,7 +585,7 @@ impl Batch<'_, '_> {
             self.conflicts.entry(event.record.clone()).or_insert((was_conflict, false, event.kind)).1 = row.conflict;
         }
         let values = RowValues::of(&event.record, event.kind, &row)?;
-        let rowid = update_row(conn, &values)?;
+        let rowid = update_row(conn, &values, self.device_numbers(&values)?)?;
         self.reindex(rowid, true, values.body)?;
         Ok(Applied::Updated)
     }
@@ -620,7 +631,9 @@ impl Batch<'_, '_> {
 /// record's row.
 fn insert_event(conn: &Connection, event: &Event, fields: &str, source: Option<&str>) -> Result<bool> {
     let held_by_a_record = conn
-        .prepare_cached("SELECT 1 FROM records WHERE created_device = ?1 AND lazy_seq = ?2")?
+        .prepare_cached(
+            "SELECT 1 FROM records WHERE created_device = (SELECT n FROM devices WHERE id = ?1) AND lazy_seq = ?2",
+        )?
         .query_row(params![event.device, event.seq], |_| Ok(()))
         .optional()?
         .is_some();
@@ -650,6 +663,30 @@ impl Batch<'_, '_> {
     /// highest number there is read once per batch, and kept up to date as
     /// the batch writes events: an import brings events above it, and the
     /// look-up for each of them is skipped (a tenth of a second at 100,000).
+    /// The numbers of the devices that made and last changed the record
+    /// `row` is of (see [`Batch::device_number`]).
+    fn device_numbers(&mut self, row: &RowValues) -> Result<(i64, i64)> {
+        let created = self.device_number(&row.created.1)?;
+        let updated = if row.updated.1 == row.created.1 { created } else { self.device_number(&row.updated.1)? };
+        Ok((created, updated))
+    }
+
+    /// The number `devices` gives `device`, which a record's row holds in
+    /// place of its id; a device seen for the first time is numbered here.
+    /// Asked of the database once per device in a batch.
+    fn device_number(&mut self, device: &str) -> Result<i64> {
+        if let Some(n) = self.devices.get(device) {
+            return Ok(*n);
+        }
+        let n = self.conn.query_row(
+            "INSERT INTO devices (id) VALUES (?1) ON CONFLICT (id) DO UPDATE SET id = id RETURNING n",
+            [device],
+            |r| r.get(0),
+        )?;
+        self.devices.insert(device.to_string(), n);
+        Ok(n)
+    }
+
     fn in_events(&mut self, device: &str, seq: i64) -> Result<bool> {
         let up_to = match self.logged_up_to.get(device) {
             Some(up_to) => *up_to,
@@ -843,8 +880,9 @@ impl RowValues {
         serde_json::from_str(&self.data).map_err(|_| Error::CheckFailed("a record's data is unreadable".into()))
     }
 
-    /// The row's columns, numbered as the statements below number them.
-    fn columns(&self) -> [&dyn rusqlite::ToSql; 17] {
+    /// The row's columns, numbered as the statements below number them,
+    /// with the numbers of its `devices` (created, updated).
+    fn columns<'a>(&'a self, devices: &'a (i64, i64)) -> [&'a dyn rusqlite::ToSql; 17] {
         [
             &self.id,
             &self.kind,
@@ -855,9 +893,9 @@ impl RowValues {
             &self.data,
             &self.clocks,
             &self.created.0,
-            &self.created.1,
+            &devices.0,
             &self.updated.0,
-            &self.updated.1,
+            &devices.1,
             &self.deleted,
             &self.conflict,
             &self.person_key,
@@ -871,10 +909,15 @@ impl RowValues {
 /// when `lazy` says which. Returns the new row's rowid, or None when the
 /// record was already there (or, from a hand-made bundle, another record's
 /// row holds that event).
-fn insert_new_row(conn: &Connection, v: &RowValues, lazy: Option<&LazyEvent<'_>>) -> Result<Option<i64>> {
+fn insert_new_row(
+    conn: &Connection,
+    v: &RowValues,
+    devices: (i64, i64),
+    lazy: Option<&LazyEvent<'_>>,
+) -> Result<Option<i64>> {
     // Not `RETURNING rowid`: SQLite gathers returned rows in a temporary
     // table, which on an import of many records cost a tenth of its time.
-    let [c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12, c13, c14, c15, c16, c17] = v.columns();
+    let [c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12, c13, c14, c15, c16, c17] = v.columns(&devices);
     let (seq, source) = (lazy.map(|l| l.seq), lazy.and_then(|l| l.source));
     let inserted = conn
         .prepare_cached(
@@ -892,7 +935,7 @@ fn insert_new_row(conn: &Connection, v: &RowValues, lazy: Option<&LazyEvent<'_>>
 /// keeping its rowid (the record's key in the search index), and returns
 /// that rowid. A record changed after its creation holds no event: the
 /// caller has written its creating event out to `events`.
-fn update_row(conn: &Connection, v: &RowValues) -> Result<i64> {
+fn update_row(conn: &Connection, v: &RowValues, devices: (i64, i64)) -> Result<i64> {
     Ok(conn
         .prepare_cached(
             "UPDATE records SET person = ?3, at = ?4, due = ?5, attention = ?6, data = ?7, clocks = ?8,
@@ -900,7 +943,7 @@ fn update_row(conn: &Connection, v: &RowValues) -> Result<i64> {
                  conflict = ?14, person_key = ?15, at_key = ?16, due_key = ?17, lazy_seq = NULL, lazy_source = NULL
              WHERE id = ?1 AND kind = ?2 RETURNING rowid",
         )?
-        .query_row(&v.columns()[..], |r| r.get(0))?)
+        .query_row(&v.columns(&devices)[..], |r| r.get(0))?)
 }
 
 /// How many search entries a batch holds before writing them. Tiny under
@@ -1021,7 +1064,8 @@ mod tests {
     fn row(j: &Journal) -> Vec<String> {
         j.conn
             .query_row(
-                "SELECT data, clocks, created_hlc, created_device, updated_hlc, updated_device, conflict FROM records",
+                "SELECT data, clocks, created_hlc, c.id, updated_hlc, u.id, conflict
+                 FROM records JOIN devices c ON c.n = created_device JOIN devices u ON u.n = updated_device",
                 [],
                 |r| (0..7).map(|i| r.get::<_, rusqlite::types::Value>(i).map(|v| format!("{v:?}"))).collect(),
             )

@@ -116,8 +116,8 @@ impl Page {
     }
 }
 
-const RECORD_COLUMNS: &str =
-    "r.id, r.kind, r.person, r.at, r.data, r.created_hlc, r.updated_hlc, r.updated_device, r.conflict";
+const RECORD_COLUMNS: &str = "r.id, r.kind, r.person, r.at, r.data, r.created_hlc, r.updated_hlc,
+     (SELECT id FROM devices WHERE n = r.updated_device), r.conflict";
 
 /// The lists of records, newest (or soonest due) first, after `SELECT
 /// {RECORD_COLUMNS}`. The indexes hold each record's sort keys (migration
@@ -358,7 +358,8 @@ impl Journal {
         let row = self
             .conn
             .query_row(
-                "SELECT kind, data, clocks, created_hlc, created_device FROM records WHERE id = ?1 AND deleted = 0",
+                "SELECT r.kind, r.data, r.clocks, r.created_hlc, d.id
+                 FROM records r JOIN devices d ON d.n = r.created_device WHERE r.id = ?1 AND r.deleted = 0",
                 [id],
                 |r| {
                     Ok((

@@ -607,6 +607,7 @@ mod tests {
     #[test]
     fn a_journal_from_before_the_split_moves_its_words_out() {
         let (d, j) = with_records();
+        j.conn.execute_batch(crate::store::UNDO_DEVICE_NUMBERS).unwrap();
         j.conn.execute_batch(crate::store::UNDO_INDEX_KEYS).unwrap();
         j.conn
             .execute_batch(

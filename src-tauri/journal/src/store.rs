@@ -29,10 +29,48 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0010_due_index_without_contacts.sql"),
     include_str!("../migrations/0011_due_from_indexes_alone.sql"),
     include_str!("../migrations/0012_lists_for_a_person_and_conflicts_from_indexes.sql"),
+    include_str!("../migrations/0013_devices_by_number.sql"),
 ];
 
-/// Undoes migrations 0009 to 0012, for tests that make a journal as an older build
-/// left it.
+/// Undoes migration 0013, for tests that make a journal as an older build
+/// left it: records name their devices by id again.
+#[cfg(test)]
+pub(crate) const UNDO_DEVICE_NUMBERS: &str = "
+    DROP VIEW event_log;
+    CREATE TABLE records_old (
+        id TEXT PRIMARY KEY NOT NULL, kind TEXT NOT NULL, person TEXT, at TEXT, due TEXT,
+        attention INTEGER NOT NULL DEFAULT 0, data TEXT NOT NULL, clocks TEXT NOT NULL,
+        created_hlc INTEGER NOT NULL, created_device TEXT NOT NULL, updated_hlc INTEGER NOT NULL,
+        updated_device TEXT NOT NULL, deleted INTEGER NOT NULL DEFAULT 0, conflict INTEGER NOT NULL DEFAULT 0,
+        lazy_seq INTEGER CHECK (lazy_seq > 0), lazy_source TEXT, person_key INTEGER, at_key INTEGER, due_key INTEGER
+    ) STRICT;
+    INSERT INTO records_old (rowid, id, kind, person, at, due, attention, data, clocks, created_hlc, created_device,
+                             updated_hlc, updated_device, deleted, conflict, lazy_seq, lazy_source, person_key,
+                             at_key, due_key)
+        SELECT r.rowid, r.id, r.kind, r.person, r.at, r.due, r.attention, r.data, r.clocks, r.created_hlc, c.id,
+               r.updated_hlc, u.id, r.deleted, r.conflict, r.lazy_seq, r.lazy_source, r.person_key, r.at_key,
+               r.due_key
+        FROM records r JOIN devices c ON c.n = r.created_device JOIN devices u ON u.n = r.updated_device;
+    DROP TABLE records;
+    DROP TABLE devices;
+    ALTER TABLE records_old RENAME TO records;
+    CREATE UNIQUE INDEX records_lazy_event ON records (created_device, lazy_seq) WHERE lazy_seq IS NOT NULL;
+    CREATE INDEX records_by_person ON records (person_key, at_key) WHERE deleted = 0;
+    CREATE INDEX records_by_kind ON records (kind, at_key) WHERE deleted = 0;
+    CREATE INDEX records_attention ON records (kind, at_key) WHERE deleted = 0 AND attention = 1;
+    CREATE INDEX records_due ON records (due_key, person, kind)
+        WHERE deleted = 0 AND due_key IS NOT NULL AND kind != 'contact';
+    CREATE INDEX records_endings ON records (person, at) WHERE deleted = 0 AND kind = 'ending';
+    CREATE INDEX records_conflicts ON records (id) WHERE conflict = 1 AND deleted = 0;
+    CREATE VIEW event_log (device, seq, hlc, record, kind, op, fields, source) AS
+        SELECT device, seq, hlc, record, kind, op, fields, source FROM events
+        UNION ALL
+        SELECT created_device, lazy_seq, created_hlc, id, kind, 'put', creation_fields(data), lazy_source
+        FROM records WHERE lazy_seq IS NOT NULL;
+    PRAGMA user_version = 12;";
+
+/// Undoes migrations 0009 to 0012 (after [`UNDO_DEVICE_NUMBERS`]), for
+/// tests that make a journal as an older build left it.
 #[cfg(test)]
 pub(crate) const UNDO_INDEX_KEYS: &str = "
     DROP INDEX records_by_person; DROP INDEX records_by_kind; DROP INDEX records_due; DROP INDEX records_attention;
