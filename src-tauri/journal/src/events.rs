@@ -678,11 +678,20 @@ impl Batch<'_, '_> {
         if let Some(n) = self.devices.get(device) {
             return Ok(*n);
         }
-        let n = self.conn.query_row(
-            "INSERT INTO devices (id) VALUES (?1) ON CONFLICT (id) DO UPDATE SET id = id RETURNING n",
-            [device],
-            |r| r.get(0),
-        )?;
+        // Looked up first: a save, a batch of its own, writes nothing more
+        // for a device already numbered.
+        let known = self
+            .conn
+            .prepare_cached("SELECT n FROM devices WHERE id = ?1")?
+            .query_row([device], |r| r.get(0))
+            .optional()?;
+        let n = match known {
+            Some(n) => n,
+            None => {
+                self.conn.prepare_cached("INSERT INTO devices (id) VALUES (?1)")?.execute([device])?;
+                self.conn.last_insert_rowid()
+            }
+        };
         self.devices.insert(device.to_string(), n);
         Ok(n)
     }
