@@ -319,7 +319,7 @@ fn an_import_that_fills_the_disk_changes_nothing() {
 #[test]
 fn pages_written_out_before_the_commit_are_not_kept_without_it() {
     let p = party("Alex", Role::Supervisor);
-    let tables = ["records", "events", "meta"];
+    let tables = ["records", "devices", "events", "meta"];
     let before = dump(&p.j, &tables);
     let log = p._dir.path().join(format!("{}-wal", crate::journal::DB_FILE));
     let logged = fs::metadata(&log).map(|m| m.len()).unwrap_or(0);
@@ -365,7 +365,7 @@ fn import_into_a_full_file(file: fn(&Journal) -> &rusqlite::Connection, headroom
     let b = export(&mut v, &[&s.fp], false, dir.path(), "big.bundle");
     let pages: i64 = file(&s.j).query_row("PRAGMA page_count", [], |r| r.get(0)).unwrap();
     file(&s.j).execute_batch(&format!("PRAGMA max_page_count = {}", pages + headroom)).unwrap();
-    let tables = ["records", "events", "received", "acked", "bundles", "meta"];
+    let tables = ["records", "devices", "events", "received", "acked", "bundles", "meta"];
     let before = (dump(&s.j, &tables), search_dump(&s.j));
     let e = import(&mut s, &b).unwrap_err();
     assert!(matches!(e, Error::DiskFull), "{e:?}");
@@ -965,4 +965,9 @@ fn a_journal_from_before_device_numbers_keeps_its_records_and_log() {
     let back = send(&mut s, &mut v, false, dir.path(), "s.bundle").unwrap();
     assert_eq!(back.events, 2);
     assert_eq!(v.j.get(&theirs).unwrap().fields["notes"], "likes the library");
+    // A record whose device number has lost its device is reported.
+    s.j.conn.execute("DELETE FROM devices WHERE id = ?1", [v.j.device_id().unwrap()]).unwrap();
+    let report = s.j.check().unwrap();
+    assert!(!report.ok);
+    assert!(report.problems.iter().any(|p| p.contains("name a device the journal does not know")), "{report:?}");
 }

@@ -348,6 +348,18 @@ impl Journal {
         let mut problems = store::integrity_problems(&self.conn)?;
         problems.extend(identity::verify(&self.conn)?);
         problems.extend(self.search.problems(&self.conn)?);
+        // Records name their devices by number (see `events`): a number
+        // `devices` does not hold would hide the record's creating event.
+        let unnamed: i64 = self.conn.query_row(
+            "SELECT count(*) FROM records r
+             WHERE NOT EXISTS (SELECT 1 FROM devices d WHERE d.n = r.created_device)
+                OR NOT EXISTS (SELECT 1 FROM devices d WHERE d.n = r.updated_device)",
+            [],
+            |r| r.get(0),
+        )?;
+        if unnamed > 0 {
+            problems.push(format!("{unnamed} record(s) name a device the journal does not know"));
+        }
         let schema_version: i64 = self.conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
         if schema_version != store::SCHEMA_VERSION {
             problems.push(format!("the schema is at version {schema_version}, expected {}", store::SCHEMA_VERSION));
