@@ -287,13 +287,12 @@ impl Journal {
         let tmp =
             out.with_file_name(format!(".{}.partial", out.file_name().and_then(|n| n.to_str()).unwrap_or("bundle")));
         let result = (|| -> Result<ExportSummary> {
-            let file = File::create(&tmp).map_err(|e| Error::io("write", &tmp, e))?;
+            // Errors name the file asked for: the partial one is ours.
+            let io = |e: std::io::Error| Error::io("write", out, e);
+            let file = File::create(&tmp).map_err(io)?;
             let encryptor = age::Encryptor::with_recipients(age_recipients.iter().map(|r| r as &dyn age::Recipient))
                 .map_err(|_| Error::CheckFailed("could not set up encryption for those cards".into()))?;
-            let mut writer = encryptor
-                .wrap_output(BufWriter::with_capacity(256 * 1024, file))
-                .map_err(|e| Error::io("write", &tmp, e))?;
-            let io = |e: std::io::Error| Error::io("write", &tmp, e);
+            let mut writer = encryptor.wrap_output(BufWriter::with_capacity(256 * 1024, file)).map_err(io)?;
 
             let header = serde_json::to_string(&Header {
                 format: FORMAT.into(),

@@ -971,3 +971,21 @@ fn a_journal_from_before_device_numbers_keeps_its_records_and_log() {
     assert!(!report.ok);
     assert!(report.problems.iter().any(|p| p.contains("name a device the journal does not know")), "{report:?}");
 }
+
+/// An export into a folder that does not exist says so of the file asked
+/// for (not of the partial file it writes first), and changes nothing.
+#[test]
+fn an_export_into_a_missing_folder_says_so_plainly_and_changes_nothing() {
+    let (mut v, mut s) = (party("Sam", Role::Volunteer), party("Alex", Role::Supervisor));
+    trust(&mut v, &mut s);
+    volunteer_with_everything(&mut v);
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("no such folder").join("for Alex.pjbundle");
+    let before = dump(&v.j, ALL_TABLES);
+    let e =
+        v.j.export_bundle(&ExportOptions { to: vec![s.fp.clone()], full: false }, &out, &mut |_, _| {})
+            .unwrap_err()
+            .to_string();
+    assert_eq!(e, format!("could not write {}: it, or the folder it is in, does not exist", out.display()));
+    assert_eq!(dump(&v.j, ALL_TABLES), before);
+}

@@ -81,7 +81,7 @@ pub enum Error {
     Invalid(String),
 
     /// Reading or writing a file failed.
-    #[error("could not {action} {}: {source}", .path.display())]
+    #[error("could not {action} {}: {}", .path.display(), io_reason(.source))]
     Io {
         /// What we were doing, e.g. "write".
         action: &'static str,
@@ -151,5 +151,36 @@ impl From<rusqlite::Error> for Error {
             Some(ErrorCode::DiskFull) => Error::DiskFull,
             _ => Error::Database(e),
         }
+    }
+}
+
+/// Why a file could not be read or written, in plain words where the
+/// system's own ("No such file or directory (os error 2)") would not be.
+pub fn io_reason(e: &std::io::Error) -> String {
+    use std::io::ErrorKind;
+    match e.kind() {
+        ErrorKind::NotFound => "it, or the folder it is in, does not exist".into(),
+        ErrorKind::PermissionDenied => "you do not have permission".into(),
+        ErrorKind::IsADirectory => "that is a folder, not a file".into(),
+        ErrorKind::NotADirectory => "part of that path is a file, not a folder".into(),
+        ErrorKind::ReadOnlyFilesystem => "that disk can only be read".into(),
+        ErrorKind::StorageFull | ErrorKind::QuotaExceeded => "the disk is full".into(),
+        _ => e.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_errors_read_in_plain_words() {
+        let missing = std::fs::File::open("/no/such/folder/file").unwrap_err();
+        let e = Error::io("read", "/no/such/folder/file", missing);
+        assert_eq!(e.to_string(), "could not read /no/such/folder/file: it, or the folder it is in, does not exist");
+        let folder = std::fs::read(std::env::temp_dir()).unwrap_err();
+        assert_eq!(io_reason(&folder), "that is a folder, not a file");
+        let other = std::io::Error::other("something else");
+        assert_eq!(io_reason(&other), "something else");
     }
 }

@@ -43,7 +43,7 @@ pub mod report;
 pub mod search;
 pub mod store;
 
-pub use error::{Error, Result};
+pub use error::{io_reason, Error, Result};
 pub use journal::{default_dir, presence, CheckReport, Journal, NewJournal, Presence, Role, Status};
 pub use keys::{KdfParams, RecoveryKey};
 pub use kinds::{Fields, Kind};

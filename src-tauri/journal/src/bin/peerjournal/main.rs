@@ -46,7 +46,7 @@ pub(crate) fn said(written: std::io::Result<()>) {
         Ok(()) => {}
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => std::process::exit(0),
         Err(e) => {
-            eprintln!("peerjournal: could not write the output: {e}");
+            eprintln!("peerjournal: could not write the output: {}", peerjournal::io_reason(&e));
             std::process::exit(1);
         }
     }
