@@ -39,6 +39,10 @@ pub struct AppState {
     pub erased_at_unlock: u32,
     /// Months after an ending that records are kept (0 when locked).
     pub retention_months: u32,
+    /// When unlocked and the journal's clock is more than a day ahead of
+    /// the computer's (it has seen changes dated in the future): by how
+    /// many minutes.
+    pub clock_ahead_minutes: Option<u32>,
 }
 
 /// First-run set-up.
@@ -88,6 +92,9 @@ pub enum UiErrorKind {
     Busy,
     /// The disk is full; nothing was saved.
     DiskFull,
+    /// The change is not this journal's to make: another journal owns the
+    /// record, or the other role writes its kind. The message says whose.
+    NotAllowed,
     /// Anything else (a failing disk, a bug).
     Internal,
 }
@@ -123,6 +130,7 @@ impl From<peerjournal::Error> for UiError {
             "damaged" | "tooNew" => UiErrorKind::Damaged,
             "busy" => UiErrorKind::Busy,
             "diskFull" => UiErrorKind::DiskFull,
+            "notAllowed" => UiErrorKind::NotAllowed,
             _ => UiErrorKind::Internal,
         };
         let mut message = e.to_string();

@@ -45,6 +45,12 @@ impl Session {
         &self.dir
     }
 
+    /// An error of the core's as the UI shows it, read knowing the journal's
+    /// folder (a full disk is named as one; see `Error::in_folder`).
+    fn fail(&self, e: peerjournal::Error) -> UiError {
+        UiError::from(e.in_folder(&self.dir))
+    }
+
     fn inner(&self) -> MutexGuard<'_, Inner> {
         // A panic while holding the lock must not leave the app unusable; the
         // state inside is still consistent (an Option and two numbers).
@@ -58,13 +64,14 @@ impl Session {
     }
 
     fn state_of(&self, inner: &Inner) -> Result<AppState, UiError> {
-        let (journal, name, role, retention_months) = match &inner.journal {
+        let (journal, name, role, retention_months, clock_ahead_minutes) = match &inner.journal {
             Some(j) => {
                 let status = j.status()?;
-                (JournalState::Unlocked, Some(status.name), Some(status.role), j.retention_months()?)
+                let ahead = j.clock_ahead_minutes()?.map(|m| u32::try_from(m).unwrap_or(u32::MAX));
+                (JournalState::Unlocked, Some(status.name), Some(status.role), j.retention_months()?, ahead)
             }
-            None if presence(&self.dir) == Presence::Missing => (JournalState::Missing, None, None, 0),
-            None => (JournalState::Locked, None, None, 0),
+            None if presence(&self.dir) == Presence::Missing => (JournalState::Missing, None, None, 0, None),
+            None => (JournalState::Locked, None, None, 0, None),
         };
         Ok(AppState {
             journal,
@@ -74,6 +81,7 @@ impl Session {
             journal_dir: self.dir.display().to_string(),
             erased_at_unlock: if inner.journal.is_some() { inner.erased_at_unlock } else { 0 },
             retention_months,
+            clock_ahead_minutes,
         })
     }
 
@@ -84,7 +92,8 @@ impl Session {
         let (journal, recovery) = Journal::create(
             &self.dir,
             &NewJournal { name: &request.name, role: request.role, passphrase: &request.passphrase, kdf: self.kdf },
-        )?;
+        )
+        .map_err(|e| self.fail(e))?;
         Self::opened(&mut inner, journal)?;
         let state = self.state_of(&inner)?;
         Ok(Created { recovery_key: recovery.display().to_string(), state })
@@ -93,7 +102,7 @@ impl Session {
     /// Unlocks with the passphrase.
     pub fn unlock(&self, passphrase: &str) -> Result<AppState, UiError> {
         let mut inner = self.inner();
-        let journal = Journal::open(&self.dir, passphrase)?;
+        let journal = Journal::open(&self.dir, passphrase).map_err(|e| self.fail(e))?;
         Self::opened(&mut inner, journal)?;
         self.state_of(&inner)
     }
@@ -101,7 +110,7 @@ impl Session {
     /// Unlocks with the recovery key and sets a new passphrase.
     pub fn unlock_with_recovery(&self, recovery_key: &str, new_passphrase: &str) -> Result<AppState, UiError> {
         let mut inner = self.inner();
-        let journal = Journal::recover(&self.dir, recovery_key, new_passphrase)?;
+        let journal = Journal::recover(&self.dir, recovery_key, new_passphrase).map_err(|e| self.fail(e))?;
         Self::opened(&mut inner, journal)?;
         self.state_of(&inner)
     }
@@ -130,7 +139,7 @@ impl Session {
     pub fn set_idle_lock_minutes(&self, value: u32) -> Result<AppState, UiError> {
         let mut inner = self.inner();
         let journal = inner.journal.as_mut().ok_or_else(UiError::locked)?;
-        journal.set_idle_lock_minutes(value)?;
+        journal.set_idle_lock_minutes(value).map_err(|e| self.fail(e))?;
         inner.idle_lock = minutes(value);
         inner.last_activity = Instant::now();
         self.state_of(&inner)

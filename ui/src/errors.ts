@@ -17,6 +17,7 @@ const KIND_NAMES: Record<UiErrorKind, true> = {
   locked: true,
   busy: true,
   diskFull: true,
+  notAllowed: true,
   internal: true,
 };
 const KINDS: ReadonlySet<string> = new Set(Object.keys(KIND_NAMES));

@@ -9,7 +9,7 @@ import { api, onJournalLocked } from "../src/api";
 import { INTERNAL_MESSAGE } from "../src/errors";
 
 const invokeMock = vi.mocked(invoke);
-const state = { journal: "unlocked", name: "Sam", role: "volunteer", idleLockMinutes: 5, journalDir: "/j", erasedAtUnlock: 0, retentionMonths: 12 };
+const state = { journal: "unlocked", name: "Sam", role: "volunteer", idleLockMinutes: 5, journalDir: "/j", erasedAtUnlock: 0, retentionMonths: 12, clockAheadMinutes: null };
 
 beforeEach(() => {
   vi.resetAllMocks();

@@ -384,6 +384,13 @@ describe("home", () => {
     );
   });
 
+  test("says when the journal's clock is well ahead of the computer's", async () => {
+    await start(appState({ clockAheadMinutes: 3 * 24 * 60 + 5 }));
+    expect($("#home-clock-note").textContent).toContain("Your journal's clock is 3 days ahead of this computer's");
+    await start(appState({ clockAheadMinutes: null }));
+    expect(document.querySelector("#home-clock-note")).toBeNull();
+  });
+
   test("shows no retention note when nothing was erased", async () => {
     await start(appState({ erasedAtUnlock: 0 }));
     expect(document.querySelector("#home-retention-note")).toBeNull();

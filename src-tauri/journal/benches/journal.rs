@@ -244,13 +244,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let sup_people: Vec<String> =
             supervisor.list(Kind::Person, None, Page { limit: 1000, offset: 0 })?.into_iter().map(|r| r.id).collect();
         let (mut save, mut idle) = (Vec::new(), Vec::new());
+        let volunteer = journal.card()?.fingerprint;
         for i in 0..500 {
             let fields = json!({
-                "person": sup_people[i % sup_people.len()], "how": "phone", "minutes": 20,
-                "notes": format!("supervision note {i}"),
+                "volunteer": volunteer, "person": sup_people[i % sup_people.len()],
+                "text": format!("supervision note {i}"),
             });
             let t = Instant::now();
-            supervisor.add(Kind::Contact, fields.as_object().cloned().unwrap_or_default())?;
+            supervisor.add(Kind::SupervisionNote, fields.as_object().cloned().unwrap_or_default())?;
             save.push(t.elapsed());
             if i % 3 == 2 {
                 let t = Instant::now();
@@ -259,7 +260,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             }
         }
         println!("after the import, 500 saves with an idle moment after every third:");
-        report("  save a contact", &mut save, 5.0);
+        report("  save a supervision note", &mut save, 5.0);
         let ms = |d: Duration| d.as_secs_f64() * 1e3;
         println!(
             "  idle tidy step             n={:<5} p50 {:>8.2} ms   p99 {:>8.2} ms   max {:>8.2} ms   (no budget: done in idle moments)",

@@ -4,7 +4,9 @@
 //! sender's own, so the sender can read its exports. Inside, newline-
 //! delimited JSON (sign-then-encrypt):
 //!
-//! 1. a header line: format, version, bundle id, sender fingerprint;
+//! 1. a header line: format, version, bundle id, the sender's fingerprint,
+//!    the device that made it, and the sender's card (which names the
+//!    sender journal's devices and is signed by its own key);
 //! 2. one line per event;
 //! 3. a trailer line: `{"manifest": "<manifest JSON>", "signature": "<base64>"}`.
 //!
@@ -26,6 +28,21 @@
 //! hashes, counts, ranges and recipients. A bundle that fails any check
 //! leaves the journal exactly as it was, and a bundle that does not check
 //! out is refused as such even when an event inside it is invalid too.
+//!
+//! Who may send what. A signature proves who sent a file, not that they may
+//! change what is in it. A bundle carries only events made on its sender's
+//! own devices (those its card names), of the kinds its sender's role
+//! writes, changing or erasing only records its sender's journal owns; an
+//! event that breaks any of these makes the whole bundle refused, naming
+//! the sender and what it tried. A journal exports only what its own
+//! devices wrote, and a supervisor only what belongs to the volunteer it
+//! is for. A bundle from another device of this same journal (a copy given
+//! a device of its own) is imported like anyone else's.
+//!
+//! Clocks. A clock outside the dates that can be written is refused as an
+//! invalid record. One far ahead is accepted (an urgent concern must never
+//! wait behind a wrong clock), but moves this journal's clock at most a
+//! day past this computer's, and the import says whose clock seems off.
 
 use std::collections::BTreeMap;
 use std::fs::{self, File};
@@ -45,8 +62,8 @@ use zeroize::Zeroizing;
 
 use crate::cards::normalise_fingerprint;
 use crate::error::{Error, Result};
-use crate::events::{self, Applied};
-use crate::hlc::Hlc;
+use crate::events::{self, Applied, Event, FieldChange};
+use crate::hlc::{self, Hlc};
 use crate::identity;
 use crate::incoming::Incoming;
 use crate::journal::{now, Journal, Role};
@@ -54,8 +71,9 @@ use crate::kinds::Kind;
 use crate::search::SearchTx;
 
 const FORMAT: &str = "peerjournal-bundle";
-/// The bundle format version this build writes and the newest it reads.
-pub const VERSION: u32 = 1;
+/// The bundle format version this build writes and reads. Version 1,
+/// before cards named devices, is refused as too old.
+pub const VERSION: u32 = 2;
 /// No line of a bundle is longer than this; a longer one is damage or an attack.
 const MAX_LINE: u64 = 4 * 1024 * 1024;
 
@@ -91,6 +109,61 @@ pub enum Refusal {
     /// A record inside does not pass validation.
     #[error("this bundle contains a record that is not valid ({0}); nothing was imported")]
     InvalidRecord(String),
+    /// Made by an older Peer Journal, from before cards named devices.
+    #[error("this bundle was made by an older version of Peer Journal (bundle version {0}); ask the sender to update Peer Journal and export it again")]
+    TooOld(u32),
+    /// The card inside does not check out, or is not its signer's.
+    #[error("the card inside this bundle is damaged or is not its sender's; ask for it to be exported again")]
+    BadCard,
+    /// The sender's card names a device of another journal's.
+    #[error("{sender}'s card names a device that belongs to {owner}; nothing was imported (two journals cannot share a device)")]
+    DeviceClaimed {
+        /// The sender's name.
+        sender: String,
+        /// Whose the device is, in words ("Kim's journal").
+        owner: String,
+    },
+    /// An event made on a device that is not the sender's.
+    #[error("{sender}'s file carries changes made on a device that is not theirs; nothing was imported")]
+    ForeignDevice {
+        /// The sender's name.
+        sender: String,
+    },
+    /// A change to, or an erasure of, a record its sender does not own.
+    #[error("{sender}'s file tries to {action} {what}; nothing was imported")]
+    NotTheirs {
+        /// The sender's name.
+        sender: String,
+        /// "change" or "erase".
+        action: &'static str,
+        /// The record, in words ("a supervision note you wrote").
+        what: String,
+    },
+    /// A kind of record its sender's role does not write.
+    #[error("{sender}'s file carries {what}, which only {writers} write; nothing was imported")]
+    NotTheirRole {
+        /// The sender's name.
+        sender: String,
+        /// The kind, in words ("a supervision note").
+        what: String,
+        /// Who writes it ("supervisors").
+        writers: &'static str,
+    },
+    /// A change to a record this journal does not hold, and the bundle does
+    /// not create: someone else's record, or one this journal has lost.
+    #[error("{sender}'s file changes {what} this journal does not have; nothing was imported. If this journal was restored from a backup, ask {sender} to send everything again (a full export)")]
+    Unheld {
+        /// The sender's name.
+        sender: String,
+        /// The kind of record, in words ("a contact").
+        what: String,
+    },
+    /// A supervision note for another volunteer.
+    #[error("{sender}'s file carries a supervision note for another volunteer; nothing was imported")]
+    NotForThisVolunteer {
+        /// The sender's name.
+        sender: String,
+    },
 }
 
 impl From<Refusal> for Error {
@@ -167,6 +240,64 @@ pub struct ImportSummary {
     pub erased: u64,
     /// New, updated and conflicting records by kind.
     pub kinds: BTreeMap<String, KindCounts>,
+    /// Things the person should know (the import itself went in).
+    pub notices: Vec<ImportNotice>,
+}
+
+/// Something an import noticed that the person should know; the import
+/// went in all the same. Shown with its plain words ([`ImportNotice::words`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase", tag = "kind")]
+#[ts(export)]
+pub enum ImportNotice {
+    /// Changes in the bundle are stamped more than a day ahead of this
+    /// computer's clock: the sender's clock seems to be off. They were
+    /// imported; this journal's clock was not moved with them.
+    #[serde(rename_all = "camelCase")]
+    ClockAhead {
+        /// The sender's name.
+        sender: String,
+        /// How far ahead, in minutes.
+        #[ts(type = "number")]
+        minutes: i64,
+    },
+    /// The sender holds changes numbered as this device's own that this
+    /// journal did not make here: its folder has been copied (or restored
+    /// from a backup) and used on two computers without a new device.
+    #[serde(rename_all = "camelCase")]
+    DeviceShared {
+        /// The sender's name.
+        sender: String,
+    },
+}
+
+impl ImportNotice {
+    /// The notice in plain words.
+    pub fn words(&self) -> String {
+        match self {
+            ImportNotice::ClockAhead { sender, minutes } => format!(
+                "{sender}'s computer clock seems to be {} ahead of this one: what they write is dated in the future. \
+                 Their changes were imported; ask them to check the date and time on their computer.",
+                duration_words(*minutes)
+            ),
+            ImportNotice::DeviceShared { sender } => format!(
+                "{sender} holds changes numbered as this computer's own that this journal does not have: this \
+                 journal's folder seems to have been copied, or restored from a backup, and used on two computers. \
+                 Give this copy a device of its own (`peerjournal device new`) so that what you write from now on \
+                 reaches {sender}."
+            ),
+        }
+    }
+}
+
+/// "3 days", "5 hours", "40 minutes".
+pub fn duration_words(minutes: i64) -> String {
+    let plural = |n: i64, unit: &str| if n == 1 { format!("1 {unit}") } else { format!("{n} {unit}s") };
+    match minutes {
+        m if m >= 2 * 24 * 60 => plural(m / (24 * 60), "day"),
+        m if m >= 2 * 60 => plural(m / 60, "hour"),
+        m => plural(m, "minute"),
+    }
 }
 
 #[derive(Serialize, Deserialize)]
@@ -176,6 +307,10 @@ struct Header {
     version: u32,
     bundle_id: String,
     sender: String,
+    /// The device that made the bundle.
+    device: String,
+    /// The sender's card (see [`crate::cards`]), naming its devices.
+    card: Value,
 }
 
 /// One receipt: "I hold `device`'s events up to `seq`, received at `at`".
@@ -213,6 +348,9 @@ struct Trailer {
     signature: String,
 }
 
+/// The journal's setting that names the partial file of an export under way.
+const PARTIAL_EXPORT: &str = "export_partial";
+
 /// Progress of a long export or import: (done, total).
 pub type Progress<'a> = &'a mut dyn FnMut(u64, u64);
 
@@ -221,14 +359,6 @@ fn hex(bytes: &[u8]) -> String {
 }
 
 impl Journal {
-    fn own_fingerprint(&self) -> Result<String> {
-        Ok(identity::public(&self.conn)?.fingerprint)
-    }
-
-    fn own_role(&self) -> Result<Role> {
-        self.meta("role")?.ok_or_else(|| Error::CheckFailed("the journal has no role".into()))?.parse()
-    }
-
     /// Writes a bundle for `options.to` to `out`.
     pub fn export_bundle(
         &mut self,
@@ -276,16 +406,25 @@ impl Journal {
                 .parse()
                 .map_err(|_| Error::CheckFailed("this journal's receiving key is invalid".into()))?,
         );
-        let role = self.own_role()?;
+        let role = self.role()?;
         let selection = Selection::new(self, &recipients, role, options.full)?;
         let total = selection.count(&self.conn)?;
         let receipts = self.receipts_for(&recipients)?;
         let signing = self.signing_key()?;
         let bundle_id = Uuid::now_v7().to_string();
         let sender_name = self.status()?.name;
+        let card = serde_json::to_value(self.card()?).map_err(|e| Error::invalid(e.to_string()))?;
+        let device = self.device_id()?;
 
+        // The file is written under a name of its own, and renamed into
+        // place once whole. Where it is is noted in the journal first, so
+        // that a partial file left by an export that was stopped (killed,
+        // or the computer switched off) is removed by the next export or
+        // unlock, whatever its folder.
+        self.remove_partial_export();
         let tmp =
             out.with_file_name(format!(".{}.partial", out.file_name().and_then(|n| n.to_str()).unwrap_or("bundle")));
+        self.set_meta(PARTIAL_EXPORT, &tmp.to_string_lossy())?;
         let result = (|| -> Result<ExportSummary> {
             // Errors name the file asked for: the partial one is ours.
             let io = |e: std::io::Error| Error::io("write", out, e);
@@ -299,6 +438,8 @@ impl Journal {
                 version: VERSION,
                 bundle_id: bundle_id.clone(),
                 sender: own.clone(),
+                device: device.clone(),
+                card: card.clone(),
             })
             .map_err(|e| Error::invalid(e.to_string()))?;
             writer.write_all(header.as_bytes()).map_err(io)?;
@@ -374,6 +515,7 @@ impl Journal {
         if result.is_err() {
             let _ = fs::remove_file(&tmp);
         }
+        let _ = self.conn.execute("DELETE FROM meta WHERE key = ?1", [PARTIAL_EXPORT]);
         let summary = result?;
         self.conn.execute(
             "INSERT INTO bundles (id, direction, peer, at, events) VALUES (?1, 'out', ?2, ?3, ?4)",
@@ -382,7 +524,21 @@ impl Journal {
         Ok(summary)
     }
 
-    fn signing_key(&self) -> Result<SigningKey> {
+    /// Removes the partial file of an export that was stopped before it
+    /// finished, if one was noted (see `export_bundle`). Called by the next
+    /// export and at unlock. Only tidying: a failure is not reported.
+    pub(crate) fn remove_partial_export(&self) {
+        if let Ok(Some(path)) = self.meta(PARTIAL_EXPORT) {
+            let path = std::path::PathBuf::from(path);
+            let ours = path.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.ends_with(".partial"));
+            if ours {
+                let _ = fs::remove_file(&path);
+            }
+            let _ = self.conn.execute("DELETE FROM meta WHERE key = ?1", [PARTIAL_EXPORT]);
+        }
+    }
+
+    pub(crate) fn signing_key(&self) -> Result<SigningKey> {
         let secret: Zeroizing<Vec<u8>> =
             Zeroizing::new(self.conn.query_row("SELECT signing_secret FROM identity WHERE id = 1", [], |r| r.get(0))?);
         let bytes: Zeroizing<[u8; 32]> = Zeroizing::new(
@@ -413,42 +569,45 @@ impl Journal {
     }
 
     /// Imports a bundle in one transaction, committed only once all of it
-    /// has been verified. Importing the same bundle again changes nothing.
+    /// has been verified. Importing the same bundle again changes nothing;
+    /// a second import of a bundle already being imported (another window,
+    /// another command) waits for the first, then says it was already
+    /// imported.
     pub fn import_bundle(&mut self, path: &Path, progress: Progress<'_>) -> Result<ImportSummary> {
         let identity = self.age_identity()?;
         let own = self.own_fingerprint()?;
-        let opened = open_bundle(self, path, &identity, &own)?;
-        let already: bool = self
-            .conn
-            .query_row("SELECT 1 FROM bundles WHERE id = ?1 AND direction = 'in'", [&opened.header.bundle_id], |_| {
-                Ok(())
-            })
-            .optional()?
-            .is_some();
-        if already {
-            // Checked whole all the same: a damaged or passed-on copy of a
-            // bundle imported before is refused as such.
-            let manifest = opened.verify(&own)?;
-            return Ok(ImportSummary {
-                bundle_id: manifest.bundle_id,
-                sender: manifest.sender_name,
-                sender_fingerprint: manifest.sender,
-                already_imported: true,
-                events: manifest.events,
-                duplicates: manifest.events,
-                erased: 0,
-                kinds: BTreeMap::new(),
-            });
+        let own_device = self.device_id()?;
+        let opened = open_bundle(self, path, &identity, &own, &own_device)?;
+        if bundle_imported(&self.conn, &opened.header.bundle_id)? {
+            return already_imported(opened, &own);
         }
+        let sender = opened.sender.clone();
+        let owners = events::Owners {
+            sender: sender.fingerprint.clone(),
+            sender_name: sender.name.clone(),
+            own: own.clone(),
+            names: self.roster()?.into_iter().map(|c| (c.fingerprint, c.name)).collect(),
+        };
+        let receiver = Receiver { fingerprint: own.clone(), role: self.role()? };
         // Applied as it is read, in a transaction committed only once the
         // whole bundle has checked out. The records' words go to the search
         // index on a thread of its own while the records go in; its
         // transaction is committed after the journal's (see `search`).
-        let sender = opened.header.sender.clone();
         let _bulk_load = crate::store::BulkLoad::new(&self.conn)?;
-        let tx = rusqlite::Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate)?;
+        let tx = begin_import(&self.conn)?;
+        if bundle_imported(&tx, &opened.header.bundle_id)? {
+            // The same bundle went in from elsewhere while this one waited.
+            drop(tx);
+            return already_imported(opened, &own);
+        }
+        if let Some(other) = crate::cards::claim_devices(&tx, &sender.fingerprint, &sender.devices)? {
+            let owner = self.journal_name(&other)?;
+            return Err(Refusal::DeviceClaimed { sender: sender.name.clone(), owner }.into());
+        }
+        let stored_seq = crate::journal::meta_i64(&tx, "device_seq")?;
         let search = &mut self.search;
         let mut max_hlc = 0i64;
+        let mut own_device_seq = 0i64;
         let mut done = 0u64;
         let (mut duplicates, mut erased) = (0u64, 0u64);
         let mut kinds: BTreeMap<String, KindCounts> = BTreeMap::new();
@@ -456,11 +615,15 @@ impl Journal {
         let written = std::thread::scope(|scope| {
             let indexer = scope.spawn(move || search.apply_all(indexing));
             let mut batch = events::Batch::with_indexer(&tx, to_index);
-            let applied = apply_checked(opened, &own, |ready| {
+            batch.only_from(owners);
+            let applied = apply_checked(opened, &receiver, |ready| {
                 let event = ready.event();
                 max_hlc = max_hlc.max(event.hlc);
+                if event.device == own_device {
+                    own_device_seq = own_device_seq.max(event.seq);
+                }
                 let counts = kinds.entry(event.kind.as_str().to_string()).or_default();
-                match batch.apply_ready(ready, Some(&sender))? {
+                match batch.apply_ready(ready, Some(&sender.fingerprint))? {
                     Applied::Duplicate | Applied::Dropped => duplicates += 1,
                     Applied::Created => counts.new += 1,
                     Applied::Updated => counts.updated += 1,
@@ -473,6 +636,10 @@ impl Journal {
                 Ok(())
             })
             .and_then(|manifest| {
+                if let Some(kind) = batch.unfinished()? {
+                    let what = crate::kinds::a(kind.spec().label);
+                    return Err(Refusal::Unheld { sender: sender.name.clone(), what }.into());
+                }
                 let conflicts: Vec<Kind> = batch.new_conflicts().map(|(_, kind)| kind).collect();
                 // Hands the index its last words and hangs up: the indexer
                 // ends once it has written them.
@@ -486,10 +653,11 @@ impl Journal {
             // so that its commit, once the index has its words, is short.
             let written = applied.and_then(|(manifest, conflicts)| {
                 progress(done, manifest.events);
-                record_import(&tx, &sender, &manifest, max_hlc)?;
+                let own_device_seq = own_device_seq.max(receipt_for(&manifest, &own_device));
+                let notices = record_import(&tx, &sender, &manifest, max_hlc, (stored_seq, own_device_seq))?;
                 tx.cache_flush()?;
                 crate::store::sync_log(&tx)?;
-                Ok((manifest, conflicts))
+                Ok((manifest, conflicts, notices))
             });
             // The batch is gone by now, finished or dropped on a failure, and
             // with it the indexer's channel: the indexer ends.
@@ -501,18 +669,19 @@ impl Journal {
         // The index's transaction, left open by the indexer: committed after
         // the journal's, rolled back if anything fails before.
         let search_tx = SearchTx::new(&self.search);
-        let (manifest, conflicts) = written?;
+        let (manifest, conflicts, notices) = written?;
         tx.commit()?;
         search_tx.commit_after_journal();
         let mut summary = ImportSummary {
             bundle_id: manifest.bundle_id,
             sender: manifest.sender_name,
-            sender_fingerprint: sender,
+            sender_fingerprint: sender.fingerprint,
             already_imported: false,
             events: manifest.events,
             duplicates,
             erased,
             kinds,
+            notices,
         };
         for kind in conflicts {
             summary.kinds.entry(kind.as_str().to_string()).or_default().conflicts += 1;
@@ -529,42 +698,110 @@ impl Journal {
     }
 }
 
+/// How long an import waits for another write to the journal to finish
+/// (another import of a large bundle, say) before saying it is busy.
+const IMPORT_WAIT: std::time::Duration = std::time::Duration::from_secs(120);
+
+/// Begins an import's write transaction, waiting up to [`IMPORT_WAIT`] for
+/// another writer rather than the few seconds a save waits.
+fn begin_import(conn: &rusqlite::Connection) -> Result<rusqlite::Transaction<'_>> {
+    conn.busy_timeout(IMPORT_WAIT)?;
+    let tx = rusqlite::Transaction::new_unchecked(conn, TransactionBehavior::Immediate);
+    conn.busy_timeout(std::time::Duration::from_millis(crate::store::BUSY_TIMEOUT_MS.into()))?;
+    Ok(tx?)
+}
+
+/// Whether this journal has imported the bundle `id`.
+fn bundle_imported(conn: &rusqlite::Connection, id: &str) -> Result<bool> {
+    Ok(conn
+        .prepare_cached("SELECT 1 FROM bundles WHERE id = ?1 AND direction = 'in'")?
+        .query_row([id], |_| Ok(()))
+        .optional()?
+        .is_some())
+}
+
+/// The summary of a bundle imported before, once the whole of it has been
+/// checked all the same: a damaged or passed-on copy of a bundle imported
+/// before is refused as such.
+fn already_imported<R: BufRead>(opened: Opened<R>, own: &str) -> Result<ImportSummary> {
+    let sender = opened.sender.fingerprint.clone();
+    let manifest = opened.verify(own)?;
+    Ok(ImportSummary {
+        bundle_id: manifest.bundle_id,
+        sender: manifest.sender_name,
+        sender_fingerprint: sender,
+        already_imported: true,
+        events: manifest.events,
+        duplicates: manifest.events,
+        erased: 0,
+        kinds: BTreeMap::new(),
+        notices: Vec::new(),
+    })
+}
+
+/// The highest sequence number of `device` that the manifest's receipts
+/// say its sender holds (0: none).
+fn receipt_for(manifest: &Manifest, device: &str) -> i64 {
+    manifest.receipts.iter().filter(|r| r.device == device).map(|r| r.seq).max().unwrap_or(0)
+}
+
 /// Notes, in the import's transaction, what an import of `manifest` from
 /// `sender` brought: the sequence numbers now received from each device
 /// (acknowledged in the next bundle back), the sender's receipts for what we
-/// sent, our clock moved past every event seen, and the bundle itself.
-fn record_import(tx: &rusqlite::Transaction<'_>, sender: &str, manifest: &Manifest, max_hlc: i64) -> Result<()> {
+/// sent, our clock moved past every event seen (but never more than a day
+/// past this computer's), and the bundle itself. `own_seq`: this device's
+/// own sequence number, and the highest the sender holds of it (in events
+/// or by receipt); should the sender hold more than this journal made, the
+/// number moves past it, so nothing written here from now on reuses one.
+/// Returns what the person should be told.
+fn record_import(
+    tx: &rusqlite::Transaction<'_>,
+    sender: &Sender,
+    manifest: &Manifest,
+    max_hlc: i64,
+    own_seq: (i64, i64),
+) -> Result<Vec<ImportNotice>> {
     let at = now();
     for (device, (_, last)) in &manifest.ranges {
         tx.execute(
             "INSERT INTO received (peer, device, seq, at) VALUES (?1, ?2, ?3, ?4)
              ON CONFLICT(peer, device) DO UPDATE SET seq = max(seq, excluded.seq), at = excluded.at",
-            params![sender, device, last, at],
+            params![sender.fingerprint, device, last, at],
         )?;
     }
     for receipt in &manifest.receipts {
         tx.execute(
             "INSERT INTO acked (peer, device, seq, at) VALUES (?1, ?2, ?3, ?4)
              ON CONFLICT(peer, device) DO UPDATE SET seq = max(seq, excluded.seq), at = excluded.at",
-            params![sender, receipt.device, receipt.seq, receipt.at],
+            params![sender.fingerprint, receipt.device, receipt.seq, receipt.at],
         )?;
     }
-    let stored: i64 = tx
-        .query_row("SELECT value FROM meta WHERE key = 'hlc'", [], |r| r.get::<_, String>(0))
-        .optional()?
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(0);
-    crate::journal::set_meta(tx, "hlc", &Hlc(stored).observe(Hlc(max_hlc)).0.to_string())?;
+    let mut notices = Vec::new();
+    let wall = hlc::wall_ms();
+    let ahead = Hlc(max_hlc).millis() - wall;
+    if ahead > hlc::MAX_AHEAD_MS {
+        notices.push(ImportNotice::ClockAhead { sender: sender.name.clone(), minutes: ahead / 60_000 });
+    }
+    let stored = Hlc(crate::journal::meta_i64(tx, "hlc")?);
+    crate::journal::set_meta(tx, "hlc", &stored.observe_bounded(Hlc(max_hlc), wall).0.to_string())?;
+    let (seq, held) = own_seq;
+    if held > seq {
+        crate::journal::set_meta(tx, "device_seq", &held.to_string())?;
+        notices.push(ImportNotice::DeviceShared { sender: sender.name.clone() });
+    }
     tx.execute(
         "INSERT INTO bundles (id, direction, peer, at, events) VALUES (?1, 'in', ?2, ?3, ?4)",
-        params![manifest.bundle_id, sender, at, manifest.events as i64],
+        params![manifest.bundle_id, sender.fingerprint, at, manifest.events as i64],
     )?;
-    Ok(())
+    Ok(notices)
 }
 
-/// Which events go to which recipients.
+/// Which events go to which recipients: only what this journal's own
+/// devices wrote (never what it holds of anyone else's), never a private
+/// reflection, and from a supervisor only what belongs to the volunteer the
+/// bundle is for.
 struct Selection {
-    /// Per device, send events after this sequence number.
+    /// Per device of this journal's, send events after this sequence number.
     after: BTreeMap<String, i64>,
     recipients: Vec<String>,
     role: Role,
@@ -573,26 +810,16 @@ struct Selection {
 impl Selection {
     fn new(journal: &Journal, recipients: &[String], role: Role, full: bool) -> Result<Self> {
         let mut after = BTreeMap::new();
-        if !full {
+        let mut stmt = journal.conn.prepare_cached("SELECT seq FROM acked WHERE peer = ?1 AND device = ?2")?;
+        for device in journal.own_devices()? {
             // A device not acknowledged by every recipient is sent from the
             // start for all of them: one bundle serves everyone named.
-            let devices: Vec<String> = journal
-                .conn
-                .prepare(
-                    "SELECT device FROM events
-                     UNION SELECT id FROM devices WHERE n IN (SELECT created_device FROM records WHERE lazy_seq IS NOT NULL)",
-                )?
-                .query_map([], |r| r.get(0))?
-                .collect::<rusqlite::Result<_>>()?;
-            let mut stmt = journal.conn.prepare_cached("SELECT seq FROM acked WHERE peer = ?1 AND device = ?2")?;
-            for device in devices {
-                let mut least = i64::MAX;
-                for r in recipients {
-                    let seq: i64 = stmt.query_row(params![r, device], |row| row.get(0)).optional()?.unwrap_or(0);
-                    least = least.min(seq);
-                }
-                after.insert(device, if least == i64::MAX { 0 } else { least });
+            let mut least = i64::MAX;
+            for r in recipients {
+                let seq: i64 = stmt.query_row(params![r, device], |row| row.get(0)).optional()?.unwrap_or(0);
+                least = least.min(seq);
             }
+            after.insert(device, if full || least == i64::MAX { 0 } else { least });
         }
         Ok(Selection { after, recipients: recipients.to_vec(), role })
     }
@@ -605,51 +832,45 @@ impl Selection {
         // their device's number: the held part walks `devices` in id order
         // and each device's events in `records_lazy_event`; `CROSS JOIN`
         // keeps `devices` the outer loop, which the planner, left to
-        // itself, did not, and sorted every event instead.
+        // itself, did not, and sorted every event instead. `temp_after`
+        // holds this journal's own devices alone: nothing else is sent.
         let from = match part {
             LogPart::Events => "events e",
             LogPart::HeldByRecords => {
                 "(SELECT d.id AS device, r.lazy_seq AS seq, r.created_hlc AS hlc, r.id AS record, r.kind,
-                         'put' AS op, creation_fields(r.data) AS fields, r.lazy_source AS source
-                  FROM devices d CROSS JOIN records r ON r.created_device = d.n AND r.lazy_seq IS NOT NULL) e"
+                         'put' AS op, creation_fields(r.data) AS fields
+                  FROM devices d CROSS JOIN records r ON r.created_device = d.n AND r.lazy_seq IS NOT NULL
+                  WHERE d.id IN (SELECT device FROM temp_after)) e"
             }
         };
-        // Events the recipients sent us never go back to them. Private
-        // reflections never leave. A supervisor sends only what it wrote:
-        // the directory, and notes or acknowledgements on records that came
-        // from the one recipient.
         let quoted: Vec<String> = self.recipients.iter().map(|r| format!("'{}'", r.replace('\'', "''"))).collect();
         let mut sql = format!(
             "SELECT e.device, e.seq, e.hlc, e.record, e.kind, e.op, e.fields FROM {from}
-             WHERE (e.source IS NULL OR e.source NOT IN ({recipients}))
-               AND e.seq > coalesce((SELECT value FROM temp_after WHERE device = e.device), 0)
+             WHERE e.device IN (SELECT device FROM temp_after)
+               AND e.seq > (SELECT value FROM temp_after WHERE device = e.device)
                AND NOT (e.kind = 'reflection' AND NOT EXISTS (
-                     SELECT 1 FROM records r WHERE r.id = e.record AND json_extract(r.data, '$.shared') = 1))",
-            recipients = quoted.join(",")
+                     SELECT 1 FROM records r WHERE r.id = e.record AND json_extract(r.data, '$.shared') = 1))"
         );
         if self.role == Role::Supervisor {
-            // A note goes only in a bundle for the one volunteer it is for.
-            let notes = match quoted.as_slice() {
-                [one] => format!(
-                    "(e.kind = 'supervision-note' AND EXISTS (SELECT 1 FROM records n WHERE n.id = e.record
-                       AND json_extract(n.data, '$.volunteer') = {one}))"
-                ),
-                _ => "0".to_string(),
-            };
-            // Every recipient brought some event of the record.
-            let from_each = quoted
-                .iter()
-                .map(|r| {
+            // The directory goes to everyone. A note goes only in a bundle
+            // for the one volunteer it is for; an acknowledgement only in a
+            // bundle for the one volunteer whose concern it acknowledges.
+            let (notes, acks) = match quoted.as_slice() {
+                [one] => (
                     format!(
-                        "(EXISTS (SELECT 1 FROM events f WHERE f.record = e.record AND f.source = {r})
-                          OR EXISTS (SELECT 1 FROM records f WHERE f.id = e.record AND f.lazy_source = {r}))"
-                    )
-                })
-                .collect::<Vec<_>>()
-                .join(" AND ");
-            sql.push_str(&format!(
-                " AND e.source IS NULL AND e.op = 'put' AND (e.kind = 'service' OR {notes} OR ({from_each}))"
-            ));
+                        "(e.kind = 'supervision-note' AND EXISTS (SELECT 1 FROM records n WHERE n.id = e.record
+                           AND json_extract(n.data, '$.volunteer') = {one}))"
+                    ),
+                    format!(
+                        "(e.kind = 'acknowledgement' AND EXISTS (
+                           SELECT 1 FROM records a JOIN records c ON c.id = a.about
+                                                   JOIN devices o ON o.n = c.created_device
+                           WHERE a.id = e.record AND o.journal = {one}))"
+                    ),
+                ),
+                _ => ("0".to_string(), "0".to_string()),
+            };
+            sql.push_str(&format!(" AND e.op = 'put' AND (e.kind = 'service' OR {notes} OR {acks})"));
         }
         sql.push_str(" ORDER BY e.device, e.seq");
         sql
@@ -785,13 +1006,62 @@ fn next_line(reader: &mut impl BufRead, buf: &mut Vec<u8>) -> Result<Option<()>>
 }
 
 /// A bundle whose header has been read and checked: the format is ours and
-/// not newer, another journal made it, and its signer is trusted here. Its
-/// events and trailer are still to be read from `reader`.
+/// not older or newer, another device made it, its signer is trusted here
+/// and the card it carries is the signer's. Its events and trailer are
+/// still to be read from `reader`.
 struct Opened<R> {
     reader: R,
     header: Header,
     header_hash: String,
     signer: VerifyingKey,
+    sender: Sender,
+}
+
+/// Who sent a bundle, and what they may send.
+#[derive(Clone, Debug)]
+struct Sender {
+    fingerprint: String,
+    name: String,
+    role: Role,
+    /// The devices the sender's card names: its events are made on these.
+    devices: Vec<String>,
+    /// Another device of this journal.
+    sibling: bool,
+}
+
+/// The journal importing a bundle.
+struct Receiver {
+    fingerprint: String,
+    role: Role,
+}
+
+impl Sender {
+    /// Checks, before it is applied, that an event is one its sender may
+    /// send: made on one of its devices, of a kind its role writes, and (to
+    /// a volunteer) no supervision note meant for someone else. Whose
+    /// records it changes is the applying side's to check.
+    fn may_send(&self, event: &Event, changes: &[(String, FieldChange)], receiver: &Receiver) -> Result<()> {
+        if !self.devices.contains(&event.device) {
+            return Err(Refusal::ForeignDevice { sender: self.name.clone() }.into());
+        }
+        if !event.kind.written_by(self.role) {
+            let writers = match self.role {
+                Role::Volunteer => "supervisors",
+                Role::Supervisor => "volunteers",
+            };
+            let what = crate::kinds::a(event.kind.spec().label);
+            return Err(Refusal::NotTheirRole { sender: self.name.clone(), what, writers }.into());
+        }
+        if event.kind == Kind::SupervisionNote && receiver.role == Role::Volunteer && !self.sibling {
+            let for_someone_else = changes
+                .iter()
+                .any(|(name, change)| name == "volunteer" && change.value.as_str() != Some(&receiver.fingerprint));
+            if for_someone_else {
+                return Err(Refusal::NotForThisVolunteer { sender: self.name.clone() }.into());
+            }
+        }
+        Ok(())
+    }
 }
 
 /// Opens a bundle and checks its header. Writes nothing.
@@ -800,6 +1070,7 @@ fn open_bundle(
     path: &Path,
     identity: &age::x25519::Identity,
     own: &str,
+    own_device: &str,
 ) -> Result<Opened<impl BufRead + Send>> {
     let mut reader = open_stream(path, identity)?;
     let mut line = Vec::with_capacity(4096);
@@ -819,18 +1090,39 @@ fn open_bundle(
     if envelope.version > VERSION {
         return Err(Refusal::TooNew(envelope.version).into());
     }
+    if envelope.version < VERSION {
+        return Err(Refusal::TooOld(envelope.version).into());
+    }
     let header: Header = serde_json::from_slice(&line).map_err(|_| Error::from(Refusal::Damaged))?;
-    if header.sender == own {
+    let sibling = header.sender == own;
+    if sibling && header.device == own_device {
         return Err(Refusal::OwnBundle.into());
     }
-    let signer = match journal.trusted_keys(&header.sender)? {
-        None => return Err(Refusal::UnknownSigner.into()),
-        Some((_, _, true)) => return Err(Refusal::RevokedSigner.into()),
-        Some((_, key, false)) => {
-            VerifyingKey::from_bytes(&key).map_err(|_| Error::CheckFailed("a roster signing key is invalid".into()))?
+    let (key, name, role) = if sibling {
+        let status = journal.status()?;
+        (identity::public(&journal.conn)?.signing_public, status.name, status.role)
+    } else {
+        match journal.trusted_keys(&header.sender)? {
+            None => return Err(Refusal::UnknownSigner.into()),
+            Some((_, _, true)) => return Err(Refusal::RevokedSigner.into()),
+            Some((_, key, false)) => {
+                let entry = journal
+                    .roster_entry(&header.sender)?
+                    .ok_or_else(|| Error::CheckFailed("a roster card disappeared".into()))?;
+                (key, entry.name, entry.role)
+            }
         }
     };
-    Ok(Opened { reader, header, header_hash, signer })
+    let signer =
+        VerifyingKey::from_bytes(&key).map_err(|_| Error::CheckFailed("a roster signing key is invalid".into()))?;
+    // The card must be the signer's own, unaltered: then the devices it
+    // names are the sender's word.
+    let card = crate::cards::Card::from_json(&header.card).map_err(|_| Error::from(Refusal::BadCard))?;
+    if card.fingerprint != header.sender || card.signing_bytes()? != key || !card.devices.contains(&header.device) {
+        return Err(Refusal::BadCard.into());
+    }
+    let sender = Sender { fingerprint: header.sender.clone(), name, role, devices: card.devices, sibling };
+    Ok(Opened { reader, header, header_hash, signer, sender })
 }
 
 /// What the event lines of a bundle add up to, to be checked against its
@@ -910,7 +1202,9 @@ impl<R: BufRead> Opened<R> {
         if !consistent {
             return Err(Refusal::Damaged.into());
         }
-        if !manifest.recipients.iter().any(|r| r == own) {
+        // A journal reads what its other devices sent anyone: every bundle is
+        // encrypted to its sender too.
+        if !self.sender.sibling && !manifest.recipients.iter().any(|r| r == own) {
             return Err(Refusal::NotAddressedToUs.into());
         }
         Ok(manifest)
@@ -960,9 +1254,11 @@ const INDEXING_DEPTH: usize = 1;
 /// saved.
 fn apply_checked<R: BufRead + Send>(
     mut opened: Opened<R>,
-    own: &str,
+    receiver: &Receiver,
     mut apply: impl FnMut(&events::Ready) -> Result<()>,
 ) -> Result<Manifest> {
+    let own = receiver.fingerprint.as_str();
+    let sender = opened.sender.clone();
     let (send, receive) = std::sync::mpsc::sync_channel::<Vec<events::Ready>>(PIPELINE_DEPTH);
     let (give_back, given_back) = std::sync::mpsc::channel::<Vec<events::Ready>>();
     std::thread::scope(|scope| {
@@ -986,7 +1282,10 @@ fn apply_checked<R: BufRead + Send>(
                 };
                 let (device, seq) = incoming.key();
                 tally.add(line, device, seq);
-                let ready = incoming.check().and_then(|(event, changes)| events::Ready::new(event, changes));
+                let ready = incoming.check().and_then(|(event, changes)| {
+                    sender.may_send(&event, &changes, receiver)?;
+                    events::Ready::new(event, changes)
+                });
                 match ready {
                     Ok(ready) => bunch.push(ready),
                     Err(e) => {

@@ -252,56 +252,101 @@ fn a_supervisor_sends_a_volunteer_only_what_belongs_to_them() {
     send(&mut v1, &mut s, false, dir.path(), "v1.bundle").unwrap();
     send(&mut v2, &mut s, false, dir.path(), "v2.bundle").unwrap();
     for c in [&c1, &c2] {
-        s.j.update(c, fields(json!({"acknowledged_by": "Alex", "acknowledged_at": "2026-11-21T09:00"}))).unwrap();
+        s.j.add(Kind::Acknowledgement, fields(json!({"about": c, "by": "Alex"}))).unwrap();
     }
+    assert_eq!(s.j.needing_attention(Kind::Concern, Page::default()).unwrap().len(), 0);
     s.j.add(Kind::Service, fields(json!({"name": "Food bank"}))).unwrap();
-    s.j.add(
-        Kind::SupervisionNote,
-        fields(json!({"volunteer": v1.fp, "about": c1, "text": "Well handled; let's talk on Tuesday."})),
-    )
-    .unwrap();
+    let note = json!({"volunteer": v1.fp, "about": c1, "text": "Well handled; let's talk on Tuesday."});
+    let note = s.j.add(Kind::SupervisionNote, fields(note)).unwrap();
+    assert_eq!(note.person.as_deref(), Some(p1.as_str()), "a note about a record is about its person");
     s.j.add(Kind::SupervisionNote, fields(json!({"volunteer": v2.fp, "text": "For Kim only"}))).unwrap();
+    assert_eq!(v1.j.needing_attention(Kind::Concern, Page::default()).unwrap().len(), 1, "open until acknowledged");
     let to_v1 = export(&mut s, &[&v1.fp], false, dir.path(), "s1.bundle");
     let summary = import(&mut v1, &to_v1).unwrap();
     assert_eq!(summary.events, 3, "the acknowledgement, the directory and v1's note; nothing of the other volunteer's");
     let notes = v1.j.list(Kind::SupervisionNote, None, Page::default()).unwrap();
     assert_eq!(notes.len(), 1);
     assert_eq!(notes[0].fields["text"], "Well handled; let's talk on Tuesday.");
-    assert_eq!(v1.j.get(&c1).unwrap().fields["acknowledged_by"], "Alex");
+    let acks = v1.j.list(Kind::Acknowledgement, None, Page::default()).unwrap();
+    assert_eq!((acks.len(), acks[0].fields["about"].as_str()), (1, Some(c1.as_str())));
+    assert_eq!(acks[0].person.as_deref(), Some(p1.as_str()));
+    assert_eq!(v1.j.get(&c1).unwrap().fields.get("acknowledged_by"), None, "the concern itself is unchanged");
     assert!(v1.j.get(&c2).is_err() && v1.j.get(&p2).is_err());
     assert!(v1.j.search("Kim", Page::default()).unwrap().is_empty());
     assert_eq!(v1.j.needing_attention(Kind::Concern, Page::default()).unwrap().len(), 0);
+    // The note and the acknowledgement are on the person's timeline, and
+    // new until read.
+    let timeline: Vec<Kind> = v1.j.timeline(&p1, Page::default()).unwrap().iter().map(|r| r.kind).collect();
+    assert!(timeline.contains(&Kind::SupervisionNote) && timeline.contains(&Kind::Acknowledgement), "{timeline:?}");
+    assert_eq!(v1.j.unread(Page::default()).unwrap().len(), 2);
+    v1.j.mark_read(&notes[0].id).unwrap();
+    assert_eq!(v1.j.unread(Page::default()).unwrap().len(), 1);
+    // Read or not is this journal's own business: it never travels.
+    let back = export(&mut v1, &[&s.fp], false, dir.path(), "v1b.bundle");
+    assert_eq!(import(&mut s, &back).unwrap().events, 0);
 }
 
+/// A copy of `p`'s journal, as it would be moved to a second computer and
+/// given a device of its own there (`Journal::new_device`).
+fn second_device(p: &mut Party) -> Party {
+    let dir = tempfile::tempdir().unwrap();
+    p.j.conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)").unwrap();
+    for file in [crate::journal::DB_FILE, crate::journal::KEY_FILE] {
+        fs::copy(p._dir.path().join(file), dir.path().join(file)).unwrap();
+    }
+    let mut j = Journal::open(dir.path(), "correct horse battery").unwrap();
+    let device = j.new_device().unwrap();
+    assert_ne!(device, p.j.device_id().unwrap());
+    Party { _dir: dir, j, fp: p.fp.clone() }
+}
+
+/// Conflicts arise between devices of one journal: two of them change the
+/// same field without seeing each other's change. Both values are kept
+/// (the loser in history), the record is marked, every journal holding it
+/// agrees on the winner, and the owner, on either device, settles it.
 #[test]
 fn concurrent_edits_keep_both_values_and_flag_a_conflict_to_resolve() {
     let dir = tempfile::tempdir().unwrap();
     let mut a = party("A", Role::Volunteer);
-    let mut b = party("B", Role::Volunteer);
-    trust(&mut a, &mut b);
+    let mut s = party("S", Role::Supervisor);
+    trust(&mut a, &mut s);
     let p = a.j.add(Kind::Person, fields(json!({"alias": "R"}))).unwrap().id;
     let c = a.j.add(Kind::Contact, fields(json!({"person": p, "how": "phone", "notes": "original"}))).unwrap().id;
-    send(&mut a, &mut b, true, dir.path(), "a0.bundle").unwrap();
+    let mut a2 = second_device(&mut a);
+    send(&mut a, &mut s, true, dir.path(), "a0.bundle").unwrap();
     a.j.update(&c, fields(json!({"notes": "from A"}))).unwrap();
-    b.j.update(&c, fields(json!({"notes": "from B"}))).unwrap();
-    let sa = send(&mut a, &mut b, true, dir.path(), "a1.bundle").unwrap();
-    let sb = send(&mut b, &mut a, true, dir.path(), "b1.bundle").unwrap();
-    assert_eq!(sa.kinds["contact"].conflicts + sb.kinds["contact"].conflicts, 2);
-    assert_eq!(a.j.get(&c).unwrap().fields, b.j.get(&c).unwrap().fields, "both sides agree on the winner");
+    a2.j.update(&c, fields(json!({"notes": "from A's second device"}))).unwrap();
+    // The supervisor hears from both devices (the second's file carries the
+    // card that names it); each device hears from the other.
+    let from_a = export(&mut a, &[&s.fp], false, dir.path(), "a1.bundle");
+    let from_a2 = export(&mut a2, &[&s.fp], false, dir.path(), "a2.bundle");
+    let conflicts = |summary: ImportSummary| summary.kinds.get("contact").map_or(0, |c| c.conflicts);
+    assert_eq!(conflicts(import(&mut s, &from_a).unwrap()) + conflicts(import(&mut s, &from_a2).unwrap()), 1);
+    assert_eq!(conflicts(import(&mut a, &from_a2).unwrap()), 1, "a bundle from another device of this journal");
+    assert_eq!(conflicts(import(&mut a2, &from_a).unwrap()), 1);
+    let fields_of = |p: &Party| p.j.get(&c).unwrap().fields;
+    assert_eq!(fields_of(&a), fields_of(&s), "all agree on the winner");
+    assert_eq!(fields_of(&a2), fields_of(&s));
     let conflicts = a.j.conflicts(Page::default()).unwrap();
     assert_eq!(conflicts.len(), 1);
     let f = &conflicts[0].fields[0];
     assert_eq!(f.field, "notes");
     let mut values = vec![f.current.clone(), f.others[0].clone()];
     values.sort_by_key(|v| v.to_string());
-    assert_eq!(values, vec![json!("from A"), json!("from B")]);
-    // Both values stay in history; choosing one clears the conflict everywhere.
+    assert_eq!(values, vec![json!("from A"), json!("from A's second device")]);
+    // Both values stay in history; the supervisor may not settle it, the
+    // owner does, and that clears the conflict everywhere.
     assert_eq!(a.j.history(&c).unwrap().len(), 3);
-    a.j.resolve_conflict(&c, "notes", json!("from B")).unwrap();
-    assert!(a.j.conflicts(Page::default()).unwrap().is_empty());
-    send(&mut a, &mut b, false, dir.path(), "a2.bundle").unwrap();
-    assert!(b.j.conflicts(Page::default()).unwrap().is_empty());
-    assert_eq!(b.j.get(&c).unwrap().fields["notes"], "from B");
+    assert!(matches!(s.j.resolve_conflict(&c, "notes", json!("from A")), Err(Error::NotAllowed(_))));
+    a2.j.resolve_conflict(&c, "notes", json!("from A's second device")).unwrap();
+    assert!(a2.j.conflicts(Page::default()).unwrap().is_empty());
+    let settled = export(&mut a2, &[&s.fp], false, dir.path(), "a3.bundle");
+    import(&mut s, &settled).unwrap();
+    import(&mut a, &settled).unwrap();
+    for p in [&s, &a] {
+        assert!(p.j.conflicts(Page::default()).unwrap().is_empty());
+        assert_eq!(p.j.get(&c).unwrap().fields["notes"], "from A's second device");
+    }
 }
 
 /// An import that runs out of disk leaves the journal exactly as it was.
@@ -384,21 +429,21 @@ fn the_search_index_follows_every_imported_change() {
     let mut v = party("Sam", Role::Volunteer);
     let mut s = party("Alex", Role::Supervisor);
     trust(&mut v, &mut s);
-    let words = |p: &Party, w: &str| p.j.search(w, Page::default()).unwrap().len();
+    let words = |p: &mut Party, w: &str| p.j.search(w, Page::default()).unwrap().len();
     let p = v.j.add(Kind::Person, fields(json!({"alias": "R"}))).unwrap().id;
     let kept = v.j.add(Kind::Contact, fields(json!({"person": p, "how": "phone", "notes": "marmalade"}))).unwrap().id;
     v.j.update(&kept, fields(json!({"notes": "gooseberry"}))).unwrap();
     let gone = v.j.add(Kind::Contact, fields(json!({"person": p, "how": "phone", "notes": "rhubarb"}))).unwrap().id;
     v.j.delete(&gone).unwrap();
     send(&mut v, &mut s, false, dir.path(), "1.bundle").unwrap();
-    assert_eq!((words(&s, "marmalade"), words(&s, "gooseberry"), words(&s, "rhubarb")), (0, 1, 0));
+    assert_eq!((words(&mut s, "marmalade"), words(&mut s, "gooseberry"), words(&mut s, "rhubarb")), (0, 1, 0));
 
     v.j.update(&kept, fields(json!({"notes": "quince"}))).unwrap();
     send(&mut v, &mut s, false, dir.path(), "2.bundle").unwrap();
-    assert_eq!((words(&s, "gooseberry"), words(&s, "quince")), (0, 1));
+    assert_eq!((words(&mut s, "gooseberry"), words(&mut s, "quince")), (0, 1));
     // A rebuild from the log indexes the same words.
     s.j.rebuild().unwrap();
-    assert_eq!((words(&s, "gooseberry"), words(&s, "quince")), (0, 1));
+    assert_eq!((words(&mut s, "gooseberry"), words(&mut s, "quince")), (0, 1));
 }
 
 #[test]
@@ -593,15 +638,19 @@ fn refuses_a_bundle_passed_on_by_a_recipient() {
 }
 
 #[test]
-fn refuses_a_newer_format_and_its_own_bundles() {
+fn refuses_a_newer_or_older_format_and_its_own_bundles() {
     let mut w = world();
     let inner = plaintext(&w.s, &w.bundle);
     let text = String::from_utf8(inner).unwrap();
-    let newer = text.replacen("\"version\":1", "\"version\":2", 1);
+    let newer = text.replacen("\"version\":2", "\"version\":3", 1);
     assert_ne!(newer, text);
     let f = w.dir.path().join("newer.bundle");
     seal(&f, &[&w.s], newer.as_bytes());
-    assert_refused(&mut w.s, &f, Refusal::TooNew(2));
+    assert_refused(&mut w.s, &f, Refusal::TooNew(3));
+    // Older: made before cards named devices.
+    let older = text.replacen("\"version\":2", "\"version\":1", 1);
+    seal(&f, &[&w.s], older.as_bytes());
+    assert_refused(&mut w.s, &f, Refusal::TooOld(1));
     let own = w.bundle.clone();
     assert_refused(&mut w.v, &own, Refusal::OwnBundle);
 }
@@ -813,47 +862,43 @@ fn step() -> impl Strategy<Value = Step> {
 proptest! {
     #![proptest_config(ProptestConfig { cases: 12, ..ProptestConfig::default() })]
 
-    /// Three devices edit shared records, exchanging some bundles as they go.
-    /// Two observers then import every bundle made, in two random orders and
-    /// with duplicates: both reach the same state, and so do the devices once
-    /// they have everything.
+    /// Three devices of one journal edit its records, exchanging some
+    /// bundles as they go (each device's file to the observers, read by a
+    /// sibling too). Two observers (supervisors) then import every bundle
+    /// made, in two random orders and with duplicates: both reach the same
+    /// state, and so do the devices once they have everything.
     #[test]
     fn bundles_in_any_order_with_duplicates_converge(
         steps in prop::collection::vec(step(), 1..14),
         order_seed in any::<u64>(),
     ) {
         let dir = tempfile::tempdir().unwrap();
-        let mut devices: Vec<Party> = (0..3).map(|i| party(&format!("D{i}"), Role::Volunteer)).collect();
-        let mut observers: Vec<Party> = (0..2).map(|i| party(&format!("O{i}"), Role::Volunteer)).collect();
-        for i in 0..3 {
-            for j in (i + 1)..3 {
-                let (a, b) = devices.split_at_mut(j);
-                trust(&mut a[i], &mut b[0]);
-            }
-            for o in observers.iter_mut() {
-                let (d, o) = (&mut devices[i], o);
+        let mut first = party("D", Role::Volunteer);
+        // Shared starting point: the first device makes a person and three
+        // contacts, then the journal is copied to two more computers.
+        let p = first.j.add(Kind::Person, fields(json!({"alias": "R"}))).unwrap().id;
+        let contacts: Vec<String> = (0..3)
+            .map(|i| first.j.add(Kind::Contact, fields(json!({"person": p, "how": "phone", "notes": format!("start {i}")}))).unwrap().id)
+            .collect();
+        let second = second_device(&mut first);
+        let third = second_device(&mut first);
+        let mut devices = vec![first, second, third];
+        let mut observers: Vec<Party> = (0..2).map(|i| party(&format!("O{i}"), Role::Supervisor)).collect();
+        for o in observers.iter_mut() {
+            for d in devices.iter_mut() {
                 trust(d, o);
             }
         }
-        // Shared starting point: device 0 makes a person and three contacts.
-        let p = devices[0].j.add(Kind::Person, fields(json!({"alias": "R"}))).unwrap().id;
-        let contacts: Vec<String> = (0..3)
-            .map(|i| devices[0].j.add(Kind::Contact, fields(json!({"person": p, "how": "phone", "notes": format!("start {i}")}))).unwrap().id)
-            .collect();
-        let fps: Vec<String> = devices.iter().chain(observers.iter()).map(|d| d.fp.clone()).collect();
+        let fps: Vec<String> = observers.iter().map(|o| o.fp.clone()).collect();
         let mut made = vec![];
         let mut n = 0;
-        let mut everyone_but = |devices: &mut Vec<Party>, from: usize, made: &mut Vec<std::path::PathBuf>| {
-            let to: Vec<&str> = fps.iter().enumerate().filter(|(i, _)| *i != from).map(|(_, f)| f.as_str()).collect();
+        let mut to_observers = |devices: &mut Vec<Party>, from: usize, made: &mut Vec<std::path::PathBuf>| {
+            let to: Vec<&str> = fps.iter().map(String::as_str).collect();
             n += 1;
             let b = export(&mut devices[from], &to, true, dir.path(), &format!("{n}.bundle"));
             made.push(b.clone());
             b
         };
-        let first = everyone_but(&mut devices, 0, &mut made);
-        for d in devices.iter_mut().skip(1) {
-            import(d, &first).unwrap();
-        }
         for s in steps {
             match s {
                 Step::Edit(w, r, v) => {
@@ -862,14 +907,14 @@ proptest! {
                     devices[w as usize].j.update(c, fields(change)).unwrap();
                 }
                 Step::Share(a, b) if a != b => {
-                    let bundle = everyone_but(&mut devices, a as usize, &mut made);
+                    let bundle = to_observers(&mut devices, a as usize, &mut made);
                     import(&mut devices[b as usize], &bundle).unwrap();
                 }
                 Step::Share(..) => {}
             }
         }
         for i in 0..3 {
-            everyone_but(&mut devices, i, &mut made);
+            to_observers(&mut devices, i, &mut made);
         }
         let mut rng = rand::rngs::StdRng::seed_from_u64(order_seed);
         use rand::SeedableRng;
@@ -927,10 +972,13 @@ fn a_journal_from_before_device_numbers_keeps_its_records_and_log() {
     trust(&mut v, &mut s);
     volunteer_with_everything(&mut v);
     send(&mut v, &mut s, false, dir.path(), "v1.bundle").unwrap();
-    // Records from two devices, one of them changed here after it came.
+    // Records from two devices: the volunteer's, and the supervisor's own,
+    // one of them changed since, and a note about the volunteer's person.
     let service = s.j.add(Kind::Service, fields(json!({"name": "Library", "category": "other"}))).unwrap().id;
+    s.j.update(&service, fields(json!({"opening_times": "late on Thursdays"}))).unwrap();
     let theirs = s.j.list(Kind::Person, None, Page::default()).unwrap()[0].id.clone();
-    s.j.update(&theirs, fields(json!({"notes": "likes the library"}))).unwrap();
+    let note = json!({"volunteer": v.fp, "person": theirs, "text": "ask how the library went"});
+    let note = s.j.add(Kind::SupervisionNote, fields(note)).unwrap().id;
     let rows = |j: &Journal| {
         let mut out = dump(j, &["events"]);
         out.extend(state(j));
@@ -947,8 +995,9 @@ fn a_journal_from_before_device_numbers_keeps_its_records_and_log() {
         out
     };
     let before = rows(&s.j);
-    let found = |j: &Journal| j.search("library", Page::default()).unwrap().len();
-    assert_eq!(found(&s.j), 2);
+    let found = |j: &mut Journal| j.search("library", Page::default()).unwrap().len();
+    assert_eq!(found(&mut s.j), 2);
+    s.j.conn.execute_batch(crate::store::UNDO_OWNERSHIP).unwrap();
     s.j.conn.execute_batch(crate::store::UNDO_DEVICE_NUMBERS).unwrap();
     let old: String =
         s.j.conn.query_row("SELECT created_device FROM records WHERE id = ?1", [&service], |r| r.get(0)).unwrap();
@@ -957,14 +1006,16 @@ fn a_journal_from_before_device_numbers_keeps_its_records_and_log() {
     drop(j);
     let mut s = Party { j: Journal::open(home.path(), "correct horse battery").unwrap(), _dir: home, fp };
     assert_eq!(rows(&s.j), before);
-    assert_eq!(found(&s.j), 2);
+    assert_eq!(found(&mut s.j), 2);
     assert!(s.j.check().unwrap().ok, "{:?}", s.j.check().unwrap().problems);
     // What changed here still goes back; what comes next still goes in.
     v.j.add(Kind::Service, fields(json!({"name": "Food bank", "category": "food"}))).unwrap();
     send(&mut v, &mut s, false, dir.path(), "v2.bundle").unwrap();
     let back = send(&mut s, &mut v, false, dir.path(), "s.bundle").unwrap();
-    assert_eq!(back.events, 2);
-    assert_eq!(v.j.get(&theirs).unwrap().fields["notes"], "likes the library");
+    assert_eq!(back.events, 3, "the service made and changed, and the note");
+    assert_eq!(v.j.get(&service).unwrap().fields["opening_times"], "late on Thursdays");
+    let timeline = v.j.timeline(&theirs, Page::default()).unwrap();
+    assert!(timeline.iter().any(|r| r.id == note), "the note is on the person's timeline");
     // A record whose device number has lost its device is reported.
     s.j.conn.execute("DELETE FROM devices WHERE id = ?1", [v.j.device_id().unwrap()]).unwrap();
     let report = s.j.check().unwrap();
@@ -989,3 +1040,6 @@ fn an_export_into_a_missing_folder_says_so_plainly_and_changes_nothing() {
     assert_eq!(e, format!("could not write {}: it, or the folder it is in, does not exist", out.display()));
     assert_eq!(dump(&v.j, ALL_TABLES), before);
 }
+
+#[path = "trust_tests.rs"]
+mod trust;

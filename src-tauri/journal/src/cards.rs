@@ -2,27 +2,36 @@
 //!
 //! A card is the public half of a journal's identity in a small file:
 //! display name, role, the age recipient bundles for it are encrypted to,
-//! the Ed25519 key its bundles are signed with, and the fingerprint people
-//! read aloud to check it. A journal trusts only the cards in its roster,
-//! and a revoked card stays in the roster, marked, so that its bundles are
-//! refused by name rather than as unknown.
+//! the Ed25519 key its bundles are signed with, the fingerprint people read
+//! aloud to check it, and the journal's devices: every change the journal
+//! sends was made on one of them. The card is signed by its own signing
+//! key, so nobody else can add a device to it. A journal trusts only the
+//! cards in its roster, and a revoked card stays in the roster, marked, so
+//! that its bundles are refused by name rather than as unknown.
 //!
-//! Card file format (JSON, version 1):
+//! Card file format (JSON, version 2):
 //!
 //! ```json
-//! { "format": "peerjournal-card", "version": 1, "name": "Sam", "role": "volunteer",
-//!   "ageRecipient": "age1…", "signingKey": "<base64, 32 bytes>", "fingerprint": "XXXX-XXXX-XXXX-XXXX" }
+//! { "format": "peerjournal-card", "version": 2, "name": "Sam", "role": "volunteer",
+//!   "ageRecipient": "age1…", "signingKey": "<base64, 32 bytes>", "fingerprint": "XXXX-XXXX-XXXX-XXXX",
+//!   "devices": ["<uuid>", …], "signature": "<base64, 64 bytes>" }
 //! ```
 //!
-//! The fingerprint is recomputed from the keys on import; a card whose
-//! fingerprint does not match its keys is refused.
+//! The signature covers every other member, serialised compactly in that
+//! order after the line `peerjournal card v2`. The fingerprint hashes the
+//! two keys (see [`identity::fingerprint`]) and is recomputed on import: a
+//! card whose fingerprint does not match its keys, or whose signature does
+//! not check out, is refused. So is a card of version 1, which named no
+//! devices, and a card naming a device another journal's card already
+//! names: a device belongs to one journal.
 
 use std::fs;
 use std::path::Path;
 
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine as _;
-use rusqlite::{params, OptionalExtension};
+use ed25519_dalek::{Signature, Signer, Verifier, VerifyingKey};
+use rusqlite::{params, Connection, OptionalExtension};
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -32,8 +41,12 @@ use crate::identity;
 use crate::journal::{now, Journal, Role};
 
 const CARD_FORMAT: &str = "peerjournal-card";
-/// The card format version this build writes and the newest it reads.
-pub const CARD_VERSION: u32 = 1;
+/// The card format version this build writes and reads.
+pub const CARD_VERSION: u32 = 2;
+/// What a card's signature is made over, before its members.
+const SIGNED_PREFIX: &[u8] = b"peerjournal card v2\n";
+/// At most this many devices on one card.
+const MAX_DEVICES: usize = 64;
 
 /// A card, as in the file.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -51,6 +64,24 @@ pub struct Card {
     pub signing_key: String,
     /// The read-aloud fingerprint.
     pub fingerprint: String,
+    /// The ids of the journal's devices.
+    pub devices: Vec<String>,
+    /// The card's signature by its own signing key, base64.
+    signature: String,
+}
+
+/// The members of a card its signature covers, in their order.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Signed<'a> {
+    format: &'a str,
+    version: u32,
+    name: &'a str,
+    role: Role,
+    age_recipient: &'a str,
+    signing_key: &'a str,
+    fingerprint: &'a str,
+    devices: &'a [String],
 }
 
 /// A card in the roster.
@@ -76,7 +107,24 @@ impl Card {
         B64.decode(&self.signing_key)
             .ok()
             .and_then(|b| b.try_into().ok())
-            .ok_or_else(|| Error::invalid("this card's signing key is damaged"))
+            .ok_or_else(|| Error::invalid("that card is damaged: its signing key is not valid"))
+    }
+
+    /// What the signature is made over.
+    fn signed_bytes(&self) -> Result<Vec<u8>> {
+        let signed = Signed {
+            format: &self.format,
+            version: self.version,
+            name: &self.name,
+            role: self.role,
+            age_recipient: &self.age_recipient,
+            signing_key: &self.signing_key,
+            fingerprint: &self.fingerprint,
+            devices: &self.devices,
+        };
+        let mut bytes = SIGNED_PREFIX.to_vec();
+        serde_json::to_writer(&mut bytes, &signed).map_err(|e| Error::invalid(e.to_string()))?;
+        Ok(bytes)
     }
 
     /// Reads and checks a card file.
@@ -85,15 +133,20 @@ impl Card {
         if bytes.len() > 16 * 1024 {
             return Err(Error::invalid("that file is too large to be a Peer Journal card"));
         }
+        Card::from_json(&serde_json::from_slice(&bytes).map_err(|_| not_a_card())?)
+    }
+
+    /// Reads and checks a card given as JSON (a file's, or the one a
+    /// bundle carries).
+    pub fn from_json(value: &serde_json::Value) -> Result<Card> {
         #[derive(Deserialize)]
         struct Envelope {
             format: String,
             version: u32,
         }
-        let envelope: Envelope =
-            serde_json::from_slice(&bytes).map_err(|_| Error::invalid("that file is not a Peer Journal card"))?;
+        let envelope = Envelope::deserialize(value).map_err(|_| not_a_card())?;
         if envelope.format != CARD_FORMAT {
-            return Err(Error::invalid("that file is not a Peer Journal card"));
+            return Err(not_a_card());
         }
         if envelope.version > CARD_VERSION {
             return Err(Error::invalid(format!(
@@ -101,38 +154,114 @@ impl Card {
                 envelope.version
             )));
         }
-        let card: Card = serde_json::from_slice(&bytes)
+        if envelope.version < CARD_VERSION {
+            let name = value.get("name").and_then(serde_json::Value::as_str).unwrap_or("its owner");
+            return Err(Error::invalid(format!(
+                "that card was made by an older version of Peer Journal, which did not name the journal's devices; \
+                 ask {name} for a fresh card"
+            )));
+        }
+        let card = Card::deserialize(value)
             .map_err(|_| Error::invalid("that card is damaged: some of its fields are missing or wrong"))?;
-        card.age_recipient
+        card.check()?;
+        Ok(card)
+    }
+
+    /// Checks everything a card says of itself: its keys, that its
+    /// fingerprint is theirs, its name, its devices and its signature.
+    fn check(&self) -> Result<()> {
+        self.age_recipient
             .parse::<age::x25519::Recipient>()
             .map_err(|_| Error::invalid("that card is damaged: its receiving key is not valid"))?;
-        let signing = card.signing_bytes()?;
-        ed25519_dalek::VerifyingKey::from_bytes(&signing)
+        let signing = self.signing_bytes()?;
+        let key = VerifyingKey::from_bytes(&signing)
             .map_err(|_| Error::invalid("that card is damaged: its signing key is not valid"))?;
-        if identity::fingerprint(&card.age_recipient, &signing) != card.fingerprint {
+        if identity::fingerprint(&self.age_recipient, &signing) != self.fingerprint {
             return Err(Error::invalid("that card is damaged or altered: its fingerprint does not match its keys"));
         }
-        if card.name.trim().is_empty() || card.name.chars().count() > 80 || card.name.chars().any(char::is_control) {
+        if self.name.trim().is_empty() || self.name.chars().count() > 80 || self.name.chars().any(char::is_control) {
             return Err(Error::invalid("that card's name is not valid"));
         }
-        Ok(card)
+        let mut devices = self.devices.clone();
+        devices.sort();
+        devices.dedup();
+        let well_formed = devices.iter().all(|d| uuid::Uuid::parse_str(d).is_ok_and(|u| u.to_string() == *d));
+        if devices.is_empty() || devices.len() != self.devices.len() || devices.len() > MAX_DEVICES || !well_formed {
+            return Err(Error::invalid("that card is damaged: its list of devices is not valid"));
+        }
+        let signature: [u8; 64] = B64
+            .decode(&self.signature)
+            .ok()
+            .and_then(|b| b.try_into().ok())
+            .ok_or_else(|| Error::invalid("that card is damaged: its signature is not valid"))?;
+        key.verify(&self.signed_bytes()?, &Signature::from_bytes(&signature))
+            .map_err(|_| Error::invalid("that card is damaged or altered: its signature does not match"))
     }
 }
 
+#[cfg(test)]
+impl Card {
+    /// The same card naming `devices` instead, signed with `key`: what its
+    /// owner (or, with another key, a forger) could make.
+    pub(crate) fn signed_with_devices(&self, devices: Vec<String>, key: &ed25519_dalek::SigningKey) -> Card {
+        let mut card = Card { devices, ..self.clone() };
+        card.signature = B64.encode(key.sign(&card.signed_bytes().unwrap()).to_bytes());
+        card
+    }
+}
+
+fn not_a_card() -> Error {
+    Error::invalid("that file is not a Peer Journal card")
+}
+
+/// Notes that `devices` belong to the journal whose card has `fingerprint`.
+/// Refuses, writing nothing, if any of them belongs to another journal:
+/// returns the other journal's fingerprint.
+pub(crate) fn claim_devices(conn: &Connection, fingerprint: &str, devices: &[String]) -> Result<Option<String>> {
+    let mut owner = conn.prepare_cached("SELECT journal FROM devices WHERE id = ?1")?;
+    for device in devices {
+        let held: Option<Option<String>> = owner.query_row([device], |r| r.get(0)).optional()?;
+        if let Some(Some(other)) = held.filter(|o| o.as_deref() != Some(fingerprint)) {
+            return Ok(Some(other));
+        }
+    }
+    for device in devices {
+        conn.prepare_cached(
+            "INSERT INTO devices (id, journal) VALUES (?1, ?2)
+             ON CONFLICT(id) DO UPDATE SET journal = excluded.journal WHERE journal IS NULL",
+        )?
+        .execute(params![device, fingerprint])?;
+    }
+    Ok(None)
+}
+
 impl Journal {
-    /// This journal's own card.
+    /// This journal's own card, naming all its devices, signed.
     pub fn card(&self) -> Result<Card> {
         let status = self.status()?;
         let public = identity::public(&self.conn)?;
-        Ok(Card {
+        let mut card = Card {
             format: CARD_FORMAT.into(),
             version: CARD_VERSION,
             name: status.name,
             role: status.role,
             age_recipient: public.age_recipient,
             signing_key: B64.encode(public.signing_public),
+            devices: self.own_devices()?,
             fingerprint: public.fingerprint,
-        })
+            signature: String::new(),
+        };
+        let signature = self.signing_key()?.sign(&card.signed_bytes()?);
+        card.signature = B64.encode(signature.to_bytes());
+        Ok(card)
+    }
+
+    /// The ids of this journal's own devices, oldest first.
+    pub fn own_devices(&self) -> Result<Vec<String>> {
+        let own = identity::public(&self.conn)?.fingerprint;
+        let mut stmt = self.conn.prepare_cached("SELECT id FROM devices WHERE journal = ?1 ORDER BY n")?;
+        let devices = stmt.query_map([own], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+        Ok(devices)
     }
 
     /// Writes this journal's card to `path` (refusing to overwrite a file).
@@ -150,24 +279,54 @@ impl Journal {
         Ok(card)
     }
 
-    /// Adds a card to the roster. Re-adding the same card is harmless; a
-    /// revoked card cannot be re-added this way, and a card cannot be this
-    /// journal's own.
+    /// Adds a card to the roster, with its devices. Re-adding the same card
+    /// is harmless (and notes any device it names that is new); a revoked
+    /// card cannot be re-added this way, a card cannot be this journal's
+    /// own, and a card naming a device of another journal's is refused.
     pub fn add_card(&mut self, card: &Card) -> Result<RosterEntry> {
+        card.check()?;
         if card.fingerprint == identity::public(&self.conn)?.fingerprint {
             return Err(Error::invalid("that is this journal's own card"));
         }
-        if let Some(existing) = self.roster_entry(&card.fingerprint)? {
-            if existing.revoked_at.is_some() {
-                return Err(Error::invalid("that card was revoked in this journal; it cannot be added again"));
-            }
-            return Ok(existing);
+        let existing = self.roster_entry(&card.fingerprint)?;
+        if existing.as_ref().is_some_and(|e| e.revoked_at.is_some()) {
+            return Err(Error::invalid("that card was revoked in this journal; it cannot be added again"));
         }
-        self.conn.execute(
-            "INSERT INTO roster (fingerprint, name, role, age_recipient, signing_public, added_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![card.fingerprint, card.name, card.role.as_str(), card.age_recipient, &card.signing_bytes()?[..], now()],
-        )?;
+        let tx = self.conn.unchecked_transaction()?;
+        if let Some(other) = claim_devices(&tx, &card.fingerprint, &card.devices)? {
+            return Err(Error::invalid(format!(
+                "that card names a device that belongs to {}; it was not added (two journals cannot share a device)",
+                self.journal_name(&other)?
+            )));
+        }
+        if existing.is_none() {
+            tx.execute(
+                "INSERT INTO roster (fingerprint, name, role, age_recipient, signing_public, added_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![
+                    card.fingerprint,
+                    card.name,
+                    card.role.as_str(),
+                    card.age_recipient,
+                    &card.signing_bytes()?[..],
+                    now()
+                ],
+            )?;
+        }
+        tx.commit()?;
         self.roster_entry(&card.fingerprint)?.ok_or_else(|| Error::CheckFailed("the card was not saved".into()))
+    }
+
+    /// How to name the journal with `fingerprint` to the person at the
+    /// keyboard: "your own journal", or the name on its card.
+    pub(crate) fn journal_name(&self, fingerprint: &str) -> Result<String> {
+        if fingerprint == identity::public(&self.conn)?.fingerprint {
+            return Ok("your own journal".into());
+        }
+        Ok(match self.roster_entry(fingerprint)? {
+            Some(entry) => format!("{}'s journal", entry.name),
+            None => "another journal".into(),
+        })
     }
 
     /// The roster, by name.
@@ -238,14 +397,7 @@ fn roster_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Result<RosterEntry>> {
     }))
 }
 
-/// Accepts a fingerprint as people type it: any case, with or without dashes.
-pub fn normalise_fingerprint(s: &str) -> String {
-    let chars: String = s.chars().filter(|c| c.is_ascii_alphanumeric()).map(|c| c.to_ascii_uppercase()).collect();
-    if chars.len() != 16 {
-        return s.trim().to_string();
-    }
-    chars.as_bytes().chunks(4).map(|c| String::from_utf8_lossy(c).into_owned()).collect::<Vec<_>>().join("-")
-}
+pub use crate::identity::normalise_fingerprint;
 
 /// What one card in the roster has of this journal, as far as its receipts say.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
@@ -280,10 +432,14 @@ fn count_own_events(filter: &str) -> String {
 }
 
 impl Journal {
-    /// For each card: what was sent, and what they have confirmed receiving.
+    /// For each card: what was sent, and what they have confirmed receiving
+    /// of what this journal's devices wrote.
     pub fn peer_status(&self) -> Result<Vec<PeerStatus>> {
-        let device = self.device_id()?;
-        let own_total: i64 = self.conn.query_row(&count_own_events("1"), [&device], |r| r.get(0))?;
+        let devices = self.own_devices()?;
+        let mut own_total = 0i64;
+        for device in &devices {
+            own_total += self.conn.query_row(&count_own_events("1"), [device], |r| r.get::<_, i64>(0))?;
+        }
         let mut out = Vec::new();
         for card in self.roster()? {
             let last_sent: Option<String> = self
@@ -295,20 +451,23 @@ impl Journal {
                 )
                 .optional()?
                 .flatten();
-            let acked: Option<(i64, String)> = self
-                .conn
-                .query_row(
-                    "SELECT seq, at FROM acked WHERE peer = ?1 AND device = ?2",
-                    params![card.fingerprint, device],
-                    |r| Ok((r.get(0)?, r.get(1)?)),
-                )
-                .optional()?;
-            let (received_changes, received_at) = match acked {
-                Some((seq, at)) => {
-                    (self.conn.query_row(&count_own_events("seq <= ?2"), params![device, seq], |r| r.get(0))?, Some(at))
+            let (mut received_changes, mut received_at) = (0i64, None::<String>);
+            for device in &devices {
+                let acked: Option<(i64, String)> = self
+                    .conn
+                    .query_row(
+                        "SELECT seq, at FROM acked WHERE peer = ?1 AND device = ?2",
+                        params![card.fingerprint, device],
+                        |r| Ok((r.get(0)?, r.get(1)?)),
+                    )
+                    .optional()?;
+                if let Some((seq, at)) = acked {
+                    received_changes +=
+                        self.conn
+                            .query_row(&count_own_events("seq <= ?2"), params![device, seq], |r| r.get::<_, i64>(0))?;
+                    received_at = received_at.max(Some(at));
                 }
-                None => (0, None),
-            };
+            }
             out.push(PeerStatus {
                 card,
                 last_sent,

@@ -9,8 +9,9 @@ use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 use serde_json::{json, Value};
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::journal::Journal;
+use crate::kinds::Role;
 use crate::kinds::{self, Fields, Kind};
 
 /// What a demo run made.
@@ -83,9 +84,17 @@ const SERVICES: &[(&str, &str)] = &[
 const AREAS: &[&str] = &["Northside", "Riverside", "Eastgate", "Old Town", "Hillcrest"];
 const LETTERS: &[u8] = b"ABCDEFGHJKLMNPRSTW";
 
-/// Fills `journal` with `people` people and about `records` other records,
-/// spread over the last two years. The same `seed` gives the same journal.
+/// Fills `journal`, a volunteer's, with `people` people and about `records`
+/// other records, spread over the last two years. The same `seed` gives the
+/// same journal. (A supervisor's journal holds what volunteers send it:
+/// fill volunteers' journals and export them to it.)
 pub fn fill(journal: &mut Journal, people: usize, records: usize, seed: u64) -> Result<Made> {
+    if journal.status()?.role != Role::Volunteer {
+        return Err(Error::NotAllowed(
+            "the demo fills a volunteer's journal: make one with the volunteer role, fill it, and export it to this one"
+                .into(),
+        ));
+    }
     let mut rng = StdRng::seed_from_u64(seed);
     let now = kinds::local_now();
     let mut made = Made::default();
@@ -192,20 +201,15 @@ fn record(rng: &mut StdRng, person: &str, services: &[String], when: NaiveDateTi
                 "how_handled": "explained the project phone hours again, kindly", "flag": rng.gen_bool(0.4),
             })),
         ),
-        86..=88 => {
-            let acknowledged = rng.gen_bool(0.7);
-            let mut f = obj(json!({
+        86..=88 => (
+            Kind::Concern,
+            obj(json!({
                 "person": person, "at": stamp(when), "category": pick(rng, kinds::CONCERN_KINDS),
                 "urgency": pick(rng, kinds::URGENCY),
                 "notes": "seemed very low and mentioned not eating properly",
                 "told": "coordinator", "told_at": stamp(when + Duration::hours(1)),
-            }));
-            if acknowledged {
-                f.insert("acknowledged_by".into(), json!("coordinator"));
-                f.insert("acknowledged_at".into(), json!(stamp(when + Duration::hours(3))));
-            }
-            (Kind::Concern, f)
-        }
+            })),
+        ),
         89..=93 => (
             Kind::Reflection,
             obj(json!({

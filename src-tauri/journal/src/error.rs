@@ -68,8 +68,9 @@ pub enum Error {
     #[error("this build of Peer Journal has no database encryption (SQLCipher missing); it refuses to open journals")]
     NoEncryption,
 
-    /// The disk has no room for the change; the transaction was rolled back.
-    #[error("the disk is full, so this could not be saved and nothing was changed; free some space and try again")]
+    /// The disk has no room: for the change (the transaction was rolled
+    /// back), or even for the journal's working files, which reading needs.
+    #[error("the disk is full: free some space and try again; nothing was changed")]
     DiskFull,
 
     /// Another program holds the journal busy for longer than we wait.
@@ -79,6 +80,12 @@ pub enum Error {
     /// A value given by the person is not acceptable.
     #[error("{0}")]
     Invalid(String),
+
+    /// The change is not this journal's to make: the record belongs to
+    /// another journal, or its kind is written by the other role. The
+    /// message says whose it is.
+    #[error("{0}")]
+    NotAllowed(String),
 
     /// Reading or writing a file failed.
     #[error("could not {action} {}: {}", .path.display(), io_reason(.source))]
@@ -128,6 +135,7 @@ impl Error {
             Error::DiskFull => "diskFull",
             Error::Refused(_) => "bundleRefused",
             Error::Invalid(_) => "invalidInput",
+            Error::NotAllowed(_) => "notAllowed",
             Error::Io { .. } => "io",
             Error::NoEncryption | Error::Database(_) => "internal",
         }
@@ -140,6 +148,29 @@ impl Error {
 
     pub(crate) fn io(action: &'static str, path: impl Into<PathBuf>, source: std::io::Error) -> Self {
         Error::Io { action, path: path.into(), source }
+    }
+
+    /// The error as the person should read it, knowing the journal's
+    /// folder: a failure to read or write a file while the disk that
+    /// folder is on has (almost) no room left is a full disk. (SQLite
+    /// reports a full disk as one only for the writes it makes itself; a
+    /// working file it cannot grow, which even reading needs, it reports as
+    /// an input/output error.) For the edges (the command line, the app),
+    /// which know the folder.
+    pub fn in_folder(self, dir: &std::path::Path) -> Error {
+        use rusqlite::ffi::ErrorCode;
+        let io_failure = match &self {
+            Error::Database(e) => {
+                matches!(e.sqlite_error_code(), Some(ErrorCode::SystemIoFailure | ErrorCode::CannotOpen))
+            }
+            Error::Io { .. } | Error::DatabaseDamaged(_) => true,
+            _ => false,
+        };
+        if io_failure && crate::store::nearly_full(dir) {
+            Error::DiskFull
+        } else {
+            self
+        }
     }
 }
 

@@ -14,8 +14,19 @@
 //! conflict until someone writes over the winner.
 //!
 //! Erasure ("forget this person") is absorbing: it deletes the person's
-//! records and every event about them, and any such event that arrives later
-//! is dropped.
+//! records, the notes and acknowledgements pointing at them, and every
+//! event about them, and any such event that arrives later is dropped. What
+//! an erasure covers is worked out here, never taken from a list the event
+//! carries.
+//!
+//! Folding knows nothing of who may write what, with one exception: a
+//! batch told whose events it takes ([`Batch::only_from`], an import)
+//! refuses an event that changes or erases a record of another journal's,
+//! and notes records it made from a change that did not create them whole
+//! ([`Batch::unfinished`]). The other rules (devices, kinds, roles) are the
+//! callers' to check before they apply an event. A concern's `attention`
+//! is the one column worked out from other records: it is cleared while an
+//! acknowledgement points at the concern.
 //!
 //! Most records are written once. The event that created a record, while
 //! it is still the record's only event, is not a row of `events`: the
@@ -39,6 +50,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+use crate::bundle::Refusal;
 use crate::error::{Error, Result};
 use crate::kinds::{self, Fields, Kind};
 use crate::search::{self, SearchIndex, SearchTx, Work};
@@ -213,6 +225,49 @@ pub struct Batch<'c, 's> {
     /// The number `devices` gives each device this batch has written a
     /// record of (see [`Batch::device_number`]).
     devices: HashMap<String, i64>,
+    /// For an import: whose events these are. Every record they change or
+    /// erase must be that journal's own.
+    owners: Option<Owners>,
+    /// How many records erasures in this batch removed.
+    erased: u32,
+    /// The people erased, read once a batch needs them: for each, None
+    /// when they were held here when erased (everything about them is
+    /// dropped), or the journal that erased them before any of them came
+    /// here (what it sends of them is dropped). See [`Batch::erase`].
+    erased_people: Option<HashMap<String, Option<Option<String>>>>,
+    /// For an import: records this batch made from a change that did not
+    /// create them whole (see [`Batch::unfinished`]).
+    partial: Vec<String>,
+}
+
+/// Whose records an import may change: only its sender's. Used to refuse,
+/// in plain words, a change to anyone else's.
+pub(crate) struct Owners {
+    /// The sender's fingerprint.
+    pub sender: String,
+    /// The sender's name.
+    pub sender_name: String,
+    /// This journal's own fingerprint.
+    pub own: String,
+    /// The names on the cards of the roster, by fingerprint.
+    pub names: HashMap<String, String>,
+}
+
+impl Owners {
+    /// The refusal of an event that would `action` ("change", "erase") a
+    /// record of `kind` owned by the journal `owner` (None: unknown).
+    fn refuse(&self, action: &'static str, kind: Kind, owner: Option<&str>) -> Error {
+        let label = kind.spec().label;
+        let what = match owner {
+            Some(o) if o == self.own => format!("{} you wrote", kinds::a(label)),
+            Some(o) => match self.names.get(o) {
+                Some(name) => format!("{} of {name}'s", kinds::a(label)),
+                None => format!("{} that is not theirs", kinds::a(label)),
+            },
+            None => format!("{} that is not theirs", kinds::a(label)),
+        };
+        Refusal::NotTheirs { sender: self.sender_name.clone(), action, what }.into()
+    }
 }
 
 /// Where a batch's search entries go.
@@ -248,7 +303,39 @@ impl<'c, 's> Batch<'c, 's> {
             bulk: false,
             logged_up_to: HashMap::new(),
             devices: HashMap::new(),
+            owners: None,
+            erased: 0,
+            erased_people: None,
+            partial: Vec::new(),
         }
+    }
+
+    /// A record this import made from a change that did not create it
+    /// whole, and that nothing later in the import completed, if there is
+    /// one: its kind. An honest journal sends every record's creation with
+    /// (or before) any change to it, so such a change is to a record it
+    /// does not own, or this journal has lost the creation (restored from
+    /// a backup): either way the import is refused.
+    pub(crate) fn unfinished(&self) -> Result<Option<Kind>> {
+        for id in &self.partial {
+            if let Some(row) = load(self.conn, id)? {
+                if !kinds::is_whole(row.kind, &row.data) {
+                    return Ok(Some(row.kind));
+                }
+            }
+        }
+        Ok(None)
+    }
+
+    /// How many records the erasures of this batch removed so far.
+    pub(crate) fn erased(&self) -> u32 {
+        self.erased
+    }
+
+    /// Takes only what `owners.sender` owns: a change to, or an erasure
+    /// of, any other journal's record is refused (an import).
+    pub(crate) fn only_from(&mut self, owners: Owners) {
+        self.owners = Some(owners);
     }
 
     /// The connection (inside the caller's transaction).
@@ -270,21 +357,22 @@ impl<'c, 's> Batch<'c, 's> {
     /// Applies an event made [`Ready`] (by whoever validated it), so that
     /// none of the work that needs no database is done here.
     pub(crate) fn apply_ready(&mut self, ready: &Ready, source: Option<&str>) -> Result<Applied> {
-        let conn = self.conn;
         let event = &ready.event;
         match (event.op, &ready.fresh) {
-            (Op::Put, Some(fresh)) => {
-                if self.may_be_erased()? && is_erased(conn, &event.record)? {
-                    return Ok(Applied::Dropped);
-                }
-                self.apply_put(ready, fresh, source)
-            }
+            (Op::Put, Some(fresh)) => self.apply_put(ready, fresh, source),
             (Op::Put, None) => Err(Error::CheckFailed("a change was applied unprepared".into())),
             (Op::Erase, _) => {
+                if self.owners.is_some() && records_of_person(self.conn, &event.record)?.is_empty() {
+                    // Nothing of them is held here: the erasure is noted as
+                    // its sender's (see `erase`), and the event is not kept,
+                    // for it changes nothing here.
+                    self.erase(&event.record, event.hlc, &event.device)?;
+                    return Ok(Applied::Dropped);
+                }
                 if !self.insert_event(event, &ready.fields_json()?, source)? {
                     return Ok(Applied::Duplicate);
                 }
-                self.erase(event)?;
+                self.apply_erase(event)?;
                 Ok(Applied::Erased)
             }
         }
@@ -294,7 +382,11 @@ impl<'c, 's> Batch<'c, 's> {
         if let Some(known) = self.any_erased {
             return Ok(known);
         }
-        let any = self.conn.query_row("SELECT EXISTS (SELECT 1 FROM erased_records)", [], |r| r.get(0))?;
+        let any = self.conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM erased_records) OR EXISTS (SELECT 1 FROM erasures)",
+            [],
+            |r| r.get(0),
+        )?;
         self.any_erased = Some(any);
         Ok(any)
     }
@@ -316,12 +408,13 @@ impl<'c, 's> Batch<'c, 's> {
         if self.reindexed > 0 {
             self.write_search_entries()?;
             let from = search::journal_generation(self.conn)?;
-            crate::journal::set_meta(self.conn, "search_generation", &(from + 1).to_string())?;
+            let to = search::new_generation();
+            crate::journal::set_meta(self.conn, "search_generation", &to.to_string())?;
             self.index(Work::Finish {
                 bulk: self.bulk,
                 // A bulk load leaves its words in large unmerged segments.
                 tidy: self.bulk,
-                advance: Some((from, from + 1)),
+                advance: Some((from, to)),
             })?;
         }
         Ok(self.search_tx)
@@ -458,6 +551,8 @@ struct Row {
     created: Clock,
     conflict: bool,
     kind: Kind,
+    /// The journal that owns the record (its creating device's), if known.
+    owner: Option<String>,
 }
 
 impl Row {
@@ -473,14 +568,21 @@ impl Row {
             let clock = FieldClock { h: event.hlc, d: event.device.clone(), b: change.base.clone(), c: false };
             clocks.insert(name.clone(), clock);
         }
-        Row { data, clocks, created: Clock(event.hlc, event.device.clone()), conflict: false, kind: event.kind }
+        Row {
+            data,
+            clocks,
+            created: Clock(event.hlc, event.device.clone()),
+            conflict: false,
+            kind: event.kind,
+            owner: None,
+        }
     }
 }
 
 fn load(conn: &Connection, id: &str) -> Result<Option<Row>> {
     let row = conn
         .prepare_cached(
-            "SELECT r.data, r.clocks, r.created_hlc, d.id, r.conflict, r.kind
+            "SELECT r.data, r.clocks, r.created_hlc, d.id, r.conflict, r.kind, d.journal
              FROM records r JOIN devices d ON d.n = r.created_device WHERE r.id = ?1",
         )?
         .query_row([id], |r| {
@@ -491,15 +593,16 @@ fn load(conn: &Connection, id: &str) -> Result<Option<Row>> {
                 r.get(3)?,
                 r.get(4)?,
                 r.get::<_, String>(5)?,
+                r.get::<_, Option<String>>(6)?,
             ))
         })
         .optional()?;
-    let Some((data, clocks, ch, cd, conflict, kind)) = row else { return Ok(None) };
+    let Some((data, clocks, ch, cd, conflict, kind, owner)) = row else { return Ok(None) };
     let data: Fields =
         serde_json::from_str(&data).map_err(|_| Error::CheckFailed("a record's data is unreadable".into()))?;
     let created = Clock(ch, cd);
     let clocks = read_clocks(&data, &clocks, &created)?;
-    Ok(Some(Row { data, clocks, created, conflict, kind: Kind::parse(&kind)? }))
+    Ok(Some(Row { data, clocks, created, conflict, kind: Kind::parse(&kind)?, owner }))
 }
 
 impl Batch<'_, '_> {
@@ -509,9 +612,13 @@ impl Batch<'_, '_> {
     fn apply_put(&mut self, ready: &Ready, fresh: &RowValues, source: Option<&str>) -> Result<Applied> {
         let conn = self.conn;
         let event = &ready.event;
+        if self.about_the_erased(fresh, &event.device)? {
+            return Ok(Applied::Dropped);
+        }
         let lazy = ready.lazy.then_some(LazyEvent { seq: event.seq, source });
         let devices = self.device_numbers(fresh)?;
-        if let Some(rowid) = insert_new_row(conn, fresh, devices, lazy.as_ref())? {
+        let open = fresh.kind != Kind::Concern.as_str() || !acknowledged(conn, &fresh.id)?;
+        if let Some(rowid) = insert_new_row(conn, fresh, devices, lazy.as_ref(), open)? {
             let logged = match lazy {
                 Some(_) => !self.in_events(&event.device, event.seq)?,
                 None => self.insert_event(event, &ready.fields_json()?, source)?,
@@ -523,15 +630,40 @@ impl Batch<'_, '_> {
                 conn.prepare_cached("DELETE FROM records WHERE rowid = ?1")?.execute([rowid])?;
                 return Ok(Applied::Duplicate);
             }
+            if event.kind == Kind::Acknowledgement {
+                refresh_attention(conn, fresh.about.as_deref())?;
+            }
+            if self.owners.is_some() && !fresh.whole {
+                self.partial.push(event.record.clone());
+            }
+            if event.kind == Kind::Person && self.may_be_erased()? {
+                // An erasure of this person noted before they arrived, by a
+                // journal other than theirs, no longer means anything.
+                let moot = conn
+                    .prepare_cached(
+                        "DELETE FROM erasures WHERE person = ?1 AND device NOT IN (
+                             SELECT id FROM devices WHERE journal = (SELECT journal FROM devices WHERE id = ?2))",
+                    )?
+                    .execute(params![event.record, event.device])?;
+                if moot > 0 {
+                    self.erased_people = None;
+                }
+            }
             self.reindex(rowid, false, fresh.body.clone())?;
             return Ok(Applied::Created);
         }
         // Here the record exists, or a hand-made bundle gave a new record
         // the (device, seq) of an event held in another record's row.
+        let loaded = load(conn, &event.record)?;
+        if let (Some(owners), Some(row)) = (&self.owners, &loaded) {
+            if row.owner.as_deref() != Some(owners.sender.as_str()) {
+                return Err(owners.refuse("change", row.kind, row.owner.as_deref()));
+            }
+        }
         if !self.insert_event(event, &ready.fields_json()?, source)? {
             return Ok(Applied::Duplicate);
         }
-        let Some(mut row) = load(conn, &event.record)? else {
+        let Some(mut row) = loaded else {
             return Err(Error::CheckFailed("a record is neither new nor stored".into()));
         };
         // The record's row may hold its creating event, whose fields are the
@@ -553,9 +685,10 @@ impl Batch<'_, '_> {
             // Only a hand-made bundle could do this: its fields were checked
             // against the wrong kind.
             let why = "a change names another kind than its record's".to_string();
-            return Err(crate::bundle::Refusal::InvalidRecord(why).into());
+            return Err(Refusal::InvalidRecord(why).into());
         }
         let was_conflict = row.conflict;
+        let about_before = row.data.get("about").and_then(Value::as_str).map(str::to_string);
         // The record's creation is its earliest event, whichever arrives first.
         let this = Clock(event.hlc, event.device.clone());
         if this < row.created {
@@ -581,49 +714,188 @@ impl Batch<'_, '_> {
             row.clocks.insert(name.clone(), winner);
         }
         row.conflict = row.clocks.values().any(|c| c.c);
+        let mut values = RowValues::of(&event.record, event.kind, &row)?;
+        if self.about_the_erased(&values, &event.device)? {
+            // Its person or the record it is about was erased before this,
+            // its first event to say so, arrived: it goes the same way.
+            self.erase_records(std::slice::from_ref(&event.record))?;
+            return Ok(Applied::Dropped);
+        }
         if was_conflict || row.conflict {
             self.conflicts.entry(event.record.clone()).or_insert((was_conflict, false, event.kind)).1 = row.conflict;
         }
-        let values = RowValues::of(&event.record, event.kind, &row)?;
+        if event.kind == Kind::Concern && values.attention {
+            values.attention = !acknowledged(conn, &event.record)?;
+        }
         let rowid = update_row(conn, &values, self.device_numbers(&values)?)?;
+        if event.kind == Kind::Acknowledgement {
+            refresh_attention(conn, values.about.as_deref())?;
+            if about_before != values.about {
+                refresh_attention(conn, about_before.as_deref())?;
+            }
+        }
         self.reindex(rowid, true, values.body)?;
         Ok(Applied::Updated)
     }
 
-    fn erase(&mut self, event: &Event) -> Result<()> {
-        let conn = self.conn;
-        // The ids named by the erasure, plus any about the person we hold that
-        // the erasing device did not know of.
-        let mut ids: Vec<String> = event
-            .fields
-            .get("records")
-            .and_then(Value::as_array)
-            .map(|a| a.iter().filter_map(Value::as_str).map(str::to_string).collect())
-            .unwrap_or_default();
-        ids.extend(records_of_person(conn, &event.record)?);
-        ids.push(event.record.clone());
-        ids.sort();
-        ids.dedup();
-        for id in &ids {
-            let rowid = conn
-                .prepare_cached("DELETE FROM records WHERE id = ?1 RETURNING rowid")?
-                .query_row([id], |r| r.get::<_, i64>(0))
-                .optional()?;
-            if let Some(rowid) = rowid {
-                self.reindex(rowid, true, None)?;
+    /// Whether the record `values` stands for was erased, or is about a
+    /// person or a record that was: a change to it, arriving later, is
+    /// dropped. A person erased by a journal before any of them reached
+    /// this one is noted only as that journal's (see [`Batch::erase`]):
+    /// what that journal sends about them is dropped, and nothing else.
+    fn about_the_erased(&mut self, values: &RowValues, device: &str) -> Result<bool> {
+        if !self.may_be_erased()? {
+            return Ok(false);
+        }
+        for id in [Some(values.id.as_str()), values.about.as_deref()].into_iter().flatten() {
+            if is_erased(self.conn, id)? {
+                return Ok(true);
             }
-            self.conflicts.remove(id);
-            conn.prepare_cached("DELETE FROM events WHERE record = ?1 AND op = 'put'")?.execute([id])?;
-            conn.prepare_cached("INSERT OR IGNORE INTO erased_records (id) VALUES (?1)")?.execute([id])?;
-            self.any_erased = Some(true);
+        }
+        let Some(person) = values.person.as_deref() else { return Ok(false) };
+        if self.erased_people.is_none() {
+            let mut stmt = self.conn.prepare(
+                "SELECT e.person, d.journal, EXISTS (SELECT 1 FROM erased_records r WHERE r.id = e.person)
+                 FROM erasures e LEFT JOIN devices d ON d.id = e.device",
+            )?;
+            let rows = stmt.query_map([], |r| {
+                let held: bool = r.get(2)?;
+                Ok((r.get::<_, String>(0)?, if held { None } else { Some(r.get::<_, Option<String>>(1)?) }))
+            })?;
+            self.erased_people = Some(rows.collect::<rusqlite::Result<_>>()?);
+        }
+        let Some(erased) = self.erased_people.as_ref().and_then(|people| people.get(person)) else {
+            return Ok(false);
+        };
+        match erased {
+            None => Ok(true),
+            Some(eraser) => {
+                let journal: Option<String> = self
+                    .conn
+                    .prepare_cached("SELECT journal FROM devices WHERE id = ?1")?
+                    .query_row([device], |r| r.get(0))
+                    .optional()?
+                    .flatten();
+                Ok(journal.is_some() && journal == *eraser)
+            }
+        }
+    }
+
+    /// Applies an erasure: checks, for an import, that its sender owns the
+    /// person (or, the person not being held here, every record about them
+    /// that is), then erases the person and everything about them here.
+    fn apply_erase(&mut self, event: &Event) -> Result<()> {
+        if let Some(owners) = &self.owners {
+            let mut stmt = self.conn.prepare_cached(
+                "SELECT r.kind, d.journal FROM records r JOIN devices d ON d.n = r.created_device
+                 WHERE r.id = ?1 OR (r.person_key = person_key(?1) AND r.person = ?1)
+                 ORDER BY r.kind = 'person' DESC",
+            )?;
+            let owners_of: Vec<(String, Option<String>)> =
+                stmt.query_map([&event.record], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
+            let held = owners_of.first().is_some_and(|(kind, _)| kind == Kind::Person.as_str());
+            for (kind, owner) in owners_of.iter().take(if held { 1 } else { usize::MAX }) {
+                if owner.as_deref() != Some(owners.sender.as_str()) {
+                    let kind = if held { Kind::Person } else { Kind::parse(kind)? };
+                    return Err(owners.refuse("erase", kind, owner.as_deref()));
+                }
+            }
+        }
+        self.erase(&event.record, event.hlc, &event.device)?;
+        Ok(())
+    }
+
+    /// Erases `person` and everything about them, as this journal reckons
+    /// it: the person, every record whose person they are, and every note
+    /// or acknowledgement pointing at any of those, whoever wrote it; never
+    /// a list of ids someone else supplies. Notes that they were erased
+    /// (`erasures`, `erased_records`: ids, no content) stay, so that
+    /// anything about them that arrives later is dropped. When nothing
+    /// about them is held here, only the erasure is noted, as the erasing
+    /// device's journal's: should that journal's records of them arrive
+    /// later (a file imported out of order), they are dropped. Returns how
+    /// many records went.
+    pub(crate) fn erase(&mut self, person: &str, hlc: i64, device: &str) -> Result<u32> {
+        let conn = self.conn;
+        let mut ids = records_of_person(conn, person)?;
+        let mut erased = 0;
+        if !ids.is_empty() {
+            let mut about = conn.prepare_cached("SELECT id FROM records INDEXED BY records_about WHERE about = ?1")?;
+            let mut pointing = Vec::new();
+            for id in &ids {
+                for row in about.query_map([id], |r| r.get::<_, String>(0))? {
+                    pointing.push(row?);
+                }
+            }
+            ids.extend(pointing);
+            ids.push(person.to_string());
+            ids.sort();
+            ids.dedup();
+            erased = self.erase_records(&ids)?;
         }
         conn.execute(
             "INSERT INTO erasures (person, hlc, device) VALUES (?1, ?2, ?3)
              ON CONFLICT(person) DO UPDATE SET hlc = min(hlc, excluded.hlc)",
-            params![event.record, event.hlc, event.device],
+            params![person, hlc, device],
         )?;
-        Ok(())
+        self.any_erased = Some(true);
+        self.erased_people = None;
+        Ok(erased)
     }
+
+    /// Removes each of `ids` (records, their events and their words) and
+    /// notes it erased. Returns how many records there were.
+    fn erase_records(&mut self, ids: &[String]) -> Result<u32> {
+        let conn = self.conn;
+        let mut erased = 0;
+        let mut concerns = Vec::new();
+        for id in ids {
+            let gone = conn
+                .prepare_cached("DELETE FROM records WHERE id = ?1 RETURNING rowid, kind, about")?
+                .query_row([id], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, Option<String>>(2)?)))
+                .optional()?;
+            if let Some((rowid, kind, about)) = gone {
+                erased += 1;
+                self.erased += 1;
+                self.reindex(rowid, true, None)?;
+                if kind == Kind::Acknowledgement.as_str() {
+                    concerns.extend(about);
+                }
+            }
+            self.conflicts.remove(id);
+            conn.prepare_cached("DELETE FROM events WHERE record = ?1 AND op = 'put'")?.execute([id])?;
+            conn.prepare_cached("DELETE FROM read_marks WHERE record = ?1")?.execute([id])?;
+            conn.prepare_cached("INSERT OR IGNORE INTO erased_records (id) VALUES (?1)")?.execute([id])?;
+            self.any_erased = Some(true);
+        }
+        // A concern left open again by an acknowledgement erased here.
+        for concern in concerns {
+            refresh_attention(conn, Some(&concern))?;
+        }
+        Ok(erased)
+    }
+}
+
+/// Whether a live acknowledgement points at `concern`.
+fn acknowledged(conn: &Connection, concern: &str) -> Result<bool> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT 1 FROM records INDEXED BY records_about
+             WHERE about = ?1 AND kind = 'acknowledgement' AND deleted = 0",
+        )?
+        .query_row([concern], |_| Ok(()))
+        .optional()?
+        .is_some())
+}
+
+/// Sets whether `concern` needs attention: until an acknowledgement points
+/// at it. Nothing if it is not held here.
+fn refresh_attention(conn: &Connection, concern: Option<&str>) -> Result<()> {
+    let Some(concern) = concern else { return Ok(()) };
+    let open = !acknowledged(conn, concern)?;
+    conn.prepare_cached("UPDATE records SET attention = ?2 WHERE id = ?1 AND kind = 'concern' AND attention != ?2")?
+        .execute(params![concern, open])?;
+    Ok(())
 }
 
 /// Writes `event` to `events`, with its `fields`. False when the log
@@ -815,6 +1087,8 @@ struct RowValues {
     id: String,
     kind: &'static str,
     person: Option<String>,
+    /// The record a note or an acknowledgement is about.
+    about: Option<String>,
     at: Option<String>,
     due: Option<String>,
     /// The sort keys the indexes hold (see [`person_key`], [`kinds::time_key`]).
@@ -822,6 +1096,8 @@ struct RowValues {
     at_key: Option<i64>,
     due_key: Option<i64>,
     attention: bool,
+    /// Whether the data holds every field its kind requires.
+    whole: bool,
     data: String,
     clocks: String,
     created: Clock,
@@ -862,6 +1138,7 @@ impl RowValues {
         let text = |name: Option<&str>| name.and_then(|n| data.get(n)).and_then(Value::as_str).map(str::to_string);
         let deleted = data.get(DELETED).and_then(Value::as_bool).unwrap_or(false);
         let person = if kind == Kind::Person { Some(id.to_string()) } else { text(Some("person")) };
+        let about = text(spec.field("about").map(|f| f.name));
         let at = text(spec.at);
         let due = kinds::due_date(kind, data);
         Ok(RowValues {
@@ -871,9 +1148,11 @@ impl RowValues {
             at_key: at.as_deref().and_then(kinds::time_key),
             due_key: due.as_deref().and_then(kinds::time_key),
             person,
+            about,
             at,
             due,
             attention: kinds::needs_attention(kind, data),
+            whole: kinds::is_whole(kind, data),
             data: serde_json::to_string(data).map_err(|e| Error::invalid(e.to_string()))?,
             clocks,
             created,
@@ -893,7 +1172,7 @@ impl RowValues {
 
     /// The row's columns, numbered as the statements below number them,
     /// with the numbers of its `devices` (created, updated).
-    fn columns<'a>(&'a self, devices: &'a (i64, i64)) -> [&'a dyn rusqlite::ToSql; 17] {
+    fn columns<'a>(&'a self, devices: &'a (i64, i64)) -> [&'a dyn rusqlite::ToSql; 18] {
         [
             &self.id,
             &self.kind,
@@ -912,33 +1191,40 @@ impl RowValues {
             &self.person_key,
             &self.at_key,
             &self.due_key,
+            &self.about,
         ]
     }
 }
 
 /// Inserts the row unless its record exists, holding its creating event
-/// when `lazy` says which. Returns the new row's rowid, or None when the
-/// record was already there (or, from a hand-made bundle, another record's
-/// row holds that event).
+/// when `lazy` says which. `open`: false when the record is a concern
+/// already acknowledged (the acknowledgement came first), which then needs
+/// no attention. Returns the new row's rowid, or None when the record was
+/// already there (or, from a hand-made bundle, another record's row holds
+/// that event).
 fn insert_new_row(
     conn: &Connection,
     v: &RowValues,
     devices: (i64, i64),
     lazy: Option<&LazyEvent<'_>>,
+    open: bool,
 ) -> Result<Option<i64>> {
     // Not `RETURNING rowid`: SQLite gathers returned rows in a temporary
     // table, which on an import of many records cost a tenth of its time.
-    let [c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12, c13, c14, c15, c16, c17] = v.columns(&devices);
+    let [c1, c2, c3, c4, c5, _, c7, c8, c9, c10, c11, c12, c13, c14, c15, c16, c17, c18] = v.columns(&devices);
     let (seq, source) = (lazy.map(|l| l.seq), lazy.and_then(|l| l.source));
+    let attention = v.attention && open;
     let inserted = conn
         .prepare_cached(
             "INSERT INTO records (id, kind, person, at, due, attention, data, clocks, created_hlc, created_device,
                                   updated_hlc, updated_device, deleted, conflict, person_key, at_key, due_key,
-                                  lazy_seq, lazy_source)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)
+                                  about, lazy_seq, lazy_source)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)
              ON CONFLICT DO NOTHING",
         )?
-        .execute([c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12, c13, c14, c15, c16, c17, &seq, &source])?;
+        .execute([
+            c1, c2, c3, c4, c5, &attention, c7, c8, c9, c10, c11, c12, c13, c14, c15, c16, c17, c18, &seq, &source,
+        ])?;
     Ok((inserted == 1).then(|| conn.last_insert_rowid()))
 }
 
@@ -951,7 +1237,8 @@ fn update_row(conn: &Connection, v: &RowValues, devices: (i64, i64)) -> Result<i
         .prepare_cached(
             "UPDATE records SET person = ?3, at = ?4, due = ?5, attention = ?6, data = ?7, clocks = ?8,
                  created_hlc = ?9, created_device = ?10, updated_hlc = ?11, updated_device = ?12, deleted = ?13,
-                 conflict = ?14, person_key = ?15, at_key = ?16, due_key = ?17, lazy_seq = NULL, lazy_source = NULL
+                 conflict = ?14, person_key = ?15, at_key = ?16, due_key = ?17, about = ?18, lazy_seq = NULL,
+                 lazy_source = NULL
              WHERE id = ?1 AND kind = ?2 RETURNING rowid",
         )?
         .query_row(&v.columns(&devices)[..], |r| r.get(0))?)
@@ -971,19 +1258,24 @@ fn is_erased(conn: &Connection, record: &str) -> Result<bool> {
 
 /// The ids of a person and every record about them.
 pub fn records_of_person(conn: &Connection, person: &str) -> Result<Vec<String>> {
-    let mut stmt = conn.prepare_cached("SELECT id FROM records WHERE id = ?1 OR person = ?1")?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT id FROM records WHERE id = ?1
+         UNION SELECT id FROM records WHERE person_key = person_key(?1) AND person = ?1",
+    )?;
     let ids = stmt.query_map([person], |r| r.get(0))?.collect::<rusqlite::Result<Vec<String>>>()?;
     Ok(ids)
 }
 
 /// Rebuilds `records` and the search index from the event log, as a check
 /// that the materialised state is exactly what the log says. Returns the
-/// index's transaction, to commit after `conn`'s.
+/// index's transaction, to commit after `conn`'s. What was erased stays
+/// erased: the notes of it (`erasures`, `erased_records`) are kept, since an
+/// erasure made here without an event (a supervisor forgetting a
+/// volunteer's person) is in no log.
 pub(crate) fn rebuild<'s>(conn: &Connection, search: &'s SearchIndex) -> Result<SearchTx<'s>> {
     conn.execute_batch(
         "CREATE TEMP TABLE replay AS SELECT device, seq, hlc, record, kind, op, fields, source FROM event_log;
-         DELETE FROM records; DELETE FROM erased_records; DELETE FROM erasures;
-         DELETE FROM events;",
+         DELETE FROM records; DELETE FROM events;",
     )?;
     let result = (|| {
         let mut stmt = conn.prepare(

@@ -39,6 +39,26 @@ pub fn fingerprint(age_recipient: &str, signing_public: &[u8; 32]) -> String {
     chars.as_bytes().chunks(4).map(|c| String::from_utf8_lossy(c).into_owned()).collect::<Vec<_>>().join("-")
 }
 
+/// Accepts a fingerprint as people type it: any case, with or without
+/// dashes. Text that cannot be one comes back trimmed, as it was.
+pub fn normalise_fingerprint(s: &str) -> String {
+    let chars: String = s.chars().filter(|c| c.is_ascii_alphanumeric()).map(|c| c.to_ascii_uppercase()).collect();
+    if chars.len() != 16 {
+        return s.trim().to_string();
+    }
+    chars.as_bytes().chunks(4).map(|c| String::from_utf8_lossy(c).into_owned()).collect::<Vec<_>>().join("-")
+}
+
+/// Whether `s` is a fingerprint as [`fingerprint`] writes it: four groups of
+/// four Crockford base32 characters, joined by dashes.
+pub fn is_fingerprint(s: &str) -> bool {
+    let groups: Vec<&str> = s.split('-').collect();
+    groups.len() == 4
+        && groups.iter().all(|g| {
+            g.len() == 4 && g.bytes().all(|b| b.is_ascii_digit() || (b.is_ascii_uppercase() && !b"ILOU".contains(&b)))
+        })
+}
+
 /// Creates this journal's key pairs and stores them. Called once, at `init`.
 pub(crate) fn create(conn: &Connection, now: &str) -> Result<PublicIdentity> {
     let age_secret = age::x25519::Identity::generate();
@@ -109,6 +129,11 @@ mod tests {
         let a = fingerprint("age1example", &[1; 32]);
         assert_eq!(a.len(), 19);
         assert_eq!(a.split('-').count(), 4);
+        assert!(is_fingerprint(&a));
+        assert_eq!(normalise_fingerprint(&a.to_lowercase().replace('-', " ")), a);
+        for not in ["", "7K3M-Q9TX-2B4D", "7K3M-Q9TX-2B4D-HW8U", "7k3m-q9tx-2b4d-hw8r", "7K3MQ9TX2B4DHW8R"] {
+            assert!(!is_fingerprint(not), "{not}");
+        }
         assert_ne!(a, fingerprint("age1example", &[2; 32]));
         assert_ne!(a, fingerprint("age1examplf", &[1; 32]));
     }

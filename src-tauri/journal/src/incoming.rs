@@ -18,7 +18,8 @@ use uuid::Uuid;
 use crate::bundle::Refusal;
 use crate::error::{Error, Result};
 use crate::events::{Event, FieldChange, Op, DELETED};
-use crate::kinds::{self, Kind};
+use crate::hlc::Hlc;
+use crate::kinds::{self, FieldType, Kind};
 
 /// An event as a bundle's line holds it.
 #[derive(Deserialize)]
@@ -63,26 +64,28 @@ impl Incoming {
     pub(crate) fn check(self) -> Result<(Event, Vec<(String, FieldChange)>)> {
         Uuid::parse_str(&self.device).map_err(|_| bad("a device id is malformed"))?;
         Uuid::parse_str(&self.record).map_err(|_| bad("a record id is malformed"))?;
-        if self.seq < 1 || self.hlc < 0 {
-            return Err(bad("a sequence number or clock is out of range"));
+        if self.seq < 1 {
+            return Err(bad("a sequence number is out of range"));
+        }
+        if !Hlc(self.hlc).is_valid() {
+            return Err(bad("a change is stamped with a time no date can be written for"));
         }
         let Incoming { device, seq, hlc, record, kind, op, fields } = self;
         let mut fields = fields.0;
-        let mut event = Event { device, seq, hlc, record, kind, op, fields: Map::new() };
+        let event = Event { device, seq, hlc, record, kind, op, fields: Map::new() };
         match op {
             Op::Erase => {
-                let ids = match (kind, fields.pop(), fields.is_empty()) {
-                    (Kind::Person, Some((name, IncomingValue::Other(Value::Array(ids)))), true)
-                        if name == "records" =>
-                    {
-                        ids
-                    }
-                    _ => return Err(bad("an erasure is malformed")),
+                // An erasure names the person; what it covers, each journal
+                // works out for itself. A list of ids, which older versions
+                // sent, is ignored.
+                let listed = match fields.pop() {
+                    None => true,
+                    Some((name, IncomingValue::Other(Value::Array(_)))) => name == "records",
+                    Some(_) => false,
                 };
-                if ids.iter().any(|v| v.as_str().is_none_or(|s| Uuid::parse_str(s).is_err())) {
-                    return Err(bad("an erasure names a malformed id"));
+                if kind != Kind::Person || !listed || !fields.is_empty() {
+                    return Err(bad("an erasure is malformed"));
                 }
-                event.fields.insert("records".into(), Value::Array(ids));
                 Ok((event, Vec::new()))
             }
             Op::Put => {
@@ -104,6 +107,18 @@ impl Incoming {
                 for (name, change) in &changes {
                     check_change(kind, name, change)?;
                 }
+                // Dates are judged as a local write judges them, against the
+                // moment the event was made, allowing for time zones.
+                let written = Hlc(event.hlc).to_datetime().naive_utc() + kinds::TIME_ZONE_SLACK;
+                let is_date = |name: &str| {
+                    kind.spec().field(name).is_some_and(|f| matches!(f.ty, FieldType::Date | FieldType::DateTime))
+                };
+                let values: kinds::Fields = changes
+                    .iter()
+                    .filter(|(name, c)| is_date(name) && !c.value.is_null())
+                    .map(|(name, c)| (name.clone(), c.value.clone()))
+                    .collect();
+                kinds::check_dates(kind, &values, written).map_err(|e| bad(&e.to_string()))?;
                 Ok((event, changes))
             }
         }
@@ -121,7 +136,7 @@ fn check_change(kind: Kind, name: &str, change: &FieldChange) -> Result<()> {
         return if change.value.is_boolean() { Ok(()) } else { Err(bad("a deletion is malformed")) };
     }
     if let Some((hlc, device)) = &change.base {
-        if *hlc < 0 || Uuid::parse_str(device).is_err() {
+        if !Hlc(*hlc).is_valid() || Uuid::parse_str(device).is_err() {
             return Err(bad("a change's base is malformed"));
         }
     }
@@ -192,11 +207,17 @@ mod tests {
 
     const DEVICE: &str = "0192f0c2-7b1a-7000-8000-000000000001";
     const RECORD: &str = "0192f0c2-7b1a-7000-8000-0000000000aa";
+    /// 2026-11-20T12:00 UTC, as a clock stamp.
+    const NOON: i64 = 1_795_176_000_000 << 16;
+
+    fn line_at(hlc: i64, op: &str, kind: &str, fields: Value) -> Vec<u8> {
+        let event =
+            json!({"device": DEVICE, "seq": 1, "hlc": hlc, "record": RECORD, "kind": kind, "op": op, "fields": fields});
+        serde_json::to_vec(&event).unwrap()
+    }
 
     fn line(op: &str, kind: &str, fields: Value) -> Vec<u8> {
-        let event =
-            json!({"device": DEVICE, "seq": 1, "hlc": 5, "record": RECORD, "kind": kind, "op": op, "fields": fields});
-        serde_json::to_vec(&event).unwrap()
+        line_at(NOON, op, kind, fields)
     }
 
     fn checked(line: &[u8]) -> Result<(Event, Vec<(String, FieldChange)>)> {
@@ -220,14 +241,41 @@ mod tests {
         let as_before = Event { fields: fields.as_object().unwrap().clone(), ..event.clone() }.changes().unwrap();
         assert_eq!(changes, as_before);
         assert_eq!(changes.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>(), ["alias", "consent_date", "notes"]);
-        assert_eq!((event.device.as_str(), event.seq, event.hlc, event.kind), (DEVICE, 1, 5, Kind::Person));
+        assert_eq!((event.device.as_str(), event.seq, event.hlc, event.kind), (DEVICE, 1, NOON, Kind::Person));
     }
 
+    /// What an erasure covers each journal works out for itself: a list of
+    /// ids (which older versions sent) is not kept, whatever it names.
     #[test]
-    fn an_erasure_keeps_its_list_of_ids() {
-        let (event, changes) = checked(&line("erase", "person", json!({"records": [RECORD]}))).unwrap();
-        assert!(changes.is_empty());
-        assert_eq!(Value::Object(event.fields), json!({"records": [RECORD]}));
+    fn an_erasure_names_only_its_person() {
+        for fields in [json!({}), json!({"records": [RECORD]}), json!({"records": ["not an id", DEVICE]})] {
+            let (event, changes) = checked(&line("erase", "person", fields)).unwrap();
+            assert!(changes.is_empty());
+            assert_eq!((event.record.as_str(), Value::Object(event.fields)), (RECORD, json!({})));
+        }
+    }
+
+    /// A clock no date can be written for is damage; a date in the record
+    /// is judged as a local write judges it, against the event's own
+    /// clock, with room for time zones.
+    #[test]
+    fn clocks_and_dates_out_of_range_are_refused() {
+        let contact = |hlc: i64, at: &str| {
+            refusal(&line_at(hlc, "put", "contact", json!({"at": {"value": at}, "how": {"value": "phone"}})))
+        };
+        for hlc in [-1, i64::MAX, crate::hlc::Hlc::MAX.0 + 1] {
+            assert!(contact(hlc, "2026-11-20T10:00").contains("time no date can be written for"), "{hlc}");
+        }
+        assert_eq!(contact(crate::hlc::Hlc::MAX.0, "2026-11-20T10:00"), "", "the last stamp a clock may hold");
+        assert!(contact(NOON, "9999-12-31T10:00").contains("cannot be dated more than a day ahead"));
+        // A day ahead of noon UTC, and 14 hours more for a writer east of it.
+        assert_eq!(contact(NOON, "2026-11-22T02:00"), "");
+        assert!(contact(NOON, "2026-11-22T02:01").contains("more than a day ahead"));
+        let base = json!({"alias": {"value": "A", "base": [i64::MAX, DEVICE]}});
+        assert!(refusal(&line("put", "person", base)).contains("base is malformed"));
+        // Dates that must come in order, when a change sets both.
+        let backwards = json!({"at": {"value": "2026-11-20T10:00"}, "next_contact": {"value": "2026-11-19T10:00"}});
+        assert!(refusal(&line("put", "contact", backwards)).contains("must come after this one"));
     }
 
     #[test]
@@ -240,14 +288,14 @@ mod tests {
         assert!(invalid(json!({"alias": {"value": 7}})).contains("must be text"));
         assert!(invalid(json!({"_deleted": {"value": "yes"}})).contains("deletion is malformed"));
         let twice = format!(
-            r#"{{"device":"{DEVICE}","seq":1,"hlc":5,"record":"{RECORD}","kind":"person","op":"put","fields":{{"alias":{{"value":"A"}},"alias":{{"value":"B"}}}}}}"#
+            r#"{{"device":"{DEVICE}","seq":1,"hlc":{NOON},"record":"{RECORD}","kind":"person","op":"put","fields":{{"alias":{{"value":"A"}},"alias":{{"value":"B"}}}}}}"#
         );
         assert!(refusal(twice.as_bytes()).contains("names a field twice"));
         let erase = |kind: &str, fields: Value| refusal(&line("erase", kind, fields));
         assert!(erase("person", json!({"records": "all"})).contains("erasure is malformed"));
         assert!(erase("contact", json!({"records": []})).contains("erasure is malformed"));
         assert!(erase("person", json!({"records": [], "more": []})).contains("erasure is malformed"));
-        assert!(erase("person", json!({"records": ["not an id"]})).contains("malformed id"));
+        assert!(erase("person", json!({"others": []})).contains("erasure is malformed"));
         let damaged = Error::from(Refusal::Damaged).to_string();
         assert_eq!(refusal(b"{\"device\": 1}"), damaged);
         assert_eq!(refusal(&line("put", "no-such-kind", json!({"alias": {"value": "A"}}))), damaged);

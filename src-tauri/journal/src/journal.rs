@@ -15,14 +15,14 @@ use std::path::{Path, PathBuf};
 
 use chrono::{SecondsFormat, Utc};
 use rusqlite::{params, Connection, OptionalExtension};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use ts_rs::TS;
 use uuid::Uuid;
 
 use crate::error::{Error, Result};
 use crate::identity;
 use crate::keys::{self, DataKey, DatabaseCipher, DatabaseSalt, KdfParams, KeyFile, RecoveryKey};
-use crate::search::SearchIndex;
+use crate::search::{Health, SearchIndex};
 use crate::store::{self, Mode};
 
 /// The database file's name inside a journal folder.
@@ -35,37 +35,7 @@ pub const DEFAULT_IDLE_LOCK_MINUTES: u32 = 10;
 pub const MAX_IDLE_LOCK_MINUTES: u32 = 240;
 const MAX_NAME_CHARS: usize = 80;
 
-/// Who keeps the journal.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-#[ts(export)]
-pub enum Role {
-    /// A volunteer peer supporter.
-    Volunteer,
-    /// A supervisor or coordinator of volunteers.
-    Supervisor,
-}
-
-impl Role {
-    /// The stored and command-line spelling.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Volunteer => "volunteer",
-            Role::Supervisor => "supervisor",
-        }
-    }
-}
-
-impl std::str::FromStr for Role {
-    type Err = Error;
-    fn from_str(s: &str) -> Result<Self> {
-        match s {
-            "volunteer" => Ok(Role::Volunteer),
-            "supervisor" => Ok(Role::Supervisor),
-            _ => Err(Error::invalid("the role must be volunteer or supervisor")),
-        }
-    }
-}
+pub use crate::kinds::Role;
 
 /// Whether a folder holds a journal, without unlocking anything.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -140,6 +110,9 @@ pub struct CheckReport {
     pub schema_version: i64,
     /// Plain sentences, one per problem found.
     pub problems: Vec<String>,
+    /// Plain sentences, one per problem found and put right (the search
+    /// index, which is made again from the journal).
+    pub repaired: Vec<String>,
 }
 
 /// An unlocked journal. Dropping it locks it: the connection closes and the
@@ -200,18 +173,22 @@ impl Journal {
             let conn = store::open(&staging, &key, &salt, cipher, Mode::Create)?;
             let now = now();
             let tx = conn.unchecked_transaction()?;
+            let device = Uuid::now_v7().to_string();
             let meta = [
                 ("journal_id", journal_id.to_string()),
                 ("name", name.clone()),
                 ("role", new.role.as_str().to_string()),
-                ("device_id", Uuid::now_v7().to_string()),
+                ("device_id", device.clone()),
                 ("created_at", now.clone()),
                 ("idle_lock_minutes", DEFAULT_IDLE_LOCK_MINUTES.to_string()),
             ];
             for (k, v) in meta {
                 tx.execute("INSERT INTO meta (key, value) VALUES (?1, ?2)", params![k, v])?;
             }
-            identity::create(&tx, &now)?;
+            let public = identity::create(&tx, &now)?;
+            tx.execute("INSERT INTO devices (id, journal) VALUES (?1, ?2)", params![device, public.fingerprint])?;
+            // A new journal has nothing of the versions before to finish.
+            tx.execute_batch("DROP TABLE legacy_acknowledgements")?;
             tx.commit()?;
             // Fold the write-ahead log into the main file so the rename below
             // moves everything.
@@ -279,11 +256,89 @@ impl Journal {
         }
         let search = SearchIndex::open(dir, &key, &conn)?;
         let mut journal = Journal { dir: dir.to_path_buf(), conn, search, key, key_file, last_purge: None };
+        journal.finish_upgrade()?;
+        journal.remove_partial_export();
         // Retention runs at every unlock: relationships that ended longer ago
         // than the journal keeps them are erased now.
         let report = journal.purge()?;
         journal.last_purge = Some(report);
         Ok(journal)
+    }
+
+    /// What the migrations to this version leave for the program to do,
+    /// once (see migration 0014): acknowledgements that were written into
+    /// concerns become acknowledgement records. Those this journal's own
+    /// devices wrote (a supervisor's) become records of its own, new events
+    /// that travel to the volunteer with its next file; those another
+    /// journal wrote are left to it to send again. Then `records` is rebuilt
+    /// from the log, from which the migration took the acknowledgement
+    /// fields. All in one transaction: if anything fails, it is all done
+    /// again next time.
+    fn finish_upgrade(&mut self) -> Result<()> {
+        let pending = |conn: &Connection| -> Result<bool> {
+            Ok(conn.query_row(
+                "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'legacy_acknowledgements')",
+                [],
+                |r| r.get(0),
+            )?)
+        };
+        if !pending(&self.conn)? {
+            return Ok(());
+        }
+        let own = identity::public(&self.conn)?.fingerprint;
+        let device = self.required_meta("device_id")?;
+        let tx = rusqlite::Transaction::new_unchecked(&self.conn, rusqlite::TransactionBehavior::Immediate)?;
+        // Another process may have done it while this one waited.
+        if !pending(&tx)? {
+            return Ok(());
+        }
+        // (concern, person, by, at)
+        type Legacy = (String, Option<String>, Option<String>, Option<String>);
+        let acks: Vec<Legacy> = tx
+            .prepare(
+                "SELECT l.concern, l.person, l.by, l.at FROM legacy_acknowledgements l
+                 JOIN devices d ON d.id = l.device
+                 JOIN records c ON c.id = l.concern AND c.kind = 'concern' AND c.deleted = 0
+                 WHERE d.journal = ?1 ORDER BY l.concern",
+            )?
+            .query_map([&own], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        let (mut seq, mut clock) = (meta_i64(&tx, "device_seq")?, crate::hlc::Hlc(meta_i64(&tx, "hlc")?));
+        let now = crate::kinds::local_now();
+        for (concern, person, by, at) in acks {
+            let mut fields = crate::kinds::Fields::new();
+            fields.insert("about".into(), concern.into());
+            fields.extend(person.map(|p| ("person".to_string(), p.into())));
+            let by = by.filter(|b| !b.trim().is_empty()).unwrap_or_else(|| "(not recorded)".into());
+            fields.insert("by".into(), by.into());
+            let kind = crate::kinds::Kind::Acknowledgement;
+            // Its moment as written, unless a write now would refuse it.
+            let at = at
+                .filter(|a| crate::kinds::check_not_ahead(kind, "at", &a.clone().into(), now).is_ok())
+                .unwrap_or_else(|| now.format("%Y-%m-%dT%H:%M").to_string());
+            fields.insert("at".into(), at.into());
+            seq += 1;
+            clock = clock.tick(crate::hlc::wall_ms());
+            tx.execute(
+                "INSERT INTO events (device, seq, hlc, record, kind, op, fields) VALUES (?1, ?2, ?3, ?4, ?5, 'put', ?6)",
+                params![
+                    device,
+                    seq,
+                    clock.0,
+                    Uuid::now_v7().to_string(),
+                    kind.as_str(),
+                    crate::events::creation_fields(&fields)?
+                ],
+            )?;
+        }
+        for (k, v) in [("device_seq", seq), ("hlc", clock.0)] {
+            set_meta(&tx, k, &v.to_string())?;
+        }
+        let search_tx = crate::events::rebuild(&tx, &self.search)?;
+        tx.execute_batch("DROP TABLE legacy_acknowledgements")?;
+        tx.commit()?;
+        search_tx.commit_after_journal();
+        Ok(())
     }
 
     /// Seals the data key under a new passphrase. The database is not
@@ -294,6 +349,36 @@ impl Journal {
         next.write(&self.dir.join(KEY_FILE))?;
         self.key_file = next;
         Ok(())
+    }
+
+    /// Gives this journal a new device, for a copy of it that goes on
+    /// being used somewhere new: restored from a backup, or moved to a new
+    /// computer. Every change is numbered by the device that made it, and
+    /// two copies writing as one device would give different changes the
+    /// same numbers, so that the second to arrive anywhere is taken for the
+    /// first and dropped. After this, changes made here are this device's,
+    /// numbered from 1; the old device stays the journal's (its changes are
+    /// still its own), and the journal's card names both. Returns the new
+    /// device's id. Run it before writing anything in the copy.
+    pub fn new_device(&mut self) -> Result<String> {
+        let own = identity::public(&self.conn)?.fingerprint;
+        let device = Uuid::now_v7().to_string();
+        let tx = rusqlite::Transaction::new_unchecked(&self.conn, rusqlite::TransactionBehavior::Immediate)?;
+        tx.execute("INSERT INTO devices (id, journal) VALUES (?1, ?2)", params![device, own])?;
+        set_meta(&tx, "device_id", &device)?;
+        set_meta(&tx, "device_seq", "0")?;
+        tx.commit()?;
+        Ok(device)
+    }
+
+    /// How many minutes this journal's clock is ahead of the computer's,
+    /// when it is more than a day ahead (None otherwise): it has seen, or
+    /// made, changes dated in the future. What is written here is dated
+    /// after them until the computer's clock catches up.
+    pub fn clock_ahead_minutes(&self) -> Result<Option<i64>> {
+        let stored = crate::hlc::Hlc(meta_i64(&self.conn, "hlc")?);
+        let ahead = stored.millis() - crate::hlc::wall_ms();
+        Ok((ahead > crate::hlc::MAX_AHEAD_MS).then_some(ahead / 60_000))
     }
 
     /// The folder this journal lives in.
@@ -343,11 +428,25 @@ impl Journal {
     }
 
     /// Checks the encryption, every page's authentication, the database's
-    /// structure, and the identity keys.
-    pub fn check(&self) -> Result<CheckReport> {
+    /// structure, and the identity keys; and the search index, which is
+    /// rebuilt or made again on the spot if it is out of step or damaged.
+    pub fn check(&mut self) -> Result<CheckReport> {
         let mut problems = store::integrity_problems(&self.conn)?;
         problems.extend(identity::verify(&self.conn)?);
-        problems.extend(self.search.problems(&self.conn)?);
+        // The search index holds nothing the journal does not: found
+        // wanting, it is put right here and now.
+        let mut repaired = Vec::new();
+        match self.search.health(&self.conn)? {
+            Health::Sound => {}
+            Health::OutOfStep => {
+                self.search.rebuild(&self.conn)?;
+                repaired.push("the search index was out of step with the journal; it has been rebuilt".to_string());
+            }
+            Health::Damaged => {
+                self.recreate_search_index()?;
+                repaired.push("the search index was damaged; it has been made again from the journal".to_string());
+            }
+        }
         // Records name their devices by number (see `events`): a number
         // `devices` does not hold would hide the record's creating event.
         let unnamed: i64 = self.conn.query_row(
@@ -369,6 +468,7 @@ impl Journal {
             cipher_version: store::cipher_version(&self.conn)?,
             schema_version,
             problems,
+            repaired,
         })
     }
 
@@ -401,6 +501,12 @@ impl Journal {
         merged
     }
 
+    /// Throws the search index away and makes it again from `records` (it
+    /// was found damaged).
+    pub(crate) fn recreate_search_index(&mut self) -> Result<()> {
+        self.search.recreate(&self.dir, &self.key, &self.conn)
+    }
+
     /// Locks the journal: closes the database and wipes the data key.
     pub fn lock(self) {
         drop(self);
@@ -417,6 +523,16 @@ impl Journal {
     fn required_meta(&self, key: &str) -> Result<String> {
         self.meta(key)?.ok_or_else(|| Error::CheckFailed(format!("the journal's setting {key} is missing")))
     }
+}
+
+/// One of the journal's settings read as a number (0 when unset).
+pub(crate) fn meta_i64(conn: &Connection, key: &str) -> Result<i64> {
+    Ok(conn
+        .prepare_cached("SELECT value FROM meta WHERE key = ?1")?
+        .query_row([key], |r| r.get::<_, String>(0))
+        .optional()?
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0))
 }
 
 /// Sets one of the journal's settings (inside the caller's transaction, if any).
@@ -513,7 +629,7 @@ mod tests {
             let fields = json!({"name": "Food bank"}).as_object().cloned().unwrap();
             let id = j.add(Kind::Service, fields).unwrap().id;
             j.lock();
-            let j = Journal::open(dir.path(), "a passphrase").unwrap();
+            let mut j = Journal::open(dir.path(), "a passphrase").unwrap();
             assert_eq!(j.key_file.database_cipher(), cipher);
             assert_eq!(j.get(&id).unwrap().fields["name"], "Food bank");
             let size: String = j.conn.query_row("PRAGMA cipher_page_size", [], |r| r.get(0)).unwrap();

@@ -2,10 +2,11 @@
 //! checked.
 //!
 //! Each kind is described once, as data: its fields with their types and
-//! limits, and which field gives its date, its due date and whether it needs
-//! attention. Validation, the materialised columns, search and the
-//! subject-access export all read these descriptions, so a new field is added
-//! in one place. This module does no database work.
+//! limits, which field gives its date and its due date, and which role of
+//! journal writes it. Validation (of a local write and of an imported
+//! event alike), the materialised columns, search and the subject-access
+//! export all read these descriptions, so a new field is added in one place.
+//! This module does no database work.
 
 use chrono::{Duration, NaiveDate, NaiveDateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -42,11 +43,14 @@ pub enum Kind {
     Reflection,
     /// A supervisor's note for one volunteer, optionally about one record.
     SupervisionNote,
+    /// A supervisor's acknowledgement of a volunteer's concern: a record of
+    /// the supervisor's own, pointing at the concern.
+    Acknowledgement,
 }
 
 impl Kind {
     /// Every kind, in display order.
-    pub const ALL: [Kind; 10] = [
+    pub const ALL: [Kind; 11] = [
         Kind::Person,
         Kind::Contact,
         Kind::BoundaryAgreement,
@@ -57,6 +61,7 @@ impl Kind {
         Kind::Ending,
         Kind::Reflection,
         Kind::SupervisionNote,
+        Kind::Acknowledgement,
     ];
 
     /// The stored spelling, e.g. `boundary-issue`.
@@ -85,8 +90,65 @@ impl Kind {
             Kind::Ending => &ENDING,
             Kind::Reflection => &REFLECTION,
             Kind::SupervisionNote => &SUPERVISION_NOTE,
+            Kind::Acknowledgement => &ACKNOWLEDGEMENT,
         }
     }
+
+    /// Whether a journal kept in `role` writes records of this kind. A
+    /// volunteer writes its people and their records, its reflections and
+    /// its own local services; a supervisor writes supervision notes,
+    /// acknowledgements and the service directory it sends out.
+    pub fn written_by(self, role: Role) -> bool {
+        match self.spec().writers {
+            Writers::Volunteers => role == Role::Volunteer,
+            Writers::Supervisors => role == Role::Supervisor,
+            Writers::Either => true,
+        }
+    }
+}
+
+/// Who keeps a journal.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub enum Role {
+    /// A volunteer peer supporter.
+    Volunteer,
+    /// A supervisor or coordinator of volunteers.
+    Supervisor,
+}
+
+impl Role {
+    /// The stored and command-line spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Volunteer => "volunteer",
+            Role::Supervisor => "supervisor",
+        }
+    }
+}
+
+impl std::str::FromStr for Role {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self> {
+        match s {
+            "volunteer" => Ok(Role::Volunteer),
+            "supervisor" => Ok(Role::Supervisor),
+            _ => Err(Error::invalid("the role must be volunteer or supervisor")),
+        }
+    }
+}
+
+/// Which role of journal writes a kind of record.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Writers {
+    /// Volunteers' journals only.
+    Volunteers,
+    /// Supervisors' journals only.
+    Supervisors,
+    /// Both (the service directory: a supervisor's, and a volunteer's own
+    /// local services).
+    Either,
 }
 
 /// The type of a field, with its limits.
@@ -110,6 +172,10 @@ pub enum FieldType {
     PersonRef,
     /// The id of a service in the directory.
     ServiceRef,
+    /// The id of another record (what a note or an acknowledgement is about).
+    RecordRef,
+    /// The fingerprint of a card in the roster, `XXXX-XXXX-XXXX-XXXX`.
+    CardRef,
 }
 
 /// One field of a kind.
@@ -123,6 +189,17 @@ pub struct FieldSpec {
     pub ty: FieldType,
     /// Whether every record of the kind must have it.
     pub required: bool,
+    /// For a date or moment: whether it may be at most a day ahead of the
+    /// moment it is written (something that has happened, not a plan).
+    pub not_ahead: bool,
+}
+
+impl FieldSpec {
+    /// The same field, which may be at most a day ahead of when it is written.
+    const fn not_ahead(mut self) -> Self {
+        self.not_ahead = true;
+        self
+    }
 }
 
 /// How a kind is described.
@@ -132,12 +209,16 @@ pub struct KindSpec {
     pub name: &'static str,
     /// What people call one of these.
     pub label: &'static str,
+    /// What people call more than one.
+    pub plural: &'static str,
     /// The fields, in display order.
     pub fields: &'static [FieldSpec],
     /// The field holding when it happened, for timelines.
     pub at: Option<&'static str>,
     /// The field holding when it next needs attention.
     pub due: Option<&'static str>,
+    /// Which role of journal writes records of this kind.
+    pub writers: Writers,
 }
 
 impl KindSpec {
@@ -148,7 +229,7 @@ impl KindSpec {
 }
 
 const fn f(name: &'static str, label: &'static str, ty: FieldType, required: bool) -> FieldSpec {
-    FieldSpec { name, label, ty, required }
+    FieldSpec { name, label, ty, required, not_ahead: false }
 }
 
 const SHORT: usize = 200;
@@ -169,6 +250,7 @@ pub const URGENCY: &[&str] = &["low", "medium", "high", "immediate"];
 static PERSON: KindSpec = KindSpec {
     name: "person",
     label: "person",
+    plural: "people",
     fields: &[
         f("alias", "Alias or initials", FieldType::Line(80), true),
         f("consent", "Consent to keep notes given", FieldType::Flag, false),
@@ -177,14 +259,16 @@ static PERSON: KindSpec = KindSpec {
     ],
     at: None,
     due: None,
+    writers: Writers::Volunteers,
 };
 
 static CONTACT: KindSpec = KindSpec {
     name: "contact",
     label: "contact",
+    plural: "contacts",
     fields: &[
         f("person", "Person", FieldType::PersonRef, true),
-        f("at", "When", FieldType::DateTime, true),
+        f("at", "When", FieldType::DateTime, true).not_ahead(),
         f("how", "How", FieldType::Choice(CONTACT_HOW), true),
         f("minutes", "Minutes", FieldType::Minutes, false),
         f("present", "Who was there", FieldType::Line(SHORT), false),
@@ -196,11 +280,13 @@ static CONTACT: KindSpec = KindSpec {
     ],
     at: Some("at"),
     due: Some("next_contact"),
+    writers: Writers::Volunteers,
 };
 
 static BOUNDARY_AGREEMENT: KindSpec = KindSpec {
     name: "boundary-agreement",
     label: "boundary agreement",
+    plural: "boundary agreements",
     fields: &[
         f("person", "Person", FieldType::PersonRef, true),
         f("agreed_on", "Agreed on", FieldType::Date, true),
@@ -209,14 +295,16 @@ static BOUNDARY_AGREEMENT: KindSpec = KindSpec {
     ],
     at: Some("agreed_on"),
     due: Some("review_on"),
+    writers: Writers::Volunteers,
 };
 
 static BOUNDARY_ISSUE: KindSpec = KindSpec {
     name: "boundary-issue",
     label: "boundary issue",
+    plural: "boundary issues",
     fields: &[
         f("person", "Person", FieldType::PersonRef, true),
-        f("at", "When", FieldType::DateTime, true),
+        f("at", "When", FieldType::DateTime, true).not_ahead(),
         f("category", "Kind", FieldType::Choice(BOUNDARY_ISSUE_KINDS), true),
         f("what_happened", "What happened", FieldType::Text(LONG), true),
         f("how_handled", "How it was handled", FieldType::Text(LONG), false),
@@ -224,11 +312,13 @@ static BOUNDARY_ISSUE: KindSpec = KindSpec {
     ],
     at: Some("at"),
     due: None,
+    writers: Writers::Volunteers,
 };
 
 static SERVICE: KindSpec = KindSpec {
     name: "service",
     label: "service",
+    plural: "services",
     fields: &[
         f("name", "Name", FieldType::Line(SHORT), true),
         f("category", "Category", FieldType::Line(80), false),
@@ -239,11 +329,13 @@ static SERVICE: KindSpec = KindSpec {
     ],
     at: None,
     due: None,
+    writers: Writers::Either,
 };
 
 static SIGNPOST: KindSpec = KindSpec {
     name: "signpost",
     label: "signpost",
+    plural: "signposts",
     fields: &[
         f("person", "Person", FieldType::PersonRef, true),
         f("service", "Service", FieldType::ServiceRef, true),
@@ -257,29 +349,31 @@ static SIGNPOST: KindSpec = KindSpec {
     ],
     at: Some("at"),
     due: Some("reminder"),
+    writers: Writers::Volunteers,
 };
 
 static CONCERN: KindSpec = KindSpec {
     name: "concern",
     label: "concern",
+    plural: "concerns",
     fields: &[
         f("person", "Person", FieldType::PersonRef, true),
-        f("at", "When", FieldType::DateTime, true),
+        f("at", "When", FieldType::DateTime, true).not_ahead(),
         f("category", "Kind", FieldType::Choice(CONCERN_KINDS), true),
         f("urgency", "Urgency", FieldType::Choice(URGENCY), true),
         f("notes", "What was seen or said", FieldType::Text(LONG), true),
         f("told", "Who was told", FieldType::Line(SHORT), false),
         f("told_at", "Told when", FieldType::DateTime, false),
-        f("acknowledged_by", "Acknowledged by", FieldType::Line(SHORT), false),
-        f("acknowledged_at", "Acknowledged when", FieldType::DateTime, false),
     ],
     at: Some("at"),
     due: None,
+    writers: Writers::Volunteers,
 };
 
 static ENDING: KindSpec = KindSpec {
     name: "ending",
     label: "ending",
+    plural: "endings",
     fields: &[
         f("person", "Person", FieldType::PersonRef, true),
         f("on", "Ended on", FieldType::Date, true),
@@ -289,41 +383,65 @@ static ENDING: KindSpec = KindSpec {
     ],
     at: Some("on"),
     due: None,
+    writers: Writers::Volunteers,
 };
 
 static REFLECTION: KindSpec = KindSpec {
     name: "reflection",
     label: "reflection",
+    plural: "reflections",
     fields: &[
         f("person", "Person", FieldType::PersonRef, false),
-        f("at", "When", FieldType::DateTime, true),
+        f("at", "When", FieldType::DateTime, true).not_ahead(),
         f("text", "Reflection", FieldType::Text(LONG), true),
         f("shared", "Shared with supervisor", FieldType::Flag, false),
     ],
     at: Some("at"),
     due: None,
+    writers: Writers::Volunteers,
 };
 
 static SUPERVISION_NOTE: KindSpec = KindSpec {
     name: "supervision-note",
     label: "supervision note",
+    plural: "supervision notes",
     fields: &[
-        f("volunteer", "For (volunteer's fingerprint)", FieldType::Line(19), true),
-        f("about", "About record", FieldType::Line(36), false),
-        f("at", "When", FieldType::DateTime, true),
+        f("volunteer", "For (volunteer's fingerprint)", FieldType::CardRef, true),
+        f("person", "About person", FieldType::PersonRef, false),
+        f("about", "About record", FieldType::RecordRef, false),
+        f("at", "When", FieldType::DateTime, true).not_ahead(),
         f("text", "Note", FieldType::Text(LONG), true),
     ],
     at: Some("at"),
     due: None,
+    writers: Writers::Supervisors,
+};
+
+static ACKNOWLEDGEMENT: KindSpec = KindSpec {
+    name: "acknowledgement",
+    label: "acknowledgement",
+    plural: "acknowledgements",
+    fields: &[
+        f("about", "Concern acknowledged", FieldType::RecordRef, true),
+        f("person", "Person", FieldType::PersonRef, true),
+        f("at", "When", FieldType::DateTime, true).not_ahead(),
+        f("by", "Acknowledged by", FieldType::Line(SHORT), true),
+        f("notes", "Notes", FieldType::Text(LONG), false),
+    ],
+    at: Some("at"),
+    due: None,
+    writers: Writers::Supervisors,
 };
 
 /// Whether a record of this kind with these fields needs someone's
-/// attention: an unacknowledged concern, a boundary issue flagged for
-/// supervision, or a referral with no outcome yet.
+/// attention, as far as its own fields say: a concern (until an
+/// acknowledgement points at it, which the journal works out: see
+/// `events`), a boundary issue flagged for supervision, or a referral with
+/// no outcome yet.
 pub fn needs_attention(kind: Kind, data: &Fields) -> bool {
     let text = |k: &str| data.get(k).and_then(Value::as_str);
     match kind {
-        Kind::Concern => text("acknowledged_at").is_none(),
+        Kind::Concern => true,
         Kind::BoundaryIssue => data.get("flag").and_then(Value::as_bool).unwrap_or(false),
         Kind::Signpost => !matches!(text("status"), Some("outcome" | "declined")),
         _ => false,
@@ -361,9 +479,12 @@ pub fn defaults(kind: Kind, fields: &mut Fields, now: NaiveDateTime) {
         fields.entry(name.to_string()).or_insert(value);
     };
     match kind {
-        Kind::Contact | Kind::BoundaryIssue | Kind::Concern | Kind::Reflection | Kind::SupervisionNote => {
-            set("at", Value::String(now.format(DATETIME_FORMAT).to_string()))
-        }
+        Kind::Contact
+        | Kind::BoundaryIssue
+        | Kind::Concern
+        | Kind::Reflection
+        | Kind::SupervisionNote
+        | Kind::Acknowledgement => set("at", Value::String(now.format(DATETIME_FORMAT).to_string())),
         Kind::Signpost => {
             set("at", Value::String(now.date().to_string()));
             set("status", Value::String("suggested".into()));
@@ -429,38 +550,49 @@ fn normal_form(kind: Kind, name: &str, value: &Value) -> Result<Option<Value>> {
     normalise(field, value)
 }
 
+/// Whether `data` holds every field a record of `kind` requires.
+pub fn is_whole(kind: Kind, data: &Fields) -> bool {
+    kind.spec().fields.iter().filter(|f| f.required).all(|f| data.get(f.name).is_some_and(|v| !v.is_null()))
+}
+
 /// Checks the rules that need the whole record: required fields present,
-/// dates in order and not too far ahead.
+/// dates in order and not too far ahead of `now`, a referral's outcome
+/// described.
 pub fn validate_whole(kind: Kind, data: &Fields, now: NaiveDateTime) -> Result<()> {
     let spec = kind.spec();
     for field in spec.fields {
         if field.required && data.get(field.name).is_none_or(Value::is_null) {
-            return Err(Error::invalid(format!("a {} needs {}", spec.label, field.label.to_lowercase())));
+            return Err(Error::invalid(format!("{} needs {}", a(spec.label), field.label.to_lowercase())));
         }
     }
+    check_dates(kind, data, now)?;
+    if kind == Kind::Signpost {
+        let status = data.get("status").and_then(Value::as_str);
+        let outcome = data.get("outcome").and_then(Value::as_str).is_some_and(|s| !s.trim().is_empty());
+        if status == Some("outcome") && !outcome {
+            return Err(Error::invalid("a referral marked 'outcome' needs a few words on what came of it"));
+        }
+    }
+    Ok(())
+}
+
+/// Checks the dates among `data`, which may be a whole record or only the
+/// fields one change sets: none that says when something happened is more
+/// than a day after `now` ([`check_not_ahead`]), and of two dates that
+/// must come in order, when both are there, the later is later. A local
+/// write and an imported event are judged alike, each against its own
+/// `now`.
+pub fn check_dates(kind: Kind, data: &Fields, now: NaiveDateTime) -> Result<()> {
+    for (name, value) in data {
+        check_not_ahead(kind, name, value, now)?;
+    }
     let datetime = |k: &str| data.get(k).and_then(Value::as_str).and_then(parse_datetime);
-    let ahead = now + Duration::days(1);
     match kind {
         Kind::Contact => {
-            if datetime("at").is_some_and(|at| at > ahead) {
-                return Err(Error::invalid("a contact cannot be dated more than a day ahead"));
-            }
             if let (Some(at), Some(next)) = (datetime("at"), datetime("next_contact")) {
                 if next <= at {
                     return Err(Error::invalid("the next planned contact must come after this one"));
                 }
-            }
-        }
-        Kind::Concern | Kind::BoundaryIssue | Kind::Reflection => {
-            if datetime("at").is_some_and(|at| at > ahead) {
-                return Err(Error::invalid(format!("a {} cannot be dated more than a day ahead", spec.label)));
-            }
-        }
-        Kind::Signpost => {
-            let status = data.get("status").and_then(Value::as_str);
-            let outcome = data.get("outcome").and_then(Value::as_str).is_some_and(|s| !s.trim().is_empty());
-            if status == Some("outcome") && !outcome {
-                return Err(Error::invalid("a referral marked 'outcome' needs a few words on what came of it"));
             }
         }
         Kind::BoundaryAgreement => {
@@ -470,9 +602,45 @@ pub fn validate_whole(kind: Kind, data: &Fields, now: NaiveDateTime) -> Result<(
                 }
             }
         }
-        Kind::Person | Kind::Service | Kind::Ending | Kind::SupervisionNote => {}
+        Kind::Person
+        | Kind::Service
+        | Kind::Signpost
+        | Kind::Ending
+        | Kind::SupervisionNote
+        | Kind::Concern
+        | Kind::BoundaryIssue
+        | Kind::Reflection
+        | Kind::Acknowledgement => {}
     }
     Ok(())
+}
+
+/// How far the writer's local time may be from the UTC of an event's clock:
+/// time zones run from 12 hours behind to 14 ahead. A date in an imported
+/// record is judged against the event's clock with this much allowed.
+pub const TIME_ZONE_SLACK: Duration = Duration::hours(14);
+
+/// Checks that field `name` of `kind`, if it says when something happened
+/// ([`FieldSpec::not_ahead`]), is at most a day after `now`. Anything else
+/// passes. A local write is judged against the computer's local time, an
+/// imported event against its own clock (plus [`TIME_ZONE_SLACK`]).
+pub fn check_not_ahead(kind: Kind, name: &str, value: &Value, now: NaiveDateTime) -> Result<()> {
+    if !kind.spec().field(name).is_some_and(|f| f.not_ahead) {
+        return Ok(());
+    }
+    let at = value.as_str().and_then(parse_datetime);
+    match now.checked_add_signed(Duration::days(1)) {
+        Some(limit) if at.is_some_and(|at| at > limit) => {
+            Err(Error::invalid(format!("{} cannot be dated more than a day ahead", a(kind.spec().label))))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// "a contact", "an acknowledgement".
+pub fn a(label: &str) -> String {
+    let vowel = label.starts_with(['a', 'e', 'i', 'o', 'u']);
+    format!("{} {label}", if vowel { "an" } else { "a" })
 }
 
 fn normalise(field: &FieldSpec, value: &Value) -> Result<Option<Value>> {
@@ -541,13 +709,24 @@ fn normalise(field: &FieldSpec, value: &Value) -> Result<Option<Value>> {
             Value::String(s) if matches!(s.as_str(), "no" | "false") => Some(Value::Bool(false)),
             _ => return Err(Error::invalid(format!("{} must be yes or no", label()))),
         },
-        FieldType::PersonRef | FieldType::ServiceRef => {
+        FieldType::CardRef => {
+            let s = text()?;
+            let normal = crate::identity::normalise_fingerprint(s);
+            if !crate::identity::is_fingerprint(&normal) {
+                return Err(Error::invalid(format!(
+                    "{} must be a card's fingerprint, like 7K3M-Q9TX-2B4D-HW8R",
+                    label()
+                )));
+            }
+            text_unless_same(s, normal)
+        }
+        FieldType::PersonRef | FieldType::ServiceRef | FieldType::RecordRef => {
             let s = text()?;
             let id = uuid::Uuid::parse_str(s.trim()).map_err(|_| {
-                Error::invalid(if matches!(field.ty, FieldType::PersonRef) {
-                    "unknown person"
-                } else {
-                    "unknown service"
+                Error::invalid(match field.ty {
+                    FieldType::PersonRef => "unknown person",
+                    FieldType::ServiceRef => "unknown service",
+                    _ => "unknown record",
                 })
             })?;
             let mut written = [0u8; uuid::fmt::Hyphenated::LENGTH];
@@ -694,8 +873,11 @@ mod tests {
         let done = fields(json!({"status": "outcome", "outcome": "went well", "reminder": "2026-12-01"}));
         assert!(!needs_attention(Kind::Signpost, &done));
         assert_eq!(due_date(Kind::Signpost, &done), None);
+        // A concern needs attention by itself; the journal clears it once an
+        // acknowledgement points at it.
         assert!(needs_attention(Kind::Concern, &fields(json!({}))));
-        assert!(!needs_attention(Kind::Concern, &fields(json!({"acknowledged_at": "2026-11-20T10:00"}))));
+        assert!(needs_attention(Kind::BoundaryIssue, &fields(json!({"flag": true}))));
+        assert!(!needs_attention(Kind::BoundaryIssue, &fields(json!({"flag": false}))));
     }
 
     #[test]

@@ -9,7 +9,7 @@
 
 use rusqlite::{params, OptionalExtension, Row, TransactionBehavior};
 use serde::{Deserialize, Serialize};
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
 use ts_rs::TS;
 use uuid::Uuid;
 
@@ -17,7 +17,7 @@ use crate::error::{Error, Result};
 use crate::events::{self, Batch, Clock, Event, FieldChange, FieldClocks, Op, DELETED};
 use crate::hlc::{self, Hlc};
 use crate::journal::Journal;
-use crate::kinds::{self, FieldType, Fields, Kind};
+use crate::kinds::{self, FieldType, Fields, Kind, Role};
 
 /// Months after an ending that a relationship's records are kept, unless the
 /// journal says otherwise.
@@ -46,6 +46,9 @@ pub struct Record {
     pub updated_at: String,
     /// The device that last changed it.
     pub updated_by: String,
+    /// The fingerprint of the journal that owns it (whose device made it):
+    /// only that journal changes it.
+    pub owner: Option<String>,
     /// True when two devices changed a field at once and someone should choose.
     pub conflict: bool,
 }
@@ -117,7 +120,8 @@ impl Page {
 }
 
 const RECORD_COLUMNS: &str = "r.id, r.kind, r.person, r.at, r.data, r.created_hlc, r.updated_hlc,
-     (SELECT id FROM devices WHERE n = r.updated_device), r.conflict";
+     (SELECT id FROM devices WHERE n = r.updated_device), r.conflict,
+     (SELECT journal FROM devices WHERE n = r.created_device)";
 
 /// The lists of records, newest (or soonest due) first, after `SELECT
 /// {RECORD_COLUMNS}`. The indexes hold each record's sort keys (migration
@@ -184,6 +188,7 @@ fn record_from_row(row: &Row<'_>) -> rusqlite::Result<Record> {
         updated_at: stamp(row.get(6)?),
         updated_by: row.get(7)?,
         conflict: row.get(8)?,
+        owner: row.get(9)?,
     })
 }
 
@@ -245,17 +250,23 @@ impl Journal {
     /// to a person added earlier in the same batch). All or nothing.
     pub fn add_batch(&mut self, items: Vec<(Kind, Fields)>) -> Result<Vec<String>> {
         let now = kinds::local_now();
+        let role = self.role()?;
         let mut prepared = Vec::with_capacity(items.len());
         for (kind, fields) in items {
+            if !kind.written_by(role) {
+                return Err(Error::NotAllowed(not_for_role(kind, role)));
+            }
             let mut data = kinds::validate(kind, &fields)?;
             data.retain(|_, v| !v.is_null());
             kinds::defaults(kind, &mut data, now);
+            self.complete_references(kind, &mut data)?;
             kinds::validate_whole(kind, &data, now)?;
             prepared.push((Uuid::now_v7().to_string(), kind, data));
         }
+        let own = self.own_fingerprint()?;
         self.write(|batch, next| {
             for (id, kind, data) in &prepared {
-                check_references(batch.conn(), *kind, data)?;
+                check_references(batch.conn(), *kind, data, &own)?;
                 let changes = data.iter().map(|(k, v)| (k.clone(), change(v.clone(), None))).collect::<Fields>();
                 batch.apply(&next(id, *kind, Op::Put, changes), None)?;
             }
@@ -269,14 +280,22 @@ impl Journal {
     pub fn update(&mut self, id: &str, fields: Fields) -> Result<Record> {
         let now = kinds::local_now();
         let (kind, current, clocks) = self.current(id)?;
+        self.check_mine(id, kind)?;
         let changes = kinds::validate(kind, &fields)?;
         if changes.contains_key("person") && kind != Kind::Reflection {
             return Err(Error::invalid("a record cannot be moved to another person"));
         }
+        if ["about", "volunteer"].iter().any(|k| changes.contains_key(*k)) {
+            return Err(Error::invalid(format!(
+                "{} cannot be moved to another record or volunteer",
+                kinds::a(kind.spec().label)
+            )));
+        }
         let after = with_changes(&current, &changes);
         kinds::validate_whole(kind, &after, now)?;
+        let own = self.own_fingerprint()?;
         self.write(|batch, next| {
-            check_references(batch.conn(), kind, &changes)?;
+            check_references(batch.conn(), kind, &changes, &own)?;
             let mut set =
                 changes
                     .iter()
@@ -310,6 +329,7 @@ impl Journal {
     /// Deletes a record, leaving a tombstone in its history.
     pub fn delete(&mut self, id: &str) -> Result<()> {
         let (kind, _, clocks) = self.current(id)?;
+        self.check_mine(id, kind)?;
         if kind == Kind::Person {
             return Err(Error::invalid(
                 "a person is not deleted but forgotten: use forget, which erases everything about them",
@@ -323,23 +343,95 @@ impl Journal {
         })
     }
 
-    /// Forgets a person: erases them and every record about them, their
-    /// history and their words in the search index, leaving only an erasure
-    /// tombstone (ids, no content) that travels to other journals.
+    /// Forgets a person: erases them and every record about them (notes and
+    /// acknowledgements pointing at those included), their history and
+    /// their words in the search index. A person of this journal's own
+    /// leaves an erasure tombstone (the person's id, no content) that
+    /// travels to other journals, each of which works out for itself what
+    /// it covers. A person another journal owns (a supervisor forgetting a
+    /// volunteer's) is erased here alone: nothing is written that travels.
+    /// Returns how many records went besides the person.
     pub fn forget_person(&mut self, person: &str) -> Result<u32> {
         let (kind, _, _) = self.current(person)?;
         if kind != Kind::Person {
             return Err(Error::invalid("that id is not a person"));
         }
+        let mine = self.owner_of(person)? == Some(self.own_fingerprint()?);
+        let device = self.device_id()?;
         let erased = self.write(|batch, next| {
-            let ids = events::records_of_person(batch.conn(), person)?;
-            let mut fields = Fields::new();
-            fields.insert("records".into(), json!(ids));
-            batch.apply(&next(person, Kind::Person, Op::Erase, fields), None)?;
-            Ok(ids.len() as u32)
+            if mine {
+                batch.apply(&next(person, Kind::Person, Op::Erase, Fields::new()), None)?;
+                Ok(batch.erased())
+            } else {
+                let now = Hlc(crate::journal::meta_i64(batch.conn(), "hlc")?).tick(hlc::wall_ms());
+                batch.erase(person, now.0, &device)
+            }
         })?;
         self.scrub()?;
-        Ok(erased)
+        Ok(erased.saturating_sub(1))
+    }
+
+    /// This journal's role.
+    pub(crate) fn role(&self) -> Result<Role> {
+        self.meta("role")?.ok_or_else(|| Error::CheckFailed("the journal has no role".into()))?.parse()
+    }
+
+    /// This journal's fingerprint.
+    pub(crate) fn own_fingerprint(&self) -> Result<String> {
+        Ok(crate::identity::public(&self.conn)?.fingerprint)
+    }
+
+    /// The fingerprint of the journal that owns record `id` (whose device
+    /// created it), if known.
+    pub(crate) fn owner_of(&self, id: &str) -> Result<Option<String>> {
+        owner_of(&self.conn, id)
+    }
+
+    /// Refuses, in plain words, to change a record this journal does not
+    /// own: only the journal that created a record changes or deletes it.
+    fn check_mine(&self, id: &str, kind: Kind) -> Result<()> {
+        let owner = self.owner_of(id)?;
+        if owner.as_deref() == Some(self.own_fingerprint()?.as_str()) {
+            return Ok(());
+        }
+        let entry = match &owner {
+            Some(fp) => self.roster_entry(fp)?,
+            None => None,
+        };
+        let who = match entry {
+            Some(e) if e.role == Role::Supervisor && self.role()? == Role::Volunteer => {
+                format!("your supervisor, {}", e.name)
+            }
+            Some(e) => e.name,
+            None => "another journal".to_string(),
+        };
+        Err(Error::NotAllowed(format!("This {} was written by {who}: you can't change it.", kind.spec().label)))
+    }
+
+    /// Fills in what a note or an acknowledgement says about whom: the
+    /// person of the record it is about. Reads only; the write checks
+    /// again (see [`check_references`]).
+    fn complete_references(&self, kind: Kind, data: &mut Fields) -> Result<()> {
+        if !matches!(kind, Kind::SupervisionNote | Kind::Acknowledgement) {
+            return Ok(());
+        }
+        let Some(about) = data.get("about").and_then(Value::as_str) else { return Ok(()) };
+        let person: Option<Option<String>> = self
+            .conn
+            .prepare_cached("SELECT person FROM records WHERE id = ?1 AND deleted = 0")?
+            .query_row([about], |r| r.get(0))
+            .optional()?;
+        let Some(Some(person)) = person else { return Ok(()) };
+        match data.get("person").and_then(Value::as_str) {
+            None => {
+                data.insert("person".into(), Value::String(person));
+            }
+            Some(given) if given != person => {
+                return Err(Error::invalid("the person given is not the person of the record it is about"))
+            }
+            Some(_) => {}
+        }
+        Ok(())
     }
 
     /// After erasing: rewrite the search index without the erased words and
@@ -462,7 +554,7 @@ impl Journal {
     /// Full-text search over every record's words, newest records first
     /// (the index yields matches in that order, so a page costs the same
     /// however many records match).
-    pub fn search(&self, query: &str, page: Page) -> Result<Vec<SearchHit>> {
+    pub fn search(&mut self, query: &str, page: Page) -> Result<Vec<SearchHit>> {
         let page = page.checked()?;
         let terms: Vec<String> = query.split_whitespace().map(|t| format!("\"{}\"", t.replace('"', "\"\""))).collect();
         if terms.is_empty() {
@@ -470,10 +562,25 @@ impl Journal {
         }
         let mut fts = terms.join(" ");
         fts.push('*');
-        if self.search.is_stale() {
-            self.search.rebuild(&self.conn)?;
+        if self.search.is_stale() && !self.search.is_damaged() {
+            if let Err(e) = self.search.rebuild(&self.conn) {
+                if !crate::search::is_damage(&e) {
+                    return Err(e);
+                }
+                self.recreate_search_index()?;
+            }
         }
-        let rowids = self.search.matching(&fts, page.limit.into(), page.offset.into())?;
+        if self.search.is_damaged() {
+            self.recreate_search_index()?;
+        }
+        let rowids = match self.search.matching(&fts, page.limit.into(), page.offset.into()) {
+            // Damage found by the search itself: made again, and asked again.
+            Err(e) if crate::search::is_damage(&e) => {
+                self.recreate_search_index()?;
+                self.search.matching(&fts, page.limit.into(), page.offset.into())?
+            }
+            found => found?,
+        };
         if rowids.is_empty() {
             return Ok(Vec::new());
         }
@@ -565,6 +672,35 @@ impl Journal {
     /// a bulk load already does), after many records were added in batches.
     pub fn tidy_search_index(&mut self) -> Result<()> {
         self.search.tidy()
+    }
+
+    /// Notes that the supervision note or acknowledgement `id` has been
+    /// read here. Local: never sent.
+    pub fn mark_read(&mut self, id: &str) -> Result<()> {
+        let record = self.get(id)?;
+        if !matches!(record.kind, Kind::SupervisionNote | Kind::Acknowledgement) {
+            return Err(Error::invalid("only supervision notes and acknowledgements are marked as read"));
+        }
+        self.conn
+            .prepare_cached("INSERT OR IGNORE INTO read_marks (record, at) VALUES (?1, ?2)")?
+            .execute(params![id, crate::journal::now()])?;
+        Ok(())
+    }
+
+    /// Supervision notes and acknowledgements written by someone else and
+    /// not yet marked read here, newest first.
+    pub fn unread(&self, page: Page) -> Result<Vec<Record>> {
+        let page = page.checked()?;
+        let own = self.own_fingerprint()?;
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {RECORD_COLUMNS} FROM records r
+             WHERE r.kind IN ('supervision-note', 'acknowledgement') AND r.deleted = 0
+               AND NOT EXISTS (SELECT 1 FROM read_marks m WHERE m.record = r.id)
+               AND (SELECT journal FROM devices WHERE n = r.created_device) IS NOT ?1
+             ORDER BY r.at_key DESC, r.rowid DESC LIMIT ?2 OFFSET ?3"
+        ))?;
+        let rows = stmt.query_map(params![own, page.limit, page.offset], record_from_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     /// How many records of each kind the journal holds.
@@ -660,13 +796,15 @@ impl Journal {
     pub fn resolve_conflict(&mut self, id: &str, field: &str, value: Value) -> Result<Record> {
         let now = kinds::local_now();
         let (kind, current, clocks) = self.current(id)?;
+        self.check_mine(id, kind)?;
         let mut given = Fields::new();
         given.insert(field.to_string(), value);
         let changes = kinds::validate(kind, &given)?;
         let after = with_changes(&current, &changes);
         kinds::validate_whole(kind, &after, now)?;
+        let own = self.own_fingerprint()?;
         self.write(|batch, next| {
-            check_references(batch.conn(), kind, &changes)?;
+            check_references(batch.conn(), kind, &changes, &own)?;
             let set =
                 changes.iter().map(|(k, v)| (k.clone(), change(v.clone(), base_of(&clocks, k)))).collect::<Fields>();
             batch.apply(&next(id, kind, Op::Put, set), None)?;
@@ -697,24 +835,17 @@ fn base_of(clocks: &FieldClocks, field: &str) -> Option<(i64, String)> {
     clocks.get(field).map(|c| (c.h, c.d.clone()))
 }
 
-/// Every person or service a record points at must exist and not be
-/// deleted; a supervision note must be for a card in the roster.
-fn check_references(conn: &rusqlite::Connection, kind: Kind, data: &Fields) -> Result<()> {
-    if kind == Kind::SupervisionNote {
-        if let Some(fp) = data.get("volunteer").and_then(Value::as_str) {
-            let known: Option<String> = conn
-                .prepare_cached("SELECT role FROM roster WHERE fingerprint = ?1 AND revoked_at IS NULL")?
-                .query_row([fp], |r| r.get(0))
-                .optional()?;
-            if known.is_none() {
-                return Err(Error::invalid("a supervision note must be for a volunteer whose card is in this journal"));
-            }
-        }
-    }
+/// Every person, service or record a record points at must exist and not
+/// be deleted. A supervision note must be for a volunteer whose card is in
+/// the roster, and about that volunteer's person and record; an
+/// acknowledgement must point at a volunteer's concern not yet
+/// acknowledged, and name its person. `own`: this journal's fingerprint.
+fn check_references(conn: &rusqlite::Connection, kind: Kind, data: &Fields, own: &str) -> Result<()> {
     for field in kind.spec().fields {
         let (wanted, message) = match field.ty {
-            FieldType::PersonRef => ("person", "unknown person"),
-            FieldType::ServiceRef => ("service", "unknown service"),
+            FieldType::PersonRef => (Some("person"), "unknown person"),
+            FieldType::ServiceRef => (Some("service"), "unknown service"),
+            FieldType::RecordRef => (None, "unknown record"),
             _ => continue,
         };
         let Some(id) = data.get(field.name).and_then(Value::as_str) else { continue };
@@ -722,11 +853,107 @@ fn check_references(conn: &rusqlite::Connection, kind: Kind, data: &Fields) -> R
             .prepare_cached("SELECT kind FROM records WHERE id = ?1 AND deleted = 0")?
             .query_row([id], |r| r.get(0))
             .optional()?;
-        if found.as_deref() != Some(wanted) {
+        if found.is_none() || wanted.is_some_and(|w| found.as_deref() != Some(w)) {
             return Err(Error::invalid(message));
         }
     }
+    let text = |k: &str| data.get(k).and_then(Value::as_str);
+    let owner = |id: &str| owner_of(conn, id);
+    let person_of = |id: &str| -> Result<Option<String>> {
+        Ok(conn
+            .prepare_cached("SELECT person FROM records WHERE id = ?1")?
+            .query_row([id], |r| r.get::<_, Option<String>>(0))
+            .optional()?
+            .flatten())
+    };
+    match kind {
+        Kind::SupervisionNote => {
+            if let Some(fp) = text("volunteer") {
+                let role: Option<String> = conn
+                    .prepare_cached("SELECT role FROM roster WHERE fingerprint = ?1 AND revoked_at IS NULL")?
+                    .query_row([fp], |r| r.get(0))
+                    .optional()?;
+                if role.as_deref() != Some("volunteer") {
+                    return Err(Error::invalid(
+                        "a supervision note must be for a volunteer whose card is in this journal",
+                    ));
+                }
+                for field in ["person", "about"] {
+                    if let Some(id) = text(field) {
+                        if owner(id)?.as_deref() != Some(fp) {
+                            return Err(Error::invalid(
+                                "a supervision note can only be about that volunteer's own people and records",
+                            ));
+                        }
+                    }
+                }
+            }
+            if let (Some(about), Some(person)) = (text("about"), text("person")) {
+                if person_of(about)?.is_some_and(|p| p != person) {
+                    return Err(Error::invalid("the person given is not the person of the record it is about"));
+                }
+            }
+        }
+        Kind::Acknowledgement => {
+            if let Some(concern) = text("about") {
+                let kind: Option<String> = conn
+                    .prepare_cached("SELECT kind FROM records WHERE id = ?1 AND deleted = 0")?
+                    .query_row([concern], |r| r.get(0))
+                    .optional()?;
+                if kind.as_deref() != Some("concern") {
+                    return Err(Error::invalid("only a concern is acknowledged"));
+                }
+                if owner(concern)?.is_none_or(|o| o == own) {
+                    return Err(Error::invalid("only a volunteer's concern is acknowledged"));
+                }
+                if text("person").is_some_and(|p| person_of(concern).ok().flatten().as_deref() != Some(p)) {
+                    return Err(Error::invalid("the person given is not the person of the concern"));
+                }
+                let acknowledged: bool = conn
+                    .prepare_cached(
+                        "SELECT EXISTS (SELECT 1 FROM records WHERE about = ?1 AND kind = 'acknowledgement'
+                                                                 AND deleted = 0)",
+                    )?
+                    .query_row([concern], |r| r.get(0))?;
+                if acknowledged {
+                    return Err(Error::invalid("that concern has been acknowledged already"));
+                }
+            }
+        }
+        _ => {}
+    }
     Ok(())
+}
+
+/// The fingerprint of the journal that owns record `id` (whose device
+/// created it), if known.
+fn owner_of(conn: &rusqlite::Connection, id: &str) -> Result<Option<String>> {
+    Ok(conn
+        .prepare_cached("SELECT d.journal FROM records r JOIN devices d ON d.n = r.created_device WHERE r.id = ?1")?
+        .query_row([id], |r| r.get::<_, Option<String>>(0))
+        .optional()?
+        .flatten())
+}
+
+/// Why a journal kept in `role` does not write a record of `kind`, in
+/// plain words.
+fn not_for_role(kind: Kind, role: Role) -> String {
+    let what = kind.spec().plural;
+    match role {
+        Role::Volunteer => format!(
+            "{} are written by your supervisor: they arrive in the files your supervisor sends you",
+            capitalised(what)
+        ),
+        Role::Supervisor => format!(
+            "A supervisor's journal keeps supervision notes, acknowledgements and the service directory: \
+             {what} are recorded in volunteers' journals"
+        ),
+    }
+}
+
+fn capitalised(s: &str) -> String {
+    let mut chars = s.chars();
+    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }
 
 /// About 160 characters of `text` around the first of `words` found.

@@ -23,8 +23,10 @@
 //! Staying in step. The journal's `meta` holds a `search_generation`, and
 //! this file's `state` the generation the index was last brought up to.
 //! Every change to the words is a transaction on each file: the journal's
-//! moves its generation from g to g + 1, the index's moves its own from g to
-//! g + 1 only if it was at g. The journal's commits first, durably; the
+//! moves its generation from g to a new random number h, the index's moves
+//! its own from g to h only if it was at g. (Random, not g + 1: two copies
+//! of one journal, changed apart, never share a generation, so an index
+//! copied from the one beside the other is seen to be out of step.) The journal's commits first, durably; the
 //! index's second, at `synchronous = NORMAL` (a power cut may undo its last
 //! commits: the journal holds the truth). If anything comes between the two
 //! commits (a crash, a full disk, a power cut), the generations differ, and
@@ -46,9 +48,14 @@
 //! command line at the end of each command), and by FTS5 itself only when a
 //! level reaches [`CRISIS_MERGE`] segments, which takes that many saves
 //! with no such moment between them.
-//! A search reads every segment, but small ones cost it little: with 56 of
-//! them unmerged beside the large one, searching 100,000 records took no
-//! longer than once they were merged (about 0.9 ms).
+//! A search reads every segment, but small ones cost it little.
+//!
+//! Damage. An index whose file cannot be read as one (a changed byte fails
+//! its page's authentication, a page does not parse) is never worked
+//! around: it is marked damaged, its writes are skipped (a save or an
+//! import goes in without it), and it is thrown away and made again from
+//! `records` at the next unlock or search, as a missing one is. A full disk
+//! or a lock another process holds is not damage: those are reported.
 
 use std::cell::Cell;
 use std::collections::BTreeMap;
@@ -131,6 +138,26 @@ pub(crate) struct SearchIndex {
     /// Known to be out of step with the journal (a commit of the index
     /// failed after the journal's): rebuilt before the next search.
     stale: Cell<bool>,
+    /// Known to be damaged: made again from nothing before the next search
+    /// (see the module's documentation); meanwhile nothing is written to it.
+    damaged: Cell<bool>,
+}
+
+/// How an index stands (see [`SearchIndex::health`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Health {
+    /// Nothing wrong.
+    Sound,
+    /// Behind the journal (a crash between the two commits): rebuild it.
+    OutOfStep,
+    /// Its file is damaged: make it again.
+    Damaged,
+}
+
+/// Whether an error from the index means its file is damaged (rather than
+/// busy, full, or out of reach).
+pub(crate) fn is_damage(e: &Error) -> bool {
+    matches!(e, Error::Database(_) | Error::DatabaseDamaged(_) | Error::SearchIndexLayout(_) | Error::CheckFailed(_))
 }
 
 impl SearchIndex {
@@ -139,20 +166,68 @@ impl SearchIndex {
     /// layout or out of step.
     pub(crate) fn open(dir: &Path, key: &DataKey, journal: &Connection) -> Result<SearchIndex> {
         let path = dir.join(SEARCH_FILE);
-        let index = match Self::connect(&path, key) {
+        let opened = Self::connect(&path, key).and_then(|index| index.generation().map(|g| (index, g)));
+        let (index, generation) = match opened {
             // Damaged, made with another key, or of another layout: nothing
             // in it is lost by starting again. (Any other failure, a lock
             // held too long say, is reported: the file may be in use.)
-            Err(Error::DatabaseDamaged(_) | Error::SearchIndexLayout(_)) => {
+            Err(e) if is_damage(&e) => {
                 remove_files(&path)?;
-                Self::connect(&path, key)?
+                let index = Self::connect(&path, key)?;
+                let generation = index.generation()?;
+                (index, generation)
             }
             opened => opened?,
         };
-        if index.generation()? != journal_generation(journal)? {
-            index.rebuild(journal)?;
+        if generation != journal_generation(journal)? {
+            if let Err(e) = index.rebuild(journal) {
+                if !is_damage(&e) {
+                    return Err(e);
+                }
+                // Damaged further in than its first pages: made again.
+                drop(index);
+                remove_files(&path)?;
+                let index = Self::connect(&path, key)?;
+                index.rebuild(journal)?;
+                return Ok(index);
+            }
         }
         Ok(index)
+    }
+
+    /// Throws the index away and makes it again from `records`: for an
+    /// index found damaged.
+    pub(crate) fn recreate(&mut self, dir: &Path, key: &DataKey, journal: &Connection) -> Result<()> {
+        let path = dir.join(SEARCH_FILE);
+        // The connection to the damaged file goes first, so that nothing
+        // of it is kept open while it is removed.
+        let placeholder = Connection::open_in_memory()?;
+        drop(std::mem::replace(&mut self.conn, placeholder));
+        remove_files(&path)?;
+        let fresh = Self::connect(&path, key)?;
+        fresh.rebuild(journal)?;
+        *self = fresh;
+        Ok(())
+    }
+
+    /// Whether the index is known to be damaged (see [`SearchIndex::recreate`]).
+    pub(crate) fn is_damaged(&self) -> bool {
+        self.damaged.get()
+    }
+
+    /// `result`, unless it is damage: then the index is marked damaged and
+    /// the work counts as done (see the module's documentation).
+    fn unless_damaged<T: Default>(&self, result: Result<T>) -> Result<T> {
+        match result {
+            Err(e) if is_damage(&e) => {
+                self.damaged.set(true);
+                if !self.conn.is_autocommit() {
+                    let _ = self.conn.execute_batch("ROLLBACK");
+                }
+                Ok(T::default())
+            }
+            other => other,
+        }
     }
 
     /// An empty index in `path`, for the benchmarks' bare insert.
@@ -198,7 +273,7 @@ impl SearchIndex {
         } else if layout != LAYOUT {
             return Err(Error::SearchIndexLayout(layout));
         }
-        Ok(SearchIndex { conn, stale: Cell::new(false) })
+        Ok(SearchIndex { conn, stale: Cell::new(false), damaged: Cell::new(false) })
     }
 
     /// The journal generation the index was last brought up to.
@@ -211,15 +286,17 @@ impl SearchIndex {
         self.stale.get()
     }
 
-    /// Rebuilds the index from the journal's records, in step with it.
+    /// Rebuilds the index from the journal's records, in step with it. Any
+    /// damage met on the way is reported (and nothing committed): the
+    /// index is then made again from nothing ([`SearchIndex::recreate`]).
     pub(crate) fn rebuild(&self, journal: &Connection) -> Result<()> {
         // The journal's write lock first, so no record changes under the
         // rebuild; nothing is written to the journal.
         let held = rusqlite::Transaction::new_unchecked(journal, TransactionBehavior::Immediate)?;
         let generation = journal_generation(&held)?;
         let pending = SearchTx::new(self);
-        self.apply(Work::Clear)?;
-        self.apply(Work::Bulk)?;
+        self.apply_here(Work::Clear)?;
+        self.apply_here(Work::Bulk)?;
         let mut entries = Entries::new();
         let mut stmt = held.prepare("SELECT rowid, kind, data FROM records WHERE deleted = 0")?;
         let mut rows = stmt.query([])?;
@@ -229,14 +306,15 @@ impl SearchIndex {
                 .map_err(|_| Error::CheckFailed("a record's fields are unreadable".into()))?;
             entries.insert(row.get(0)?, (false, Some(kinds::search_text(kind, &data))));
             if entries.len() >= REBUILD_CHUNK {
-                self.apply(Work::Write(std::mem::take(&mut entries)))?;
+                self.apply_here(Work::Write(std::mem::take(&mut entries)))?;
             }
         }
-        self.apply(Work::Write(entries))?;
+        self.apply_here(Work::Write(entries))?;
         self.conn.execute("UPDATE state SET generation = ?1", [generation])?;
-        self.apply(Work::Finish { bulk: true, tidy: true, advance: None })?;
+        self.apply_here(Work::Finish { bulk: true, tidy: true, advance: None })?;
         pending.commit()?;
         self.stale.set(false);
+        self.damaged.set(false);
         // This SQLite keeps one page cache for all of the process's
         // connections, each with its own share (it is built with
         // SQLITE_ENABLE_MEMORY_MANAGEMENT). After a rebuild of 100,000
@@ -253,8 +331,17 @@ impl SearchIndex {
     }
 
     /// Does one piece of work, in the index's transaction (begun here if
-    /// none is open).
+    /// none is open). Nothing, once the index is known to be damaged, and
+    /// damage found doing it marks it so (see the module's documentation).
     pub(crate) fn apply(&self, work: Work) -> Result<()> {
+        if self.is_damaged() {
+            return Ok(());
+        }
+        let done = self.apply_here(work);
+        self.unless_damaged(done)
+    }
+
+    fn apply_here(&self, work: Work) -> Result<()> {
         if self.conn.is_autocommit() {
             self.conn.execute_batch("BEGIN IMMEDIATE")?;
         }
@@ -317,7 +404,8 @@ impl SearchIndex {
     pub(crate) fn tidy(&self) -> Result<()> {
         let pending = SearchTx::new(self);
         self.apply(Work::Finish { bulk: false, tidy: true, advance: None })?;
-        pending.commit()
+        let committed = pending.commit();
+        self.unless_damaged(committed)
     }
 
     /// Does one step of the merging saves leave undone (see the module's
@@ -329,7 +417,7 @@ impl SearchIndex {
     /// command line holds it for seconds, and the app would wait with it):
     /// it is work for idle moments, and can be done at the next one.
     pub(crate) fn merge_step(&self) -> Result<bool> {
-        if self.is_stale() || !self.conn.is_autocommit() {
+        if self.is_stale() || self.is_damaged() || !self.conn.is_autocommit() {
             return Ok(false);
         }
         let before = self.conn.total_changes();
@@ -340,10 +428,10 @@ impl SearchIndex {
         let merged =
             self.conn.execute("INSERT INTO records_fts (records_fts, rank) VALUES ('merge', ?1)", [MERGE_STEP_PAGES]);
         self.conn.busy_timeout(std::time::Duration::from_millis(store::BUSY_TIMEOUT_MS.into()))?;
-        merged?;
+        self.unless_damaged(merged.map(|_| ()).map_err(Error::from))?;
         // FTS5 counts a change for the command itself, and more for any
         // block it writes.
-        Ok(self.conn.total_changes() - before >= 2)
+        Ok(!self.is_damaged() && self.conn.total_changes() - before >= 2)
     }
 
     /// Folds the index's write-ahead log into its file; with `truncate`,
@@ -356,22 +444,29 @@ impl SearchIndex {
         Ok(u64::try_from(log - folded).unwrap_or(0))
     }
 
-    /// What is wrong with the index, if anything, as plain sentences. An
-    /// index found out of step is marked stale, so the next search rebuilds
-    /// it, as the sentence says.
-    pub(crate) fn problems(&self, journal: &Connection) -> Result<Vec<String>> {
-        let mut problems: Vec<String> =
-            store::integrity_problems(&self.conn)?.into_iter().map(|p| format!("search index: {p}")).collect();
-        if let Err(e) =
-            self.conn.execute_batch("INSERT INTO records_fts (records_fts, rank) VALUES ('integrity-check', 0);")
-        {
-            problems.push(format!("search index: {e}"));
+    /// How the index stands: damaged (its pages fail their authentication,
+    /// or FTS5's own check fails), out of step with the journal, or sound.
+    /// Marks it accordingly, for the caller to make it again or rebuild it.
+    pub(crate) fn health(&self, journal: &Connection) -> Result<Health> {
+        let checked = store::integrity_problems(&self.conn).map(|problems| {
+            let fts =
+                self.conn.execute_batch("INSERT INTO records_fts (records_fts, rank) VALUES ('integrity-check', 0);");
+            !problems.is_empty() || fts.is_err()
+        });
+        let damaged = match checked {
+            Ok(damaged) => damaged,
+            Err(e) if is_damage(&e) => true,
+            Err(e) => return Err(e),
+        };
+        if damaged || self.is_damaged() {
+            self.damaged.set(true);
+            return Ok(Health::Damaged);
         }
         if self.is_stale() || self.generation()? != journal_generation(journal)? {
             self.stale.set(true);
-            problems.push("the search index is out of step with the journal (it is rebuilt at the next search)".into());
+            return Ok(Health::OutOfStep);
         }
-        Ok(problems)
+        Ok(Health::Sound)
     }
 
     /// The index's connection, for tests and the benchmarks.
@@ -391,6 +486,12 @@ fn configure(conn: &Connection, settings: &[(&str, i64)]) -> Result<()> {
 
 /// How many records' words a rebuild writes at a time.
 const REBUILD_CHUNK: usize = 10_000;
+
+/// A new search generation (see the module's documentation): random, and
+/// never -1, which an index never built holds.
+pub(crate) fn new_generation() -> i64 {
+    rand::random::<i64>() & i64::MAX
+}
 
 /// The journal's search generation (see the module's documentation).
 pub(crate) fn journal_generation(journal: &Connection) -> Result<i64> {
@@ -501,7 +602,7 @@ mod tests {
         (dir, j)
     }
 
-    fn found(j: &Journal, word: &str) -> usize {
+    fn found(j: &mut Journal, word: &str) -> usize {
         j.search(word, Page::default()).unwrap().len()
     }
 
@@ -517,12 +618,12 @@ mod tests {
         let before = journal_generation(&j.conn).unwrap();
         assert!(in_step(&j));
         let p = j.add(Kind::Service, json!({"name": "Quince pantry"}).as_object().cloned().unwrap()).unwrap().id;
-        assert_eq!(journal_generation(&j.conn).unwrap(), before + 1);
+        assert_ne!(journal_generation(&j.conn).unwrap(), before);
         assert!(in_step(&j));
-        assert_eq!(found(&j, "quince"), 1);
+        assert_eq!(found(&mut j, "quince"), 1);
         j.delete(&p).unwrap();
         assert!(in_step(&j));
-        assert_eq!(found(&j, "quince"), 0);
+        assert_eq!(found(&mut j, "quince"), 0);
         assert!(j.check().unwrap().ok);
     }
 
@@ -530,8 +631,8 @@ mod tests {
     /// index is made again at unlock, and searches find what they did.
     #[test]
     fn an_index_that_cannot_be_used_is_rebuilt_at_unlock() {
-        let (d, j) = with_records();
-        assert_eq!(found(&j, "kumquats"), 3);
+        let (d, mut j) = with_records();
+        assert_eq!(found(&mut j, "kumquats"), 3);
         drop(j);
         type Spoil<'a> = (&'a str, &'a dyn Fn(&Path));
         let spoil: [Spoil<'_>; 4] = [
@@ -555,50 +656,103 @@ mod tests {
         ];
         for (how, spoil) in spoil {
             spoil(d.path());
-            let j = Journal::open(d.path(), PASS).unwrap();
-            assert_eq!(found(&j, "kumquats"), 3, "{how}");
+            let mut j = Journal::open(d.path(), PASS).unwrap();
+            assert_eq!(found(&mut j, "kumquats"), 3, "{how}");
             assert!(in_step(&j), "{how}");
             assert!(j.check().unwrap().ok, "{how}: {:?}", j.check().unwrap().problems);
         }
     }
 
     /// The index's last commit lost (a crash or power cut between the two
-    /// commits): `check` says so, and the next search or unlock rebuilds it.
+    /// commits): the next unlock rebuilds it, and so does `check`, which says
+    /// so.
     #[test]
-    fn an_index_out_of_step_is_reported_and_rebuilt() {
-        let (d, j) = with_records();
-        j.search
-            .conn()
-            .execute_batch(
-                "INSERT INTO records_fts (records_fts) VALUES ('delete-all');
-                 INSERT INTO records_fts (rowid, body) VALUES (999, 'phantom');
-                 UPDATE state SET generation = generation - 1;",
-            )
-            .unwrap();
+    fn an_index_out_of_step_is_rebuilt_at_unlock_or_check() {
+        let (d, mut j) = with_records();
+        let lose_last_commit = |j: &Journal| {
+            j.search
+                .conn()
+                .execute_batch(
+                    "INSERT INTO records_fts (records_fts) VALUES ('delete-all');
+                     INSERT INTO records_fts (rowid, body) VALUES (999, 'phantom');
+                     UPDATE state SET generation = generation - 1;",
+                )
+                .unwrap()
+        };
+        lose_last_commit(&j);
         let report = j.check().unwrap();
-        assert!(!report.ok);
-        assert!(report.problems.iter().any(|p| p.contains("out of step")), "{:?}", report.problems);
-        // As `check` says: the next search rebuilds it.
-        assert_eq!(found(&j, "kumquats"), 3);
-        assert_eq!(found(&j, "phantom"), 0);
-        assert!(j.check().unwrap().ok);
-        // And so does the next unlock, had the search not come first.
-        j.search.conn().execute_batch("UPDATE state SET generation = generation - 1").unwrap();
+        assert!(report.ok, "{report:?}");
+        assert!(report.repaired.iter().any(|p| p.contains("out of step")), "{:?}", report.repaired);
+        assert_eq!(found(&mut j, "kumquats"), 3);
+        assert_eq!(found(&mut j, "phantom"), 0);
+        assert!(j.check().unwrap().repaired.is_empty());
+        lose_last_commit(&j);
         drop(j);
-        let j = Journal::open(d.path(), PASS).unwrap();
+        let mut j = Journal::open(d.path(), PASS).unwrap();
         assert!(in_step(&j));
-        assert_eq!(found(&j, "kumquats"), 3);
-        assert!(j.check().unwrap().ok);
+        assert_eq!((found(&mut j, "kumquats"), found(&mut j, "phantom")), (3, 0));
+        assert!(j.check().unwrap().repaired.is_empty());
+    }
+
+    /// A changed byte anywhere in the index's file: it is made again, from
+    /// nothing, like a missing one, whether the damage is found at unlock,
+    /// by a search, by a save or by `check`; a save goes in all the same.
+    #[test]
+    fn a_damaged_index_is_made_again_like_a_missing_one() {
+        let (d, j) = with_records();
+        drop(j);
+        let path = d.path().join(SEARCH_FILE);
+        let pages = std::fs::metadata(&path).unwrap().len() / 8192;
+        assert!(pages >= 3, "{pages}");
+        for page in 0..pages {
+            let mut bytes = std::fs::read(&path).unwrap();
+            let at = (page * 8192 + 100) as usize;
+            bytes[at] ^= 0x01;
+            std::fs::write(&path, &bytes).unwrap();
+            let mut j = Journal::open(d.path(), PASS).unwrap();
+            let p = j.list(Kind::Person, None, Page::default()).unwrap()[0].id.clone();
+            let saved = json!({"person": p, "how": "phone", "notes": "zanzibar"}).as_object().cloned().unwrap();
+            let saved = j.add(Kind::Contact, saved).unwrap().id;
+            let report = j.check().unwrap();
+            assert!(report.ok, "page {page}: {report:?}");
+            assert_eq!((found(&mut j, "kumquats"), found(&mut j, "zanzibar")), (3, 1), "page {page}");
+            assert!(j.check().unwrap().repaired.is_empty(), "page {page}");
+            j.delete(&saved).unwrap();
+        }
+    }
+
+    /// An index copied from another copy of the same journal (same key,
+    /// changed apart since) is out of step, never used as it is.
+    #[test]
+    fn an_index_from_another_copy_of_the_journal_is_not_used() {
+        let (d, mut j) = with_records();
+        j.conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)").unwrap();
+        j.search.fold_log(true).unwrap();
+        let copy = tempfile::tempdir().unwrap();
+        for file in [crate::journal::DB_FILE, crate::journal::KEY_FILE, SEARCH_FILE] {
+            std::fs::copy(d.path().join(file), copy.path().join(file)).unwrap();
+        }
+        let mut other = Journal::open(copy.path(), PASS).unwrap();
+        let words = |w: &str| json!({"name": w}).as_object().cloned().unwrap();
+        j.add(Kind::Service, words("Apricot")).unwrap();
+        other.add(Kind::Service, words("Blackcurrant")).unwrap();
+        other.search.fold_log(true).unwrap();
+        drop((j, other));
+        remove_files(&d.path().join(SEARCH_FILE)).unwrap();
+        std::fs::copy(copy.path().join(SEARCH_FILE), d.path().join(SEARCH_FILE)).unwrap();
+        let mut j = Journal::open(d.path(), PASS).unwrap();
+        assert_eq!((found(&mut j, "apricot"), found(&mut j, "blackcurrant")), (1, 0));
+        assert!(j.check().unwrap().repaired.is_empty());
     }
 
     /// Known stale in this session (the index failed to commit after the
     /// journal had): the next search rebuilds it first.
     #[test]
     fn a_stale_index_is_rebuilt_before_the_next_search() {
-        let (_d, j) = with_records();
+        let (_d, mut j) = with_records();
         j.search.conn().execute_batch("INSERT INTO records_fts (records_fts) VALUES ('delete-all');").unwrap();
         j.search.stale.set(true);
-        assert_eq!(found(&j, "kumquats"), 3);
+        assert_eq!(found(&mut j, "kumquats"), 3);
         assert!(!j.search.is_stale());
     }
 
@@ -607,6 +761,7 @@ mod tests {
     #[test]
     fn a_journal_from_before_the_split_moves_its_words_out() {
         let (d, j) = with_records();
+        j.conn.execute_batch(crate::store::UNDO_OWNERSHIP).unwrap();
         j.conn.execute_batch(crate::store::UNDO_DEVICE_NUMBERS).unwrap();
         j.conn.execute_batch(crate::store::UNDO_INDEX_KEYS).unwrap();
         j.conn
@@ -620,13 +775,13 @@ mod tests {
             .unwrap();
         drop(j);
         remove_files(&d.path().join(SEARCH_FILE)).unwrap();
-        let j = Journal::open(d.path(), PASS).unwrap();
+        let mut j = Journal::open(d.path(), PASS).unwrap();
         let left: i64 = j
             .conn
             .query_row("SELECT count(*) FROM sqlite_master WHERE name LIKE 'records_fts%'", [], |r| r.get(0))
             .unwrap();
         assert_eq!(left, 0);
-        assert_eq!(found(&j, "kumquats"), 3);
+        assert_eq!(found(&mut j, "kumquats"), 3);
         assert!(j.check().unwrap().ok, "{:?}", j.check().unwrap().problems);
     }
 
@@ -653,7 +808,7 @@ mod tests {
             visit(&mut j, i);
         }
         assert_eq!(segments(&j), 21, "no save merged");
-        assert_eq!((found(&j, "kumquats"), found(&j, "quinces")), (3, 20));
+        assert_eq!((found(&mut j, "kumquats"), found(&mut j, "quinces")), (3, 20));
 
         let mut steps = 0;
         while j.tidy_while_idle().unwrap() {
@@ -663,7 +818,7 @@ mod tests {
         assert!(steps >= 1);
         assert_eq!(segments(&j), 1, "merged at idle moments");
         assert!(!j.tidy_while_idle().unwrap(), "nothing left to merge");
-        assert_eq!((found(&j, "kumquats"), found(&j, "quinces")), (3, 20));
+        assert_eq!((found(&mut j, "kumquats"), found(&mut j, "quinces")), (3, 20));
         assert!(j.check().unwrap().ok, "{:?}", j.check().unwrap().problems);
 
         for i in 0..CRISIS_MERGE as usize {
@@ -687,7 +842,7 @@ mod tests {
             )
             .unwrap();
         drop(j);
-        let j = Journal::open(d.path(), PASS).unwrap();
+        let mut j = Journal::open(d.path(), PASS).unwrap();
         let layout: i64 = j.search.conn().query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
         assert_eq!(layout, LAYOUT);
         let mut stmt = j
@@ -700,7 +855,8 @@ mod tests {
         let settings: Vec<(String, i64)> =
             stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap().collect::<rusqlite::Result<_>>().unwrap();
         assert_eq!(settings, SETTINGS.iter().map(|(k, v)| (k.to_string(), *v)).collect::<Vec<_>>());
-        assert_eq!(found(&j, "kumquats"), 3);
+        drop(stmt);
+        assert_eq!(found(&mut j, "kumquats"), 3);
     }
 
     /// A merge step does not wait for another process holding the index:

@@ -30,10 +30,25 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0011_due_from_indexes_alone.sql"),
     include_str!("../migrations/0012_lists_for_a_person_and_conflicts_from_indexes.sql"),
     include_str!("../migrations/0013_devices_by_number.sql"),
+    include_str!("../migrations/0014_ownership.sql"),
 ];
 
-/// Undoes migration 0013, for tests that make a journal as an older build
-/// left it: records name their devices by id again.
+/// Undoes migration 0014, for tests that make a journal as an older build
+/// left it: devices belong to no journal, notes and acknowledgements have
+/// no `about` column, nothing is marked read. (Acknowledgements written
+/// into concerns are the test's to put back.)
+#[cfg(test)]
+pub(crate) const UNDO_OWNERSHIP: &str = "
+    DROP INDEX devices_by_journal;
+    ALTER TABLE devices DROP COLUMN journal;
+    DROP INDEX records_about;
+    ALTER TABLE records DROP COLUMN about;
+    DROP TABLE read_marks;
+    PRAGMA user_version = 13;";
+
+/// Undoes migration 0013 (after [`UNDO_OWNERSHIP`]), for tests that make a
+/// journal as an older build left it: records name their devices by id
+/// again.
 #[cfg(test)]
 pub(crate) const UNDO_DEVICE_NUMBERS: &str = "
     DROP VIEW event_log;
@@ -317,6 +332,24 @@ pub(crate) fn migrate(conn: &Connection) -> Result<()> {
             tx.execute_batch(&format!("PRAGMA user_version = {}", version + 1))?;
         }
         tx.commit()?;
+    }
+}
+
+/// Whether the disk `dir` is on has less room left than a journal needs
+/// to be opened at all (its working files, a few pages of log): under
+/// 4 MiB. False where that cannot be told.
+pub(crate) fn nearly_full(dir: &Path) -> bool {
+    const ROOM: u64 = 4 * 1024 * 1024;
+    #[cfg(unix)]
+    {
+        // The folder itself may not exist yet (a journal being made).
+        let existing = dir.ancestors().find(|d| d.exists()).unwrap_or(dir);
+        rustix::fs::statvfs(existing).map(|s| s.f_bavail.saturating_mul(s.f_frsize) < ROOM).unwrap_or(false)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = (dir, ROOM);
+        false
     }
 }
 

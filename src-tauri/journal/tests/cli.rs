@@ -109,7 +109,8 @@ fn no_passphrase_and_no_terminal_is_refused_without_hanging() {
     let tmp = tempfile::tempdir().unwrap();
     init(tmp.path(), "Sam");
     let out = peerjournal(tmp.path(), None, &["status"]);
-    assert_refused(&out, "set it in the environment");
+    let message = assert_refused(&out, "The passphrase is needed: set PEERJOURNAL_PASSPHRASE");
+    assert!(message.contains("run this in a terminal"), "{message}");
 }
 
 #[test]
@@ -326,8 +327,10 @@ fn the_record_commands_of_the_contract_work() {
     );
     assert!(concern["id"].is_string());
     assert_eq!(json_ok(j, &["concern", "list", "--open"]).as_array().unwrap().len(), 1);
-    json_ok(j, &["concern", "ack", concern["id"].as_str().unwrap(), "--by", "Alex"]);
-    assert_eq!(json_ok(j, &["concern", "list", "--open"]).as_array().unwrap().len(), 0);
+    // Only a supervisor acknowledges a concern (see the exchange below).
+    let ack = peerjournal(j, Some(PASS), &["concern", "ack", concern["id"].as_str().unwrap(), "--by", "Alex"]);
+    assert_refused(&ack, "Acknowledgements are written by your supervisor: they arrive in the files");
+    assert_eq!(json_ok(j, &["concern", "list", "--open"]).as_array().unwrap().len(), 1);
     let hits = json_ok(j, &["search", "allotment"]);
     assert_eq!(hits.as_array().unwrap().len(), 1);
     let service = json_ok(j, &["service", "add", "--name", "Food bank", "--category", "food"])["id"]
@@ -354,7 +357,7 @@ fn the_record_commands_of_the_contract_work() {
     assert_eq!(doc["records"].as_array().unwrap().len(), 3);
 
     let forgotten = json_ok(j, &["person", "forget", &person]);
-    assert_eq!(forgotten["erasedRecords"], 4);
+    assert_eq!(forgotten["erasedRecords"], 3, "the contact, the concern and the signpost");
     assert_eq!(json_ok(j, &["search", "allotment"]).as_array().unwrap().len(), 0);
 }
 
@@ -493,19 +496,40 @@ fn export_import_and_receipts_through_the_command_line() {
     assert!(peerjournal(&j, Some(PASS), &["card", "import", sc.to_str().unwrap(), "--yes"]).status.success());
     let person = json_ok(&j, &["person", "add", "--alias", "R.M."])["id"].as_str().unwrap().to_string();
     json_ok(&j, &["contact", "add", "--person", &person, "--kind", "phone", "--notes", "first call"]);
+    let concern =
+        ["concern", "add", "--person", &person, "--kind", "safeguarding", "--urgency", "high", "--notes", "x"];
+    let concern = json_ok(&j, &concern)["id"].as_str().unwrap().to_string();
     let bundle = tmp.path().join("f.bundle");
     let exported = json_ok(&j, &["export", "--to", &sfp, "--out", bundle.to_str().unwrap()]);
-    assert_eq!(exported["events"], 2);
+    assert_eq!(exported["events"], 3);
     let summary = json_ok(&s, &["import", bundle.to_str().unwrap()]);
     assert_eq!(summary["kinds"]["contact"]["new"], 1);
     assert_eq!(summary["kinds"]["person"]["new"], 1);
     assert_eq!(json_ok(&s, &["import", bundle.to_str().unwrap()])["alreadyImported"], true);
+    // The supervisor acknowledges the concern, and writes a note about it;
+    // neither changes the volunteer's concern, and both go back by file.
+    let ack = json_ok(&s, &["concern", "ack", &concern, "--notes", "spoke to the team"]);
+    assert_eq!((ack["kind"].as_str(), ack["fields"]["by"].as_str()), (Some("acknowledgement"), Some("Alex")));
+    assert_eq!(json_ok(&s, &["concern", "list", "--open"]).as_array().unwrap().len(), 0);
+    json_ok(&s, &["note", "add", "--for", &jfp, "--about", &concern, "--text", "well handled"]);
+    let refused = peerjournal(&s, Some(PASS), &["delete", &concern]);
+    assert_refused(&refused, "This concern was written by Sam: you can't change it.");
     // Before the receipt comes back, nothing is shown as received.
     let peers = json_ok(&j, &["status"])["peers"].clone();
     assert_eq!(peers[0]["receivedAt"], Value::Null);
+    assert_eq!(json_ok(&j, &["concern", "list", "--open"]).as_array().unwrap().len(), 1);
     let back = tmp.path().join("back.bundle");
     json_ok(&s, &["export", "--to", &jfp, "--out", back.to_str().unwrap()]);
-    json_ok(&j, &["import", back.to_str().unwrap()]);
+    let summary = json_ok(&j, &["import", back.to_str().unwrap()]);
+    assert_eq!(summary["kinds"]["acknowledgement"]["new"], 1);
+    assert_eq!(summary["kinds"]["supervision-note"]["new"], 1);
+    assert_eq!(json_ok(&j, &["concern", "list", "--open"]).as_array().unwrap().len(), 0);
+    let timeline = json_ok(&j, &["person", "show", &person])["timeline"].clone();
+    let kinds: Vec<&str> = timeline.as_array().unwrap().iter().filter_map(|r| r["kind"].as_str()).collect();
+    assert!(kinds.contains(&"acknowledgement") && kinds.contains(&"supervision-note"), "{kinds:?}");
+    let note = timeline.as_array().unwrap().iter().find(|r| r["kind"] == "supervision-note").unwrap();
+    let refused = peerjournal(&j, Some(PASS), &["delete", note["id"].as_str().unwrap()]);
+    assert_refused(&refused, "This supervision note was written by your supervisor, Alex: you can't change it.");
     let peers = json_ok(&j, &["status"])["peers"].clone();
     assert!(peers[0]["receivedAt"].is_string());
     assert_eq!(peers[0]["waitingChanges"], 0);
@@ -609,4 +633,56 @@ fn report_counts_a_period_and_names_no_one() {
         &peerjournal(&j, Some(PASS), &["report", "--since", "2026-11-01", "--until", "2026-10-01"]),
         "start after it ends",
     );
+}
+
+/// A full disk: every command, reading or writing, says so in one plain line
+/// and changes nothing; with room again, the journal is as it was. The disk
+/// is a small one of the test's own (a tmpfs in a mount namespace, which
+/// `unshare` gives without privileges), filled to the last byte.
+#[test]
+fn a_full_disk_is_named_plainly_and_changes_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (disk, out) = (tmp.path().join("disk"), tmp.path().join("out"));
+    fs::create_dir_all(&disk).unwrap();
+    fs::create_dir_all(&out).unwrap();
+    let script = r#"
+        set -u
+        mount -t tmpfs -o size=4m tmpfs "$DISK" || { echo "could not mount a small disk" >&2; exit 90; }
+        J="$DISK/journal"
+        "$PJ" --journal "$J" init --name Sam --role volunteer --kdf-memory-mib 64 >/dev/null || exit 91
+        "$PJ" --journal "$J" --json person add --alias R.M. >/dev/null || exit 92
+        cp -r "$J" "$OUT/before"
+        dd if=/dev/zero of="$DISK/fill" bs=64k 2>/dev/null
+        dd if=/dev/zero of="$DISK/fill2" bs=1k 2>/dev/null
+        for args in "person add --alias X" "status" "person list" "check" "search visit" "passphrase change"; do
+            PEERJOURNAL_NEW_PASSPHRASE="another fine passphrase" "$PJ" --journal "$J" $args \
+                >/dev/null 2>"$OUT/err" </dev/null
+            echo "$? $(cat "$OUT/err")" >> "$OUT/results"
+        done
+        rm "$DISK/fill" "$DISK/fill2"
+        cp -r "$J" "$OUT/after"
+        "$PJ" --journal "$J" --json person list > "$OUT/list.json" || exit 93
+    "#;
+    let run = Command::new("unshare")
+        .args(["--user", "--map-root-user", "--mount", "sh", "-c", script])
+        .env("PJ", env!("CARGO_BIN_EXE_peerjournal"))
+        .env("DISK", &disk)
+        .env("OUT", &out)
+        .env("PEERJOURNAL_PASSPHRASE", PASS)
+        .env_remove("PEERJOURNAL_DIR")
+        .output()
+        .expect("run unshare (util-linux)");
+    assert!(run.status.success(), "{run:?}");
+    let results = fs::read_to_string(out.join("results")).unwrap();
+    assert_eq!(results.lines().count(), 6, "{results}");
+    for line in results.lines() {
+        assert_eq!(line, "1 peerjournal: the disk is full: free some space and try again; nothing was changed");
+    }
+    for file in ["journal.db", "journal.key", "search.db"] {
+        let (before, after) = (fs::read(out.join("before").join(file)), fs::read(out.join("after").join(file)));
+        assert!(before.unwrap() == after.unwrap(), "{file} changed");
+    }
+    let list: Value = serde_json::from_slice(&fs::read(out.join("list.json")).unwrap()).unwrap();
+    let aliases: Vec<&str> = list.as_array().unwrap().iter().filter_map(|p| p["fields"]["alias"].as_str()).collect();
+    assert_eq!(aliases, ["R.M."]);
 }

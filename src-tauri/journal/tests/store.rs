@@ -28,7 +28,7 @@ fn reopens_with_passphrase_and_reports_encryption() {
     let (journal, _) = create(dir.path(), "Sam 🌱 سام");
     let first = journal.status().unwrap();
     journal.lock();
-    let journal = Journal::open(dir.path(), PASSPHRASE).unwrap();
+    let mut journal = Journal::open(dir.path(), PASSPHRASE).unwrap();
     let status = journal.status().unwrap();
     assert_eq!(status.name, "Sam 🌱 سام");
     assert_eq!(status.role, Role::Volunteer);
@@ -190,7 +190,7 @@ fn two_openers_at_once_write_safely() {
     for w in writers {
         w.join().unwrap();
     }
-    let journal = Journal::open(&path, PASSPHRASE).unwrap();
+    let mut journal = Journal::open(&path, PASSPHRASE).unwrap();
     assert!(journal.check().unwrap().ok);
 }
 

@@ -34,4 +34,10 @@ erasedAtUnlock: number,
 /**
  * Months after an ending that records are kept (0 when locked).
  */
-retentionMonths: number, };
+retentionMonths: number, 
+/**
+ * When unlocked and the journal's clock is more than a day ahead of
+ * the computer's (it has seen changes dated in the future): by how
+ * many minutes.
+ */
+clockAheadMinutes: number | null, };

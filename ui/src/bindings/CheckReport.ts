@@ -19,4 +19,9 @@ schemaVersion: number,
 /**
  * Plain sentences, one per problem found.
  */
-problems: Array<string>, };
+problems: Array<string>, 
+/**
+ * Plain sentences, one per problem found and put right (the search
+ * index, which is made again from the journal).
+ */
+repaired: Array<string>, };

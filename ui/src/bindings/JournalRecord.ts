@@ -39,6 +39,11 @@ updatedAt: string,
  */
 updatedBy: string, 
 /**
+ * The fingerprint of the journal that owns it (whose device made it):
+ * only that journal changes it.
+ */
+owner: string | null, 
+/**
  * True when two devices changed a field at once and someone should choose.
  */
 conflict: boolean, };

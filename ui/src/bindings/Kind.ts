@@ -3,4 +3,4 @@
 /**
  * The kinds of record.
  */
-export type Kind = "person" | "contact" | "boundary-agreement" | "boundary-issue" | "service" | "signpost" | "concern" | "ending" | "reflection" | "supervision-note";
+export type Kind = "person" | "contact" | "boundary-agreement" | "boundary-issue" | "service" | "signpost" | "concern" | "ending" | "reflection" | "supervision-note" | "acknowledgement";

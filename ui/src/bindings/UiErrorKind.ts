@@ -3,4 +3,4 @@
 /**
  * What kind of failure, so the UI can choose how to show it.
  */
-export type UiErrorKind = "wrongPassphrase" | "badRecoveryKey" | "invalidInput" | "journalExists" | "notAJournal" | "damaged" | "locked" | "busy" | "diskFull" | "internal";
+export type UiErrorKind = "wrongPassphrase" | "badRecoveryKey" | "invalidInput" | "journalExists" | "notAJournal" | "damaged" | "locked" | "busy" | "diskFull" | "notAllowed" | "internal";

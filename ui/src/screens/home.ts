@@ -46,6 +46,30 @@ function retentionNote(state: AppState): HTMLElement | null {
   );
 }
 
+/** "3 days", "5 hours", "40 minutes". */
+export function aheadBy(minutesAhead: number): string {
+  const plural = (n: number, unit: string) => (n === 1 ? `1 ${unit}` : `${n} ${unit}s`);
+  if (minutesAhead >= 2 * 24 * 60) return plural(Math.floor(minutesAhead / (24 * 60)), "day");
+  if (minutesAhead >= 2 * 60) return plural(Math.floor(minutesAhead / 60), "hour");
+  return plural(minutesAhead, "minute");
+}
+
+/** The journal's clock is well ahead of the computer's: said at unlock. */
+function clockNote(state: AppState): HTMLElement | null {
+  if (state.clockAheadMinutes === null) return null;
+  return h(
+    "section",
+    { class: "card notice", id: "home-clock-note", role: "status" },
+    h(
+      "p",
+      {},
+      `Your journal's clock is ${aheadBy(state.clockAheadMinutes)} ahead of this computer's: it has seen changes ` +
+        "dated in the future, so what you write is dated after them for now. Check that this computer's date and " +
+        "time are right.",
+    ),
+  );
+}
+
 export function homeScreen(nav: Nav, initial: AppState): Screen {
   let state = initial;
   const lockButton = h("button", { id: "lock-button", type: "button", class: "button button-header" }, "Lock");
@@ -67,6 +91,7 @@ export function homeScreen(nav: Nav, initial: AppState): Screen {
       lockError,
     ),
     retentionNote(state),
+    clockNote(state),
     h(
       "section",
       { class: "card empty-state", "aria-labelledby": "home-ready-title" },

@@ -205,6 +205,9 @@ enum Command {
     /// Records two devices changed at once.
     #[command(subcommand)]
     Conflicts(sync::ConflictCommand),
+    /// This journal's devices: give a copy of the journal one of its own.
+    #[command(subcommand)]
+    Device(sync::DeviceCommand),
     /// Fill the journal with invented people and records, to try things out.
     Demo {
         #[arg(long, default_value_t = 50)]
@@ -247,8 +250,16 @@ struct Failure {
     message: String,
 }
 
+/// The journal folder this run works on, once known: errors are read
+/// knowing it (see [`Error::in_folder`]).
+static JOURNAL_DIR: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+
 impl From<Error> for Failure {
     fn from(e: Error) -> Self {
+        let e = match JOURNAL_DIR.get() {
+            Some(dir) => e.in_folder(dir),
+            None => e,
+        };
         Failure { kind: e.kind(), message: e.to_string() }
     }
 }
@@ -285,6 +296,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
         None => peerjournal::default_dir()
             .ok_or_else(|| Failure::usage("cannot tell where your data folder is; give one with --journal DIR"))?,
     };
+    let _ = JOURNAL_DIR.set(dir.clone());
     let out = Output { json: cli.json };
     match cli.command {
         Command::Init { name, role, kdf_memory_mib } => {
@@ -292,7 +304,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             if peerjournal::presence(&dir) == peerjournal::Presence::Present {
                 return Err(Error::AlreadyExists(dir).into());
             }
-            let passphrase = new_passphrase("PEERJOURNAL_PASSPHRASE", "Choose a passphrase")?;
+            let passphrase = new_passphrase("PEERJOURNAL_PASSPHRASE", "a passphrase for the new journal")?;
             let (journal, recovery) =
                 Journal::create(&dir, &NewJournal { name: &name, role: role.into(), passphrase: &passphrase, kdf })?;
             let status = journal.status()?;
@@ -364,8 +376,13 @@ fn run(cli: Cli) -> Result<(), Failure> {
             Ok(())
         }
         Command::Check => {
-            let journal = Journal::open(&dir, &current_passphrase()?)?;
+            let mut journal = Journal::open(&dir, &current_passphrase()?)?;
             let report = journal.check()?;
+            if !out.json {
+                for r in &report.repaired {
+                    say!("repaired: {r}");
+                }
+            }
             if out.json {
                 out.print_json(&report);
             } else if report.ok {
@@ -383,7 +400,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
         }
         Command::Passphrase(PassphraseCommand::Change) => {
             let mut journal = Journal::open(&dir, &current_passphrase()?)?;
-            let next = new_passphrase("PEERJOURNAL_NEW_PASSPHRASE", "New passphrase")?;
+            let next = new_passphrase("PEERJOURNAL_NEW_PASSPHRASE", "the new passphrase")?;
             let kdf = journal.passphrase_kdf();
             journal.change_passphrase(&next, kdf)?;
             out.done("The passphrase has been changed. Your recovery key still works.");
@@ -391,7 +408,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
         }
         Command::Recover => {
             let key = recovery_key()?;
-            let next = new_passphrase("PEERJOURNAL_NEW_PASSPHRASE", "New passphrase")?;
+            let next = new_passphrase("PEERJOURNAL_NEW_PASSPHRASE", "the new passphrase")?;
             let journal = Journal::recover(&dir, &key, &next)?;
             drop(journal);
             out.done("Your journal is unlocked with the recovery key and has a new passphrase. Keep using the same recovery key.");
@@ -417,6 +434,13 @@ fn run(cli: Cli) -> Result<(), Failure> {
         }
         command => {
             let mut journal = Journal::open(&dir, &current_passphrase()?)?;
+            if let Some(minutes) = journal.clock_ahead_minutes()? {
+                eprintln!(
+                    "peerjournal: this journal's clock is {} ahead of this computer's: it has seen changes dated in \
+                     the future, and what you write is dated after them. Check this computer's date and time.",
+                    peerjournal::bundle::duration_words(minutes)
+                );
+            }
             if let Some(report) = journal.last_purge().filter(|r| !r.erased_people.is_empty()) {
                 if !out.json {
                     eprintln!(
@@ -562,6 +586,7 @@ fn run_records(j: &mut Journal, command: Command, out: &Output) -> Result<(), Fa
         Command::Export { to, out: path, full } => sync::export(j, to, path, full, out),
         Command::Import { files } => sync::import(j, files, out),
         Command::Conflicts(c) => sync::conflicts(j, c, out),
+        Command::Device(c) => sync::device(j, c, out),
         Command::Demo { people, records, seed } => {
             let made = peerjournal::demo::fill(j, people, records, seed)?;
             if out.json {

@@ -261,12 +261,17 @@ pub enum ConcernCommand {
         #[command(flatten)]
         page: PageArgs,
     },
-    /// Acknowledge a concern.
+    /// Acknowledge a volunteer's concern (supervisors): the acknowledgement
+    /// goes back to the volunteer in your next file to them.
     Ack {
+        /// The concern's id.
         id: String,
-        /// Who acknowledges it.
+        /// Who acknowledges it (default: your name).
         #[arg(long)]
-        by: String,
+        by: Option<String>,
+        /// What was done or agreed.
+        #[arg(long)]
+        notes: Option<String>,
     },
 }
 
@@ -326,6 +331,10 @@ pub enum NoteCommand {
         /// The id of the record it is about, if any.
         #[arg(long)]
         about: Option<String>,
+        /// The id of the person it is about, if any (the record's person
+        /// when --about is given).
+        #[arg(long)]
+        person: Option<String>,
     },
     /// List supervision notes.
     List {
@@ -336,13 +345,14 @@ pub enum NoteCommand {
 
 pub fn note(j: &mut Journal, cmd: NoteCommand, out: &Output) -> Result<(), Failure> {
     match cmd {
-        NoteCommand::Add { volunteer, text, about } => {
+        NoteCommand::Add { volunteer, text, about, person } => {
             let r = j.add(
                 Kind::SupervisionNote,
                 fields(vec![
                     ("volunteer", Some(Value::String(peerjournal::cards::normalise_fingerprint(&volunteer)))),
                     ("text", Some(Value::String(text))),
                     ("about", s(about)),
+                    ("person", s(person)),
                 ]),
             )?;
             out.record(&r);
@@ -591,17 +601,17 @@ pub fn concern(j: &mut Journal, cmd: ConcernCommand, out: &Output) -> Result<(),
             }
             out.records(&v);
         }
-        ConcernCommand::Ack { id, by } => {
+        ConcernCommand::Ack { id, by, notes } => {
             if j.get(&id)?.kind != Kind::Concern {
                 return Err(Failure::usage("that id is not a concern"));
             }
-            let now = chrono::Local::now().naive_local().format("%Y-%m-%dT%H:%M").to_string();
-            let r = j.update(
-                &id,
-                fields(vec![
-                    ("acknowledged_by", Some(Value::String(by))),
-                    ("acknowledged_at", Some(Value::String(now))),
-                ]),
+            let by = match by {
+                Some(by) => by,
+                None => j.status()?.name,
+            };
+            let r = j.add(
+                Kind::Acknowledgement,
+                fields(vec![("about", Some(Value::String(id))), ("by", Some(Value::String(by))), ("notes", s(notes))]),
             )?;
             out.record(&r);
         }

@@ -12,13 +12,23 @@ fn from_env(var: &str) -> Option<Zeroizing<String>> {
     std::env::var(var).ok().map(Zeroizing::new)
 }
 
-fn prompt(label: &str) -> Result<Zeroizing<String>, Failure> {
+/// Asks for `what` on the terminal, saying it may come from `var` instead.
+fn prompt(what: &str, var: &str) -> Result<Zeroizing<String>, Failure> {
     if !std::io::stdin().is_terminal() {
         return Err(Failure::usage(format!(
-            "{} is needed; no terminal to ask on, so set it in the environment",
-            label.to_lowercase()
+            "{} is needed: set {var}, or run this in a terminal to be asked for it",
+            capitalised(what)
         )));
     }
+    ask(&format!("{} (or set {var})", capitalised(what)))
+}
+
+fn capitalised(s: &str) -> String {
+    let mut chars = s.chars();
+    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
+}
+
+fn ask(label: &str) -> Result<Zeroizing<String>, Failure> {
     rpassword::prompt_password(format!("{label}: "))
         .map(Zeroizing::new)
         .map_err(|e| Failure::usage(format!("could not read from the terminal: {e}")))
@@ -28,7 +38,7 @@ fn prompt(label: &str) -> Result<Zeroizing<String>, Failure> {
 pub fn current_passphrase() -> Result<Zeroizing<String>, Failure> {
     match from_env("PEERJOURNAL_PASSPHRASE") {
         Some(p) => Ok(p),
-        None => prompt("Passphrase (or set PEERJOURNAL_PASSPHRASE)"),
+        None => prompt("the passphrase", "PEERJOURNAL_PASSPHRASE"),
     }
 }
 
@@ -38,9 +48,9 @@ pub fn new_passphrase(var: &str, label: &str) -> Result<Zeroizing<String>, Failu
         peerjournal::keys::validate_new_passphrase(&p)?;
         return Ok(p);
     }
-    let first = prompt(&format!("{label} (or set {var})"))?;
+    let first = prompt(label, var)?;
     peerjournal::keys::validate_new_passphrase(&first)?;
-    let again = prompt("Type it again")?;
+    let again = ask("Type it again")?;
     if *first != *again {
         return Err(Failure::usage("the two passphrases are not the same; nothing was changed"));
     }
@@ -51,6 +61,6 @@ pub fn new_passphrase(var: &str, label: &str) -> Result<Zeroizing<String>, Failu
 pub fn recovery_key() -> Result<Zeroizing<String>, Failure> {
     match from_env("PEERJOURNAL_RECOVERY_KEY") {
         Some(k) => Ok(k),
-        None => prompt("Recovery key (or set PEERJOURNAL_RECOVERY_KEY)"),
+        None => prompt("your recovery key", "PEERJOURNAL_RECOVERY_KEY"),
     }
 }

@@ -34,6 +34,20 @@ pub enum CardCommand {
 }
 
 #[derive(Subcommand, Debug)]
+pub enum DeviceCommand {
+    /// Give this journal a new device: do this on a copy of the journal that
+    /// will go on being used somewhere new (restored from a backup, moved
+    /// to a new computer), before writing anything in it.
+    New {
+        /// Do not ask to confirm (for scripts).
+        #[arg(long)]
+        yes: bool,
+    },
+    /// The journal's devices, this one first.
+    List,
+}
+
+#[derive(Subcommand, Debug)]
 pub enum ConflictCommand {
     /// Records two devices changed at once, with the values to choose from.
     List {
@@ -79,6 +93,25 @@ fn end_progress() {
     }
 }
 
+/// Shows `context` and asks `question` on the terminal, and goes on only on
+/// a yes; refuses with `no_terminal` when there is no terminal to ask on,
+/// with `declined` on anything but a yes.
+fn confirm(context: &str, question: &str, no_terminal: &str, declined: &str) -> Result<(), Failure> {
+    if !std::io::stdin().is_terminal() {
+        return Err(Failure::usage(no_terminal));
+    }
+    eprintln!("{context}");
+    eprint!("{question} [y/N] ");
+    let _ = std::io::stderr().flush();
+    let mut answer = String::new();
+    std::io::stdin().read_line(&mut answer).map_err(|e| Failure::usage(format!("could not read the answer: {e}")))?;
+    if matches!(answer.trim(), "y" | "Y" | "yes" | "Yes") {
+        Ok(())
+    } else {
+        Err(Failure::usage(declined))
+    }
+}
+
 pub fn card(j: &mut Journal, cmd: CardCommand, out: &Output) -> Result<(), Failure> {
     match cmd {
         CardCommand::Export { out: path } => {
@@ -93,21 +126,12 @@ pub fn card(j: &mut Journal, cmd: CardCommand, out: &Output) -> Result<(), Failu
         CardCommand::Import { file, yes } => {
             let card = Card::read(&file)?;
             if !yes {
-                if !std::io::stdin().is_terminal() {
-                    return Err(Failure::usage(
-                        "check the fingerprint with the card's owner, then run again with --yes (there is no terminal to ask on)",
-                    ));
-                }
-                eprintln!("Card of {} ({}), fingerprint {}", card.name, card.role.as_str(), card.fingerprint);
-                eprint!("Does {} read out exactly this fingerprint? [y/N] ", card.name);
-                let _ = std::io::stderr().flush();
-                let mut answer = String::new();
-                std::io::stdin()
-                    .read_line(&mut answer)
-                    .map_err(|e| Failure::usage(format!("could not read the answer: {e}")))?;
-                if !matches!(answer.trim(), "y" | "Y" | "yes" | "Yes") {
-                    return Err(Failure::usage("the card was not added"));
-                }
+                confirm(
+                    &format!("Card of {} ({}), fingerprint {}", card.name, card.role.as_str(), card.fingerprint),
+                    &format!("Does {} read out exactly this fingerprint?", card.name),
+                    "check the fingerprint with the card's owner, then run again with --yes (there is no terminal to ask on)",
+                    "the card was not added",
+                )?;
             }
             let entry = j.add_card(&card)?;
             if out.json {
@@ -187,6 +211,9 @@ pub fn import(j: &mut Journal, files: Vec<PathBuf>, out: &Output) -> Result<(), 
                 if summary.erased > 0 {
                     say!("  {} forgotten at the sender's request", count(summary.erased, "person", "people"));
                 }
+                for notice in &summary.notices {
+                    say!("  Note: {}", notice.words());
+                }
             }
         }
         summaries.push(summary);
@@ -196,6 +223,43 @@ pub fn import(j: &mut Journal, files: Vec<PathBuf>, out: &Output) -> Result<(), 
             out.print_json(&summaries[0]);
         } else {
             out.print_json(&summaries);
+        }
+    }
+    Ok(())
+}
+
+pub fn device(j: &mut Journal, cmd: DeviceCommand, out: &Output) -> Result<(), Failure> {
+    match cmd {
+        DeviceCommand::New { yes } => {
+            if !yes {
+                confirm(
+                    "This is for a copy of the journal that will be used on this computer from now on:\n\
+                     restored from a backup, or moved here. The copy it came from must not be used to\n\
+                     write any more (or give it a new device too).",
+                    "Give this journal a new device?",
+                    "giving the journal a new device needs a yes: run again with --yes (there is no terminal to ask on)",
+                    "nothing was changed",
+                )?;
+            }
+            let device = j.new_device()?;
+            if out.json {
+                out.print_json(&json!({ "device": device }));
+            } else {
+                say!("This journal now writes as a new device ({device}).");
+                say!("Your next file to each person you exchange files with tells their journal about it.");
+            }
+        }
+        DeviceCommand::List => {
+            let current = j.device_id()?;
+            let mut devices = j.own_devices()?;
+            devices.sort_by_key(|d| *d != current);
+            if out.json {
+                out.print_json(&json!({ "current": current, "devices": devices }));
+            } else {
+                for d in devices {
+                    say!("{d}{}", if d == current { "  (this one)" } else { "" });
+                }
+            }
         }
     }
     Ok(())
