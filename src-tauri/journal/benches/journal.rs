@@ -180,7 +180,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         reset_peak_memory();
         let t = Instant::now();
         let exported = journal.export_bundle(
-            &peerjournal::bundle::ExportOptions { to: vec![sup_card.fingerprint.clone()], full: true },
+            &peerjournal::sync::ExportOptions { to: vec![sup_card.fingerprint.clone()], full: true },
             &bundle,
             &mut |_, _| {},
         )?;

@@ -9,8 +9,8 @@ use rusqlite::types::Value as SqlValue;
 use crate::error::Result;
 use crate::journal::Journal;
 use crate::keys::{DataKey, DatabaseSalt};
-use crate::kinds::{self, Kind};
-use crate::search::SearchIndex;
+use crate::model::kinds::{self, Kind};
+use crate::store::search::SearchIndex;
 use crate::store::{self, Mode};
 
 /// Copies every event, record and search entry of `source` into a new,
@@ -19,7 +19,7 @@ use crate::store::{self, Mode};
 /// indexes and search index, without any of import's checking or merging —
 /// and returns how long the inserts and the commits took. The search
 /// entries go in after the rows, on the same thread, as a bulk loader would
-/// write them (see [`crate::events::Batch`]).
+/// write them (see [`crate::store::fold::Batch`]).
 pub fn bare_bulk_insert(source: &Journal, dir: &Path) -> Result<Duration> {
     let read = |sql: &str, n: usize| -> Result<Vec<Vec<SqlValue>>> {
         let mut stmt = source.conn.prepare(sql)?;

@@ -6,7 +6,7 @@
 //! decrypt collapses into one variant per secret, so an error can never tell
 //! an attacker *why* decryption failed.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// Everything that can go wrong in the core library.
 #[derive(Debug, thiserror::Error)]
@@ -105,11 +105,106 @@ pub enum Error {
 
     /// A bundle was refused; the journal is unchanged.
     #[error("{0}")]
-    Refused(crate::bundle::Refusal),
+    Refused(Refusal),
 
     /// A self-check found a problem.
     #[error("the journal failed its check: {0}")]
     CheckFailed(String),
+}
+
+/// Why a bundle was refused. Every message is plain, and the journal is
+/// unchanged whenever one is returned.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Refusal {
+    /// Not an age file, or not one of ours inside.
+    #[error("this is not a Peer Journal bundle")]
+    NotABundle,
+    /// Encrypted, but not to this journal.
+    #[error("this file was not made for this journal")]
+    NotForUs,
+    /// Cut short or changed on the way.
+    #[error("this bundle is damaged or incomplete (it may have been cut short or changed on the way); ask for it to be exported again")]
+    Damaged,
+    /// Made by a newer Peer Journal.
+    #[error("this bundle was made by a newer version of Peer Journal (bundle version {0}); update Peer Journal to import it")]
+    TooNew(u32),
+    /// Signed by a card not in the roster.
+    #[error("this bundle is signed by someone whose card is not in this journal; import their card first and check its fingerprint with them")]
+    UnknownSigner,
+    /// Signed by a revoked card.
+    #[error("this bundle is signed by a card that was revoked in this journal; it has not been imported")]
+    RevokedSigner,
+    /// The signed recipient list does not name this journal.
+    #[error("this bundle was not addressed to this journal (it may have been passed on by someone it was sent to); ask the sender to export it to you")]
+    NotAddressedToUs,
+    /// This journal made it.
+    #[error("this bundle was made by this journal; import it in the journal it was sent to")]
+    OwnBundle,
+    /// A record inside does not pass validation.
+    #[error("this bundle contains a record that is not valid ({0}); nothing was imported")]
+    InvalidRecord(String),
+    /// Made by an older Peer Journal, from before cards named devices.
+    #[error("this bundle was made by an older version of Peer Journal (bundle version {0}); ask the sender to update Peer Journal and export it again")]
+    TooOld(u32),
+    /// The card inside does not check out, or is not its signer's.
+    #[error("the card inside this bundle is damaged or is not its sender's; ask for it to be exported again")]
+    BadCard,
+    /// The sender's card names a device of another journal's.
+    #[error("{sender}'s card names a device that belongs to {owner}; nothing was imported (two journals cannot share a device)")]
+    DeviceClaimed {
+        /// The sender's name.
+        sender: String,
+        /// Whose the device is, in words ("Kim's journal").
+        owner: String,
+    },
+    /// An event made on a device that is not the sender's.
+    #[error("{sender}'s file carries changes made on a device that is not theirs; nothing was imported")]
+    ForeignDevice {
+        /// The sender's name.
+        sender: String,
+    },
+    /// A change to, or an erasure of, a record its sender does not own.
+    #[error("{sender}'s file tries to {action} {what}; nothing was imported")]
+    NotTheirs {
+        /// The sender's name.
+        sender: String,
+        /// "change" or "erase".
+        action: &'static str,
+        /// The record, in words ("a supervision note you wrote").
+        what: String,
+    },
+    /// A kind of record its sender's role does not write.
+    #[error("{sender}'s file carries {what}, which only {writers} write; nothing was imported")]
+    NotTheirRole {
+        /// The sender's name.
+        sender: String,
+        /// The kind, in words ("a supervision note").
+        what: String,
+        /// Who writes it ("supervisors").
+        writers: &'static str,
+    },
+    /// A change to a record this journal does not hold, and the bundle does
+    /// not create: someone else's record, or one this journal has lost.
+    #[error("{sender}'s file changes {what} this journal does not have; nothing was imported. If this journal was restored from a backup, ask {sender} to send everything again (a full export)")]
+    Unheld {
+        /// The sender's name.
+        sender: String,
+        /// The kind of record, in words ("a contact").
+        what: String,
+    },
+    /// A supervision note for another volunteer.
+    #[error("{sender}'s file carries a supervision note for another volunteer; nothing was imported")]
+    NotForThisVolunteer {
+        /// The sender's name.
+        sender: String,
+    },
+}
+
+impl From<Refusal> for Error {
+    fn from(r: Refusal) -> Self {
+        Error::Refused(r)
+    }
 }
 
 /// The core library's result type.
@@ -166,7 +261,7 @@ impl Error {
             Error::Io { .. } | Error::DatabaseDamaged(_) => true,
             _ => false,
         };
-        if io_failure && crate::store::nearly_full(dir) {
+        if io_failure && nearly_full(dir) {
             Error::DiskFull
         } else {
             self
@@ -182,6 +277,24 @@ impl From<rusqlite::Error> for Error {
             Some(ErrorCode::DiskFull) => Error::DiskFull,
             _ => Error::Database(e),
         }
+    }
+}
+
+/// Whether the disk `dir` is on has less room left than a journal needs
+/// to be opened at all (its working files, a few pages of log): under
+/// 4 MiB. False where that cannot be told.
+fn nearly_full(dir: &Path) -> bool {
+    const ROOM: u64 = 4 * 1024 * 1024;
+    #[cfg(unix)]
+    {
+        // The folder itself may not exist yet (a journal being made).
+        let existing = dir.ancestors().find(|d| d.exists()).unwrap_or(dir);
+        rustix::fs::statvfs(existing).map(|s| s.f_bavail.saturating_mul(s.f_frsize) < ROOM).unwrap_or(false)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = (dir, ROOM);
+        false
     }
 }
 

@@ -71,7 +71,7 @@ impl DataKey {
         sql
     }
 
-    /// The key and salt of the search index's file (see [`crate::search`]),
+    /// The key and salt of the search index's file (see [`crate::store::search`]),
     /// derived from this key with HKDF-SHA256 under a label of their own: the
     /// index's pages are never encrypted or authenticated with the journal's
     /// own key, and neither file's pages can stand in for the other's.

@@ -24,27 +24,21 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
-pub mod access;
 #[doc(hidden)]
 pub mod benchsupport;
-pub mod bundle;
-pub mod cards;
-pub mod demo;
 pub mod error;
-pub mod events;
-pub mod hlc;
-pub mod identity;
-mod incoming;
 pub mod journal;
 pub mod keys;
-pub mod kinds;
-pub mod records;
-pub mod report;
-pub mod search;
+pub mod model;
+pub mod reports;
 pub mod store;
+pub mod sync;
 
 pub use error::{io_reason, Error, Result};
 pub use journal::{default_dir, presence, CheckReport, Journal, NewJournal, Presence, Role, Status};
 pub use keys::{KdfParams, RecoveryKey};
-pub use kinds::{Fields, Kind};
-pub use records::{HistoryEntry, Page, PurgeReport, Record, SearchHit};
+pub use model::hlc;
+pub use model::kinds::{self, Fields, Kind};
+pub use model::record::{Conflict, ConflictField, HistoryEntry, Page, PurgeReport, Record, SearchHit};
+pub use reports::{access, demo, report};
+pub use sync::cards;

@@ -438,7 +438,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 eprintln!(
                     "peerjournal: this journal's clock is {} ahead of this computer's: it has seen changes dated in \
                      the future, and what you write is dated after them. Check this computer's date and time.",
-                    peerjournal::bundle::duration_words(minutes)
+                    peerjournal::sync::duration_words(minutes)
                 );
             }
             if let Some(report) = journal.last_purge().filter(|r| !r.erased_people.is_empty()) {

@@ -4,9 +4,9 @@ use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
 use clap::Subcommand;
-use peerjournal::bundle::ExportOptions;
 use peerjournal::cards::Card;
 use peerjournal::kinds::FieldType;
+use peerjournal::sync::ExportOptions;
 use peerjournal::Journal;
 use serde_json::{json, Value};
 

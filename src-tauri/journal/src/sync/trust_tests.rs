@@ -7,7 +7,7 @@
 //! same testing.
 
 use super::*;
-use crate::events::Op;
+use crate::model::event::Op;
 
 /// The world of the forgeries: two volunteers (Sam, Kim) and their
 /// supervisor (Alex), each trusting the others, with something of each
@@ -70,7 +70,7 @@ fn three() -> Three {
 /// forged, and otherwise whole: `card` (the sender's own, unless given) in
 /// its header, counts, ranges and hashes right, signed with the sender's
 /// real key. What someone holding a rostered key can make.
-fn forge(from: &Party, to: &Party, events: &[Event], card: Option<crate::cards::Card>, path: &Path) {
+fn forge(from: &Party, to: &Party, events: &[Event], card: Option<crate::sync::cards::Card>, path: &Path) {
     let card = card.unwrap_or_else(|| from.j.card().unwrap());
     let header = serde_json::to_string(&Header {
         format: FORMAT.into(),
@@ -116,7 +116,7 @@ fn event(device: &str, seq: i64, record: &str, kind: Kind, op: Op, set: Value) -
         .iter()
         .map(|(k, v)| (k.clone(), json!({"value": v})))
         .collect::<serde_json::Map<String, Value>>();
-    let hlc = Hlc::ZERO.tick(crate::hlc::wall_ms()).0;
+    let hlc = Hlc::ZERO.tick(crate::model::hlc::wall_ms()).0;
     Event { device: device.into(), seq, hlc, record: record.into(), kind, op, fields }
 }
 
@@ -137,7 +137,7 @@ fn assert_forgery_refused(into: &mut Party, path: &Path, expected: &str) {
 }
 
 fn next_seq(p: &Party) -> i64 {
-    crate::journal::meta_i64(&p.j.conn, "device_seq").unwrap() + 1
+    crate::store::meta_i64(&p.j.conn, "device_seq").unwrap() + 1
 }
 
 #[test]
@@ -189,7 +189,7 @@ fn a_card_naming_another_journals_device_is_refused() {
     assert!(e.contains("its signature does not match"), "{e}");
     let path = t.dir.path().join("forged.card");
     fs::write(&path, serde_json::to_vec(&forged).unwrap()).unwrap();
-    assert!(crate::cards::Card::read(&path).unwrap_err().to_string().contains("signature does not match"));
+    assert!(crate::sync::cards::Card::read(&path).unwrap_err().to_string().contains("signature does not match"));
 }
 
 #[test]
@@ -335,13 +335,13 @@ fn changes_from_a_clock_far_ahead_go_in_but_move_this_clock_at_most_a_day() {
         "{}",
         summary.notices[0].words()
     );
-    let stored = Hlc(crate::journal::meta_i64(&t.alex.j.conn, "hlc").unwrap());
-    assert!(stored.millis() <= crate::hlc::wall_ms() + crate::hlc::MAX_AHEAD_MS);
+    let stored = Hlc(crate::store::meta_i64(&t.alex.j.conn, "hlc").unwrap());
+    assert!(stored.millis() <= crate::model::hlc::wall_ms() + crate::model::hlc::MAX_AHEAD_MS);
     assert_eq!(t.alex.j.clock_ahead_minutes().unwrap(), None);
     let made = t.alex.j.add(Kind::Service, fields(json!({"name": "Library"}))).unwrap();
     assert!(made.created_at.as_str() < "2100", "{}", made.created_at);
     // A journal whose own clock is more than a day ahead says so at unlock.
-    crate::journal::set_meta(&t.alex.j.conn, "hlc", &year_3000.to_string()).unwrap();
+    crate::store::set_meta(&t.alex.j.conn, "hlc", &year_3000.to_string()).unwrap();
     assert!(t.alex.j.clock_ahead_minutes().unwrap().is_some_and(|m| m > 900 * 365 * 24 * 60));
 }
 
@@ -404,7 +404,7 @@ fn a_supervisor_forgets_a_volunteers_person_in_its_own_journal_only() {
 
     // Retention at unlock works the same way for a volunteer's person whose
     // relationship ended long ago, once their concern is acknowledged.
-    let (old, older) = (crate::kinds::months_ago(14), crate::kinds::months_ago(15));
+    let (old, older) = (crate::model::kinds::months_ago(14), crate::model::kinds::months_ago(15));
     let p = t.kim.j.add(Kind::Person, fields(json!({"alias": "Long-Ago"}))).unwrap().id;
     t.kim.j.add(Kind::Contact, fields(json!({"person": p, "how": "phone", "at": format!("{older}T10:00")}))).unwrap();
     let concern =
@@ -460,7 +460,7 @@ fn a_partial_file_left_by_a_stopped_export_is_removed() {
     for at_unlock in [false, true] {
         let partial = t.dir.path().join(".for-alex.partial");
         fs::write(&partial, vec![7u8; 4096]).unwrap();
-        crate::journal::set_meta(&t.sam.j.conn, PARTIAL_EXPORT, &partial.to_string_lossy()).unwrap();
+        crate::store::set_meta(&t.sam.j.conn, PARTIAL_EXPORT, &partial.to_string_lossy()).unwrap();
         if at_unlock {
             let Party { _dir, j, fp } = std::mem::replace(&mut t.sam, party("Placeholder", Role::Volunteer));
             drop(j);
@@ -649,7 +649,7 @@ proptest! {
 /// Peer Journal let happen.
 fn apply_as_before(p: &mut Party, event: &Event) {
     let tx = p.j.conn.unchecked_transaction().unwrap();
-    let mut batch = crate::events::Batch::new(&tx, &p.j.search);
+    let mut batch = crate::store::fold::Batch::new(&tx, &p.j.search);
     batch.apply(event, None).unwrap();
     let search_tx = batch.finish().unwrap();
     tx.commit().unwrap();
@@ -679,7 +679,7 @@ fn acknowledgements_written_into_concerns_become_records_of_their_own() {
     let seq = next_seq(&t.alex);
     let ack = json!({"acknowledged_by": "Alex (coordinator)", "acknowledged_at": "2026-11-21T09:30"});
     let old_ack = event(&t.alex.j.device_id().unwrap(), seq, &concern, Kind::Concern, Op::Put, ack);
-    crate::journal::set_meta(&t.alex.j.conn, "device_seq", &seq.to_string()).unwrap();
+    crate::store::set_meta(&t.alex.j.conn, "device_seq", &seq.to_string()).unwrap();
     for p in [&mut t.alex, &mut t.sam] {
         apply_as_before(p, &old_ack);
         assert_eq!(p.j.get(&concern).unwrap().fields["acknowledged_by"], "Alex (coordinator)");
@@ -720,7 +720,7 @@ fn a_card_from_before_devices_is_refused_asking_for_a_fresh_one() {
     obj.remove("signature");
     let path = t.dir.path().join("kim-v1.card");
     fs::write(&path, serde_json::to_vec(&old).unwrap()).unwrap();
-    let e = crate::cards::Card::read(&path).unwrap_err().to_string();
+    let e = crate::sync::cards::Card::read(&path).unwrap_err().to_string();
     assert_eq!(
         e,
         "that card was made by an older version of Peer Journal, which did not name the journal's devices; ask Kim for a fresh card"

@@ -2,12 +2,31 @@
 //! and mutation of valid bundles. In the crate, so that hostile bundles can
 //! be built with the journal's own keys.
 
+use std::collections::BTreeMap;
+use std::fs::{self, File};
+use std::io::{Read, Write};
+use std::path::Path;
+
+use base64::engine::general_purpose::STANDARD as B64;
+use base64::Engine as _;
+use ed25519_dalek::Signer;
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+use uuid::Uuid;
+
+use super::import::ImportNotice;
+use super::scope::{LogPart, Selection};
+use super::wire::{hex, open_stream, Header, Manifest, Trailer, FORMAT, VERSION};
 use super::*;
-use crate::events::Event;
+use crate::error::{Error, Refusal, Result};
 use crate::journal::NewJournal;
+use crate::journal::PARTIAL_FILE as PARTIAL_EXPORT;
+use crate::journal::{now, Journal, Role};
 use crate::keys::KdfParams;
-use crate::kinds::Kind;
-use crate::records::Page;
+use crate::model::event::Event;
+use crate::model::hlc::Hlc;
+use crate::model::kinds::Kind;
+use crate::model::record::Page;
 use proptest::prelude::*;
 use serde_json::json;
 
@@ -35,7 +54,7 @@ fn trust(a: &mut Party, b: &mut Party) {
     b.j.add_card(&ca).unwrap();
 }
 
-fn fields(v: Value) -> crate::kinds::Fields {
+fn fields(v: Value) -> crate::model::kinds::Fields {
     v.as_object().cloned().unwrap()
 }
 
@@ -147,7 +166,7 @@ fn volunteer_with_everything(v: &mut Party) -> String {
     p
 }
 
-fn all_records(j: &Journal) -> Vec<crate::records::Record> {
+fn all_records(j: &Journal) -> Vec<crate::model::record::Record> {
     let mut out = Vec::new();
     for kind in Kind::ALL {
         out.extend(j.list(kind, None, Page { limit: 1000, offset: 0 }).unwrap());
@@ -420,7 +439,7 @@ fn import_into_a_full_file(file: fn(&Journal) -> &rusqlite::Connection, headroom
     assert_eq!(s.j.search("allotment", Page::default()).unwrap().len(), 40);
 }
 
-/// The search index is written once per import (see `events::Batch`): it
+/// The search index is written once per import (see `fold::Batch`): it
 /// must still hold exactly each record's latest words, whether a record was
 /// made, changed and deleted within one bundle or across several.
 #[test]

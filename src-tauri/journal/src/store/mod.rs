@@ -6,10 +6,17 @@
 //! edited: a change to the schema is a new file. This module knows nothing of
 //! passphrases or key files; it is handed a data key.
 
+pub mod fold;
+pub mod identity;
+pub(crate) mod log;
+pub mod roster;
+pub(crate) mod rows;
+pub mod search;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use rusqlite::{Connection, OpenFlags, TransactionBehavior};
+use rusqlite::{params, Connection, OpenFlags, OptionalExtension, TransactionBehavior};
 
 use crate::error::{Error, Result};
 use crate::keys::{DataKey, DatabaseCipher, DatabaseSalt};
@@ -17,20 +24,20 @@ use crate::keys::{DataKey, DatabaseCipher, DatabaseSalt};
 /// The migrations, in order. Each is applied once; `PRAGMA user_version`
 /// records how many have been.
 pub(crate) const MIGRATIONS: &[&str] = &[
-    include_str!("../migrations/0001_init.sql"),
-    include_str!("../migrations/0002_records.sql"),
-    include_str!("../migrations/0003_sync.sql"),
-    include_str!("../migrations/0004_lean_events.sql"),
-    include_str!("../migrations/0005_lazy_creation_fields.sql"),
-    include_str!("../migrations/0006_creation_events_in_records.sql"),
-    include_str!("../migrations/0007_index_ties_by_rowid.sql"),
-    include_str!("../migrations/0008_search_index_in_own_file.sql"),
-    include_str!("../migrations/0009_index_keys_as_numbers.sql"),
-    include_str!("../migrations/0010_due_index_without_contacts.sql"),
-    include_str!("../migrations/0011_due_from_indexes_alone.sql"),
-    include_str!("../migrations/0012_lists_for_a_person_and_conflicts_from_indexes.sql"),
-    include_str!("../migrations/0013_devices_by_number.sql"),
-    include_str!("../migrations/0014_ownership.sql"),
+    include_str!("../../migrations/0001_init.sql"),
+    include_str!("../../migrations/0002_records.sql"),
+    include_str!("../../migrations/0003_sync.sql"),
+    include_str!("../../migrations/0004_lean_events.sql"),
+    include_str!("../../migrations/0005_lazy_creation_fields.sql"),
+    include_str!("../../migrations/0006_creation_events_in_records.sql"),
+    include_str!("../../migrations/0007_index_ties_by_rowid.sql"),
+    include_str!("../../migrations/0008_search_index_in_own_file.sql"),
+    include_str!("../../migrations/0009_index_keys_as_numbers.sql"),
+    include_str!("../../migrations/0010_due_index_without_contacts.sql"),
+    include_str!("../../migrations/0011_due_from_indexes_alone.sql"),
+    include_str!("../../migrations/0012_lists_for_a_person_and_conflicts_from_indexes.sql"),
+    include_str!("../../migrations/0013_devices_by_number.sql"),
+    include_str!("../../migrations/0014_ownership.sql"),
 ];
 
 /// Undoes migration 0014, for tests that make a journal as an older build
@@ -156,7 +163,7 @@ pub(crate) fn open(
          PRAGMA wal_autocheckpoint = {FOLD_AFTER_PAGES};"
     ))?;
     require_wal(&conn, "the journal")?;
-    crate::events::register_functions(&conn)?;
+    crate::store::log::register_functions(&conn)?;
     migrate(&conn)?;
     Ok(conn)
 }
@@ -243,7 +250,7 @@ pub(crate) fn fold_on_commit(conn: &Connection) -> Result<()> {
 /// Opens the SQLCipher file at `path` with `flags`, keys it and proves the
 /// key by reading from it. No pragmas beyond the cipher's, no migrations:
 /// shared by the journal's database ([`open`]) and the search index's
-/// ([`crate::search`]).
+/// ([`crate::store::search`]).
 pub(crate) fn connect(
     path: &Path,
     flags: OpenFlags,
@@ -335,22 +342,23 @@ pub(crate) fn migrate(conn: &Connection) -> Result<()> {
     }
 }
 
-/// Whether the disk `dir` is on has less room left than a journal needs
-/// to be opened at all (its working files, a few pages of log): under
-/// 4 MiB. False where that cannot be told.
-pub(crate) fn nearly_full(dir: &Path) -> bool {
-    const ROOM: u64 = 4 * 1024 * 1024;
-    #[cfg(unix)]
-    {
-        // The folder itself may not exist yet (a journal being made).
-        let existing = dir.ancestors().find(|d| d.exists()).unwrap_or(dir);
-        rustix::fs::statvfs(existing).map(|s| s.f_bavail.saturating_mul(s.f_frsize) < ROOM).unwrap_or(false)
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = (dir, ROOM);
-        false
-    }
+/// One of the journal's settings read as a number (0 when unset).
+pub(crate) fn meta_i64(conn: &Connection, key: &str) -> Result<i64> {
+    Ok(conn
+        .prepare_cached("SELECT value FROM meta WHERE key = ?1")?
+        .query_row([key], |r| r.get::<_, String>(0))
+        .optional()?
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0))
+}
+
+/// Sets one of the journal's settings (inside the caller's transaction, if any).
+pub(crate) fn set_meta(conn: &Connection, key: &str, value: &str) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+    )?
+    .execute(params![key, value])?;
+    Ok(())
 }
 
 /// The SQLCipher version in use.

@@ -711,8 +711,8 @@ fn normalise(field: &FieldSpec, value: &Value) -> Result<Option<Value>> {
         },
         FieldType::CardRef => {
             let s = text()?;
-            let normal = crate::identity::normalise_fingerprint(s);
-            if !crate::identity::is_fingerprint(&normal) {
+            let normal = crate::model::ids::normalise_fingerprint(s);
+            if !crate::model::ids::is_fingerprint(&normal) {
                 return Err(Error::invalid(format!(
                     "{} must be a card's fingerprint, like 7K3M-Q9TX-2B4D-HW8R",
                     label()

@@ -13,8 +13,8 @@ use serde_json::Value;
 
 use crate::error::{Error, Result};
 use crate::journal::Journal;
-use crate::kinds::Kind;
-use crate::records::{HistoryEntry, Page, Record};
+use crate::model::kinds::Kind;
+use crate::model::record::{HistoryEntry, Page, Record};
 
 /// What was written.
 #[derive(Debug, Clone)]

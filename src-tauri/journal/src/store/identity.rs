@@ -39,26 +39,6 @@ pub fn fingerprint(age_recipient: &str, signing_public: &[u8; 32]) -> String {
     chars.as_bytes().chunks(4).map(|c| String::from_utf8_lossy(c).into_owned()).collect::<Vec<_>>().join("-")
 }
 
-/// Accepts a fingerprint as people type it: any case, with or without
-/// dashes. Text that cannot be one comes back trimmed, as it was.
-pub fn normalise_fingerprint(s: &str) -> String {
-    let chars: String = s.chars().filter(|c| c.is_ascii_alphanumeric()).map(|c| c.to_ascii_uppercase()).collect();
-    if chars.len() != 16 {
-        return s.trim().to_string();
-    }
-    chars.as_bytes().chunks(4).map(|c| String::from_utf8_lossy(c).into_owned()).collect::<Vec<_>>().join("-")
-}
-
-/// Whether `s` is a fingerprint as [`fingerprint`] writes it: four groups of
-/// four Crockford base32 characters, joined by dashes.
-pub fn is_fingerprint(s: &str) -> bool {
-    let groups: Vec<&str> = s.split('-').collect();
-    groups.len() == 4
-        && groups.iter().all(|g| {
-            g.len() == 4 && g.bytes().all(|b| b.is_ascii_digit() || (b.is_ascii_uppercase() && !b"ILOU".contains(&b)))
-        })
-}
-
 /// Creates this journal's key pairs and stores them. Called once, at `init`.
 pub(crate) fn create(conn: &Connection, now: &str) -> Result<PublicIdentity> {
     let age_secret = age::x25519::Identity::generate();
@@ -123,6 +103,8 @@ pub(crate) fn verify(conn: &Connection) -> Result<Vec<String>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    use crate::model::ids::{is_fingerprint, normalise_fingerprint};
 
     #[test]
     fn fingerprint_is_four_groups_of_four_and_depends_on_both_keys() {

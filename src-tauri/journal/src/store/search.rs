@@ -14,7 +14,7 @@
 //! file. With the words in the journal's database, an import wrote every
 //! record and then every record's words, all on one thread. With them here,
 //! a second thread writes the words while the records go in (see
-//! [`crate::bundle`]): an import of 100,000 records took about 6% less time
+//! [`crate::sync::bundle`]): an import of 100,000 records took about 6% less time
 //! (median of paired runs), the records' thread being the slower one. It
 //! also lets the index be rebuilt, or thrown away, without touching the
 //! journal: about 2 s for 100,000 records, at the first unlock after an
@@ -66,7 +66,7 @@ use rusqlite::{params, Connection, OpenFlags, OptionalExtension, TransactionBeha
 
 use crate::error::{Error, Result};
 use crate::keys::{DataKey, DatabaseCipher};
-use crate::kinds::{self, Fields, Kind};
+use crate::model::kinds::{self, Fields, Kind};
 use crate::store;
 
 /// The index's file, in the journal's folder.
@@ -576,7 +576,7 @@ mod tests {
     use super::*;
     use crate::journal::{Journal, NewJournal, Role};
     use crate::keys::KdfParams;
-    use crate::records::Page;
+    use crate::model::record::Page;
     use serde_json::json;
 
     const PASS: &str = "a passphrase";

@@ -3,12 +3,17 @@
 //!
 //! A journal is a folder holding `journal.db` (SQLCipher), `journal.key`
 //! (the key file) and `search.db` (the search index, derived from
-//! `journal.db` and rebuilt from it whenever needed: see [`crate::search`]).
+//! `journal.db` and rebuilt from it whenever needed: see [`crate::store::search`]).
 //! [`Journal`] is an unlocked journal: it owns the database
 //! connections and the data key, and wipes the key when dropped — dropping it
 //! *is* locking. Several processes (the app and the command-line tool) may
 //! have the same journal open: SQLite's write-ahead log and write locks keep
 //! them consistent, and the key file is only ever replaced atomically.
+
+mod read;
+pub mod retention;
+mod roster;
+mod write;
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -20,22 +25,25 @@ use ts_rs::TS;
 use uuid::Uuid;
 
 use crate::error::{Error, Result};
-use crate::identity;
 use crate::keys::{self, DataKey, DatabaseCipher, DatabaseSalt, KdfParams, KeyFile, RecoveryKey};
-use crate::search::{Health, SearchIndex};
-use crate::store::{self, Mode};
+use crate::store::identity;
+use crate::store::search::{Health, SearchIndex};
+use crate::store::{self, meta_i64, set_meta, Mode};
 
 /// The database file's name inside a journal folder.
 pub const DB_FILE: &str = "journal.db";
 /// The key file's name inside a journal folder.
 pub const KEY_FILE: &str = "journal.key";
+/// The journal's setting that names a file being written (see
+/// [`Journal::begin_partial_file`]).
+pub(crate) const PARTIAL_FILE: &str = "export_partial";
 /// Idle minutes before the app locks itself, unless the person chose otherwise.
 pub const DEFAULT_IDLE_LOCK_MINUTES: u32 = 10;
 /// The longest idle time that may be chosen, in minutes.
 pub const MAX_IDLE_LOCK_MINUTES: u32 = 240;
 const MAX_NAME_CHARS: usize = 80;
 
-pub use crate::kinds::Role;
+pub use crate::model::kinds::Role;
 
 /// Whether a folder holds a journal, without unlocking anything.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -120,11 +128,11 @@ pub struct CheckReport {
 pub struct Journal {
     dir: PathBuf,
     pub(crate) conn: Connection,
-    /// The search index, in a file of its own (see [`crate::search`]).
+    /// The search index, in a file of its own (see [`crate::store::search`]).
     pub(crate) search: SearchIndex,
     key: DataKey,
     pub(crate) key_file: KeyFile,
-    pub(crate) last_purge: Option<crate::records::PurgeReport>,
+    pub(crate) last_purge: Option<crate::model::record::PurgeReport>,
 }
 
 impl std::fmt::Debug for Journal {
@@ -257,7 +265,7 @@ impl Journal {
         let search = SearchIndex::open(dir, &key, &conn)?;
         let mut journal = Journal { dir: dir.to_path_buf(), conn, search, key, key_file, last_purge: None };
         journal.finish_upgrade()?;
-        journal.remove_partial_export();
+        journal.remove_partial_file();
         // Retention runs at every unlock: relationships that ended longer ago
         // than the journal keeps them are erased now.
         let report = journal.purge()?;
@@ -303,22 +311,22 @@ impl Journal {
             )?
             .query_map([&own], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
             .collect::<rusqlite::Result<_>>()?;
-        let (mut seq, mut clock) = (meta_i64(&tx, "device_seq")?, crate::hlc::Hlc(meta_i64(&tx, "hlc")?));
-        let now = crate::kinds::local_now();
+        let (mut seq, mut clock) = (meta_i64(&tx, "device_seq")?, crate::model::hlc::Hlc(meta_i64(&tx, "hlc")?));
+        let now = crate::model::kinds::local_now();
         for (concern, person, by, at) in acks {
-            let mut fields = crate::kinds::Fields::new();
+            let mut fields = crate::model::kinds::Fields::new();
             fields.insert("about".into(), concern.into());
             fields.extend(person.map(|p| ("person".to_string(), p.into())));
             let by = by.filter(|b| !b.trim().is_empty()).unwrap_or_else(|| "(not recorded)".into());
             fields.insert("by".into(), by.into());
-            let kind = crate::kinds::Kind::Acknowledgement;
+            let kind = crate::model::kinds::Kind::Acknowledgement;
             // Its moment as written, unless a write now would refuse it.
             let at = at
-                .filter(|a| crate::kinds::check_not_ahead(kind, "at", &a.clone().into(), now).is_ok())
+                .filter(|a| crate::model::kinds::check_not_ahead(kind, "at", &a.clone().into(), now).is_ok())
                 .unwrap_or_else(|| now.format("%Y-%m-%dT%H:%M").to_string());
             fields.insert("at".into(), at.into());
             seq += 1;
-            clock = clock.tick(crate::hlc::wall_ms());
+            clock = clock.tick(crate::model::hlc::wall_ms());
             tx.execute(
                 "INSERT INTO events (device, seq, hlc, record, kind, op, fields) VALUES (?1, ?2, ?3, ?4, ?5, 'put', ?6)",
                 params![
@@ -327,14 +335,14 @@ impl Journal {
                     clock.0,
                     Uuid::now_v7().to_string(),
                     kind.as_str(),
-                    crate::events::creation_fields(&fields)?
+                    crate::store::log::creation_fields(&fields)?
                 ],
             )?;
         }
         for (k, v) in [("device_seq", seq), ("hlc", clock.0)] {
             set_meta(&tx, k, &v.to_string())?;
         }
-        let search_tx = crate::events::rebuild(&tx, &self.search)?;
+        let search_tx = crate::store::fold::rebuild(&tx, &self.search)?;
         tx.execute_batch("DROP TABLE legacy_acknowledgements")?;
         tx.commit()?;
         search_tx.commit_after_journal();
@@ -376,9 +384,9 @@ impl Journal {
     /// made, changes dated in the future. What is written here is dated
     /// after them until the computer's clock catches up.
     pub fn clock_ahead_minutes(&self) -> Result<Option<i64>> {
-        let stored = crate::hlc::Hlc(meta_i64(&self.conn, "hlc")?);
-        let ahead = stored.millis() - crate::hlc::wall_ms();
-        Ok((ahead > crate::hlc::MAX_AHEAD_MS).then_some(ahead / 60_000))
+        let stored = crate::model::hlc::Hlc(meta_i64(&self.conn, "hlc")?);
+        let ahead = stored.millis() - crate::model::hlc::wall_ms();
+        Ok((ahead > crate::model::hlc::MAX_AHEAD_MS).then_some(ahead / 60_000))
     }
 
     /// The folder this journal lives in.
@@ -490,7 +498,7 @@ impl Journal {
     }
 
     /// Does a little of the work saves leave for idle moments: one step of
-    /// merging the search index (see [`crate::search`]), then folding both
+    /// merging the search index (see [`crate::store::search`]), then folding both
     /// write-ahead logs ([`Journal::fold_log`]). The app calls it every few
     /// seconds while nothing else is happening; each call is short (a few
     /// milliseconds, tens while a large index settles after an import).
@@ -499,6 +507,36 @@ impl Journal {
         let merged = self.search.merge_step();
         self.fold_log()?;
         merged
+    }
+
+    /// Notes that `path` is being written, as `path` whole once it is done
+    /// (an export writes its bundle so), after removing any such file left
+    /// by a write that was stopped. Noted in the journal, so that a file
+    /// left by a write that is stopped too (killed, or the computer switched
+    /// off) is removed by the next one or at the next unlock, whatever its
+    /// folder.
+    pub(crate) fn begin_partial_file(&self, path: &Path) -> Result<()> {
+        self.remove_partial_file();
+        self.set_meta(PARTIAL_FILE, &path.to_string_lossy())
+    }
+
+    /// The partial file noted by [`Journal::begin_partial_file`] is done
+    /// with (renamed into place, or removed).
+    pub(crate) fn end_partial_file(&self) {
+        let _ = self.conn.execute("DELETE FROM meta WHERE key = ?1", [PARTIAL_FILE]);
+    }
+
+    /// Removes the partial file a stopped write left, if one was noted.
+    /// Only tidying: a failure is not reported. Only a file whose name ends
+    /// `.partial` is ever removed.
+    pub(crate) fn remove_partial_file(&self) {
+        if let Ok(Some(path)) = self.meta(PARTIAL_FILE) {
+            let path = PathBuf::from(path);
+            if path.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.ends_with(".partial")) {
+                let _ = fs::remove_file(&path);
+            }
+            self.end_partial_file();
+        }
     }
 
     /// Throws the search index away and makes it again from `records` (it
@@ -523,25 +561,6 @@ impl Journal {
     fn required_meta(&self, key: &str) -> Result<String> {
         self.meta(key)?.ok_or_else(|| Error::CheckFailed(format!("the journal's setting {key} is missing")))
     }
-}
-
-/// One of the journal's settings read as a number (0 when unset).
-pub(crate) fn meta_i64(conn: &Connection, key: &str) -> Result<i64> {
-    Ok(conn
-        .prepare_cached("SELECT value FROM meta WHERE key = ?1")?
-        .query_row([key], |r| r.get::<_, String>(0))
-        .optional()?
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(0))
-}
-
-/// Sets one of the journal's settings (inside the caller's transaction, if any).
-pub(crate) fn set_meta(conn: &Connection, key: &str, value: &str) -> Result<()> {
-    conn.prepare_cached(
-        "INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-    )?
-    .execute(params![key, value])?;
-    Ok(())
 }
 
 fn read_key_file(dir: &Path) -> Result<KeyFile> {
@@ -611,7 +630,7 @@ pub fn default_dir() -> Option<PathBuf> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::kinds::Kind;
+    use crate::model::kinds::Kind;
     use serde_json::json;
 
     /// Journals made before the database's encryption was named in the key

@@ -11,8 +11,8 @@ use serde_json::{json, Value};
 
 use crate::error::{Error, Result};
 use crate::journal::Journal;
-use crate::kinds::Role;
-use crate::kinds::{self, Fields, Kind};
+use crate::model::kinds::Role;
+use crate::model::kinds::{self, Fields, Kind};
 
 /// What a demo run made.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

@@ -7,6 +7,7 @@
 //! copied either. An import reads every one of its events this way, so this
 //! is most of the reading side's work.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use serde::de::value::{MapAccessDeserializer, SeqAccessDeserializer};
@@ -15,26 +16,18 @@ use serde::Deserialize;
 use serde_json::{Map, Value};
 use uuid::Uuid;
 
-use crate::bundle::Refusal;
+use crate::error::Refusal;
 use crate::error::{Error, Result};
-use crate::events::{Event, FieldChange, Op, DELETED};
-use crate::hlc::Hlc;
-use crate::kinds::{self, FieldType, Kind};
+use crate::model::event::{Event, FieldChange, Op, DELETED};
+use crate::model::hlc::Hlc;
+use crate::model::kinds::{self, FieldType, Kind};
+use crate::sync::wire::EventLine;
 
-/// An event as a bundle's line holds it.
-#[derive(Deserialize)]
-pub(crate) struct Incoming {
-    device: String,
-    seq: i64,
-    hlc: i64,
-    record: String,
-    kind: Kind,
-    op: Op,
-    fields: IncomingFields,
-}
+/// An event as a bundle's line holds it (see [`EventLine`]), owned.
+pub(crate) struct Incoming(EventLine<'static, IncomingFields>);
 
 /// An event's fields, by name, as given.
-struct IncomingFields(Vec<(String, IncomingValue)>);
+pub(crate) struct IncomingFields(Vec<(String, IncomingValue)>);
 
 /// One field as given: for a put, a change ({"value", "base"}); anything
 /// else (an erasure's list of ids, or a malformed change) as plain JSON.
@@ -49,12 +42,15 @@ impl Incoming {
     /// `base` as a clock): it is refused as damage. Whether an event in
     /// that format is a valid one is [`Incoming::check`]'s to say.
     pub(crate) fn parse(line: &[u8]) -> serde_json::Result<Incoming> {
-        serde_json::from_slice(line)
+        let read: EventLine<'_, IncomingFields> = serde_json::from_slice(line)?;
+        let EventLine { device, seq, hlc, record, kind, op, fields } = read;
+        let (device, record) = (Cow::Owned(device.into_owned()), Cow::Owned(record.into_owned()));
+        Ok(Incoming(EventLine { device, seq, hlc, record, kind, op, fields }))
     }
 
     /// The device and sequence number the event claims (checked or not).
     pub(crate) fn key(&self) -> (&str, i64) {
-        (&self.device, self.seq)
+        (&self.0.device, self.0.seq)
     }
 
     /// Checks the event as strictly as a local write is checked, and
@@ -62,15 +58,16 @@ impl Incoming {
     /// none, and keeps its fields: the ids it erases). A put's event comes
     /// back without fields, which are all in its changes.
     pub(crate) fn check(self) -> Result<(Event, Vec<(String, FieldChange)>)> {
-        Uuid::parse_str(&self.device).map_err(|_| bad("a device id is malformed"))?;
-        Uuid::parse_str(&self.record).map_err(|_| bad("a record id is malformed"))?;
-        if self.seq < 1 {
+        let EventLine { device, seq, hlc, record, kind, op, fields } = self.0;
+        let (device, record) = (device.into_owned(), record.into_owned());
+        Uuid::parse_str(&device).map_err(|_| bad("a device id is malformed"))?;
+        Uuid::parse_str(&record).map_err(|_| bad("a record id is malformed"))?;
+        if seq < 1 {
             return Err(bad("a sequence number is out of range"));
         }
-        if !Hlc(self.hlc).is_valid() {
+        if !Hlc(hlc).is_valid() {
             return Err(bad("a change is stamped with a time no date can be written for"));
         }
-        let Incoming { device, seq, hlc, record, kind, op, fields } = self;
         let mut fields = fields.0;
         let event = Event { device, seq, hlc, record, kind, op, fields: Map::new() };
         match op {
@@ -263,10 +260,10 @@ mod tests {
         let contact = |hlc: i64, at: &str| {
             refusal(&line_at(hlc, "put", "contact", json!({"at": {"value": at}, "how": {"value": "phone"}})))
         };
-        for hlc in [-1, i64::MAX, crate::hlc::Hlc::MAX.0 + 1] {
+        for hlc in [-1, i64::MAX, crate::model::hlc::Hlc::MAX.0 + 1] {
             assert!(contact(hlc, "2026-11-20T10:00").contains("time no date can be written for"), "{hlc}");
         }
-        assert_eq!(contact(crate::hlc::Hlc::MAX.0, "2026-11-20T10:00"), "", "the last stamp a clock may hold");
+        assert_eq!(contact(crate::model::hlc::Hlc::MAX.0, "2026-11-20T10:00"), "", "the last stamp a clock may hold");
         assert!(contact(NOON, "9999-12-31T10:00").contains("cannot be dated more than a day ahead"));
         // A day ahead of noon UTC, and 14 hours more for a writer east of it.
         assert_eq!(contact(NOON, "2026-11-22T02:00"), "");

@@ -31,14 +31,15 @@ use std::path::Path;
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine as _;
 use ed25519_dalek::{Signature, Signer, Verifier, VerifyingKey};
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, OptionalExtension};
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::error::{Error, Result};
-use crate::identity;
 use crate::journal::{now, Journal, Role};
+use crate::store::identity;
+use crate::store::roster::{claim_devices, RosterEntry};
 
 const CARD_FORMAT: &str = "peerjournal-card";
 /// The card format version this build writes and reads.
@@ -82,23 +83,6 @@ struct Signed<'a> {
     signing_key: &'a str,
     fingerprint: &'a str,
     devices: &'a [String],
-}
-
-/// A card in the roster.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
-#[serde(rename_all = "camelCase")]
-#[ts(export)]
-pub struct RosterEntry {
-    /// The card's fingerprint.
-    pub fingerprint: String,
-    /// Its display name.
-    pub name: String,
-    /// Volunteer or supervisor.
-    pub role: Role,
-    /// When it was added.
-    pub added_at: String,
-    /// When it was revoked, if it was.
-    pub revoked_at: Option<String>,
 }
 
 impl Card {
@@ -214,27 +198,6 @@ fn not_a_card() -> Error {
     Error::invalid("that file is not a Peer Journal card")
 }
 
-/// Notes that `devices` belong to the journal whose card has `fingerprint`.
-/// Refuses, writing nothing, if any of them belongs to another journal:
-/// returns the other journal's fingerprint.
-pub(crate) fn claim_devices(conn: &Connection, fingerprint: &str, devices: &[String]) -> Result<Option<String>> {
-    let mut owner = conn.prepare_cached("SELECT journal FROM devices WHERE id = ?1")?;
-    for device in devices {
-        let held: Option<Option<String>> = owner.query_row([device], |r| r.get(0)).optional()?;
-        if let Some(Some(other)) = held.filter(|o| o.as_deref() != Some(fingerprint)) {
-            return Ok(Some(other));
-        }
-    }
-    for device in devices {
-        conn.prepare_cached(
-            "INSERT INTO devices (id, journal) VALUES (?1, ?2)
-             ON CONFLICT(id) DO UPDATE SET journal = excluded.journal WHERE journal IS NULL",
-        )?
-        .execute(params![device, fingerprint])?;
-    }
-    Ok(None)
-}
-
 impl Journal {
     /// This journal's own card, naming all its devices, signed.
     pub fn card(&self) -> Result<Card> {
@@ -254,14 +217,6 @@ impl Journal {
         let signature = self.signing_key()?.sign(&card.signed_bytes()?);
         card.signature = B64.encode(signature.to_bytes());
         Ok(card)
-    }
-
-    /// The ids of this journal's own devices, oldest first.
-    pub fn own_devices(&self) -> Result<Vec<String>> {
-        let own = identity::public(&self.conn)?.fingerprint;
-        let mut stmt = self.conn.prepare_cached("SELECT id FROM devices WHERE journal = ?1 ORDER BY n")?;
-        let devices = stmt.query_map([own], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
-        Ok(devices)
     }
 
     /// Writes this journal's card to `path` (refusing to overwrite a file).
@@ -317,41 +272,6 @@ impl Journal {
         self.roster_entry(&card.fingerprint)?.ok_or_else(|| Error::CheckFailed("the card was not saved".into()))
     }
 
-    /// How to name the journal with `fingerprint` to the person at the
-    /// keyboard: "your own journal", or the name on its card.
-    pub(crate) fn journal_name(&self, fingerprint: &str) -> Result<String> {
-        if fingerprint == identity::public(&self.conn)?.fingerprint {
-            return Ok("your own journal".into());
-        }
-        Ok(match self.roster_entry(fingerprint)? {
-            Some(entry) => format!("{}'s journal", entry.name),
-            None => "another journal".into(),
-        })
-    }
-
-    /// The roster, by name.
-    pub fn roster(&self) -> Result<Vec<RosterEntry>> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT fingerprint, name, role, added_at, revoked_at FROM roster ORDER BY name, fingerprint",
-        )?;
-        let rows = stmt.query_map([], roster_row)?;
-        let mut out = Vec::new();
-        for r in rows {
-            out.push(r??);
-        }
-        Ok(out)
-    }
-
-    /// One roster entry.
-    pub fn roster_entry(&self, fingerprint: &str) -> Result<Option<RosterEntry>> {
-        let row = self
-            .conn
-            .prepare_cached("SELECT fingerprint, name, role, added_at, revoked_at FROM roster WHERE fingerprint = ?1")?
-            .query_row([normalise_fingerprint(fingerprint)], roster_row)
-            .optional()?;
-        row.transpose()
-    }
-
     /// Revokes a card: its bundles are refused from now on, and nothing more
     /// is exported to it.
     pub fn revoke_card(&mut self, fingerprint: &str) -> Result<RosterEntry> {
@@ -365,39 +285,9 @@ impl Journal {
         }
         self.roster_entry(&fp)?.ok_or_else(|| Error::CheckFailed("the card disappeared".into()))
     }
-
-    /// The age recipient and signing key of a trusted, unrevoked card.
-    pub(crate) fn trusted_keys(&self, fingerprint: &str) -> Result<Option<(String, [u8; 32], bool)>> {
-        let row = self
-            .conn
-            .prepare_cached(
-                "SELECT age_recipient, signing_public, revoked_at IS NOT NULL FROM roster WHERE fingerprint = ?1",
-            )?
-            .query_row([fingerprint], |r| Ok((r.get::<_, String>(0)?, r.get::<_, Vec<u8>>(1)?, r.get::<_, bool>(2)?)))
-            .optional()?;
-        Ok(match row {
-            Some((age, key, revoked)) => Some((
-                age,
-                key.try_into().map_err(|_| Error::CheckFailed("a roster signing key is malformed".into()))?,
-                revoked,
-            )),
-            None => None,
-        })
-    }
 }
 
-fn roster_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Result<RosterEntry>> {
-    let role: String = r.get(2)?;
-    Ok(role.parse::<Role>().map(|role| RosterEntry {
-        fingerprint: r.get(0).unwrap_or_default(),
-        name: r.get(1).unwrap_or_default(),
-        role,
-        added_at: r.get(3).unwrap_or_default(),
-        revoked_at: r.get(4).unwrap_or_default(),
-    }))
-}
-
-pub use crate::identity::normalise_fingerprint;
+pub use crate::model::ids::normalise_fingerprint;
 
 /// What one card in the roster has of this journal, as far as its receipts say.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]

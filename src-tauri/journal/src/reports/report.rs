@@ -13,10 +13,10 @@ use rusqlite::params;
 use serde::Serialize;
 use ts_rs::TS;
 
-use crate::access::{capitalise, escape};
 use crate::error::{Error, Result};
 use crate::journal::Journal;
-use crate::kinds;
+use crate::model::kinds;
+use crate::reports::access::{capitalise, escape};
 
 /// The period a report covers: from `since` to `until`, both days included,
 /// either open.

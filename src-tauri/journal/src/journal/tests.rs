@@ -4,9 +4,11 @@
 use super::*;
 use crate::journal::NewJournal;
 use crate::keys::KdfParams;
+use crate::model::kinds::Fields;
 use crate::Role;
 use proptest::prelude::*;
 use serde_json::json;
+use uuid::Uuid;
 
 const FAST: KdfParams = KdfParams { memory_kib: 1024, iterations: 1, parallelism: 1 };
 
@@ -584,7 +586,10 @@ fn people_who_share_a_key_keep_their_own_lists() {
     // again, which ends only Bo's plan.
     contact(&mut j, &bo, "2026-01-09T10:00", "met");
     j.conn
-        .execute("UPDATE records SET person_key = ?1 WHERE person = ?2", params![events::person_key(&ada), bo])
+        .execute(
+            "UPDATE records SET person_key = ?1 WHERE person = ?2",
+            params![crate::store::log::person_key(&ada), bo],
+        )
         .unwrap();
     assert_eq!(ids(j.timeline(&ada, Page::default()).unwrap()), timeline_before);
     assert_eq!(ids(j.list(Kind::Contact, Some(&ada), Page::default()).unwrap()), contacts_before);

@@ -4,7 +4,7 @@
 //! device's sequence number, a hybrid logical clock stamp, the record, and
 //! the fields it set — each with the clock of the value it replaced (its
 //! *base*). A [`Batch`] folds events into `records` in the caller's
-//! transaction and brings the search index ([`crate::search`]) up to date
+//! transaction and brings the search index ([`crate::store::search`]) up to date
 //! in a transaction of its own, committed after the caller's.
 //! Applying is order-independent: per field, the value
 //! with the greatest (stamp, device) wins, so any set of events gives the same
@@ -50,128 +50,13 @@ use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use crate::bundle::Refusal;
+use crate::error::Refusal;
 use crate::error::{Error, Result};
-use crate::kinds::{self, Fields, Kind};
-use crate::search::{self, SearchIndex, SearchTx, Work};
-
-/// What an event does.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Op {
-    /// Sets some fields (creating the record if new). Deleting is a put of
-    /// the reserved field `_deleted`.
-    Put,
-    /// Erases a person and every record about them.
-    Erase,
-}
-
-impl Op {
-    fn as_str(self) -> &'static str {
-        match self {
-            Op::Put => "put",
-            Op::Erase => "erase",
-        }
-    }
-}
-
-/// The reserved field that marks a record deleted.
-pub const DELETED: &str = "_deleted";
-
-/// A value's clock: the stamp and device of the event that wrote it.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-pub struct Clock(pub i64, pub String);
-
-/// One field set by an event.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct FieldChange {
-    // In this order, the order of their names, so that a change written out
-    // reads exactly as the same change read into a JSON object and written
-    // out again: the log's text does not depend on which way it was made.
-    /// The clock of the value this one replaced, as the writer saw it;
-    /// absent when the field had no value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub base: Option<(i64, String)>,
-    /// The new value (null clears an optional field).
-    pub value: Value,
-}
-
-/// One change to one record.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Event {
-    /// The device that made the change.
-    pub device: String,
-    /// That device's sequence number, from 1, without gaps when made.
-    pub seq: i64,
-    /// When, by the device's hybrid logical clock.
-    pub hlc: i64,
-    /// The record changed (for an erasure, the person).
-    pub record: String,
-    /// The record's kind.
-    pub kind: Kind,
-    /// What the event does.
-    pub op: Op,
-    /// The fields set, by name. For an erasure: `records`, the ids erased.
-    pub fields: Map<String, Value>,
-}
-
-impl Event {
-    /// The fields as changes with their bases.
-    pub fn changes(&self) -> Result<Vec<(String, FieldChange)>> {
-        self.fields
-            .iter()
-            .map(|(k, v)| {
-                FieldChange::deserialize(v)
-                    .map(|c| (k.clone(), c))
-                    .map_err(|_| Error::invalid(format!("event field {k} is malformed")))
-            })
-            .collect()
-    }
-}
-
-/// The clock of one field's current value.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub(crate) struct FieldClock {
-    /// The winning write's stamp and device.
-    pub h: i64,
-    pub d: String,
-    /// The base the winner replaced.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub b: Option<(i64, String)>,
-    /// Whether the winner has a concurrent sibling (a conflict).
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
-    pub c: bool,
-}
-
-/// A record's per-field clocks, by field name.
-pub(crate) type FieldClocks = BTreeMap<String, FieldClock>;
-
-/// Reads `records.clocks`. Only clocks that say more than "written when the
-/// record was made" are stored: a field present in `data` with no entry was
-/// set by the record's creating event, over nothing. For a record written
-/// once, which most are, that leaves nothing to store.
-pub(crate) fn read_clocks(data: &Fields, stored: &str, created: &Clock) -> Result<FieldClocks> {
-    let mut clocks: FieldClocks =
-        serde_json::from_str(stored).map_err(|_| Error::CheckFailed("a record's clocks are unreadable".into()))?;
-    for name in data.keys() {
-        if !clocks.contains_key(name) {
-            clocks.insert(name.clone(), creation_clock(created));
-        }
-    }
-    Ok(clocks)
-}
-
-/// The form [`read_clocks`] reads: without the entries it would restore.
-fn stored_clocks(data: &Fields, clocks: &FieldClocks, created: &Clock) -> Result<String> {
-    let implied = creation_clock(created);
-    let kept: BTreeMap<&String, &FieldClock> =
-        clocks.iter().filter(|(name, clock)| !(data.contains_key(name.as_str()) && **clock == implied)).collect();
-    serde_json::to_string(&kept).map_err(|e| Error::invalid(e.to_string()))
-}
-
-fn creation_clock(created: &Clock) -> FieldClock {
-    FieldClock { h: created.0, d: created.1.clone(), b: None, c: false }
-}
+use crate::model::event::{Clock, Event, FieldChange, Op};
+use crate::model::kinds::{self, Fields, Kind};
+use crate::store::log::{acknowledged, creation_fields, insert_event, is_erased, records_of_person, refresh_attention};
+use crate::store::rows::{insert_new_row, load, update_row, FieldClock, LazyEvent, Row, RowValues};
+use crate::store::search::{self, SearchIndex, SearchTx, Work};
 
 /// What applying an event did, for import summaries.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -402,14 +287,14 @@ impl<'c, 's> Batch<'c, 's> {
 
     /// Brings the search index up to date for every record the batch
     /// touched, and moves the journal's search generation on if it wrote
-    /// any (see [`crate::search`]). Call before committing; commit the
+    /// any (see [`crate::store::search`]). Call before committing; commit the
     /// returned index transaction after the journal's.
     pub fn finish(mut self) -> Result<SearchTx<'s>> {
         if self.reindexed > 0 {
             self.write_search_entries()?;
             let from = search::journal_generation(self.conn)?;
             let to = search::new_generation();
-            crate::journal::set_meta(self.conn, "search_generation", &to.to_string())?;
+            crate::store::set_meta(self.conn, "search_generation", &to.to_string())?;
             self.index(Work::Finish {
                 bulk: self.bulk,
                 // A bulk load leaves its words in large unmerged segments.
@@ -542,67 +427,6 @@ fn changes_json(changes: &[(String, FieldChange)]) -> Result<String> {
         }
     }
     serde_json::to_string(&AsMap(changes)).map_err(|e| Error::invalid(e.to_string()))
-}
-
-struct Row {
-    data: Fields,
-    /// Every field's clock, implicit ones included.
-    clocks: FieldClocks,
-    created: Clock,
-    conflict: bool,
-    kind: Kind,
-    /// The journal that owns the record (its creating device's), if known.
-    owner: Option<String>,
-}
-
-impl Row {
-    /// The row of a record that `event`, setting `changes`, creates: every
-    /// value as given, each field written by this event over its base.
-    fn created_by(event: &Event, changes: &[(String, FieldChange)]) -> Row {
-        let mut data = Fields::new();
-        let mut clocks = FieldClocks::new();
-        for (name, change) in changes {
-            if !change.value.is_null() {
-                data.insert(name.clone(), change.value.clone());
-            }
-            let clock = FieldClock { h: event.hlc, d: event.device.clone(), b: change.base.clone(), c: false };
-            clocks.insert(name.clone(), clock);
-        }
-        Row {
-            data,
-            clocks,
-            created: Clock(event.hlc, event.device.clone()),
-            conflict: false,
-            kind: event.kind,
-            owner: None,
-        }
-    }
-}
-
-fn load(conn: &Connection, id: &str) -> Result<Option<Row>> {
-    let row = conn
-        .prepare_cached(
-            "SELECT r.data, r.clocks, r.created_hlc, d.id, r.conflict, r.kind, d.journal
-             FROM records r JOIN devices d ON d.n = r.created_device WHERE r.id = ?1",
-        )?
-        .query_row([id], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get(2)?,
-                r.get(3)?,
-                r.get(4)?,
-                r.get::<_, String>(5)?,
-                r.get::<_, Option<String>>(6)?,
-            ))
-        })
-        .optional()?;
-    let Some((data, clocks, ch, cd, conflict, kind, owner)) = row else { return Ok(None) };
-    let data: Fields =
-        serde_json::from_str(&data).map_err(|_| Error::CheckFailed("a record's data is unreadable".into()))?;
-    let created = Clock(ch, cd);
-    let clocks = read_clocks(&data, &clocks, &created)?;
-    Ok(Some(Row { data, clocks, created, conflict, kind: Kind::parse(&kind)?, owner }))
 }
 
 impl Batch<'_, '_> {
@@ -876,60 +700,6 @@ impl Batch<'_, '_> {
     }
 }
 
-/// Whether a live acknowledgement points at `concern`.
-fn acknowledged(conn: &Connection, concern: &str) -> Result<bool> {
-    Ok(conn
-        .prepare_cached(
-            "SELECT 1 FROM records INDEXED BY records_about
-             WHERE about = ?1 AND kind = 'acknowledgement' AND deleted = 0",
-        )?
-        .query_row([concern], |_| Ok(()))
-        .optional()?
-        .is_some())
-}
-
-/// Sets whether `concern` needs attention: until an acknowledgement points
-/// at it. Nothing if it is not held here.
-fn refresh_attention(conn: &Connection, concern: Option<&str>) -> Result<()> {
-    let Some(concern) = concern else { return Ok(()) };
-    let open = !acknowledged(conn, concern)?;
-    conn.prepare_cached("UPDATE records SET attention = ?2 WHERE id = ?1 AND kind = 'concern' AND attention != ?2")?
-        .execute(params![concern, open])?;
-    Ok(())
-}
-
-/// Writes `event` to `events`, with its `fields`. False when the log
-/// already holds an event with its (device, seq), in `events` or in a
-/// record's row.
-fn insert_event(conn: &Connection, event: &Event, fields: &str, source: Option<&str>) -> Result<bool> {
-    let held_by_a_record = conn
-        .prepare_cached(
-            "SELECT 1 FROM records WHERE created_device = (SELECT n FROM devices WHERE id = ?1) AND lazy_seq = ?2",
-        )?
-        .query_row(params![event.device, event.seq], |_| Ok(()))
-        .optional()?
-        .is_some();
-    if held_by_a_record {
-        return Ok(false);
-    }
-    let inserted = conn
-        .prepare_cached(
-            "INSERT OR IGNORE INTO events (device, seq, hlc, record, kind, op, fields, source)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-        )?
-        .execute(params![
-            event.device,
-            event.seq,
-            event.hlc,
-            event.record,
-            event.kind.as_str(),
-            event.op.as_str(),
-            fields,
-            source
-        ])?;
-    Ok(inserted == 1)
-}
-
 impl Batch<'_, '_> {
     /// The numbers of the devices that made and last changed the record
     /// `row` is of (see [`Batch::device_number`]).
@@ -1004,62 +774,6 @@ impl Batch<'_, '_> {
     }
 }
 
-/// The creating event a new record's row holds instead of `events`.
-struct LazyEvent<'s> {
-    seq: i64,
-    source: Option<&'s str>,
-}
-
-/// The fields of the event that created a record with `data` and nothing
-/// since, as the log stores them: each value, over no base.
-pub(crate) fn creation_fields(data: &Fields) -> Result<String> {
-    /// A [`FieldChange`] over no base, borrowing its value.
-    #[derive(Serialize)]
-    struct Set<'v> {
-        value: &'v Value,
-    }
-    let fields: BTreeMap<&str, Set<'_>> = data.iter().map(|(name, value)| (name.as_str(), Set { value })).collect();
-    serde_json::to_string(&fields).map_err(|e| Error::invalid(e.to_string()))
-}
-
-/// The key a record's `person` is indexed by: 47 bits of the FNV-1a hash
-/// of the person's id, a 6-byte number where the id is 36 characters.
-/// Two people may share a key (about one pair in 10^8 among 1,000
-/// people), so a query by person also checks `person` itself; the key only
-/// narrows the index. Part of the file format: changing it needs a
-/// migration that recomputes every key.
-pub(crate) fn person_key(id: &str) -> i64 {
-    let hash = id.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3));
-    (hash >> 17) as i64
-}
-
-/// Registers the SQL functions the schema uses: `creation_fields(data)`,
-/// which the `event_log` view reads a creating event's fields with, and
-/// the sort keys of records' indexes, `person_key(id)` and `time_key(text)`
-/// (see [`person_key`] and [`kinds::time_key`]).
-pub(crate) fn register_functions(conn: &Connection) -> Result<()> {
-    use rusqlite::functions::FunctionFlags;
-    let flags = FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC;
-    conn.create_scalar_function("person_key", 1, flags, |ctx| {
-        Ok(ctx.get_raw(0).as_str_or_null().ok().flatten().map(person_key))
-    })?;
-    conn.create_scalar_function("time_key", 1, flags, |ctx| {
-        Ok(ctx.get_raw(0).as_str_or_null().ok().flatten().and_then(kinds::time_key))
-    })?;
-    conn.create_scalar_function(
-        "creation_fields",
-        1,
-        FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
-        |ctx| {
-            let Some(data) = ctx.get::<Option<String>>(0)? else { return Ok(None) };
-            let unreadable = || rusqlite::Error::UserFunctionError("a record's data is unreadable".into());
-            let data: Fields = serde_json::from_str(&data).map_err(|_| unreadable())?;
-            creation_fields(&data).map(Some).map_err(|_| unreadable())
-        },
-    )?;
-    Ok(())
-}
-
 /// True when another device wrote `field` over the same base as the winner:
 /// the two writes were made without seeing each other.
 fn has_concurrent_sibling(conn: &Connection, record: &str, field: &str, winner: &FieldClock) -> Result<bool> {
@@ -1082,189 +796,9 @@ fn has_concurrent_sibling(conn: &Connection, record: &str, field: &str, winner: 
     Ok(false)
 }
 
-/// A record's row as stored: its columns, and the text to index.
-struct RowValues {
-    id: String,
-    kind: &'static str,
-    person: Option<String>,
-    /// The record a note or an acknowledgement is about.
-    about: Option<String>,
-    at: Option<String>,
-    due: Option<String>,
-    /// The sort keys the indexes hold (see [`person_key`], [`kinds::time_key`]).
-    person_key: Option<i64>,
-    at_key: Option<i64>,
-    due_key: Option<i64>,
-    attention: bool,
-    /// Whether the data holds every field its kind requires.
-    whole: bool,
-    data: String,
-    clocks: String,
-    created: Clock,
-    updated: Clock,
-    deleted: bool,
-    conflict: bool,
-    /// The words to index (None when deleted).
-    body: Option<String>,
-}
-
-impl RowValues {
-    /// The stored form of `row`, record `id` of `kind`.
-    fn of(id: &str, kind: Kind, row: &Row) -> Result<Self> {
-        // The record's "updated" clock is the greatest of its field clocks.
-        let updated = row
-            .clocks
-            .values()
-            .map(|c| (c.h, c.d.as_str()))
-            .max()
-            .map(|(h, d)| Clock(h, d.to_string()))
-            .unwrap_or_else(|| row.created.clone());
-        let clocks = stored_clocks(&row.data, &row.clocks, &row.created)?;
-        RowValues::new(id, kind, &row.data, clocks, row.created.clone(), updated, row.conflict)
-    }
-
-    /// The stored form of record `id` of `kind` with `data`, its `clocks`
-    /// as stored, and when it was made and last changed.
-    fn new(
-        id: &str,
-        kind: Kind,
-        data: &Fields,
-        clocks: String,
-        created: Clock,
-        updated: Clock,
-        conflict: bool,
-    ) -> Result<Self> {
-        let spec = kind.spec();
-        let text = |name: Option<&str>| name.and_then(|n| data.get(n)).and_then(Value::as_str).map(str::to_string);
-        let deleted = data.get(DELETED).and_then(Value::as_bool).unwrap_or(false);
-        let person = if kind == Kind::Person { Some(id.to_string()) } else { text(Some("person")) };
-        let about = text(spec.field("about").map(|f| f.name));
-        let at = text(spec.at);
-        let due = kinds::due_date(kind, data);
-        Ok(RowValues {
-            id: id.to_string(),
-            kind: kind.as_str(),
-            person_key: person.as_deref().map(person_key),
-            at_key: at.as_deref().and_then(kinds::time_key),
-            due_key: due.as_deref().and_then(kinds::time_key),
-            person,
-            about,
-            at,
-            due,
-            attention: kinds::needs_attention(kind, data),
-            whole: kinds::is_whole(kind, data),
-            data: serde_json::to_string(data).map_err(|e| Error::invalid(e.to_string()))?,
-            clocks,
-            created,
-            updated,
-            deleted,
-            conflict,
-            body: (!deleted).then(|| kinds::search_text(kind, data)),
-        })
-    }
-}
-
-impl RowValues {
-    /// The record's data, read back.
-    fn data(&self) -> Result<Fields> {
-        serde_json::from_str(&self.data).map_err(|_| Error::CheckFailed("a record's data is unreadable".into()))
-    }
-
-    /// The row's columns, numbered as the statements below number them,
-    /// with the numbers of its `devices` (created, updated).
-    fn columns<'a>(&'a self, devices: &'a (i64, i64)) -> [&'a dyn rusqlite::ToSql; 18] {
-        [
-            &self.id,
-            &self.kind,
-            &self.person,
-            &self.at,
-            &self.due,
-            &self.attention,
-            &self.data,
-            &self.clocks,
-            &self.created.0,
-            &devices.0,
-            &self.updated.0,
-            &devices.1,
-            &self.deleted,
-            &self.conflict,
-            &self.person_key,
-            &self.at_key,
-            &self.due_key,
-            &self.about,
-        ]
-    }
-}
-
-/// Inserts the row unless its record exists, holding its creating event
-/// when `lazy` says which. `open`: false when the record is a concern
-/// already acknowledged (the acknowledgement came first), which then needs
-/// no attention. Returns the new row's rowid, or None when the record was
-/// already there (or, from a hand-made bundle, another record's row holds
-/// that event).
-fn insert_new_row(
-    conn: &Connection,
-    v: &RowValues,
-    devices: (i64, i64),
-    lazy: Option<&LazyEvent<'_>>,
-    open: bool,
-) -> Result<Option<i64>> {
-    // Not `RETURNING rowid`: SQLite gathers returned rows in a temporary
-    // table, which on an import of many records cost a tenth of its time.
-    let [c1, c2, c3, c4, c5, _, c7, c8, c9, c10, c11, c12, c13, c14, c15, c16, c17, c18] = v.columns(&devices);
-    let (seq, source) = (lazy.map(|l| l.seq), lazy.and_then(|l| l.source));
-    let attention = v.attention && open;
-    let inserted = conn
-        .prepare_cached(
-            "INSERT INTO records (id, kind, person, at, due, attention, data, clocks, created_hlc, created_device,
-                                  updated_hlc, updated_device, deleted, conflict, person_key, at_key, due_key,
-                                  about, lazy_seq, lazy_source)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)
-             ON CONFLICT DO NOTHING",
-        )?
-        .execute([
-            c1, c2, c3, c4, c5, &attention, c7, c8, c9, c10, c11, c12, c13, c14, c15, c16, c17, c18, &seq, &source,
-        ])?;
-    Ok((inserted == 1).then(|| conn.last_insert_rowid()))
-}
-
-/// Rewrites the row of an existing record (whose kind never changes),
-/// keeping its rowid (the record's key in the search index), and returns
-/// that rowid. A record changed after its creation holds no event: the
-/// caller has written its creating event out to `events`.
-fn update_row(conn: &Connection, v: &RowValues, devices: (i64, i64)) -> Result<i64> {
-    Ok(conn
-        .prepare_cached(
-            "UPDATE records SET person = ?3, at = ?4, due = ?5, attention = ?6, data = ?7, clocks = ?8,
-                 created_hlc = ?9, created_device = ?10, updated_hlc = ?11, updated_device = ?12, deleted = ?13,
-                 conflict = ?14, person_key = ?15, at_key = ?16, due_key = ?17, about = ?18, lazy_seq = NULL,
-                 lazy_source = NULL
-             WHERE id = ?1 AND kind = ?2 RETURNING rowid",
-        )?
-        .query_row(&v.columns(&devices)[..], |r| r.get(0))?)
-}
-
 /// How many search entries a batch holds before writing them. Tiny under
 /// test, so that every test crosses chunk boundaries.
 const SEARCH_CHUNK: usize = if cfg!(test) { 3 } else { 10_000 };
-
-fn is_erased(conn: &Connection, record: &str) -> Result<bool> {
-    Ok(conn
-        .prepare_cached("SELECT 1 FROM erased_records WHERE id = ?1")?
-        .query_row([record], |_| Ok(()))
-        .optional()?
-        .is_some())
-}
-
-/// The ids of a person and every record about them.
-pub fn records_of_person(conn: &Connection, person: &str) -> Result<Vec<String>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT id FROM records WHERE id = ?1
-         UNION SELECT id FROM records WHERE person_key = person_key(?1) AND person = ?1",
-    )?;
-    let ids = stmt.query_map([person], |r| r.get(0))?.collect::<rusqlite::Result<Vec<String>>>()?;
-    Ok(ids)
-}
 
 /// Rebuilds `records` and the search index from the event log, as a check
 /// that the materialised state is exactly what the log says. Returns the
@@ -1322,6 +856,8 @@ mod tests {
     use super::*;
     use crate::journal::{Journal, NewJournal, Role};
     use crate::keys::KdfParams;
+    use crate::store::log::register_functions;
+    use crate::store::rows::FieldClocks;
     use serde_json::json;
 
     fn journal() -> (tempfile::TempDir, Journal) {

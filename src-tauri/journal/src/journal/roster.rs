@@ -1,0 +1,36 @@
+//! The roster as the journal sees it: whose cards it trusts, what to call
+//! another journal, and this journal's own devices.
+
+use crate::error::Result;
+use crate::journal::Journal;
+use crate::store::identity;
+use crate::store::roster::{self, RosterEntry};
+
+impl Journal {
+    /// How to name the journal with `fingerprint` to the person at the
+    /// keyboard: "your own journal", or the name on its card.
+    pub(crate) fn journal_name(&self, fingerprint: &str) -> Result<String> {
+        if fingerprint == identity::public(&self.conn)?.fingerprint {
+            return Ok("your own journal".into());
+        }
+        Ok(match self.roster_entry(fingerprint)? {
+            Some(entry) => format!("{}'s journal", entry.name),
+            None => "another journal".into(),
+        })
+    }
+
+    /// The roster, by name.
+    pub fn roster(&self) -> Result<Vec<RosterEntry>> {
+        roster::all(&self.conn)
+    }
+
+    /// One roster entry.
+    pub fn roster_entry(&self, fingerprint: &str) -> Result<Option<RosterEntry>> {
+        roster::entry(&self.conn, fingerprint)
+    }
+
+    /// The ids of this journal's own devices, oldest first.
+    pub fn own_devices(&self) -> Result<Vec<String>> {
+        roster::devices_of(&self.conn, &identity::public(&self.conn)?.fingerprint)
+    }
+}
