@@ -7,24 +7,16 @@
 
 -- Every device the log names has a number, and the journal it belongs to:
 -- the fingerprint of that journal's card (this journal's own for its own
--- devices). A device seen before this version belongs to the card whose
--- bundles brought its events.
+-- devices). Whose a device seen before this version is cannot be told from
+-- here (older versions passed on what they had received, so the card a
+-- device's events came with need not be its owner's): it belongs to no
+-- journal, and nobody changes its records, until a card names it (its
+-- owner's next bundle carries their card).
 INSERT OR IGNORE INTO devices (id) SELECT DISTINCT device FROM events;
 INSERT OR IGNORE INTO devices (id) SELECT value FROM meta WHERE key = 'device_id';
 ALTER TABLE devices ADD COLUMN journal TEXT;
 UPDATE devices SET journal = (SELECT fingerprint FROM identity WHERE id = 1)
     WHERE id = (SELECT value FROM meta WHERE key = 'device_id');
-CREATE TEMP TABLE device_sources AS
-    SELECT device, source, count(*) AS n FROM (
-        SELECT device, source FROM events WHERE source IS NOT NULL
-        UNION ALL
-        SELECT d.id, r.lazy_source FROM records r JOIN devices d ON d.n = r.created_device
-        WHERE r.lazy_source IS NOT NULL)
-    GROUP BY device, source;
-UPDATE devices SET journal = (
-        SELECT s.source FROM temp.device_sources s WHERE s.device = devices.id ORDER BY s.n DESC, s.source LIMIT 1)
-    WHERE journal IS NULL;
-DROP TABLE temp.device_sources;
 CREATE INDEX devices_by_journal ON devices (journal, id);
 
 -- What a note or an acknowledgement is about: the record's id.

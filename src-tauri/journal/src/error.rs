@@ -147,9 +147,13 @@ pub enum Refusal {
     /// Made by an older Peer Journal, from before cards named devices.
     #[error("this bundle was made by an older version of Peer Journal (bundle version {0}); ask the sender to update Peer Journal and export it again")]
     TooOld(u32),
-    /// The card inside does not check out, or is not its signer's.
-    #[error("the card inside this bundle is damaged or is not its sender's; ask for it to be exported again")]
-    BadCard,
+    /// The card inside does not check out (damaged, or naming a device of
+    /// another journal's), or is not its signer's.
+    #[error("the card inside {sender}'s file is damaged, or names a device that is not theirs; nothing was imported")]
+    BadCard {
+        /// The sender's name.
+        sender: String,
+    },
     /// The sender's card names a device of another journal's.
     #[error("{sender}'s card names a device that belongs to {owner}; nothing was imported (two journals cannot share a device)")]
     DeviceClaimed {
@@ -172,6 +176,15 @@ pub enum Refusal {
         /// "change" or "erase".
         action: &'static str,
         /// The record, in words ("a supervision note you wrote").
+        what: String,
+    },
+    /// A record whose id is bound to another journal's key: not the
+    /// sender's to make or change, whether held here or not.
+    #[error("{sender}'s file carries {what} whose id belongs to another journal; nothing was imported")]
+    ForeignId {
+        /// The sender's name.
+        sender: String,
+        /// The kind of record, in words ("a contact").
         what: String,
     },
     /// A kind of record its sender's role does not write.

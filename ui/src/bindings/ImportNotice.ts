@@ -12,7 +12,15 @@ sender: string,
 /**
  * How far ahead, in minutes.
  */
-minutes: number, } | { "kind": "deviceShared", 
+minutes: number, } | { "kind": "changesClash", 
+/**
+ * The sender's name.
+ */
+sender: string, 
+/**
+ * How many changes clashed.
+ */
+changes: number, } | { "kind": "deviceShared", 
 /**
  * The sender's name.
  */

@@ -26,6 +26,7 @@ use uuid::Uuid;
 
 use crate::error::{Error, Result};
 use crate::keys::{self, DataKey, DatabaseCipher, DatabaseSalt, KdfParams, KeyFile, RecoveryKey};
+use crate::model::ids::{new_bound_id, IdOf};
 use crate::store::identity;
 use crate::store::search::{Health, SearchIndex};
 use crate::store::{self, meta_i64, set_meta, Mode};
@@ -181,7 +182,8 @@ impl Journal {
             let conn = store::open(&staging, &key, &salt, cipher, Mode::Create)?;
             let now = now();
             let tx = conn.unchecked_transaction()?;
-            let device = Uuid::now_v7().to_string();
+            let public = identity::create(&tx, &now)?;
+            let device = new_bound_id(IdOf::Device, &public.signing_public);
             let meta = [
                 ("journal_id", journal_id.to_string()),
                 ("name", name.clone()),
@@ -193,7 +195,6 @@ impl Journal {
             for (k, v) in meta {
                 tx.execute("INSERT INTO meta (key, value) VALUES (?1, ?2)", params![k, v])?;
             }
-            let public = identity::create(&tx, &now)?;
             tx.execute("INSERT INTO devices (id, journal) VALUES (?1, ?2)", params![device, public.fingerprint])?;
             // A new journal has nothing of the versions before to finish.
             tx.execute_batch("DROP TABLE legacy_acknowledgements")?;
@@ -265,6 +266,7 @@ impl Journal {
         let search = SearchIndex::open(dir, &key, &conn)?;
         let mut journal = Journal { dir: dir.to_path_buf(), conn, search, key, key_file, last_purge: None };
         journal.finish_upgrade()?;
+        journal.repair_clock()?;
         journal.remove_partial_file();
         // Retention runs at every unlock: relationships that ended longer ago
         // than the journal keeps them are erased now.
@@ -293,7 +295,8 @@ impl Journal {
         if !pending(&self.conn)? {
             return Ok(());
         }
-        let own = identity::public(&self.conn)?.fingerprint;
+        let public = identity::public(&self.conn)?;
+        let (own, key) = (public.fingerprint, public.signing_public);
         let device = self.required_meta("device_id")?;
         let tx = rusqlite::Transaction::new_unchecked(&self.conn, rusqlite::TransactionBehavior::Immediate)?;
         // Another process may have done it while this one waited.
@@ -333,7 +336,7 @@ impl Journal {
                     device,
                     seq,
                     clock.0,
-                    Uuid::now_v7().to_string(),
+                    new_bound_id(IdOf::Record, &key),
                     kind.as_str(),
                     crate::store::log::creation_fields(&fields)?
                 ],
@@ -359,6 +362,18 @@ impl Journal {
         Ok(())
     }
 
+    /// Puts right a clock that holds a stamp no date can be written for
+    /// (older versions took any stamp a bundle brought): it starts again
+    /// from the computer's clock.
+    fn repair_clock(&mut self) -> Result<()> {
+        let stored = crate::model::hlc::Hlc(meta_i64(&self.conn, "hlc")?);
+        if !stored.is_valid() {
+            let now = crate::model::hlc::Hlc::ZERO.tick(crate::model::hlc::wall_ms());
+            set_meta(&self.conn, "hlc", &now.0.to_string())?;
+        }
+        Ok(())
+    }
+
     /// Gives this journal a new device, for a copy of it that goes on
     /// being used somewhere new: restored from a backup, or moved to a new
     /// computer. Every change is numbered by the device that made it, and
@@ -369,8 +384,8 @@ impl Journal {
     /// still its own), and the journal's card names both. Returns the new
     /// device's id. Run it before writing anything in the copy.
     pub fn new_device(&mut self) -> Result<String> {
-        let own = identity::public(&self.conn)?.fingerprint;
-        let device = Uuid::now_v7().to_string();
+        let public = identity::public(&self.conn)?;
+        let (own, device) = (public.fingerprint, new_bound_id(IdOf::Device, &public.signing_public));
         let tx = rusqlite::Transaction::new_unchecked(&self.conn, rusqlite::TransactionBehavior::Immediate)?;
         tx.execute("INSERT INTO devices (id, journal) VALUES (?1, ?2)", params![device, own])?;
         set_meta(&tx, "device_id", &device)?;

@@ -11,12 +11,12 @@
 
 use rusqlite::{OptionalExtension, TransactionBehavior};
 use serde_json::Value;
-use uuid::Uuid;
 
 use crate::error::{Error, Result};
 use crate::journal::Journal;
 use crate::model::event::{Clock, Event, FieldChange, Op, DELETED};
 use crate::model::hlc::{self, Hlc};
+use crate::model::ids::{new_bound_id, IdOf};
 use crate::model::kinds::{self, FieldType, Fields, Kind, Role};
 use crate::model::record::Record;
 use crate::store::fold::Batch;
@@ -29,7 +29,7 @@ impl Journal {
     /// hand out the same number.
     fn write<T>(
         &mut self,
-        f: impl FnOnce(&mut Batch<'_, '_>, &mut dyn FnMut(&str, Kind, Op, Fields) -> Event) -> Result<T>,
+        f: impl FnOnce(&mut Batch<'_, '_>, &mut dyn FnMut(&str, Kind, Op, Fields) -> Result<Event>) -> Result<T>,
     ) -> Result<T> {
         let device = self.device_id()?;
         let tx = rusqlite::Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate)?;
@@ -45,9 +45,15 @@ impl Journal {
         // local writes advance it here, imports advance it past what they bring.
         let mut clock = Hlc(meta_i64("hlc")?);
         let mut next = |record: &str, kind: Kind, op: Op, fields: Fields| {
-            seq += 1;
+            // Only a journal damaged, or numbered by a forged receipt before
+            // receipts were checked, could get here.
+            seq = seq.checked_add(1).ok_or_else(|| {
+                Error::CheckFailed(
+                    "this device has run out of numbers for its changes; give the journal a new device".into(),
+                )
+            })?;
             clock = clock.tick(hlc::wall_ms());
-            Event { device: device.clone(), seq, hlc: clock.0, record: record.to_string(), kind, op, fields }
+            Ok(Event { device: device.clone(), seq, hlc: clock.0, record: record.to_string(), kind, op, fields })
         };
         let mut batch = Batch::new(&tx, &self.search);
         let out = f(&mut batch, &mut next)?;
@@ -72,6 +78,7 @@ impl Journal {
     pub fn add_batch(&mut self, items: Vec<(Kind, Fields)>) -> Result<Vec<String>> {
         let now = kinds::local_now();
         let role = self.role()?;
+        let key = crate::store::identity::public(&self.conn)?.signing_public;
         let mut prepared = Vec::with_capacity(items.len());
         for (kind, fields) in items {
             if !kind.written_by(role) {
@@ -82,14 +89,14 @@ impl Journal {
             kinds::defaults(kind, &mut data, now);
             self.complete_references(kind, &mut data)?;
             kinds::validate_whole(kind, &data, now)?;
-            prepared.push((Uuid::now_v7().to_string(), kind, data));
+            prepared.push((new_bound_id(IdOf::Record, &key), kind, data));
         }
         let own = self.own_fingerprint()?;
         self.write(|batch, next| {
             for (id, kind, data) in &prepared {
                 check_references(batch.conn(), *kind, data, &own)?;
                 let changes = data.iter().map(|(k, v)| (k.clone(), change(v.clone(), None))).collect::<Fields>();
-                batch.apply(&next(id, *kind, Op::Put, changes), None)?;
+                batch.apply(&next(id, *kind, Op::Put, changes)?, None)?;
             }
             Ok(())
         })?;
@@ -140,7 +147,7 @@ impl Journal {
                 }
             }
             if !set.is_empty() {
-                batch.apply(&next(id, kind, Op::Put, set), None)?;
+                batch.apply(&next(id, kind, Op::Put, set)?, None)?;
             }
             Ok(())
         })?;
@@ -159,7 +166,7 @@ impl Journal {
         self.write(|batch, next| {
             let mut set = Fields::new();
             set.insert(DELETED.into(), change(Value::Bool(true), base_of(&clocks, DELETED)));
-            batch.apply(&next(id, kind, Op::Put, set), None)?;
+            batch.apply(&next(id, kind, Op::Put, set)?, None)?;
             Ok(())
         })
     }
@@ -181,7 +188,7 @@ impl Journal {
         let device = self.device_id()?;
         let erased = self.write(|batch, next| {
             if mine {
-                batch.apply(&next(person, Kind::Person, Op::Erase, Fields::new()), None)?;
+                batch.apply(&next(person, Kind::Person, Op::Erase, Fields::new())?, None)?;
                 Ok(batch.erased())
             } else {
                 let now = Hlc(crate::store::meta_i64(batch.conn(), "hlc")?).tick(hlc::wall_ms());
@@ -292,7 +299,7 @@ impl Journal {
             check_references(batch.conn(), kind, &changes, &own)?;
             let set =
                 changes.iter().map(|(k, v)| (k.clone(), change(v.clone(), base_of(&clocks, k)))).collect::<Fields>();
-            batch.apply(&next(id, kind, Op::Put, set), None)?;
+            batch.apply(&next(id, kind, Op::Put, set)?, None)?;
             Ok(())
         })?;
         self.get(id)

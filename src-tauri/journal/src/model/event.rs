@@ -70,7 +70,8 @@ pub struct Event {
     pub kind: Kind,
     /// What the event does.
     pub op: Op,
-    /// The fields set, by name. For an erasure: `records`, the ids erased.
+    /// The fields set, by name, each a [`FieldChange`]. For an erasure:
+    /// nothing (what it covers, each journal works out for itself).
     pub fields: Map<String, Value>,
 }
 

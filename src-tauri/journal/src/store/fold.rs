@@ -53,6 +53,7 @@ use serde_json::{Map, Value};
 use crate::error::Refusal;
 use crate::error::{Error, Result};
 use crate::model::event::{Clock, Event, FieldChange, Op};
+use crate::model::ids::{binding, Binding, IdOf};
 use crate::model::kinds::{self, Fields, Kind};
 use crate::store::log::{acknowledged, creation_fields, insert_event, is_erased, records_of_person, refresh_attention};
 use crate::store::rows::{insert_new_row, load, update_row, FieldClock, LazyEvent, Row, RowValues};
@@ -123,6 +124,12 @@ pub struct Batch<'c, 's> {
     /// For an import: records this batch made from a change that did not
     /// create them whole (see [`Batch::unfinished`]).
     partial: Vec<String>,
+    /// How many events came with the (device, seq) of a different event
+    /// already held (see [`Batch::clashes`]).
+    clashes: u64,
+    /// For an import: the journal each person asked about belongs to (None:
+    /// not held here), read once a batch.
+    person_owners: HashMap<String, Option<Option<String>>>,
 }
 
 /// Whose records an import may change: only its sender's. Used to refuse,
@@ -142,16 +149,20 @@ impl Owners {
     /// The refusal of an event that would `action` ("change", "erase") a
     /// record of `kind` owned by the journal `owner` (None: unknown).
     fn refuse(&self, action: &'static str, kind: Kind, owner: Option<&str>) -> Error {
+        Refusal::NotTheirs { sender: self.sender_name.clone(), action, what: self.whose(kind, owner) }.into()
+    }
+
+    /// "a supervision note you wrote", "a contact of Kim's".
+    fn whose(&self, kind: Kind, owner: Option<&str>) -> String {
         let label = kind.spec().label;
-        let what = match owner {
+        match owner {
             Some(o) if o == self.own => format!("{} you wrote", kinds::a(label)),
             Some(o) => match self.names.get(o) {
                 Some(name) => format!("{} of {name}'s", kinds::a(label)),
                 None => format!("{} that is not theirs", kinds::a(label)),
             },
             None => format!("{} that is not theirs", kinds::a(label)),
-        };
-        Refusal::NotTheirs { sender: self.sender_name.clone(), action, what }.into()
+        }
     }
 }
 
@@ -192,6 +203,8 @@ impl<'c, 's> Batch<'c, 's> {
             erased: 0,
             erased_people: None,
             partial: Vec::new(),
+            clashes: 0,
+            person_owners: HashMap::new(),
         }
     }
 
@@ -210,6 +223,29 @@ impl<'c, 's> Batch<'c, 's> {
             }
         }
         Ok(None)
+    }
+
+    /// How many events this batch met whose (device, seq) was already held
+    /// by a different event: one device's numbers used twice, which only
+    /// a journal's folder used on two computers without a device of its
+    /// own (or a hand-made bundle) does. The event held is kept; the other
+    /// is not.
+    pub(crate) fn clashes(&self) -> u64 {
+        self.clashes
+    }
+
+    /// Counts a clash if the event held as `event`'s (device, seq) is
+    /// another one (see [`Batch::clashes`]).
+    fn note_clash(&mut self, event: &Event) -> Result<()> {
+        let held: Option<(i64, String)> = self
+            .conn
+            .prepare_cached("SELECT hlc, record FROM event_log WHERE device = ?1 AND seq = ?2")?
+            .query_row(params![event.device, event.seq], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?;
+        if held.is_some_and(|(hlc, record)| hlc != event.hlc || record != event.record) {
+            self.clashes += 1;
+        }
+        Ok(())
     }
 
     /// How many records the erasures of this batch removed so far.
@@ -247,18 +283,40 @@ impl<'c, 's> Batch<'c, 's> {
             (Op::Put, Some(fresh)) => self.apply_put(ready, fresh, source),
             (Op::Put, None) => Err(Error::CheckFailed("a change was applied unprepared".into())),
             (Op::Erase, _) => {
-                if self.owners.is_some() && records_of_person(self.conn, &event.record)?.is_empty() {
-                    // Nothing of them is held here: the erasure is noted as
-                    // its sender's (see `erase`), and the event is not kept,
-                    // for it changes nothing here.
-                    self.erase(&event.record, event.hlc, &event.device)?;
-                    return Ok(Applied::Dropped);
+                let held: Option<Option<String>> = self
+                    .conn
+                    .prepare_cached(
+                        "SELECT d.journal FROM records r JOIN devices d ON d.n = r.created_device
+                         WHERE r.id = ?1 AND r.kind = 'person'",
+                    )?
+                    .query_row([&event.record], |r| r.get(0))
+                    .optional()?;
+                match (&self.owners, held) {
+                    (Some(owners), Some(owner)) if owner.as_deref() != Some(owners.sender.as_str()) => {
+                        Err(owners.refuse("erase", Kind::Person, owner.as_deref()))
+                    }
+                    (Some(owners), None) if ready.foreign_id => {
+                        let what = kinds::a(Kind::Person.spec().label);
+                        Err(Refusal::ForeignId { sender: owners.sender_name.clone(), what }.into())
+                    }
+                    (Some(owners), None) => {
+                        // The person is not held here: only what their
+                        // eraser holds of them here goes, and the erasure is
+                        // noted as its (see `erase`). The event is not kept:
+                        // it is no change to anything of this journal's.
+                        let sender = owners.sender.clone();
+                        let gone = self.erase_unheld(&event.record, &sender, event.hlc, &event.device)?;
+                        Ok(if gone > 0 { Applied::Erased } else { Applied::Dropped })
+                    }
+                    _ => {
+                        if !self.insert_event(event, &ready.fields_json()?, source)? {
+                            self.note_clash(event)?;
+                            return Ok(Applied::Duplicate);
+                        }
+                        self.erase(&event.record, event.hlc, &event.device)?;
+                        Ok(Applied::Erased)
+                    }
                 }
-                if !self.insert_event(event, &ready.fields_json()?, source)? {
-                    return Ok(Applied::Duplicate);
-                }
-                self.apply_erase(event)?;
-                Ok(Applied::Erased)
             }
         }
     }
@@ -364,6 +422,9 @@ pub(crate) struct Ready {
     /// Whether, if it creates its record, the event can be left for the
     /// record's row to hold: every value set, none over a base.
     lazy: bool,
+    /// Whether the record's id is bound to another journal than the
+    /// event's sender (see `model::ids`): worked out by whoever prepared it.
+    foreign_id: bool,
 }
 
 impl Ready {
@@ -371,7 +432,7 @@ impl Ready {
     pub(crate) fn new(mut event: Event, changes: Vec<(String, FieldChange)>) -> Result<Self> {
         if event.op == Op::Erase {
             let json = serde_json::to_string(&event.fields).map_err(|e| Error::invalid(e.to_string()))?;
-            return Ok(Ready { event, changes, fields_json: Some(json), fresh: None, lazy: false });
+            return Ok(Ready { event, changes, fields_json: Some(json), fresh: None, lazy: false, foreign_id: false });
         }
         // A put is applied from its changes; its fields as read are not
         // needed again (an erasure's list of ids is).
@@ -384,11 +445,24 @@ impl Ready {
             let created = Clock(event.hlc, event.device.clone());
             let fresh =
                 RowValues::new(&event.record, event.kind, &data, String::from("{}"), created.clone(), created, false)?;
-            return Ok(Ready { event, changes: Vec::new(), fields_json: None, fresh: Some(fresh), lazy });
+            return Ok(Ready {
+                event,
+                changes: Vec::new(),
+                fields_json: None,
+                fresh: Some(fresh),
+                lazy,
+                foreign_id: false,
+            });
         }
         let fresh = RowValues::of(&event.record, event.kind, &Row::created_by(&event, &changes))?;
         let json = changes_json(&changes)?;
-        Ok(Ready { event, changes, fields_json: Some(json), fresh: Some(fresh), lazy })
+        Ok(Ready { event, changes, fields_json: Some(json), fresh: Some(fresh), lazy, foreign_id: false })
+    }
+
+    /// Notes whether the record's id is bound to another journal than the
+    /// one whose key is `key` (the sender's).
+    pub(crate) fn check_id(&mut self, key: &[u8; 32]) {
+        self.foreign_id = binding(IdOf::Record, &self.event.record, key) == Binding::Other;
     }
 
     /// The event (for a put, without its fields: they are in its changes).
@@ -439,6 +513,16 @@ impl Batch<'_, '_> {
         if self.about_the_erased(fresh, &event.device)? {
             return Ok(Applied::Dropped);
         }
+        self.check_person(fresh, event.kind)?;
+        if let Some(owners) = &self.owners {
+            // A record whose id is bound to another journal's key is that
+            // journal's: nobody else makes it, held here yet or not. (Held,
+            // it is refused below as another journal's, by name.)
+            if ready.foreign_id && !self.holds(&event.record)? {
+                let what = kinds::a(event.kind.spec().label);
+                return Err(Refusal::ForeignId { sender: owners.sender_name.clone(), what }.into());
+            }
+        }
         let lazy = ready.lazy.then_some(LazyEvent { seq: event.seq, source });
         let devices = self.device_numbers(fresh)?;
         let open = fresh.kind != Kind::Concern.as_str() || !acknowledged(conn, &fresh.id)?;
@@ -452,6 +536,7 @@ impl Batch<'_, '_> {
                 // new record: the event is the one already held, so the row
                 // just made goes again.
                 conn.prepare_cached("DELETE FROM records WHERE rowid = ?1")?.execute([rowid])?;
+                self.note_clash(event)?;
                 return Ok(Applied::Duplicate);
             }
             if event.kind == Kind::Acknowledgement {
@@ -485,6 +570,7 @@ impl Batch<'_, '_> {
             }
         }
         if !self.insert_event(event, &ready.fields_json()?, source)? {
+            self.note_clash(event)?;
             return Ok(Applied::Duplicate);
         }
         let Some(mut row) = loaded else {
@@ -545,6 +631,7 @@ impl Batch<'_, '_> {
             self.erase_records(std::slice::from_ref(&event.record))?;
             return Ok(Applied::Dropped);
         }
+        self.check_person(&values, event.kind)?;
         if was_conflict || row.conflict {
             self.conflicts.entry(event.record.clone()).or_insert((was_conflict, false, event.kind)).1 = row.conflict;
         }
@@ -560,6 +647,48 @@ impl Batch<'_, '_> {
         }
         self.reindex(rowid, true, values.body)?;
         Ok(Applied::Updated)
+    }
+
+    /// Whether the record `id` is held here.
+    fn holds(&self, id: &str) -> Result<bool> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT 1 FROM records WHERE id = ?1")?
+            .query_row([id], |_| Ok(()))
+            .optional()?
+            .is_some())
+    }
+
+    /// For an import: a volunteer's record (a contact, a concern…) is about
+    /// one of its own journal's people. One of the sender's that names a
+    /// person of another journal's, held here, is refused. (A person not
+    /// held yet cannot be told about; what points at someone is worked out
+    /// again when they are erased.)
+    fn check_person(&mut self, values: &RowValues, kind: Kind) -> Result<()> {
+        let Some(owners) = &self.owners else { return Ok(()) };
+        if kind == Kind::Person || !kind.written_by(kinds::Role::Volunteer) {
+            return Ok(());
+        }
+        let Some(person) = values.person.as_deref() else { return Ok(()) };
+        if !self.person_owners.contains_key(person) {
+            let owner: Option<Option<String>> = self
+                .conn
+                .prepare_cached(
+                    "SELECT d.journal FROM records r JOIN devices d ON d.n = r.created_device
+                     WHERE r.id = ?1 AND r.kind = 'person'",
+                )?
+                .query_row([person], |r| r.get(0))
+                .optional()?;
+            self.person_owners.insert(person.to_string(), owner);
+        }
+        match self.person_owners.get(person) {
+            Some(Some(owner)) if owner.as_deref() != Some(owners.sender.as_str()) => {
+                let what =
+                    format!("{} to {}", kinds::a(kind.spec().label), owners.whose(Kind::Person, owner.as_deref()));
+                Err(Refusal::NotTheirs { sender: owners.sender_name.clone(), action: "attach", what }.into())
+            }
+            _ => Ok(()),
+        }
     }
 
     /// Whether the record `values` stands for was erased, or is about a
@@ -605,58 +734,49 @@ impl Batch<'_, '_> {
         }
     }
 
-    /// Applies an erasure: checks, for an import, that its sender owns the
-    /// person (or, the person not being held here, every record about them
-    /// that is), then erases the person and everything about them here.
-    fn apply_erase(&mut self, event: &Event) -> Result<()> {
-        if let Some(owners) = &self.owners {
-            let mut stmt = self.conn.prepare_cached(
-                "SELECT r.kind, d.journal FROM records r JOIN devices d ON d.n = r.created_device
-                 WHERE r.id = ?1 OR (r.person_key = person_key(?1) AND r.person = ?1)
-                 ORDER BY r.kind = 'person' DESC",
-            )?;
-            let owners_of: Vec<(String, Option<String>)> =
-                stmt.query_map([&event.record], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
-            let held = owners_of.first().is_some_and(|(kind, _)| kind == Kind::Person.as_str());
-            for (kind, owner) in owners_of.iter().take(if held { 1 } else { usize::MAX }) {
-                if owner.as_deref() != Some(owners.sender.as_str()) {
-                    let kind = if held { Kind::Person } else { Kind::parse(kind)? };
-                    return Err(owners.refuse("erase", kind, owner.as_deref()));
-                }
-            }
-        }
-        self.erase(&event.record, event.hlc, &event.device)?;
-        Ok(())
-    }
-
     /// Erases `person` and everything about them, as this journal reckons
     /// it: the person, every record whose person they are, and every note
     /// or acknowledgement pointing at any of those, whoever wrote it; never
     /// a list of ids someone else supplies. Notes that they were erased
     /// (`erasures`, `erased_records`: ids, no content) stay, so that
-    /// anything about them that arrives later is dropped. When nothing
-    /// about them is held here, only the erasure is noted, as the erasing
-    /// device's journal's: should that journal's records of them arrive
-    /// later (a file imported out of order), they are dropped. Returns how
-    /// many records went.
+    /// anything about them that arrives later is dropped. Returns how many
+    /// records went.
     pub(crate) fn erase(&mut self, person: &str, hlc: i64, device: &str) -> Result<u32> {
+        let mut ids = records_of_person(self.conn, person)?;
+        ids.push(person.to_string());
+        self.erase_with_pointing(ids, person, hlc, device)
+    }
+
+    /// An erasure, sent by the journal `eraser`, of a person not held here:
+    /// what that journal holds of them here goes (its own records about
+    /// them, and what points at those), nothing of anyone else's, and the
+    /// erasure is noted as `eraser`'s only: should that journal's record of
+    /// the person arrive later (a file imported out of order), it is
+    /// dropped; anyone else's is not. Returns how many records went.
+    fn erase_unheld(&mut self, person: &str, eraser: &str, hlc: i64, device: &str) -> Result<u32> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT r.id FROM records r JOIN devices d ON d.n = r.created_device
+             WHERE r.person_key = person_key(?1) AND r.person = ?1 AND d.journal = ?2",
+        )?;
+        let ids = stmt.query_map(params![person, eraser], |r| r.get(0))?.collect::<rusqlite::Result<Vec<String>>>()?;
+        self.erase_with_pointing(ids, person, hlc, device)
+    }
+
+    /// Erases `ids` and every note or acknowledgement pointing at them, and
+    /// notes `person` erased by `device` at `hlc`.
+    fn erase_with_pointing(&mut self, mut ids: Vec<String>, person: &str, hlc: i64, device: &str) -> Result<u32> {
         let conn = self.conn;
-        let mut ids = records_of_person(conn, person)?;
-        let mut erased = 0;
-        if !ids.is_empty() {
-            let mut about = conn.prepare_cached("SELECT id FROM records INDEXED BY records_about WHERE about = ?1")?;
-            let mut pointing = Vec::new();
-            for id in &ids {
-                for row in about.query_map([id], |r| r.get::<_, String>(0))? {
-                    pointing.push(row?);
-                }
+        let mut about = conn.prepare_cached("SELECT id FROM records INDEXED BY records_about WHERE about = ?1")?;
+        let mut pointing = Vec::new();
+        for id in &ids {
+            for row in about.query_map([id], |r| r.get::<_, String>(0))? {
+                pointing.push(row?);
             }
-            ids.extend(pointing);
-            ids.push(person.to_string());
-            ids.sort();
-            ids.dedup();
-            erased = self.erase_records(&ids)?;
         }
+        ids.extend(pointing);
+        ids.sort();
+        ids.dedup();
+        let erased = self.erase_records(&ids)?;
         conn.execute(
             "INSERT INTO erasures (person, hlc, device) VALUES (?1, ?2, ?3)
              ON CONFLICT(person) DO UPDATE SET hlc = min(hlc, excluded.hlc)",

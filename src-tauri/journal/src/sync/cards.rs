@@ -38,6 +38,7 @@ use ts_rs::TS;
 
 use crate::error::{Error, Result};
 use crate::journal::{now, Journal, Role};
+use crate::model::ids::{binding, Binding, IdOf};
 use crate::store::identity;
 use crate::store::roster::{claim_devices, RosterEntry};
 
@@ -172,6 +173,11 @@ impl Card {
         let well_formed = devices.iter().all(|d| uuid::Uuid::parse_str(d).is_ok_and(|u| u.to_string() == *d));
         if devices.is_empty() || devices.len() != self.devices.len() || devices.len() > MAX_DEVICES || !well_formed {
             return Err(Error::invalid("that card is damaged: its list of devices is not valid"));
+        }
+        // A device made since ids were bound to their journal checks
+        // against this card's key: no card can name another's device.
+        if devices.iter().any(|d| binding(IdOf::Device, d, &signing) == Binding::Other) {
+            return Err(Error::invalid("that card names a device of another journal's; it was not added"));
         }
         let signature: [u8; 64] = B64
             .decode(&self.signature)

@@ -107,6 +107,17 @@ pub enum ImportNotice {
         #[ts(type = "number")]
         minutes: i64,
     },
+    /// Changes in the bundle bear the numbers of different changes its
+    /// sender's journal sent before: its folder has been copied and used on
+    /// two computers without a device of its own. Those were not imported.
+    #[serde(rename_all = "camelCase")]
+    ChangesClash {
+        /// The sender's name.
+        sender: String,
+        /// How many changes clashed.
+        #[ts(type = "number")]
+        changes: u64,
+    },
     /// The sender holds changes numbered as this device's own that this
     /// journal did not make here: its folder has been copied (or restored
     /// from a backup) and used on two computers without a new device.
@@ -126,6 +137,19 @@ impl ImportNotice {
                  Their changes were imported; ask them to check the date and time on their computer.",
                 duration_words(*minutes)
             ),
+            ImportNotice::ChangesClash { sender, changes } => {
+                let (what, bear, were) = if *changes == 1 {
+                    ("1 change".to_string(), "bears", "was")
+                } else {
+                    (format!("{changes} changes"), "bear", "were")
+                };
+                format!(
+                    "{what} in {sender}'s file {bear} the numbers of other changes {sender} sent before, and {were} \
+                     not imported: {sender}'s journal seems to have been copied and used on two computers without \
+                     a device of its own. Ask {sender} to give one of the copies a new device (`peerjournal device \
+                     new`) and send everything again."
+                )
+            }
             ImportNotice::DeviceShared { sender } => format!(
                 "{sender} holds changes numbered as this computer's own that this journal does not have: this \
                  journal's folder seems to have been copied, or restored from a backup, and used on two computers. \
@@ -193,6 +217,7 @@ impl Journal {
         let search = &mut self.search;
         let mut max_hlc = 0i64;
         let mut own_device_seq = 0i64;
+        let mut clashes = 0u64;
         let mut done = 0u64;
         let (mut duplicates, mut erased) = (0u64, 0u64);
         let mut kinds: BTreeMap<String, KindCounts> = BTreeMap::new();
@@ -226,6 +251,7 @@ impl Journal {
                     return Err(Refusal::Unheld { sender: sender.name.clone(), what }.into());
                 }
                 let conflicts: Vec<Kind> = batch.new_conflicts().map(|(_, kind)| kind).collect();
+                clashes = batch.clashes();
                 // Hands the index its last words and hangs up: the indexer
                 // ends once it has written them.
                 batch.finish()?;
@@ -254,7 +280,10 @@ impl Journal {
         // The index's transaction, left open by the indexer: committed after
         // the journal's, rolled back if anything fails before.
         let search_tx = SearchTx::new(&self.search);
-        let (manifest, conflicts, notices) = written?;
+        let (manifest, conflicts, mut notices) = written?;
+        if clashes > 0 {
+            notices.push(ImportNotice::ChangesClash { sender: sender.name.clone(), changes: clashes });
+        }
         tx.commit()?;
         search_tx.commit_after_journal();
         let mut summary = ImportSummary {
@@ -282,6 +311,11 @@ impl Journal {
         Ok(summary)
     }
 }
+
+/// How far beyond this device's own numbering another journal may say it
+/// holds this device's changes (a copy of this journal used elsewhere
+/// without a device of its own): further than this is damage.
+const MAX_NUMBERS_AHEAD: i64 = 1_000_000;
 
 /// How long an import waits for another write to the journal to finish
 /// (another import of a large bundle, say) before saying it is busy.
@@ -370,6 +404,12 @@ fn record_import(
     let stored = Hlc(crate::store::meta_i64(tx, "hlc")?);
     crate::store::set_meta(tx, "hlc", &stored.observe_bounded(Hlc(max_hlc), wall).0.to_string())?;
     let (seq, held) = own_seq;
+    if held.saturating_sub(seq) > MAX_NUMBERS_AHEAD {
+        // A receipt, or a copy's change, numbered far beyond anything this
+        // device has made: not a copy used elsewhere, but damage.
+        let why = "a receipt counts far more of this journal's changes than it has made".to_string();
+        return Err(Refusal::InvalidRecord(why).into());
+    }
     if held > seq {
         crate::store::set_meta(tx, "device_seq", &held.to_string())?;
         notices.push(ImportNotice::DeviceShared { sender: sender.name.clone() });
@@ -401,6 +441,8 @@ struct Sender {
     role: Role,
     /// The devices the sender's card names: its events are made on these.
     devices: Vec<String>,
+    /// The sender's signing key, which the ids of its records are bound to.
+    key: [u8; 32],
     /// Another device of this journal.
     sibling: bool,
 }
@@ -493,11 +535,12 @@ fn open_bundle(
         VerifyingKey::from_bytes(&key).map_err(|_| Error::CheckFailed("a roster signing key is invalid".into()))?;
     // The card must be the signer's own, unaltered: then the devices it
     // names are the sender's word.
-    let card = crate::sync::cards::Card::from_json(&header.card).map_err(|_| Error::from(Refusal::BadCard))?;
+    let bad_card = || Error::from(Refusal::BadCard { sender: name.clone() });
+    let card = crate::sync::cards::Card::from_json(&header.card).map_err(|_| bad_card())?;
     if card.fingerprint != header.sender || card.signing_bytes()? != key || !card.devices.contains(&header.device) {
-        return Err(Refusal::BadCard.into());
+        return Err(bad_card());
     }
-    let sender = Sender { fingerprint: header.sender.clone(), name, role, devices: card.devices, sibling };
+    let sender = Sender { fingerprint: header.sender.clone(), name, role, devices: card.devices, key, sibling };
     Ok(Opened { reader, header, header_hash, signer, sender })
 }
 
@@ -631,7 +674,9 @@ fn apply_checked<R: BufRead + Send>(
                 tally.add(line, device, seq);
                 let ready = incoming.check().and_then(|(event, changes)| {
                     sender.may_send(&event, &changes, receiver)?;
-                    fold::Ready::new(event, changes)
+                    let mut ready = fold::Ready::new(event, changes)?;
+                    ready.check_id(&sender.key);
+                    Ok(ready)
                 });
                 match ready {
                     Ok(ready) => bunch.push(ready),

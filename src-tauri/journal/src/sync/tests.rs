@@ -16,7 +16,7 @@ use uuid::Uuid;
 
 use super::import::ImportNotice;
 use super::scope::{LogPart, Selection};
-use super::wire::{hex, open_stream, Header, Manifest, Trailer, FORMAT, VERSION};
+use super::wire::{hex, open_stream, Header, Manifest, Receipt, Trailer, FORMAT, VERSION};
 use super::*;
 use crate::error::{Error, Refusal, Result};
 use crate::journal::NewJournal;

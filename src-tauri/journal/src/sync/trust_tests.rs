@@ -8,6 +8,7 @@
 
 use super::*;
 use crate::model::event::Op;
+use rusqlite::params;
 
 /// The world of the forgeries: two volunteers (Sam, Kim) and their
 /// supervisor (Alex), each trusting the others, with something of each
@@ -71,6 +72,18 @@ fn three() -> Three {
 /// its header, counts, ranges and hashes right, signed with the sender's
 /// real key. What someone holding a rostered key can make.
 fn forge(from: &Party, to: &Party, events: &[Event], card: Option<crate::sync::cards::Card>, path: &Path) {
+    forge_with_receipts(from, to, events, card, Vec::new(), path)
+}
+
+/// [`forge`], with `receipts` in its manifest.
+fn forge_with_receipts(
+    from: &Party,
+    to: &Party,
+    events: &[Event],
+    card: Option<crate::sync::cards::Card>,
+    receipts: Vec<Receipt>,
+    path: &Path,
+) {
     let card = card.unwrap_or_else(|| from.j.card().unwrap());
     let header = serde_json::to_string(&Header {
         format: FORMAT.into(),
@@ -100,7 +113,7 @@ fn forge(from: &Party, to: &Party, events: &[Event], card: Option<crate::sync::c
         kinds: BTreeMap::new(),
         header_sha256: hex(&Sha256::digest(format!("{header}\n").as_bytes())),
         payload_sha256: hex(&Sha256::digest(payload.as_bytes())),
-        receipts: Vec::new(),
+        receipts,
     })
     .unwrap();
     let signature = from.j.signing_key().unwrap().sign(manifest.as_bytes());
@@ -170,26 +183,116 @@ fn an_event_made_on_another_journals_device_is_refused() {
 fn a_card_naming_another_journals_device_is_refused() {
     let mut t = three();
     let f = t.dir.path().join("claims.bundle");
+    let sam_key = t.sam.j.signing_key().unwrap();
+    // Devices made by this version have ids bound to their journal's key:
+    // Kim's checks against Kim's card only, so Sam's card cannot name it.
     let mut devices = t.sam.j.own_devices().unwrap();
     devices.push(t.kim.j.device_id().unwrap());
-    let card = t.sam.j.card().unwrap().signed_with_devices(devices.clone(), &t.sam.j.signing_key().unwrap());
+    let card = t.sam.j.card().unwrap().signed_with_devices(devices.clone(), &sam_key);
     let e = event(&t.kim.j.device_id().unwrap(), 50, &t.kim_contact, Kind::Contact, Op::Put, json!({"notes": "x"}));
+    forge(&t.sam, &t.alex, &[e], Some(card.clone()), &f);
+    assert_forgery_refused(
+        &mut t.alex,
+        &f,
+        "the card inside Sam's file is damaged, or names a device that is not theirs; nothing was imported",
+    );
+    let e = t.alex.j.add_card(&card).unwrap_err().to_string();
+    assert!(e.contains("names a device of another journal's"), "{e}");
+    // A device from before ids were bound (its id checks against no key)
+    // is Kim's here because Kim's card named it first: Sam's card naming it
+    // too is refused.
+    let legacy = Uuid::now_v7().to_string();
+    crate::store::roster::claim_devices(&t.alex.j.conn, &t.kim.fp, std::slice::from_ref(&legacy)).unwrap();
+    let mut devices = t.sam.j.own_devices().unwrap();
+    devices.push(legacy.clone());
+    let card = t.sam.j.card().unwrap().signed_with_devices(devices.clone(), &sam_key);
+    let e = event(&legacy, 50, &t.kim_contact, Kind::Contact, Op::Put, json!({"notes": "x"}));
     forge(&t.sam, &t.alex, &[e], Some(card.clone()), &f);
     assert_forgery_refused(
         &mut t.alex,
         &f,
         "Sam's card names a device that belongs to Kim's journal; nothing was imported (two journals cannot share a device)",
     );
-    // A card file doing the same is refused too, and so is one signed by
-    // another key than its own.
     let e = t.alex.j.add_card(&card).unwrap_err().to_string();
     assert!(e.contains("names a device that belongs to Kim's journal"), "{e}");
+    // And a card signed by another key than its own.
     let forged = t.sam.j.card().unwrap().signed_with_devices(devices, &t.kim.j.signing_key().unwrap());
     let e = t.alex.j.add_card(&forged).unwrap_err().to_string();
     assert!(e.contains("its signature does not match"), "{e}");
     let path = t.dir.path().join("forged.card");
     fs::write(&path, serde_json::to_vec(&forged).unwrap()).unwrap();
     assert!(crate::sync::cards::Card::read(&path).unwrap_err().to_string().contains("signature does not match"));
+}
+
+/// Ids are bound to the journal that made them: a record or a person of
+/// another journal's cannot be made, or erased, by anyone else, even
+/// before it reaches a journal (which would then hold the impostor's).
+#[test]
+fn a_record_cannot_be_made_or_erased_under_another_journals_id() {
+    let mut t = three();
+    let f = t.dir.path().join("preempt.bundle");
+    // Sam's new contact and person, not yet at Alex's.
+    let person = t.sam.j.add(Kind::Person, fields(json!({"alias": "New"}))).unwrap().id;
+    let contact = t.sam.j.add(Kind::Contact, fields(json!({"person": person, "how": "phone"}))).unwrap().id;
+    let kim_device = t.kim.j.device_id().unwrap();
+    let whole = json!({"person": t.kim_person, "how": "phone", "at": "2026-11-20T10:00"});
+    let squat = event(&kim_device, 90, &contact, Kind::Contact, Op::Put, whole);
+    forge(&t.kim, &t.alex, &[squat], None, &f);
+    assert_forgery_refused(
+        &mut t.alex,
+        &f,
+        "Kim's file carries a contact whose id belongs to another journal; nothing was imported",
+    );
+    forge(&t.kim, &t.alex, &[event(&kim_device, 91, &person, Kind::Person, Op::Erase, json!({}))], None, &f);
+    assert_forgery_refused(
+        &mut t.alex,
+        &f,
+        "Kim's file carries a person whose id belongs to another journal; nothing was imported",
+    );
+    // Sam's own file then goes in whole.
+    let summary = send(&mut t.sam, &mut t.alex, false, t.dir.path(), "sam1.bundle").unwrap();
+    assert_eq!((summary.kinds["person"].new, summary.kinds["contact"].new), (1, 1));
+}
+
+/// A volunteer's record is about one of its own people: one that names
+/// another journal's person, held here, is refused.
+#[test]
+fn a_record_attached_to_another_journals_person_is_refused() {
+    let mut t = three();
+    let f = t.dir.path().join("attach.bundle");
+    let id = Uuid::now_v7().to_string();
+    let contact = json!({"person": t.kim_person, "how": "phone", "at": "2026-11-20T10:00"});
+    forge(&t.sam, &t.alex, &[event(&t.sam.j.device_id().unwrap(), 90, &id, Kind::Contact, Op::Put, contact)], None, &f);
+    assert_forgery_refused(
+        &mut t.alex,
+        &f,
+        "Sam's file tries to attach a contact to a person of Kim's; nothing was imported",
+    );
+}
+
+/// An erasure of someone not held here takes only what its sender holds of
+/// them here, and never keeps another journal's record of them out.
+#[test]
+fn an_erasure_of_someone_not_held_takes_only_its_senders_records() {
+    let mut t = three();
+    // Sam's person, of an id from before ids were bound, that Alex holds
+    // nothing of yet but a contact Kim attached to it.
+    let person = Uuid::now_v7().to_string();
+    let kim_device = t.kim.j.device_id().unwrap();
+    let contact = json!({"person": person, "how": "phone", "at": "2026-11-20T10:00"});
+    let kims = Uuid::now_v7().to_string();
+    let f = t.dir.path().join("planted.bundle");
+    forge(&t.kim, &t.alex, &[event(&kim_device, 90, &kims, Kind::Contact, Op::Put, contact)], None, &f);
+    import(&mut t.alex, &f).unwrap();
+    forge(&t.kim, &t.alex, &[event(&kim_device, 91, &person, Kind::Person, Op::Erase, json!({}))], None, &f);
+    assert_eq!(import(&mut t.alex, &f).unwrap().erased, 1, "Kim's own contact about them went");
+    assert!(t.alex.j.get(&kims).is_err());
+    // Sam's record of that person, arriving later, goes in.
+    let sam_device = t.sam.j.device_id().unwrap();
+    let made = event(&sam_device, next_seq(&t.sam) + 5, &person, Kind::Person, Op::Put, json!({"alias": "Theirs"}));
+    forge(&t.sam, &t.alex, &[made], None, &f);
+    assert_eq!(import(&mut t.alex, &f).unwrap().kinds["person"].new, 1);
+    assert_eq!(t.alex.j.get(&person).unwrap().fields["alias"], "Theirs");
 }
 
 #[test]
@@ -700,13 +803,14 @@ fn acknowledgements_written_into_concerns_become_records_of_their_own() {
     assert!(t.alex.j.needing_attention(Kind::Concern, Page::default()).unwrap().iter().all(|c| c.id != concern));
     assert!(t.sam.j.needing_attention(Kind::Concern, Page::default()).unwrap().iter().any(|c| c.id == concern));
     assert!(t.sam.j.list(Kind::Acknowledgement, None, Page::default()).unwrap().is_empty());
-    // The supervisor's next file brings it.
+    // Whose Sam's device is, Alex's journal learns from Sam's next file
+    // (see migration 0014); the supervisor's next file brings the
+    // acknowledgement. Everything else flows both ways as before.
+    t.sam.j.add(Kind::Contact, fields(json!({"person": t.sam_person, "how": "text"}))).unwrap();
+    assert_eq!(send(&mut t.sam, &mut t.alex, false, t.dir.path(), "sam2.bundle").unwrap().kinds["contact"].new, 1);
     let back = send(&mut t.alex, &mut t.sam, false, t.dir.path(), "alex1.bundle").unwrap();
     assert_eq!(back.kinds["acknowledgement"].new, 1);
     assert!(t.sam.j.needing_attention(Kind::Concern, Page::default()).unwrap().iter().all(|c| c.id != concern));
-    // Everything else still flows both ways.
-    t.sam.j.add(Kind::Contact, fields(json!({"person": t.sam_person, "how": "text"}))).unwrap();
-    assert_eq!(send(&mut t.sam, &mut t.alex, false, t.dir.path(), "sam2.bundle").unwrap().kinds["contact"].new, 1);
 }
 
 /// A card of version 1 named no devices: refused, asking for a fresh one.
@@ -725,4 +829,96 @@ fn a_card_from_before_devices_is_refused_asking_for_a_fresh_one() {
         e,
         "that card was made by an older version of Peer Journal, which did not name the journal's devices; ask Kim for a fresh card"
     );
+}
+
+/// A receipt numbered far beyond anything this device made is damage: it
+/// cannot push this journal's numbering out of range.
+#[test]
+fn a_receipt_beyond_anything_made_here_is_refused() {
+    let mut t = three();
+    let path = t.dir.path().join("receipt.bundle");
+    let device = t.sam.j.device_id().unwrap();
+    for seq in [i64::MAX, next_seq(&t.sam) + 2_000_000] {
+        let receipt = Receipt { device: device.clone(), seq, at: now() };
+        forge_with_receipts(&t.alex, &t.sam, &[], None, vec![receipt], &path);
+        assert_forgery_refused(
+            &mut t.sam,
+            &path,
+            "this bundle contains a record that is not valid (a receipt counts far more of this journal's changes than it has made); nothing was imported",
+        );
+    }
+    t.sam.j.add(Kind::Contact, fields(json!({"person": t.sam_person, "how": "text"}))).unwrap();
+}
+
+/// A device made since ids were bound cannot be claimed by another journal
+/// that learnt its id: the owner's next file goes in.
+#[test]
+fn a_new_device_cannot_be_claimed_by_another_journal() {
+    let mut t = three();
+    let new = t.sam.j.new_device().unwrap();
+    let kim = t.kim.j.card().unwrap();
+    let mut devices = kim.devices.clone();
+    devices.push(new);
+    let claim = kim.signed_with_devices(devices, &t.kim.j.signing_key().unwrap());
+    let path = t.dir.path().join("claim.bundle");
+    forge(&t.kim, &t.alex, &[], Some(claim), &path);
+    assert_forgery_refused(
+        &mut t.alex,
+        &path,
+        "the card inside Kim's file is damaged, or names a device that is not theirs; nothing was imported",
+    );
+    t.sam.j.add(Kind::Contact, fields(json!({"person": t.sam_person, "how": "text"}))).unwrap();
+    assert_eq!(send(&mut t.sam, &mut t.alex, false, t.dir.path(), "sam1.bundle").unwrap().kinds["contact"].new, 1);
+}
+
+/// A journal from before devices belonged to journals, whose log holds
+/// another journal's changes passed on by a third: whose those devices are
+/// is not guessed from who brought their changes. They belong to no journal
+/// (nobody can change their records) until their owner's card names them.
+#[test]
+fn devices_from_before_belong_to_whoever_names_them_first() {
+    let mut t = three();
+    let sam_device = t.sam.j.device_id().unwrap();
+    let conn = &t.alex.j.conn;
+    conn.execute("UPDATE events SET source = ?1 WHERE device = ?2", params![t.kim.fp, sam_device]).unwrap();
+    let relayed = "UPDATE records SET lazy_source = ?1 WHERE created_device = (SELECT n FROM devices WHERE id = ?2)";
+    conn.execute(relayed, params![t.kim.fp, sam_device]).unwrap();
+    conn.execute_batch(crate::store::UNDO_OWNERSHIP).unwrap();
+    reopen(&mut t.alex);
+    assert_eq!(t.alex.j.owner_of(&t.sam_person).unwrap(), None);
+    assert_eq!(t.alex.j.owner_of(&t.alex_service).unwrap(), Some(t.alex.fp.clone()), "its own are its own");
+    t.sam.j.add(Kind::Contact, fields(json!({"person": t.sam_person, "how": "text"}))).unwrap();
+    send(&mut t.sam, &mut t.alex, false, t.dir.path(), "sam1.bundle").unwrap();
+    assert_eq!(t.alex.j.owner_of(&t.sam_person).unwrap(), Some(t.sam.fp.clone()));
+}
+
+/// A copy of a journal used on a second computer without a device of its
+/// own writes changes under numbers the first has used too: the journal
+/// receiving both says so, naming the sender, and keeps the first.
+#[test]
+fn the_same_numbers_used_twice_are_named() {
+    let mut t = three();
+    let copy = tempfile::tempdir().unwrap();
+    t.sam.j.conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)").unwrap();
+    for file in [crate::journal::DB_FILE, crate::journal::KEY_FILE] {
+        fs::copy(t.sam._dir.path().join(file), copy.path().join(file)).unwrap();
+    }
+    let mut copy =
+        Party { j: Journal::open(copy.path(), "correct horse battery").unwrap(), _dir: copy, fp: t.sam.fp.clone() };
+    t.sam.j.add(Kind::Contact, fields(json!({"person": t.sam_person, "how": "text", "notes": "first"}))).unwrap();
+    copy.j.add(Kind::Contact, fields(json!({"person": t.sam_person, "how": "text", "notes": "second"}))).unwrap();
+    assert!(send(&mut t.sam, &mut t.alex, false, t.dir.path(), "sam1.bundle").unwrap().notices.is_empty());
+    let summary = send(&mut copy, &mut t.alex, false, t.dir.path(), "copy1.bundle").unwrap();
+    assert_eq!(summary.notices, [ImportNotice::ChangesClash { sender: "Sam".into(), changes: 1 }]);
+    assert!(summary.notices[0].words().starts_with("1 change in Sam's file bears"), "{}", summary.notices[0].words());
+}
+
+/// A clock an older version let run beyond any date is put right at unlock.
+#[test]
+fn a_clock_beyond_any_date_is_put_right_at_unlock() {
+    let mut t = three();
+    crate::store::set_meta(&t.alex.j.conn, "hlc", &i64::MAX.to_string()).unwrap();
+    reopen(&mut t.alex);
+    let made = t.alex.j.add(Kind::Service, fields(json!({"name": "Library"}))).unwrap();
+    assert!(made.created_at.starts_with(&chrono::Utc::now().format("%Y-").to_string()), "{}", made.created_at);
 }
