@@ -59,7 +59,6 @@ impl Selection {
                   WHERE d.id IN (SELECT device FROM temp_after)) e"
             }
         };
-        let quoted: Vec<String> = self.recipients.iter().map(|r| format!("'{}'", r.replace('\'', "''"))).collect();
         let mut sql = format!(
             "SELECT e.device, e.seq, e.hlc, e.record, e.kind, e.op, e.fields FROM {from}
              WHERE e.device IN (SELECT device FROM temp_after)
@@ -70,33 +69,39 @@ impl Selection {
         if self.role == Role::Supervisor {
             // The directory goes to everyone. A note goes only in a bundle
             // for the one volunteer it is for; an acknowledgement only in a
-            // bundle for the one volunteer whose concern it acknowledges.
-            let (notes, acks) = match quoted.as_slice() {
-                [one] => (
-                    format!(
-                        "(e.kind = 'supervision-note' AND EXISTS (SELECT 1 FROM records n WHERE n.id = e.record
-                           AND json_extract(n.data, '$.volunteer') = {one}))"
-                    ),
-                    format!(
-                        "(e.kind = 'acknowledgement' AND EXISTS (
-                           SELECT 1 FROM records a JOIN records c ON c.id = a.about
-                                                   JOIN devices o ON o.n = c.created_device
-                           WHERE a.id = e.record AND o.journal = {one}))"
-                    ),
-                ),
-                _ => ("0".to_string(), "0".to_string()),
-            };
-            sql.push_str(&format!(" AND e.op = 'put' AND (e.kind = 'service' OR {notes} OR {acks})"));
+            // bundle for the one volunteer whose concern it acknowledges
+            // (`temp_recipient` holds that volunteer, or nothing when the
+            // bundle is for more than one).
+            sql.push_str(
+                " AND e.op = 'put' AND (e.kind = 'service'
+                   OR (e.kind = 'supervision-note' AND EXISTS (
+                         SELECT 1 FROM records n WHERE n.id = e.record
+                           AND json_extract(n.data, '$.volunteer') IN (SELECT fingerprint FROM temp_recipient)))
+                   OR (e.kind = 'acknowledgement' AND EXISTS (
+                         SELECT 1 FROM records a JOIN records c ON c.id = a.about
+                                                 JOIN devices o ON o.n = c.created_device
+                         WHERE a.id = e.record AND o.journal IN (SELECT fingerprint FROM temp_recipient))))",
+            );
         }
         sql.push_str(" ORDER BY e.device, e.seq");
         sql
     }
 
+    /// Fills the temporary tables the statements read: each own device's
+    /// number to send after (`temp_after`), and the one volunteer a
+    /// supervisor's bundle is for, if it is for one (`temp_recipient`).
     pub(crate) fn prepare_after(&self, conn: &rusqlite::Connection) -> Result<()> {
-        conn.execute_batch("CREATE TEMP TABLE IF NOT EXISTS temp_after (device TEXT PRIMARY KEY, value INTEGER); DELETE FROM temp_after;")?;
+        conn.execute_batch(
+            "CREATE TEMP TABLE IF NOT EXISTS temp_after (device TEXT PRIMARY KEY, value INTEGER);
+             CREATE TEMP TABLE IF NOT EXISTS temp_recipient (fingerprint TEXT PRIMARY KEY);
+             DELETE FROM temp_after; DELETE FROM temp_recipient;",
+        )?;
         let mut stmt = conn.prepare_cached("INSERT INTO temp_after (device, value) VALUES (?1, ?2)")?;
         for (d, v) in &self.after {
             stmt.execute(params![d, v])?;
+        }
+        if let [one] = self.recipients.as_slice() {
+            conn.prepare_cached("INSERT INTO temp_recipient (fingerprint) VALUES (?1)")?.execute([one])?;
         }
         Ok(())
     }
