@@ -70,7 +70,7 @@ bindings:
 # prints its figures, asserts nothing. BENCH_RECORDS=N for another size.
 bench:
 	$(call heading,Benchmarks)
-	$(CARGO) bench --locked -p peerjournal --bench journal
+	$(CARGO) bench --locked -p peerjournal --bench journal --features bench
 
 clean:
 	$(call heading,Removing build output)

@@ -1,48 +1,53 @@
-//! The Tauri commands: each turns IPC into one call on the [`Session`]. They
-//! run off the main thread (`async`) because unlocking spends about a second
-//! deriving the key, and the window must not freeze meanwhile.
+//! The Tauri commands, made from the one command list
+//! (`src/command_list.rs`): each turns IPC into one call on the [`Session`]
+//! method of the same name. They run off the main thread (`async`) because
+//! unlocking spends about a second deriving the key, and the window must not
+//! freeze meanwhile.
+//!
+//! The same list gives [`handler`] (registering every command), [`NAMES`]
+//! (which a test checks against the capability that grants them) and the
+//! TypeScript `Commands` type the UI calls through.
 
 use tauri::State;
 
 use crate::ipc::{AppState, CreateJournalRequest, Created, UiError};
 use crate::session::Session;
 
-#[tauri::command]
-pub async fn app_state(session: State<'_, Session>) -> Result<AppState, UiError> {
-    session.state()
+macro_rules! app_commands {
+    ($($(#[doc = $doc:literal])* $name:ident($($arg:ident: $ty:ty),* $(,)?) -> $ret:ty;)*) => {
+        $(
+            $(#[doc = $doc])*
+            #[tauri::command]
+            pub async fn $name(session: State<'_, Session>, $($arg: $ty),*) -> Result<$ret, UiError> {
+                session.$name($($arg),*)
+            }
+        )*
+
+        /// Every command's name, as the window calls it.
+        pub const NAMES: &[&str] = &[$(stringify!($name)),*];
+
+        /// Registers every command with Tauri.
+        pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send + Sync + 'static {
+            tauri::generate_handler![$($name),*]
+        }
+
+        /// The TypeScript `Commands` type: each command's arguments (as
+        /// Tauri expects them from JavaScript) and result.
+        #[cfg(test)]
+        pub(crate) fn typescript(cfg: &ts_rs::Config) -> String {
+            let mut out = crate::typescript::Commands::default();
+            $(
+                out.command(
+                    &[$($doc),*],
+                    stringify!($name),
+                    &[$(stringify!($arg)),*],
+                    &[$(crate::typescript::Type::of::<$ty>(cfg)),*],
+                    crate::typescript::Type::of::<$ret>(cfg),
+                );
+            )*
+            out.finish()
+        }
+    };
 }
 
-#[tauri::command]
-pub async fn create_journal(session: State<'_, Session>, request: CreateJournalRequest) -> Result<Created, UiError> {
-    session.create_journal(&request)
-}
-
-#[tauri::command]
-pub async fn unlock(session: State<'_, Session>, passphrase: String) -> Result<AppState, UiError> {
-    session.unlock(&passphrase)
-}
-
-#[tauri::command]
-pub async fn unlock_with_recovery(
-    session: State<'_, Session>,
-    recovery_key: String,
-    new_passphrase: String,
-) -> Result<AppState, UiError> {
-    session.unlock_with_recovery(&recovery_key, &new_passphrase)
-}
-
-#[tauri::command]
-pub async fn lock(session: State<'_, Session>) -> Result<AppState, UiError> {
-    session.lock()
-}
-
-#[tauri::command]
-pub async fn touch(session: State<'_, Session>) -> Result<(), UiError> {
-    session.touch();
-    Ok(())
-}
-
-#[tauri::command]
-pub async fn set_idle_lock_minutes(session: State<'_, Session>, minutes: u32) -> Result<AppState, UiError> {
-    session.set_idle_lock_minutes(minutes)
-}
+include!("command_list.rs");

@@ -2,7 +2,7 @@
 //! versions are generated from these by ts-rs into `ui/src/bindings/` and
 //! committed; `make test` fails when they are stale.
 
-use peerjournal::Role;
+use peerjournal::{ErrorKind, Role};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -58,6 +58,13 @@ pub struct CreateJournalRequest {
     pub passphrase: String,
 }
 
+impl Drop for CreateJournalRequest {
+    /// The passphrase is wiped from memory once the journal is made.
+    fn drop(&mut self) {
+        zeroize::Zeroize::zeroize(&mut self.passphrase);
+    }
+}
+
 /// A journal was created: the recovery key to show once, and the new state.
 #[derive(Clone, Debug, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -69,34 +76,17 @@ pub struct Created {
     pub state: AppState,
 }
 
-/// What kind of failure, so the UI can choose how to show it.
+/// What kind of failure, so the UI can choose how to show it: one of the
+/// core's kinds, or that the journal is locked.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
 pub enum UiErrorKind {
-    /// The passphrase did not unlock the journal.
-    WrongPassphrase,
-    /// The recovery key is mistyped or not this journal's.
-    BadRecoveryKey,
-    /// Something typed is not acceptable; the message says what.
-    InvalidInput,
-    /// A journal already exists where one was to be created.
-    JournalExists,
-    /// The folder holds no journal, or not a complete one.
-    NotAJournal,
-    /// The journal's files are damaged, mismatched or from a newer version.
-    Damaged,
     /// The journal is locked; unlock it first.
     Locked,
-    /// Another window or command is using the journal; try again.
-    Busy,
-    /// The disk is full; nothing was saved.
-    DiskFull,
-    /// The change is not this journal's to make: another journal owns the
-    /// record, or the other role writes its kind. The message says whose.
-    NotAllowed,
-    /// Anything else (a failing disk, a bug).
-    Internal,
+    /// A failure in the journal itself.
+    #[serde(untagged)]
+    Journal(ErrorKind),
 }
 
 /// An error as the UI receives it. The message is plain language and never
@@ -121,24 +111,19 @@ impl UiError {
 
 impl From<peerjournal::Error> for UiError {
     fn from(e: peerjournal::Error) -> Self {
-        let kind = match e.kind() {
-            "wrongPassphrase" => UiErrorKind::WrongPassphrase,
-            "badRecoveryKey" => UiErrorKind::BadRecoveryKey,
-            "invalidInput" => UiErrorKind::InvalidInput,
-            "journalExists" => UiErrorKind::JournalExists,
-            "notFound" | "notAJournal" => UiErrorKind::NotAJournal,
-            "damaged" | "tooNew" => UiErrorKind::Damaged,
-            "busy" => UiErrorKind::Busy,
-            "diskFull" => UiErrorKind::DiskFull,
-            "notAllowed" => UiErrorKind::NotAllowed,
-            _ => UiErrorKind::Internal,
-        };
-        let mut message = e.to_string();
-        // The core speaks to command-line users too; the app has no --journal.
-        if kind == UiErrorKind::NotAJournal {
-            message =
-                message.replace("; create one with `peerjournal init`, or give the right folder with --journal", "");
-        }
-        UiError { kind, message }
+        UiError { kind: UiErrorKind::Journal(e.kind()), message: e.to_string() }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn error_kinds_cross_ipc_as_one_flat_name() {
+        let json = |kind| serde_json::to_value(UiError { kind, message: "m".into() }).unwrap()["kind"].clone();
+        assert_eq!(json(UiErrorKind::Locked), "locked");
+        assert_eq!(json(UiErrorKind::Journal(ErrorKind::DiskFull)), "diskFull");
+        assert_eq!(json(UiErrorKind::Journal(ErrorKind::BundleRefused)), "bundleRefused");
     }
 }

@@ -12,6 +12,8 @@
 pub mod commands;
 pub mod ipc;
 pub mod session;
+#[cfg(test)]
+mod typescript;
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -53,15 +55,7 @@ pub fn run() -> Result<(), String> {
     let dir = journal_dir().ok_or("cannot tell where your data folder is; set PEERJOURNAL_DIR")?;
     tauri::Builder::default()
         .manage(Session::new(dir, KdfParams::PASSPHRASE))
-        .invoke_handler(tauri::generate_handler![
-            commands::app_state,
-            commands::create_journal,
-            commands::unlock,
-            commands::unlock_with_recovery,
-            commands::lock,
-            commands::touch,
-            commands::set_idle_lock_minutes,
-        ])
+        .invoke_handler(commands::handler())
         .setup(|app| {
             calm_rendering(app);
             let handle = app.handle().clone();

@@ -7,6 +7,7 @@ use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use peerjournal::{presence, Journal, KdfParams, NewJournal, Presence};
+use zeroize::Zeroizing;
 
 use crate::ipc::{AppState, CreateJournalRequest, Created, JournalState, UiError};
 
@@ -58,7 +59,7 @@ impl Session {
     }
 
     /// Which screen the UI should show.
-    pub fn state(&self) -> Result<AppState, UiError> {
+    pub fn app_state(&self) -> Result<AppState, UiError> {
         let inner = self.inner();
         self.state_of(&inner)
     }
@@ -87,7 +88,7 @@ impl Session {
 
     /// First-run set-up: creates the journal, leaves it unlocked, and hands
     /// back the recovery key to show once.
-    pub fn create_journal(&self, request: &CreateJournalRequest) -> Result<Created, UiError> {
+    pub fn create_journal(&self, request: CreateJournalRequest) -> Result<Created, UiError> {
         let mut inner = self.inner();
         let (journal, recovery) = Journal::create(
             &self.dir,
@@ -100,17 +101,19 @@ impl Session {
     }
 
     /// Unlocks with the passphrase.
-    pub fn unlock(&self, passphrase: &str) -> Result<AppState, UiError> {
+    pub fn unlock(&self, passphrase: String) -> Result<AppState, UiError> {
+        let passphrase = Zeroizing::new(passphrase);
         let mut inner = self.inner();
-        let journal = Journal::open(&self.dir, passphrase).map_err(|e| self.fail(e))?;
+        let journal = Journal::open(&self.dir, &passphrase).map_err(|e| self.fail(e))?;
         Self::opened(&mut inner, journal)?;
         self.state_of(&inner)
     }
 
     /// Unlocks with the recovery key and sets a new passphrase.
-    pub fn unlock_with_recovery(&self, recovery_key: &str, new_passphrase: &str) -> Result<AppState, UiError> {
+    pub fn unlock_with_recovery(&self, recovery_key: String, new_passphrase: String) -> Result<AppState, UiError> {
+        let (recovery_key, new_passphrase) = (Zeroizing::new(recovery_key), Zeroizing::new(new_passphrase));
         let mut inner = self.inner();
-        let journal = Journal::recover(&self.dir, recovery_key, new_passphrase).map_err(|e| self.fail(e))?;
+        let journal = Journal::recover(&self.dir, &recovery_key, &new_passphrase).map_err(|e| self.fail(e))?;
         Self::opened(&mut inner, journal)?;
         self.state_of(&inner)
     }
@@ -131,8 +134,9 @@ impl Session {
     }
 
     /// Notes that the person is using the app.
-    pub fn touch(&self) {
+    pub fn touch(&self) -> Result<(), UiError> {
         self.inner().last_activity = Instant::now();
+        Ok(())
     }
 
     /// Sets how long the app may sit unused before it locks.
@@ -196,29 +200,29 @@ mod tests {
     fn first_run_create_lock_and_unlock() {
         let dir = tempfile::tempdir().unwrap();
         let session = Session::new(dir.path().join("journal"), FAST);
-        assert_eq!(session.state().unwrap().journal, JournalState::Missing);
-        let created = session.create_journal(&request("a fine passphrase")).unwrap();
+        assert_eq!(session.app_state().unwrap().journal, JournalState::Missing);
+        let created = session.create_journal(request("a fine passphrase")).unwrap();
         assert_eq!(created.recovery_key.len(), 39);
         assert_eq!(created.state.journal, JournalState::Unlocked);
         assert_eq!(created.state.name.as_deref(), Some("Sam"));
         assert_eq!(session.lock().unwrap().journal, JournalState::Locked);
-        let err = session.unlock("not it at all").unwrap_err();
-        assert_eq!(err.kind, UiErrorKind::WrongPassphrase);
-        assert_eq!(session.state().unwrap().journal, JournalState::Locked);
-        assert_eq!(session.unlock("a fine passphrase").unwrap().journal, JournalState::Unlocked);
+        let err = session.unlock("not it at all".into()).unwrap_err();
+        assert_eq!(err.kind, UiErrorKind::Journal(peerjournal::ErrorKind::WrongPassphrase));
+        assert_eq!(session.app_state().unwrap().journal, JournalState::Locked);
+        assert_eq!(session.unlock("a fine passphrase".into()).unwrap().journal, JournalState::Unlocked);
     }
 
     #[test]
     fn recovery_key_unlocks_and_replaces_the_passphrase() {
         let dir = tempfile::tempdir().unwrap();
         let session = Session::new(dir.path().to_path_buf(), FAST);
-        let key = session.create_journal(&request("a fine passphrase")).unwrap().recovery_key;
+        let key = session.create_journal(request("a fine passphrase")).unwrap().recovery_key;
         session.lock().unwrap();
-        let err = session.unlock_with_recovery("AAAA-BBBB", "next passphrase").unwrap_err();
-        assert_eq!(err.kind, UiErrorKind::BadRecoveryKey);
-        session.unlock_with_recovery(&key, "next passphrase").unwrap();
+        let err = session.unlock_with_recovery("AAAA-BBBB".into(), "next passphrase".into()).unwrap_err();
+        assert_eq!(err.kind, UiErrorKind::Journal(peerjournal::ErrorKind::BadRecoveryKey));
+        session.unlock_with_recovery(key, "next passphrase".into()).unwrap();
         session.lock().unwrap();
-        assert_eq!(session.unlock("next passphrase").unwrap().journal, JournalState::Unlocked);
+        assert_eq!(session.unlock("next passphrase".into()).unwrap().journal, JournalState::Unlocked);
     }
 
     #[test]
@@ -226,9 +230,9 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let session = Session::new(dir.path().to_path_buf(), FAST);
         assert!(!session.tidy_if_idle(Instant::now()), "nothing is open");
-        session.create_journal(&request("a fine passphrase")).unwrap();
+        session.create_journal(request("a fine passphrase")).unwrap();
         let start = Instant::now();
-        session.touch();
+        session.touch().unwrap();
         assert!(!session.tidy_if_idle(start), "just used");
         assert!(session.tidy_if_idle(Instant::now() + TIDY_AFTER));
         session.lock().unwrap();
@@ -239,23 +243,23 @@ mod tests {
     fn idle_timer_locks_only_after_the_chosen_minutes() {
         let dir = tempfile::tempdir().unwrap();
         let session = Session::new(dir.path().to_path_buf(), FAST);
-        session.create_journal(&request("a fine passphrase")).unwrap();
+        session.create_journal(request("a fine passphrase")).unwrap();
         assert_eq!(session.set_idle_lock_minutes(2).unwrap().idle_lock_minutes, 2);
         let start = Instant::now();
         assert!(!session.lock_if_idle(start + Duration::from_secs(119)));
         assert!(session.lock_if_idle(start + Duration::from_secs(121)));
-        assert_eq!(session.state().unwrap().journal, JournalState::Locked);
+        assert_eq!(session.app_state().unwrap().journal, JournalState::Locked);
         assert!(!session.lock_if_idle(start + Duration::from_secs(500)), "already locked");
         // The choice is kept in the journal.
-        session.unlock("a fine passphrase").unwrap();
-        assert_eq!(session.state().unwrap().idle_lock_minutes, 2);
+        session.unlock("a fine passphrase".into()).unwrap();
+        assert_eq!(session.app_state().unwrap().idle_lock_minutes, 2);
     }
 
     #[test]
     fn unlocking_says_how_many_relationships_retention_erased() {
         let dir = tempfile::tempdir().unwrap();
         let session = Session::new(dir.path().to_path_buf(), FAST);
-        session.create_journal(&request("a fine passphrase")).unwrap();
+        session.create_journal(request("a fine passphrase")).unwrap();
         session.lock().unwrap();
         {
             let mut j = Journal::open(dir.path(), "a fine passphrase").unwrap();
@@ -265,10 +269,10 @@ mod tests {
             j.add(peerjournal::Kind::Ending, fields(serde_json::json!({"person": p, "on": long_ago, "planned": true})))
                 .unwrap();
         }
-        let state = session.unlock("a fine passphrase").unwrap();
+        let state = session.unlock("a fine passphrase".into()).unwrap();
         assert_eq!((state.erased_at_unlock, state.retention_months), (1, 12));
         assert_eq!(session.lock().unwrap().erased_at_unlock, 0);
-        assert_eq!(session.unlock("a fine passphrase").unwrap().erased_at_unlock, 0, "told once");
+        assert_eq!(session.unlock("a fine passphrase".into()).unwrap().erased_at_unlock, 0, "told once");
     }
 
     #[test]
@@ -276,9 +280,15 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let session = Session::new(dir.path().to_path_buf(), FAST);
         assert_eq!(session.set_idle_lock_minutes(5).unwrap_err().kind, UiErrorKind::Locked);
-        session.create_journal(&request("a fine passphrase")).unwrap();
-        assert_eq!(session.set_idle_lock_minutes(0).unwrap_err().kind, UiErrorKind::InvalidInput);
-        assert_eq!(session.create_journal(&request("a fine passphrase")).unwrap_err().kind, UiErrorKind::JournalExists);
+        session.create_journal(request("a fine passphrase")).unwrap();
+        assert_eq!(
+            session.set_idle_lock_minutes(0).unwrap_err().kind,
+            UiErrorKind::Journal(peerjournal::ErrorKind::InvalidInput)
+        );
+        assert_eq!(
+            session.create_journal(request("a fine passphrase")).unwrap_err().kind,
+            UiErrorKind::Journal(peerjournal::ErrorKind::JournalExists)
+        );
     }
 
     #[test]
@@ -286,8 +296,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("journal.key"), b"{}").unwrap();
         let session = Session::new(dir.path().join("elsewhere"), FAST);
-        let err = session.unlock("whatever it is").unwrap_err();
-        assert_eq!(err.kind, UiErrorKind::NotAJournal);
+        let err = session.unlock("whatever it is".into()).unwrap_err();
+        assert_eq!(err.kind, UiErrorKind::Journal(peerjournal::ErrorKind::NotFound));
         assert!(!err.message.contains("--journal"), "{}", err.message);
     }
 }

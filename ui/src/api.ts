@@ -1,23 +1,14 @@
 // The one module that talks to the Tauri backend. Every other module calls
-// `api.*`, so a mistyped command name or argument fails to compile here, and
-// tests mock this single file.
+// `api.*`. The commands' names, arguments and results come from the shell's
+// one command list (bindings/Commands.ts, generated), so a mistyped command
+// name or argument fails to compile here; tests mock this single file.
 import { invoke } from "@tauri-apps/api/core";
 import { listen } from "@tauri-apps/api/event";
 import type { AppState } from "./bindings/AppState";
 import type { CreateJournalRequest } from "./bindings/CreateJournalRequest";
+import type { Commands } from "./bindings/Commands";
 import type { Created } from "./bindings/Created";
 import { toUiError } from "./errors";
-
-/** Each command's arguments (camelCase, as Tauri expects on the JS side) and result. */
-interface Commands {
-  app_state: { args: undefined; result: AppState };
-  create_journal: { args: { request: CreateJournalRequest }; result: Created };
-  unlock: { args: { passphrase: string }; result: AppState };
-  unlock_with_recovery: { args: { recoveryKey: string; newPassphrase: string }; result: AppState };
-  lock: { args: undefined; result: AppState };
-  touch: { args: undefined; result: null };
-  set_idle_lock_minutes: { args: { minutes: number }; result: AppState };
-}
 
 async function call<C extends keyof Commands>(command: C, args: Commands[C]["args"]): Promise<Commands[C]["result"]> {
   try {

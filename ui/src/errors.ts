@@ -8,16 +8,20 @@ import type { UiErrorKind } from "./bindings/UiErrorKind";
 // Every kind the backend can send; a kind added there and not here fails the
 // type check.
 const KIND_NAMES: Record<UiErrorKind, true> = {
+  locked: true,
   wrongPassphrase: true,
   badRecoveryKey: true,
-  invalidInput: true,
-  journalExists: true,
+  notFound: true,
   notAJournal: true,
+  journalExists: true,
   damaged: true,
-  locked: true,
+  tooNew: true,
   busy: true,
   diskFull: true,
+  bundleRefused: true,
+  invalidInput: true,
   notAllowed: true,
+  io: true,
   internal: true,
 };
 const KINDS: ReadonlySet<string> = new Set(Object.keys(KIND_NAMES));

@@ -26,7 +26,7 @@ pub enum Error {
     MistypedRecoveryKey(&'static str),
 
     /// The folder holds no journal.
-    #[error("no journal at {}; create one with `peerjournal init`, or give the right folder with --journal", .0.display())]
+    #[error("no journal at {}", .0.display())]
     NotFound(PathBuf),
 
     /// The folder exists but what is in it is not a Peer Journal.
@@ -110,6 +110,43 @@ pub enum Error {
     /// A self-check found a problem.
     #[error("the journal failed its check: {0}")]
     CheckFailed(String),
+}
+
+/// What kind of failure an [`Error`] is: few enough for a screen or a
+/// script to choose what to do by, stable across versions. Written in
+/// camelCase where it leaves the program (`--json`, the app).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub enum ErrorKind {
+    /// The passphrase did not unlock the journal.
+    WrongPassphrase,
+    /// The recovery key is mistyped or not this journal's.
+    BadRecoveryKey,
+    /// There is no journal in the folder.
+    NotFound,
+    /// The folder holds something that is not a (complete) journal.
+    NotAJournal,
+    /// A journal already exists where one was to be created.
+    JournalExists,
+    /// The journal's files are damaged or do not belong together.
+    Damaged,
+    /// The journal was last used by a newer version of Peer Journal.
+    TooNew,
+    /// Another window or command is using the journal; try again.
+    Busy,
+    /// The disk is full; nothing was changed.
+    DiskFull,
+    /// A bundle was refused; the message says why. Nothing was imported.
+    BundleRefused,
+    /// Something given is not acceptable; the message says what.
+    InvalidInput,
+    /// The change is not this journal's to make; the message says whose.
+    NotAllowed,
+    /// A file could not be read or written; the message says which and why.
+    Io,
+    /// Anything else (a failing disk, a bug).
+    Internal,
 }
 
 /// Why a bundle was refused. Every message is plain, and the journal is
@@ -224,28 +261,28 @@ impl From<Refusal> for Error {
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {
-    /// A stable camelCase name for the kind of error, for machine output and
-    /// for the app to choose how to show it.
-    pub fn kind(&self) -> &'static str {
+    /// What kind of error this is, for machine output and for the app to
+    /// choose how to show it.
+    pub fn kind(&self) -> ErrorKind {
         match self {
-            Error::WrongPassphrase => "wrongPassphrase",
-            Error::WrongRecoveryKey | Error::MistypedRecoveryKey(_) => "badRecoveryKey",
-            Error::NotFound(_) => "notFound",
-            Error::NotAJournal(..) => "notAJournal",
-            Error::AlreadyExists(_) => "journalExists",
+            Error::WrongPassphrase => ErrorKind::WrongPassphrase,
+            Error::WrongRecoveryKey | Error::MistypedRecoveryKey(_) => ErrorKind::BadRecoveryKey,
+            Error::NotFound(_) => ErrorKind::NotFound,
+            Error::NotAJournal(..) => ErrorKind::NotAJournal,
+            Error::AlreadyExists(_) => ErrorKind::JournalExists,
             Error::KeyFileDamaged(..)
             | Error::KeyFileMismatch(_)
             | Error::DatabaseDamaged(_)
             | Error::SearchIndexLayout(_)
-            | Error::CheckFailed(_) => "damaged",
-            Error::KeyFileTooNew(_) | Error::SchemaTooNew(_) => "tooNew",
-            Error::Busy => "busy",
-            Error::DiskFull => "diskFull",
-            Error::Refused(_) => "bundleRefused",
-            Error::Invalid(_) => "invalidInput",
-            Error::NotAllowed(_) => "notAllowed",
-            Error::Io { .. } => "io",
-            Error::NoEncryption | Error::Database(_) => "internal",
+            | Error::CheckFailed(_) => ErrorKind::Damaged,
+            Error::KeyFileTooNew(_) | Error::SchemaTooNew(_) => ErrorKind::TooNew,
+            Error::Busy => ErrorKind::Busy,
+            Error::DiskFull => ErrorKind::DiskFull,
+            Error::Refused(_) => ErrorKind::BundleRefused,
+            Error::Invalid(_) => ErrorKind::InvalidInput,
+            Error::NotAllowed(_) => ErrorKind::NotAllowed,
+            Error::Io { .. } => ErrorKind::Io,
+            Error::NoEncryption | Error::Database(_) => ErrorKind::Internal,
         }
     }
 

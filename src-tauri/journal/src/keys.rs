@@ -391,7 +391,7 @@ struct Slot {
 /// checksum is computed over this exact serialisation.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct KeyFileV1 {
+struct StoredKeyFile {
     format: String,
     version: u32,
     journal_id: Uuid,
@@ -423,7 +423,7 @@ impl SlotName {
 /// A parsed, checksum-verified key file.
 #[derive(Clone, Debug)]
 pub struct KeyFile {
-    inner: KeyFileV1,
+    inner: StoredKeyFile,
     salt: DatabaseSalt,
     cipher: DatabaseCipher,
 }
@@ -452,7 +452,7 @@ impl KeyFile {
             DatabaseCipher::Sqlcipher4Defaults => (1, None),
             other => (KEY_FILE_VERSION, Some(other.name().to_string())),
         };
-        let mut inner = KeyFileV1 {
+        let mut inner = StoredKeyFile {
             format: KEY_FILE_FORMAT.into(),
             version,
             journal_id,
@@ -546,7 +546,7 @@ impl KeyFile {
         if envelope.version > KEY_FILE_VERSION {
             return Err(Error::KeyFileTooNew(envelope.version));
         }
-        let inner: KeyFileV1 =
+        let inner: StoredKeyFile =
             serde_json::from_slice(bytes).map_err(|_| damaged("some of its fields are missing or wrong"))?;
         let salt = unhex::<16>(&inner.database_salt).ok_or_else(|| damaged("its database salt is unreadable"))?;
         let cipher = match (inner.version, inner.database_cipher.as_deref()) {
@@ -610,7 +610,7 @@ pub(crate) fn sync_dir(path: &Path) {
     let _ = path;
 }
 
-fn associated_data(file: &KeyFileV1, slot: SlotName, params: &KdfParams) -> Vec<u8> {
+fn associated_data(file: &StoredKeyFile, slot: SlotName, params: &KdfParams) -> Vec<u8> {
     let mut ad = format!(
         "{KEY_FILE_FORMAT} v{} journal={} slot={} db-salt={} argon2id m={} t={} p={}",
         file.version,
@@ -628,7 +628,7 @@ fn associated_data(file: &KeyFileV1, slot: SlotName, params: &KdfParams) -> Vec<
     ad.into_bytes()
 }
 
-fn seal(file: &KeyFileV1, slot: SlotName, secret: &[u8], params: KdfParams, key: &DataKey) -> Result<Slot> {
+fn seal(file: &StoredKeyFile, slot: SlotName, secret: &[u8], params: KdfParams, key: &DataKey) -> Result<Slot> {
     let mut salt = [0u8; 16];
     OsRng.fill_bytes(&mut salt);
     let mut nonce = [0u8; 24];
@@ -650,7 +650,7 @@ fn seal(file: &KeyFileV1, slot: SlotName, secret: &[u8], params: KdfParams, key:
 
 /// Opens a slot; `None` for any failure, so that callers cannot learn which
 /// part was wrong.
-fn unseal(file: &KeyFileV1, slot_name: SlotName, slot: &Slot, secret: &[u8]) -> Option<DataKey> {
+fn unseal(file: &StoredKeyFile, slot_name: SlotName, slot: &Slot, secret: &[u8]) -> Option<DataKey> {
     let salt = B64.decode(&slot.salt).ok()?;
     let nonce = B64.decode(&slot.nonce).ok()?;
     let sealed = B64.decode(&slot.sealed).ok()?;

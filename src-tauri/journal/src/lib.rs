@@ -24,6 +24,7 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+#[cfg(feature = "bench")]
 #[doc(hidden)]
 pub mod benchsupport;
 pub mod error;
@@ -34,7 +35,7 @@ pub mod reports;
 pub mod store;
 pub mod sync;
 
-pub use error::{io_reason, Error, Result};
+pub use error::{io_reason, Error, ErrorKind, Result};
 pub use journal::{default_dir, presence, CheckReport, Journal, NewJournal, Presence, Role, Status};
 pub use keys::{KdfParams, RecoveryKey};
 pub use model::hlc;

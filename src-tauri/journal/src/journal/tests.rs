@@ -138,7 +138,7 @@ fn a_full_disk_is_said_plainly_and_changes_nothing() {
     }
     let (e, before) = failed.expect("the database could not grow, so a write must fail");
     assert!(matches!(e, Error::DiskFull), "{e:?}");
-    assert_eq!(e.kind(), "diskFull");
+    assert_eq!(e.kind(), crate::error::ErrorKind::DiskFull);
     assert!(e.to_string().contains("the disk is full") && e.to_string().contains("nothing was changed"));
     assert_eq!(every_value(&j), before);
 }

@@ -29,7 +29,7 @@ pub struct Period {
 }
 
 impl Period {
-    /// Reads the two ends as written on a command line (YYYY-MM-DD).
+    /// Reads the two ends, each written YYYY-MM-DD.
     pub fn parse(since: Option<&str>, until: Option<&str>) -> Result<Self> {
         let day = |s: &str| {
             NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
@@ -38,7 +38,7 @@ impl Period {
         let period = Period { since: since.map(day).transpose()?, until: until.map(day).transpose()? };
         if let (Some(a), Some(b)) = (period.since, period.until) {
             if a > b {
-                return Err(Error::invalid("the report would start after it ends; check --since and --until"));
+                return Err(Error::invalid("the report would start after it ends; check its first and last days"));
             }
         }
         Ok(period)

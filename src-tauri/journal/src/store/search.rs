@@ -231,6 +231,7 @@ impl SearchIndex {
     }
 
     /// An empty index in `path`, for the benchmarks' bare insert.
+    #[cfg(feature = "bench")]
     pub(crate) fn create_empty(path: &Path, key: &DataKey) -> Result<SearchIndex> {
         remove_files(path)?;
         Self::connect(path, key)
@@ -470,6 +471,7 @@ impl SearchIndex {
     }
 
     /// The index's connection, for tests and the benchmarks.
+    #[cfg(any(test, feature = "bench"))]
     pub(crate) fn conn(&self) -> &Connection {
         &self.conn
     }

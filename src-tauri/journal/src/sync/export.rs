@@ -69,7 +69,7 @@ impl Journal {
         progress: Progress<'_>,
     ) -> Result<ExportSummary> {
         if options.to.is_empty() {
-            return Err(Error::invalid("say who the bundle is for: --to FINGERPRINT (see `card list`)"));
+            return Err(Error::invalid("say who the bundle is for: at least one card from this journal's roster"));
         }
         let own = self.own_fingerprint()?;
         let mut recipients = Vec::new();

@@ -364,7 +364,7 @@ fn a_local_change_to_another_journals_record_is_refused_in_plain_words() {
     let before = everything(&t.sam);
     let e = t.sam.j.delete(&t.alex_note).unwrap_err();
     assert_eq!(e.to_string(), "This supervision note was written by your supervisor, Alex: you can't change it.");
-    assert_eq!(e.kind(), "notAllowed");
+    assert_eq!(e.kind(), crate::error::ErrorKind::NotAllowed);
     let e = t.sam.j.update(&t.alex_service, fields(json!({"name": "Renamed"}))).unwrap_err();
     assert_eq!(e.to_string(), "This service was written by your supervisor, Alex: you can't change it.");
     assert_eq!(everything(&t.sam), before);

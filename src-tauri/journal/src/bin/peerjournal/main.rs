@@ -33,7 +33,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use peerjournal::{Error, Journal, KdfParams, NewJournal, Role};
+use peerjournal::{Error, ErrorKind, Journal, KdfParams, NewJournal, Role};
 use serde_json::json;
 
 use secrets::{current_passphrase, new_passphrase, recovery_key};
@@ -244,9 +244,10 @@ impl From<RoleArg> for Role {
 }
 
 /// A failure on its way to the person: the error's kind (for `--json`) and
-/// its plain message.
+/// its plain message, with what to type next where the command line knows
+/// better than the core.
 struct Failure {
-    kind: &'static str,
+    kind: ErrorKind,
     message: String,
 }
 
@@ -260,13 +261,17 @@ impl From<Error> for Failure {
             Some(dir) => e.in_folder(dir),
             None => e,
         };
-        Failure { kind: e.kind(), message: e.to_string() }
+        let hint = match e.kind() {
+            ErrorKind::NotFound => "; create one with `peerjournal init`, or give the right folder with --journal",
+            _ => "",
+        };
+        Failure { kind: e.kind(), message: format!("{e}{hint}") }
     }
 }
 
 impl Failure {
     fn usage(message: impl Into<String>) -> Self {
-        Failure { kind: "invalidInput", message: message.into() }
+        Failure { kind: ErrorKind::InvalidInput, message: message.into() }
     }
 
     /// The same failure, saying which file it is about.
