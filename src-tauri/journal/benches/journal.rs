@@ -9,7 +9,7 @@
 
 use std::time::{Duration, Instant};
 
-use peerjournal::{Journal, KdfParams, Kind, NewJournal, Page, Role};
+use peerjournal::{Journal, KdfParams, Kind, NewJournal, Page, PersonId, Role};
 use serde_json::json;
 
 const PASS: &str = "correct horse battery staple";
@@ -47,8 +47,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         made.records,
         start.elapsed().as_secs_f64()
     );
-    let people_ids: Vec<String> =
-        journal.list(Kind::Person, None, Page { limit: 1000, offset: 0 })?.into_iter().map(|r| r.id).collect();
+    let people_ids: Vec<PersonId> = journal
+        .list(Kind::Person, None, Page { limit: 1000, offset: 0 })?
+        .iter()
+        .filter_map(|r| r.as_person())
+        .collect();
     journal.lock();
 
     let mut unlock = Vec::new();
@@ -241,8 +244,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     // the index's words in one large segment, which merging during saves
     // used to rewrite in full at the 15th save.
     if let Some((mut supervisor, _sup_dir)) = just_imported {
-        let sup_people: Vec<String> =
-            supervisor.list(Kind::Person, None, Page { limit: 1000, offset: 0 })?.into_iter().map(|r| r.id).collect();
+        let sup_people: Vec<PersonId> = supervisor
+            .list(Kind::Person, None, Page { limit: 1000, offset: 0 })?
+            .iter()
+            .filter_map(|r| r.as_person())
+            .collect();
         let (mut save, mut idle) = (Vec::new(), Vec::new());
         let volunteer = journal.card()?.fingerprint;
         for i in 0..500 {

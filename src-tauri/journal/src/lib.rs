@@ -39,6 +39,7 @@ pub use error::{io_reason, Error, ErrorKind, Result};
 pub use journal::{default_dir, presence, CheckReport, Journal, NewJournal, Presence, Role, Status};
 pub use keys::{KdfParams, RecoveryKey};
 pub use model::hlc;
+pub use model::ids::{DeviceId, Fingerprint, PersonId, RecordId};
 pub use model::kinds::{self, Fields, Kind};
 pub use model::record::{Conflict, ConflictField, HistoryEntry, Page, PurgeReport, Record, SearchHit};
 pub use reports::{access, demo, report};

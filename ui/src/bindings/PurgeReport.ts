@@ -5,7 +5,8 @@
  */
 export type PurgeReport = { 
 /**
- * The people whose relationship ended longer ago than the journal keeps.
+ * The names of the people whose relationship ended longer ago than the
+ * journal keeps.
  */
 erasedPeople: Array<string>, 
 /**

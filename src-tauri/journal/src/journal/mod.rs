@@ -26,7 +26,7 @@ use uuid::Uuid;
 
 use crate::error::{Error, Result};
 use crate::keys::{self, DataKey, DatabaseCipher, DatabaseSalt, KdfParams, KeyFile, RecoveryKey};
-use crate::model::ids::{new_bound_id, IdOf};
+use crate::model::ids::{new_bound_id, DeviceId, Fingerprint, IdOf};
 use crate::store::identity;
 use crate::store::search::{Health, SearchIndex};
 use crate::store::{self, meta_i64, set_meta, Mode};
@@ -87,11 +87,11 @@ pub struct Status {
     /// Volunteer or supervisor.
     pub role: Role,
     /// The short read-aloud fingerprint of this journal's card.
-    pub fingerprint: String,
+    pub fingerprint: Fingerprint,
     /// The journal's id.
     pub journal_id: String,
     /// This device's id within the journal.
-    pub device_id: String,
+    pub device_id: DeviceId,
     /// When the journal was created (RFC 3339, UTC).
     pub created_at: String,
     /// The folder it lives in.
@@ -383,7 +383,7 @@ impl Journal {
     /// numbered from 1; the old device stays the journal's (its changes are
     /// still its own), and the journal's card names both. Returns the new
     /// device's id. Run it before writing anything in the copy.
-    pub fn new_device(&mut self) -> Result<String> {
+    pub fn new_device(&mut self) -> Result<DeviceId> {
         let public = identity::public(&self.conn)?;
         let (own, device) = (public.fingerprint, new_bound_id(IdOf::Device, &public.signing_public));
         let tx = rusqlite::Transaction::new_unchecked(&self.conn, rusqlite::TransactionBehavior::Immediate)?;
@@ -391,7 +391,7 @@ impl Journal {
         set_meta(&tx, "device_id", &device)?;
         set_meta(&tx, "device_seq", "0")?;
         tx.commit()?;
-        Ok(device)
+        Ok(DeviceId::trusted(device))
     }
 
     /// How many minutes this journal's clock is ahead of the computer's,
@@ -422,7 +422,7 @@ impl Journal {
             role: self.required_meta("role")?.parse()?,
             fingerprint: public.fingerprint,
             journal_id: self.required_meta("journal_id")?,
-            device_id: self.required_meta("device_id")?,
+            device_id: DeviceId::trusted(self.required_meta("device_id")?),
             created_at: self.required_meta("created_at")?,
             journal_dir: self.dir.display().to_string(),
             schema_version: self.conn.query_row("PRAGMA user_version", [], |r| r.get(0))?,

@@ -11,6 +11,7 @@ use crate::error::{Error, Result};
 use crate::journal::Journal;
 use crate::model::event::{FieldChange, DELETED};
 use crate::model::hlc::Hlc;
+use crate::model::ids::{DeviceId, PersonId, RecordId};
 use crate::model::kinds::{self, Kind, Role};
 use crate::model::record::{Conflict, ConflictField, HistoryEntry, Page, Record, SearchHit};
 
@@ -93,8 +94,10 @@ fn stamp(hlc: i64) -> String {
 
 impl Journal {
     /// This device's id.
-    pub fn device_id(&self) -> Result<String> {
-        self.meta("device_id")?.ok_or_else(|| Error::CheckFailed("the journal has no device id".into()))
+    pub fn device_id(&self) -> Result<DeviceId> {
+        self.meta("device_id")?
+            .map(DeviceId::trusted)
+            .ok_or_else(|| Error::CheckFailed("the journal has no device id".into()))
     }
 
     /// This journal's role.
@@ -104,7 +107,7 @@ impl Journal {
 
     /// This journal's fingerprint.
     pub(crate) fn own_fingerprint(&self) -> Result<String> {
-        Ok(crate::store::identity::public(&self.conn)?.fingerprint)
+        Ok(crate::store::identity::public(&self.conn)?.fingerprint.into())
     }
 
     /// The fingerprint of the journal that owns record `id` (whose device
@@ -114,7 +117,7 @@ impl Journal {
     }
 
     /// One record.
-    pub fn get(&self, id: &str) -> Result<Record> {
+    pub fn get(&self, id: &RecordId) -> Result<Record> {
         self.conn
             .query_row(
                 &format!("SELECT {RECORD_COLUMNS} FROM records r WHERE r.id = ?1 AND r.deleted = 0"),
@@ -126,13 +129,13 @@ impl Journal {
     }
 
     /// A record's history, oldest first.
-    pub fn history(&self, id: &str) -> Result<Vec<HistoryEntry>> {
+    pub fn history(&self, id: &RecordId) -> Result<Vec<HistoryEntry>> {
         self.get(id)?;
         let mut stmt = self
             .conn
             .prepare_cached("SELECT hlc, device, seq, fields FROM event_log WHERE record = ?1 ORDER BY hlc, device")?;
         let rows = stmt.query_map([id], |r| {
-            Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, i64>(2)?, r.get::<_, String>(3)?))
+            Ok((r.get::<_, i64>(0)?, r.get::<_, DeviceId>(1)?, r.get::<_, i64>(2)?, r.get::<_, String>(3)?))
         })?;
         let mut out = Vec::new();
         for row in rows {
@@ -146,7 +149,7 @@ impl Journal {
     }
 
     /// Records of one kind, newest first, optionally about one person.
-    pub fn list(&self, kind: Kind, person: Option<&str>, page: Page) -> Result<Vec<Record>> {
+    pub fn list(&self, kind: Kind, person: Option<&PersonId>, page: Page) -> Result<Vec<Record>> {
         let page = page.checked()?;
         let rows = match person {
             None => self
@@ -164,7 +167,7 @@ impl Journal {
     }
 
     /// Everything about a person, newest first.
-    pub fn timeline(&self, person: &str, page: Page) -> Result<Vec<Record>> {
+    pub fn timeline(&self, person: &PersonId, page: Page) -> Result<Vec<Record>> {
         let page = page.checked()?;
         let mut stmt = self.conn.prepare_cached(&format!("SELECT {RECORD_COLUMNS} {TIMELINE}"))?;
         let rows = stmt.query_map(params![person, page.limit, page.offset], record_from_row)?;
@@ -247,7 +250,7 @@ impl Journal {
 
     /// Notes that the supervision note or acknowledgement `id` has been
     /// read here. Local: never sent.
-    pub fn mark_read(&mut self, id: &str) -> Result<()> {
+    pub fn mark_read(&mut self, id: &RecordId) -> Result<()> {
         let record = self.get(id)?;
         if !matches!(record.kind, Kind::SupervisionNote | Kind::Acknowledgement) {
             return Err(Error::invalid("only supervision notes and acknowledgements are marked as read"));
@@ -325,7 +328,7 @@ impl Journal {
                     others,
                 });
             }
-            out.push(Conflict { record: self.get(&id)?, fields });
+            out.push(Conflict { record: self.get(&RecordId::trusted(id))?, fields });
         }
         Ok(out)
     }

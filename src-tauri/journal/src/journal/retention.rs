@@ -7,6 +7,7 @@ use rusqlite::TransactionBehavior;
 
 use crate::error::{Error, Result};
 use crate::journal::Journal;
+use crate::model::ids::PersonId;
 use crate::model::kinds::{self};
 use crate::model::record::PurgeReport;
 use crate::store::fold::{self};
@@ -65,7 +66,7 @@ impl Journal {
                 report.kept_for_open_concern += 1;
                 continue;
             }
-            report.erased_records += self.forget_person(&id)?;
+            report.erased_records += self.forget_person(&PersonId::trusted(id))?;
             report.erased_people.push(alias);
         }
         Ok(report)

@@ -3,6 +3,7 @@
 
 use crate::error::Result;
 use crate::journal::Journal;
+use crate::model::ids::{DeviceId, Fingerprint};
 use crate::store::identity;
 use crate::store::roster::{self, RosterEntry};
 
@@ -10,10 +11,10 @@ impl Journal {
     /// How to name the journal with `fingerprint` to the person at the
     /// keyboard: "your own journal", or the name on its card.
     pub(crate) fn journal_name(&self, fingerprint: &str) -> Result<String> {
-        if fingerprint == identity::public(&self.conn)?.fingerprint {
+        if identity::public(&self.conn)?.fingerprint == fingerprint {
             return Ok("your own journal".into());
         }
-        Ok(match self.roster_entry(fingerprint)? {
+        Ok(match roster::entry(&self.conn, fingerprint)? {
             Some(entry) => format!("{}'s journal", entry.name),
             None => "another journal".into(),
         })
@@ -25,12 +26,15 @@ impl Journal {
     }
 
     /// One roster entry.
-    pub fn roster_entry(&self, fingerprint: &str) -> Result<Option<RosterEntry>> {
-        roster::entry(&self.conn, fingerprint)
+    pub fn roster_entry(&self, fingerprint: &Fingerprint) -> Result<Option<RosterEntry>> {
+        roster::entry(&self.conn, fingerprint.as_str())
     }
 
     /// The ids of this journal's own devices, oldest first.
-    pub fn own_devices(&self) -> Result<Vec<String>> {
-        roster::devices_of(&self.conn, &identity::public(&self.conn)?.fingerprint)
+    pub fn own_devices(&self) -> Result<Vec<DeviceId>> {
+        Ok(roster::devices_of(&self.conn, identity::public(&self.conn)?.fingerprint.as_str())?
+            .into_iter()
+            .map(DeviceId::trusted)
+            .collect())
     }
 }

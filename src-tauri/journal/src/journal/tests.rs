@@ -4,6 +4,7 @@
 use super::*;
 use crate::journal::NewJournal;
 use crate::keys::KdfParams;
+use crate::model::ids::{PersonId, RecordId};
 use crate::model::kinds::Fields;
 use crate::Role;
 use proptest::prelude::*;
@@ -26,11 +27,11 @@ fn fields(v: Value) -> Fields {
     v.as_object().cloned().unwrap()
 }
 
-fn person(j: &mut Journal, alias: &str) -> String {
-    j.add(Kind::Person, fields(json!({"alias": alias, "consent": true}))).unwrap().id
+fn person(j: &mut Journal, alias: &str) -> PersonId {
+    j.add(Kind::Person, fields(json!({"alias": alias, "consent": true}))).unwrap().as_person().unwrap()
 }
 
-fn contact(j: &mut Journal, p: &str, at: &str, notes: &str) -> String {
+fn contact(j: &mut Journal, p: &PersonId, at: &str, notes: &str) -> RecordId {
     j.add(Kind::Contact, fields(json!({"person": p, "at": at, "how": "home-visit", "minutes": 60, "notes": notes})))
         .unwrap()
         .id
@@ -290,7 +291,8 @@ fn forgetting_a_person_leaves_none_of_their_words_anywhere() {
     let p = j
         .add(Kind::Person, fields(json!({"alias": "Zebulon-Quartz", "notes": "likes Marmalade-Xylophone"})))
         .unwrap()
-        .id;
+        .as_person()
+        .unwrap();
     let keep = person(&mut j, "Kept-Person");
     for i in 0..30 {
         contact(&mut j, &p, "2026-11-01T10:00", &format!("Pumpernickel-Vortex visit {i}"));
@@ -334,7 +336,7 @@ fn forgetting_a_person_leaves_none_of_their_words_anywhere() {
     let left: i64 = j.conn.query_row("SELECT count(*) FROM event_log WHERE record = ?1", [&p], |r| r.get(0)).unwrap();
     assert_eq!(left, 1);
     assert_eq!(j.timeline(&keep, Page::default()).unwrap().len(), 30);
-    assert!(j.get(&p).is_err());
+    assert!(j.get(&p.record()).is_err());
 }
 
 #[test]
@@ -363,10 +365,10 @@ fn purge_erases_old_endings_but_keeps_open_concerns() {
     assert_eq!(report.erased_people, vec!["Ended-Long-Ago".to_string()]);
     assert_eq!(report.erased_records, 2, "the contact and the ending");
     assert_eq!(report.kept_for_open_concern, 1);
-    assert!(j.get(&ended).is_err());
-    assert!(j.get(&with_concern).is_ok());
-    assert!(j.get(&recent).is_ok());
-    assert!(j.get(&seen_again).is_ok());
+    assert!(j.get(&ended.record()).is_err());
+    assert!(j.get(&with_concern.record()).is_ok());
+    assert!(j.get(&recent.record()).is_ok());
+    assert!(j.get(&seen_again.record()).is_ok());
     // A shorter retention reaches the recent one only once its months are up.
     j.set_retention_months(1).unwrap();
     assert!(j.purge().unwrap().erased_people.is_empty());
@@ -462,8 +464,8 @@ proptest! {
     #[test]
     fn replaying_the_event_log_reproduces_the_materialised_tables(edits in prop::collection::vec(edit(), 1..40)) {
         let (_d, mut j) = journal();
-        let mut people: Vec<String> = Vec::new();
-        let mut contacts: Vec<String> = Vec::new();
+        let mut people: Vec<PersonId> = Vec::new();
+        let mut contacts: Vec<RecordId> = Vec::new();
         for e in edits {
             match e {
                 Edit::AddPerson(w) => people.push(person(&mut j, WORDS[w as usize % 5])),
@@ -537,25 +539,25 @@ fn lists_are_read_from_their_indexes_in_order() {
 fn lists_break_ties_in_time_newest_made_first() {
     let (_d, mut j) = journal();
     let p = person(&mut j, "Ada");
-    let made: Vec<String> = (0..5).map(|_| contact(&mut j, &p, "2026-11-20T10:00", "same minute")).collect();
+    let made: Vec<RecordId> = (0..5).map(|_| contact(&mut j, &p, "2026-11-20T10:00", "same minute")).collect();
     let later = contact(&mut j, &p, "2026-11-21T09:00", "next day");
-    let listed: Vec<String> = j.timeline(&p, Page::default()).unwrap().into_iter().map(|r| r.id).collect();
+    let listed: Vec<RecordId> = j.timeline(&p, Page::default()).unwrap().into_iter().map(|r| r.id).collect();
     let mut expected = vec![later];
     expected.extend(made.into_iter().rev());
     assert_eq!(listed, expected);
-    let listed: Vec<String> =
+    let listed: Vec<RecordId> =
         j.list(Kind::Contact, Some(&p), Page::default()).unwrap().into_iter().map(|r| r.id).collect();
     assert_eq!(listed, expected);
 }
 
 /// Ids of the records a list gave.
-fn ids(records: Vec<Record>) -> Vec<String> {
+fn ids(records: Vec<Record>) -> Vec<RecordId> {
     records.into_iter().map(|r| r.id).collect()
 }
 
 /// A person with a contact planning the next, a referral with a reminder
 /// and an open concern: something in every list.
-fn someone_in_every_list(j: &mut Journal, alias: &str) -> String {
+fn someone_in_every_list(j: &mut Journal, alias: &str) -> PersonId {
     let p = person(j, alias);
     let s = j.add(Kind::Service, fields(json!({"name": "Food bank", "category": "food"}))).unwrap().id;
     j.add(Kind::Signpost, fields(json!({"person": p, "service": s, "status": "made", "reminder": "2026-01-10"})))
@@ -588,15 +590,15 @@ fn people_who_share_a_key_keep_their_own_lists() {
     j.conn
         .execute(
             "UPDATE records SET person_key = ?1 WHERE person = ?2",
-            params![crate::store::log::person_key(&ada), bo],
+            params![crate::store::log::person_key(ada.as_str()), bo],
         )
         .unwrap();
     assert_eq!(ids(j.timeline(&ada, Page::default()).unwrap()), timeline_before);
     assert_eq!(ids(j.list(Kind::Contact, Some(&ada), Page::default()).unwrap()), contacts_before);
-    assert!(j.timeline(&bo, Page::default()).unwrap().iter().all(|r| r.person.as_deref() == Some(bo.as_str())));
+    assert!(j.timeline(&bo, Page::default()).unwrap().iter().all(|r| r.person.as_ref() == Some(&bo)));
     let due = j.due("2026-02-01", Page::default()).unwrap();
     assert_eq!(due.len(), 3, "Ada's plan is still due, Bo's is met");
-    assert!(due.iter().filter(|r| r.kind == Kind::Contact).all(|r| r.person.as_deref() == Some(ada.as_str())));
+    assert!(due.iter().filter(|r| r.kind == Kind::Contact).all(|r| r.person.as_ref() == Some(&ada)));
 }
 
 /// Nothing is due for someone whose support has ended; an ending with no
@@ -607,8 +609,8 @@ fn nothing_is_due_for_someone_whose_support_has_ended() {
     let (_d, mut j) = journal();
     let ada = someone_in_every_list(&mut j, "Ada");
     let bo = someone_in_every_list(&mut j, "Bo");
-    let due_for = |j: &Journal, p: &str| {
-        j.due("2026-02-01", Page::default()).unwrap().iter().filter(|r| r.person.as_deref() == Some(p)).count()
+    let due_for = |j: &Journal, p: &PersonId| {
+        j.due("2026-02-01", Page::default()).unwrap().iter().filter(|r| r.person.as_ref() == Some(p)).count()
     };
     assert_eq!((due_for(&j, &ada), due_for(&j, &bo)), (2, 2));
     let ending = j.add(Kind::Ending, fields(json!({"person": bo, "planned": true}))).unwrap().id;

@@ -16,7 +16,7 @@ use crate::error::{Error, Result};
 use crate::journal::Journal;
 use crate::model::event::{Clock, Event, FieldChange, Op, DELETED};
 use crate::model::hlc::{self, Hlc};
-use crate::model::ids::{new_bound_id, IdOf};
+use crate::model::ids::{new_bound_id, IdOf, PersonId, RecordId};
 use crate::model::kinds::{self, FieldType, Fields, Kind, Role};
 use crate::model::record::Record;
 use crate::store::fold::Batch;
@@ -31,7 +31,7 @@ impl Journal {
         &mut self,
         f: impl FnOnce(&mut Batch<'_, '_>, &mut dyn FnMut(&str, Kind, Op, Fields) -> Result<Event>) -> Result<T>,
     ) -> Result<T> {
-        let device = self.device_id()?;
+        let device = String::from(self.device_id()?);
         let tx = rusqlite::Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate)?;
         let meta_i64 = |k: &str| -> Result<i64> {
             Ok(tx
@@ -75,7 +75,7 @@ impl Journal {
 
     /// Adds many records in one transaction, in order (so a record may refer
     /// to a person added earlier in the same batch). All or nothing.
-    pub fn add_batch(&mut self, items: Vec<(Kind, Fields)>) -> Result<Vec<String>> {
+    pub fn add_batch(&mut self, items: Vec<(Kind, Fields)>) -> Result<Vec<RecordId>> {
         let now = kinds::local_now();
         let role = self.role()?;
         let key = crate::store::identity::public(&self.conn)?.signing_public;
@@ -100,12 +100,13 @@ impl Journal {
             }
             Ok(())
         })?;
-        Ok(prepared.into_iter().map(|(id, _, _)| id).collect())
+        Ok(prepared.into_iter().map(|(id, _, _)| RecordId::trusted(id)).collect())
     }
 
     /// Changes some fields of a record. A null value clears an optional
     /// field. The whole record is checked as it would be after the change.
-    pub fn update(&mut self, id: &str, fields: Fields) -> Result<Record> {
+    pub fn update(&mut self, record: &RecordId, fields: Fields) -> Result<Record> {
+        let id = record.as_str();
         let now = kinds::local_now();
         let (kind, current, clocks) = self.current(id)?;
         self.check_mine(id, kind)?;
@@ -151,11 +152,12 @@ impl Journal {
             }
             Ok(())
         })?;
-        self.get(id)
+        self.get(record)
     }
 
     /// Deletes a record, leaving a tombstone in its history.
-    pub fn delete(&mut self, id: &str) -> Result<()> {
+    pub fn delete(&mut self, record: &RecordId) -> Result<()> {
+        let id = record.as_str();
         let (kind, _, clocks) = self.current(id)?;
         self.check_mine(id, kind)?;
         if kind == Kind::Person {
@@ -179,13 +181,14 @@ impl Journal {
     /// it covers. A person another journal owns (a supervisor forgetting a
     /// volunteer's) is erased here alone: nothing is written that travels.
     /// Returns how many records went besides the person.
-    pub fn forget_person(&mut self, person: &str) -> Result<u32> {
+    pub fn forget_person(&mut self, person: &PersonId) -> Result<u32> {
+        let person = person.as_str();
         let (kind, _, _) = self.current(person)?;
         if kind != Kind::Person {
             return Err(Error::invalid("that id is not a person"));
         }
         let mine = self.owner_of(person)? == Some(self.own_fingerprint()?);
-        let device = self.device_id()?;
+        let device = String::from(self.device_id()?);
         let erased = self.write(|batch, next| {
             if mine {
                 batch.apply(&next(person, Kind::Person, Op::Erase, Fields::new())?, None)?;
@@ -207,7 +210,7 @@ impl Journal {
             return Ok(());
         }
         let entry = match &owner {
-            Some(fp) => self.roster_entry(fp)?,
+            Some(fp) => crate::store::roster::entry(&self.conn, fp)?,
             None => None,
         };
         let who = match entry {
@@ -285,7 +288,8 @@ impl Journal {
 
     /// Settles a conflict on one field by choosing its value (which may be
     /// the current one). The other values stay in the record's history.
-    pub fn resolve_conflict(&mut self, id: &str, field: &str, value: Value) -> Result<Record> {
+    pub fn resolve_conflict(&mut self, record: &RecordId, field: &str, value: Value) -> Result<Record> {
+        let id = record.as_str();
         let now = kinds::local_now();
         let (kind, current, clocks) = self.current(id)?;
         self.check_mine(id, kind)?;
@@ -302,7 +306,7 @@ impl Journal {
             batch.apply(&next(id, kind, Op::Put, set)?, None)?;
             Ok(())
         })?;
-        self.get(id)
+        self.get(record)
     }
 }
 

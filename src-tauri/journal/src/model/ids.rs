@@ -1,6 +1,172 @@
 //! The ids records, people, devices and journals go by, and how each is
-//! written. Ids are text on the wire and in the database; these types say
-//! which kind of id a value is, and check its form where it enters.
+//! written. Ids are text on the wire and in the database; the types here
+//! ([`RecordId`], [`PersonId`], [`DeviceId`], [`Fingerprint`]) say which
+//! kind of id a value is at the public API, and check its form where it
+//! enters from outside (typed, or sent by the app: `FromStr` and
+//! `Deserialize` check). What the journal reads back from its own tables it
+//! wrote checked, and takes as it is.
+
+use std::fmt;
+use std::str::FromStr;
+
+use rusqlite::types::{FromSql, FromSqlResult, ToSql, ToSqlOutput, ValueRef};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::error::{Error, Result};
+
+/// Declares an id type: text of a checked form.
+macro_rules! text_id {
+    ($(#[$doc:meta])* $name:ident, $what:literal, $check:path) => {
+        $(#[$doc])*
+        // A newtype: serde writes it as the text alone.
+        #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, TS)]
+        #[ts(export)]
+        pub struct $name(String);
+
+        impl $name {
+            /// The id as text.
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+
+            /// One the journal wrote itself (read from its tables, or made
+            /// and checked here): taken as it is.
+            pub(crate) fn trusted(id: impl Into<String>) -> Self {
+                $name(id.into())
+            }
+        }
+
+        impl FromStr for $name {
+            type Err = Error;
+
+            /// Checks the form, and writes it as the journal does.
+            fn from_str(s: &str) -> Result<Self> {
+                $check(s.trim()).map($name).ok_or_else(|| Error::invalid(format!("{:?} is not {}", s.trim(), $what)))
+            }
+        }
+
+        impl<'de> Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+                String::deserialize(d)?.parse().map_err(serde::de::Error::custom)
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+
+        impl AsRef<str> for $name {
+            fn as_ref(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl PartialEq<str> for $name {
+            fn eq(&self, other: &str) -> bool {
+                self.0 == other
+            }
+        }
+
+        impl PartialEq<&str> for $name {
+            fn eq(&self, other: &&str) -> bool {
+                self.0 == *other
+            }
+        }
+
+        impl PartialEq<String> for $name {
+            fn eq(&self, other: &String) -> bool {
+                &self.0 == other
+            }
+        }
+
+        impl PartialEq<$name> for String {
+            fn eq(&self, other: &$name) -> bool {
+                *self == other.0
+            }
+        }
+
+        impl PartialEq<$name> for str {
+            fn eq(&self, other: &$name) -> bool {
+                self == other.0
+            }
+        }
+
+        impl From<$name> for String {
+            fn from(id: $name) -> String {
+                id.0
+            }
+        }
+
+        impl ToSql for $name {
+            fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+                self.0.to_sql()
+            }
+        }
+
+        impl FromSql for $name {
+            fn column_result(value: ValueRef<'_>) -> FromSqlResult<Self> {
+                String::column_result(value).map($name)
+            }
+        }
+    };
+}
+
+text_id!(
+    /// A record's id: a UUID, written in lower case with dashes.
+    RecordId,
+    "a record id",
+    canonical_uuid
+);
+
+text_id!(
+    /// A person's id: the id of their `person` record.
+    PersonId,
+    "a person's id",
+    canonical_uuid
+);
+
+text_id!(
+    /// A device's id: a UUID, written in lower case with dashes.
+    DeviceId,
+    "a device id",
+    canonical_uuid
+);
+
+text_id!(
+    /// A journal's fingerprint, as its card shows it: four groups of four
+    /// letters and digits, like `7K3M-Q9TX-2B4D-HW8R`. Read in any case,
+    /// with or without dashes.
+    Fingerprint,
+    "a fingerprint (four groups of four letters and digits, like 7K3M-Q9TX-2B4D-HW8R)",
+    checked_fingerprint
+);
+
+impl PersonId {
+    /// The id of the person's own record.
+    pub fn record(&self) -> RecordId {
+        RecordId(self.0.clone())
+    }
+}
+
+impl From<PersonId> for RecordId {
+    fn from(id: PersonId) -> RecordId {
+        RecordId(id.0)
+    }
+}
+
+/// `s` as the journal writes a UUID, if it is one.
+fn canonical_uuid(s: &str) -> Option<String> {
+    uuid::Uuid::try_parse(s).ok().map(|u| u.hyphenated().to_string())
+}
+
+/// `s` as a card writes a fingerprint, if it can be one.
+fn checked_fingerprint(s: &str) -> Option<String> {
+    let normal = normalise_fingerprint(s);
+    is_fingerprint(&normal).then_some(normal)
+}
 
 /// Accepts a fingerprint as people type it: any case, with or without
 /// dashes. Text that cannot be one comes back trimmed, as it was.
@@ -126,6 +292,21 @@ fn compose(ms: u64, random: u64, hash: u32) -> uuid::Uuid {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ids_are_checked_where_they_come_in() {
+        let id: RecordId = " 0190F2B4-7C1A-7000-8000-000000000001 ".parse().unwrap();
+        assert_eq!(id, "0190f2b4-7c1a-7000-8000-000000000001");
+        assert!("not an id".parse::<RecordId>().unwrap_err().to_string().contains("is not a record id"));
+        let fp: Fingerprint = "7k3mq9tx2b4dhw8r".parse().unwrap();
+        assert_eq!(fp.as_str(), "7K3M-Q9TX-2B4D-HW8R");
+        assert!("7K3M-Q9TX".parse::<Fingerprint>().is_err());
+        // From the app too: a malformed id does not deserialise.
+        assert!(serde_json::from_str::<DeviceId>("\"nope\"").is_err());
+        let person: PersonId = serde_json::from_str("\"0190f2b4-7c1a-7000-8000-000000000001\"").unwrap();
+        assert_eq!(serde_json::to_string(&person).unwrap(), "\"0190f2b4-7c1a-7000-8000-000000000001\"");
+        assert_eq!(person.record(), id);
+    }
 
     #[test]
     fn a_bound_id_checks_against_its_own_key_only() {

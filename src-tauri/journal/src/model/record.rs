@@ -7,6 +7,7 @@ use serde_json::{Map, Value};
 use ts_rs::TS;
 
 use crate::error::{Error, Result};
+use crate::model::ids::{DeviceId, Fingerprint, PersonId, RecordId};
 use crate::model::kinds::Kind;
 
 /// A record as shown and exported. (Called `JournalRecord` in TypeScript,
@@ -15,12 +16,12 @@ use crate::model::kinds::Kind;
 #[serde(rename_all = "camelCase")]
 #[ts(export, rename = "JournalRecord")]
 pub struct Record {
-    /// The record's id (a UUIDv7).
-    pub id: String,
+    /// The record's id.
+    pub id: RecordId,
     /// What kind of record.
     pub kind: Kind,
     /// The person it concerns, if any.
-    pub person: Option<String>,
+    pub person: Option<PersonId>,
     /// When it happened, as given.
     pub at: Option<String>,
     /// The record's fields by name.
@@ -31,12 +32,19 @@ pub struct Record {
     /// When it was last changed (UTC).
     pub updated_at: String,
     /// The device that last changed it.
-    pub updated_by: String,
+    pub updated_by: DeviceId,
     /// The fingerprint of the journal that owns it (whose device made it):
     /// only that journal changes it.
-    pub owner: Option<String>,
+    pub owner: Option<Fingerprint>,
     /// True when two devices changed a field at once and someone should choose.
     pub conflict: bool,
+}
+
+impl Record {
+    /// The person this record is, if it is a person's record.
+    pub fn as_person(&self) -> Option<PersonId> {
+        (self.kind == Kind::Person).then(|| PersonId::trusted(self.id.as_str()))
+    }
 }
 
 /// One change in a record's history.
@@ -47,7 +55,7 @@ pub struct HistoryEntry {
     /// When (UTC), by the writing device's clock.
     pub at: String,
     /// The device that made the change.
-    pub device: String,
+    pub device: DeviceId,
     /// That device's sequence number for the change.
     #[ts(type = "number")]
     pub seq: i64,
@@ -73,7 +81,8 @@ pub struct SearchHit {
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
 pub struct PurgeReport {
-    /// The people whose relationship ended longer ago than the journal keeps.
+    /// The names of the people whose relationship ended longer ago than the
+    /// journal keeps.
     pub erased_people: Vec<String>,
     /// How many records went with them.
     pub erased_records: u32,

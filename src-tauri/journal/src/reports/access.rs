@@ -13,6 +13,7 @@ use serde_json::Value;
 
 use crate::error::{Error, Result};
 use crate::journal::Journal;
+use crate::model::ids::PersonId;
 use crate::model::kinds::Kind;
 use crate::model::record::{HistoryEntry, Page, Record};
 
@@ -46,8 +47,8 @@ struct Document {
 
 /// Writes `subject-access-<id>.json` and `.html` for `person` into `dir`.
 /// Refuses to overwrite an earlier export.
-pub fn export_person(journal: &Journal, person: &str, dir: &Path) -> Result<Written> {
-    let record = journal.get(person)?;
+pub fn export_person(journal: &Journal, person: &PersonId, dir: &Path) -> Result<Written> {
+    let record = journal.get(&person.record())?;
     if record.kind != Kind::Person {
         return Err(Error::invalid("that id is not a person"));
     }
@@ -71,12 +72,13 @@ pub fn export_person(journal: &Journal, person: &str, dir: &Path) -> Result<Writ
         format: "peerjournal-subject-access/1",
         exported_at: crate::journal::now(),
         kept_by: journal.status()?.name,
-        person: Entry { history: journal.history(person)?, record },
+        person: Entry { history: journal.history(&record.id)?, record },
         records: entries,
     };
 
     fs::create_dir_all(dir).map_err(|e| Error::io("create the folder", dir, e))?;
-    let short: String = person.chars().filter(|c| *c != '-').rev().take(8).collect::<String>().chars().rev().collect();
+    let short: String =
+        person.as_str().chars().filter(|c| *c != '-').rev().take(8).collect::<String>().chars().rev().collect();
     let json_path = dir.join(format!("subject-access-{short}.json"));
     let html_path = dir.join(format!("subject-access-{short}.html"));
     for p in [&json_path, &html_path] {

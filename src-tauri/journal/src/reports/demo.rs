@@ -11,6 +11,7 @@ use serde_json::{json, Value};
 
 use crate::error::{Error, Result};
 use crate::journal::Journal;
+use crate::model::ids::RecordId;
 use crate::model::kinds::Role;
 use crate::model::kinds::{self, Fields, Kind};
 
@@ -139,7 +140,7 @@ pub fn fill(journal: &mut Journal, people: usize, records: usize, seed: u64) -> 
         let n = remaining.min(2000);
         let mut batch = Vec::with_capacity(n);
         for _ in 0..n {
-            let person = person_ids.choose(&mut rng).map(String::as_str).unwrap_or_default();
+            let person = person_ids.choose(&mut rng).map(RecordId::as_str).unwrap_or_default();
             let when = now - Duration::minutes(rng.gen_range(60..2 * 365 * 24 * 60));
             batch.push(record(&mut rng, person, &services, when));
         }
@@ -167,7 +168,7 @@ fn pick<'a>(rng: &mut StdRng, from: &[&'a str]) -> &'a str {
     from.choose(rng).copied().unwrap_or_default()
 }
 
-fn record(rng: &mut StdRng, person: &str, services: &[String], when: NaiveDateTime) -> (Kind, Fields) {
+fn record(rng: &mut StdRng, person: &str, services: &[RecordId], when: NaiveDateTime) -> (Kind, Fields) {
     let roll = rng.gen_range(0..100);
     match roll {
         0..=71 => (

@@ -15,6 +15,7 @@ use zeroize::Zeroizing;
 
 use crate::error::{Error, Result};
 use crate::keys::base32;
+use crate::model::ids::Fingerprint;
 
 /// The public half of an identity, as it appears on a card.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -24,19 +25,21 @@ pub struct PublicIdentity {
     /// The Ed25519 verifying key bundles from this journal are signed with.
     pub signing_public: [u8; 32],
     /// The short, read-aloud form, e.g. `7K3M-Q9TX-2B4D-HW8R`.
-    pub fingerprint: String,
+    pub fingerprint: Fingerprint,
 }
 
 /// The fingerprint: the first 80 bits of a SHA-256 over both public keys,
 /// in Crockford base32 as four groups of four.
-pub fn fingerprint(age_recipient: &str, signing_public: &[u8; 32]) -> String {
+pub fn fingerprint(age_recipient: &str, signing_public: &[u8; 32]) -> Fingerprint {
     let digest = Sha256::new_with_prefix(b"peerjournal card v1\n")
         .chain_update(age_recipient.as_bytes())
         .chain_update(b"\n")
         .chain_update(signing_public)
         .finalize();
     let chars = base32(&digest[..10]);
-    chars.as_bytes().chunks(4).map(|c| String::from_utf8_lossy(c).into_owned()).collect::<Vec<_>>().join("-")
+    Fingerprint::trusted(
+        chars.as_bytes().chunks(4).map(|c| String::from_utf8_lossy(c).into_owned()).collect::<Vec<_>>().join("-"),
+    )
 }
 
 /// Creates this journal's key pairs and stores them. Called once, at `init`.
@@ -60,7 +63,7 @@ pub(crate) fn create(conn: &Connection, now: &str) -> Result<PublicIdentity> {
             now
         ],
     )?;
-    Ok(PublicIdentity { age_recipient, signing_public, fingerprint })
+    Ok(PublicIdentity { age_recipient, signing_public, fingerprint: Fingerprint::trusted(fingerprint) })
 }
 
 /// Reads the public half of this journal's identity.
@@ -74,7 +77,7 @@ pub(crate) fn public(conn: &Connection) -> Result<PublicIdentity> {
         row.ok_or_else(|| Error::CheckFailed("this journal has no identity keys".into()))?;
     let signing_public: [u8; 32] =
         public.try_into().map_err(|_| Error::CheckFailed("this journal's signing key is malformed".into()))?;
-    Ok(PublicIdentity { age_recipient, signing_public, fingerprint })
+    Ok(PublicIdentity { age_recipient, signing_public, fingerprint: Fingerprint::trusted(fingerprint) })
 }
 
 /// Checks that the stored secret keys match the stored public keys.
@@ -109,10 +112,10 @@ mod tests {
     #[test]
     fn fingerprint_is_four_groups_of_four_and_depends_on_both_keys() {
         let a = fingerprint("age1example", &[1; 32]);
-        assert_eq!(a.len(), 19);
-        assert_eq!(a.split('-').count(), 4);
-        assert!(is_fingerprint(&a));
-        assert_eq!(normalise_fingerprint(&a.to_lowercase().replace('-', " ")), a);
+        assert_eq!(a.as_str().len(), 19);
+        assert_eq!(a.as_str().split('-').count(), 4);
+        assert!(is_fingerprint(a.as_str()));
+        assert_eq!(normalise_fingerprint(&a.as_str().to_lowercase().replace('-', " ")), a);
         for not in ["", "7K3M-Q9TX-2B4D", "7K3M-Q9TX-2B4D-HW8U", "7k3m-q9tx-2b4d-hw8r", "7K3MQ9TX2B4DHW8R"] {
             assert!(!is_fingerprint(not), "{not}");
         }

@@ -142,16 +142,16 @@ pub(crate) fn open(
     conn.set_prepared_statement_cache_capacity(64);
     conn.busy_timeout(std::time::Duration::from_millis(BUSY_TIMEOUT_MS.into()))?;
     // cache_size: SQLCipher decrypts and authenticates every page it reads,
-    // so 32 MiB of decrypted pages keeps the indexes of a large journal warm
-    // (with 16 MiB a timeline of 50 records took 1.1–2.2 ms instead of
-    // 0.8). An import sets it lower while it runs: see `BulkLoad`.
+    // so the cache keeps the indexes of a large journal decrypted and warm
+    // (docs/performance.md has the figures). An import sets it lower while
+    // it runs: see `BulkLoad`.
     // wal_autocheckpoint: folding the write-ahead log back into the database
     // file is left to idle moments (`Journal::fold_log`, which the app calls
     // when nothing has happened for a few seconds, and closing the journal).
     // A save folds it only once it has grown to 8,000 pages (64 MiB of
     // 8 KiB pages, 32 MiB in older journals) without an idle moment,
-    // instead of at every 1,000 pages: that fold made about one save in 70
-    // several times slower than the rest. An import does not fold at all:
+    // instead of at every 1,000 pages, which made one save in many several
+    // times slower than the rest. An import does not fold at all:
     // see `BulkLoad`.
     conn.execute_batch(&format!(
         "PRAGMA journal_mode = WAL;
@@ -180,12 +180,11 @@ const FOLD_AFTER_PAGES: i64 = 8000;
 /// A journal connection set for a bulk load (an import) for as long as this
 /// is held, and set back when it is dropped:
 ///
-/// - a smaller page cache: a bulk load writes most pages once, and 16 MiB
-///   imported 100,000 records as quickly as 32 MiB (8 MiB took half as long
-///   again), with its peak memory 16 MiB lower;
+/// - a smaller page cache: a bulk load writes most pages once, and needs
+///   less to go as fast, with a lower peak of memory;
 /// - no fold of the write-ahead log at its commit: the log is already
-///   durable, and folding 100,000 records' pages into the database file
-///   took 0.13–0.19 s of the import's commit. The fold is left to the next
+///   durable, and folding a large import's pages into the database file
+///   would lengthen the import's commit for nothing. The fold is left to the next
 ///   idle moment or to closing the journal (the command line closes it as
 ///   it ends), not to the next save: the setting stays off when this is
 ///   dropped, and [`fold_on_commit`] turns it back on once the next fold

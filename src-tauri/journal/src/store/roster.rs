@@ -7,7 +7,7 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use crate::error::{Error, Result};
-use crate::model::ids::normalise_fingerprint;
+use crate::model::ids::{normalise_fingerprint, DeviceId, Fingerprint};
 use crate::model::kinds::Role;
 
 /// A card in the roster.
@@ -16,7 +16,7 @@ use crate::model::kinds::Role;
 #[ts(export)]
 pub struct RosterEntry {
     /// The card's fingerprint.
-    pub fingerprint: String,
+    pub fingerprint: Fingerprint,
     /// Its display name.
     pub name: String,
     /// Volunteer or supervisor.
@@ -83,7 +83,7 @@ pub(crate) fn devices_of(conn: &Connection, fingerprint: &str) -> Result<Vec<Str
 /// Notes that `devices` belong to the journal whose card has `fingerprint`.
 /// Refuses, writing nothing, if any of them belongs to another journal:
 /// returns the other journal's fingerprint.
-pub(crate) fn claim_devices(conn: &Connection, fingerprint: &str, devices: &[String]) -> Result<Option<String>> {
+pub(crate) fn claim_devices(conn: &Connection, fingerprint: &str, devices: &[DeviceId]) -> Result<Option<String>> {
     let mut owner = conn.prepare_cached("SELECT journal FROM devices WHERE id = ?1")?;
     for device in devices {
         let held: Option<Option<String>> = owner.query_row([device], |r| r.get(0)).optional()?;
@@ -103,8 +103,9 @@ pub(crate) fn claim_devices(conn: &Connection, fingerprint: &str, devices: &[Str
 
 fn roster_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Result<RosterEntry>> {
     let role: String = r.get(2)?;
+    let fingerprint: Fingerprint = r.get(0)?;
     Ok(role.parse::<Role>().map(|role| RosterEntry {
-        fingerprint: r.get(0).unwrap_or_default(),
+        fingerprint,
         name: r.get(1).unwrap_or_default(),
         role,
         added_at: r.get(3).unwrap_or_default(),

@@ -11,14 +11,10 @@
 //! journal's data key ([`DataKey::search_index_key`]).
 //!
 //! Why a file of its own: SQLite lets one connection at a time write to a
-//! file. With the words in the journal's database, an import wrote every
-//! record and then every record's words, all on one thread. With them here,
-//! a second thread writes the words while the records go in (see
-//! [`crate::sync::bundle`]): an import of 100,000 records took about 6% less time
-//! (median of paired runs), the records' thread being the slower one. It
-//! also lets the index be rebuilt, or thrown away, without touching the
-//! journal: about 2 s for 100,000 records, at the first unlock after an
-//! upgrade or after a crash between the two commits described below.
+//! file. Here, a second thread writes the words while an import's records
+//! go in (see [`crate::sync::import`]), and the index can be rebuilt, or
+//! thrown away, without touching the journal (at the first unlock after an
+//! upgrade, or after a crash between the two commits described below).
 //!
 //! Staying in step. The journal's `meta` holds a `search_generation`, and
 //! this file's `state` the generation the index was last brought up to.
@@ -39,9 +35,8 @@
 //! Merging. FTS5 writes each save's words as a small segment of its own and
 //! merges segments as it goes. Left to itself it merges during saves, and
 //! after a bulk load (an import, a rebuild), whose words are one large
-//! segment on the lowest level, those merges rewrote the whole index: on a
-//! journal of 100,000 imported records the 15th save took 0.4 s and one save
-//! in 64 some 40–240 ms. So saves never merge here ([`SETTINGS`]). The
+//! segment on the lowest level, such a merge rewrites the whole index in
+//! the middle of someone's save. So saves never merge here ([`SETTINGS`]). The
 //! merging is done a little at a time when nothing else is happening
 //! ([`SearchIndex::merge_step`], through `Journal::tidy_while_idle`, which
 //! the app calls when it has been left alone for a few seconds and the
@@ -245,13 +240,12 @@ impl SearchIndex {
         conn.busy_timeout(std::time::Duration::from_millis(store::BUSY_TIMEOUT_MS.into()))?;
         // wal_autocheckpoint: as the journal's (see `store::open`), folding
         // the log back is left to idle moments (`Journal::fold_log` folds
-        // both files): folding at SQLite's default of every 1,000 pages made
-        // about one save in 100 take 8–20 ms.
-        // cache_size: 8 MiB for searching (with 2 MiB a search after many
-        // saves took twice as long; the index of 100,000 records is 14 MiB);
-        // a bulk load, which writes the index in order and keeps its words
-        // in FTS5's own memory (see BULK_SETTINGS), sets it to 2 MiB while it
-        // runs (see `apply_all`): no slower, and 6 MiB less at its peak.
+        // both files), so that no save pays for it.
+        // cache_size: enough to search a large index after many saves; a
+        // bulk load, which writes the index in order and keeps its words in
+        // FTS5's own memory (see BULK_SETTINGS), needs less and sets it
+        // lower while it runs (see `apply_all`). The figures behind both are
+        // in docs/performance.md.
         conn.execute_batch(
             "PRAGMA journal_mode = WAL;
              PRAGMA synchronous = NORMAL;

@@ -38,7 +38,7 @@ use ts_rs::TS;
 
 use crate::error::{Error, Result};
 use crate::journal::{now, Journal, Role};
-use crate::model::ids::{binding, Binding, IdOf};
+use crate::model::ids::{binding, Binding, DeviceId, Fingerprint, IdOf};
 use crate::store::identity;
 use crate::store::roster::{claim_devices, RosterEntry};
 
@@ -65,9 +65,9 @@ pub struct Card {
     /// The Ed25519 verifying key, base64.
     pub signing_key: String,
     /// The read-aloud fingerprint.
-    pub fingerprint: String,
+    pub fingerprint: Fingerprint,
     /// The ids of the journal's devices.
-    pub devices: Vec<String>,
+    pub devices: Vec<DeviceId>,
     /// The card's signature by its own signing key, base64.
     signature: String,
 }
@@ -82,8 +82,8 @@ struct Signed<'a> {
     role: Role,
     age_recipient: &'a str,
     signing_key: &'a str,
-    fingerprint: &'a str,
-    devices: &'a [String],
+    fingerprint: &'a Fingerprint,
+    devices: &'a [DeviceId],
 }
 
 impl Card {
@@ -170,13 +170,13 @@ impl Card {
         let mut devices = self.devices.clone();
         devices.sort();
         devices.dedup();
-        let well_formed = devices.iter().all(|d| uuid::Uuid::parse_str(d).is_ok_and(|u| u.to_string() == *d));
-        if devices.is_empty() || devices.len() != self.devices.len() || devices.len() > MAX_DEVICES || !well_formed {
+        // (Each is a well-formed id: reading the card checked that.)
+        if devices.is_empty() || devices.len() != self.devices.len() || devices.len() > MAX_DEVICES {
             return Err(Error::invalid("that card is damaged: its list of devices is not valid"));
         }
         // A device made since ids were bound to their journal checks
         // against this card's key: no card can name another's device.
-        if devices.iter().any(|d| binding(IdOf::Device, d, &signing) == Binding::Other) {
+        if devices.iter().any(|d| binding(IdOf::Device, d.as_str(), &signing) == Binding::Other) {
             return Err(Error::invalid("that card names a device of another journal's; it was not added"));
         }
         let signature: [u8; 64] = B64
@@ -193,7 +193,7 @@ impl Card {
 impl Card {
     /// The same card naming `devices` instead, signed with `key`: what its
     /// owner (or, with another key, a forger) could make.
-    pub(crate) fn signed_with_devices(&self, devices: Vec<String>, key: &ed25519_dalek::SigningKey) -> Card {
+    pub(crate) fn signed_with_devices(&self, devices: Vec<DeviceId>, key: &ed25519_dalek::SigningKey) -> Card {
         let mut card = Card { devices, ..self.clone() };
         card.signature = B64.encode(key.sign(&card.signed_bytes().unwrap()).to_bytes());
         card
@@ -254,7 +254,7 @@ impl Journal {
             return Err(Error::invalid("that card was revoked in this journal; it cannot be added again"));
         }
         let tx = self.conn.unchecked_transaction()?;
-        if let Some(other) = claim_devices(&tx, &card.fingerprint, &card.devices)? {
+        if let Some(other) = claim_devices(&tx, card.fingerprint.as_str(), &card.devices)? {
             return Err(Error::invalid(format!(
                 "that card names a device that belongs to {}; it was not added (two journals cannot share a device)",
                 self.journal_name(&other)?
@@ -280,8 +280,7 @@ impl Journal {
 
     /// Revokes a card: its bundles are refused from now on, and nothing more
     /// is exported to it.
-    pub fn revoke_card(&mut self, fingerprint: &str) -> Result<RosterEntry> {
-        let fp = normalise_fingerprint(fingerprint);
+    pub fn revoke_card(&mut self, fp: &Fingerprint) -> Result<RosterEntry> {
         let changed = self.conn.execute(
             "UPDATE roster SET revoked_at = coalesce(revoked_at, ?2) WHERE fingerprint = ?1",
             params![fp, now()],
@@ -289,7 +288,7 @@ impl Journal {
         if changed == 0 {
             return Err(Error::invalid(format!("no card with fingerprint {fp} in this journal")));
         }
-        self.roster_entry(&fp)?.ok_or_else(|| Error::CheckFailed("the card disappeared".into()))
+        self.roster_entry(fp)?.ok_or_else(|| Error::CheckFailed("the card disappeared".into()))
     }
 }
 

@@ -23,7 +23,7 @@ use zeroize::Zeroizing;
 use crate::error::{Error, Result};
 use crate::journal::{now, Journal};
 use crate::model::event::Op;
-use crate::model::ids::normalise_fingerprint;
+use crate::model::ids::Fingerprint;
 use crate::model::kinds::Kind;
 use crate::store::identity;
 use crate::sync::scope::{LogLine, Selection};
@@ -33,7 +33,7 @@ use crate::sync::wire::{hex, EventLine, Header, Manifest, Receipt, Trailer, FORM
 #[derive(Debug, Clone)]
 pub struct ExportOptions {
     /// The recipients' fingerprints.
-    pub to: Vec<String>,
+    pub to: Vec<Fingerprint>,
     /// Send everything, not only what the recipients have not acknowledged.
     pub full: bool,
 }
@@ -48,7 +48,7 @@ pub struct ExportSummary {
     /// Where it was written.
     pub path: String,
     /// The recipients' fingerprints.
-    pub recipients: Vec<String>,
+    pub recipients: Vec<Fingerprint>,
     /// How many events it carries.
     #[ts(type = "number")]
     pub events: u64,
@@ -73,15 +73,16 @@ impl Journal {
         }
         let own = self.own_fingerprint()?;
         let mut recipients = Vec::new();
+        // The same, as the bundle's header and the journal's tables write them.
+        let mut names: Vec<String> = Vec::new();
         let mut age_recipients = Vec::new();
         for fp in &options.to {
-            let fp = normalise_fingerprint(fp);
-            if fp == own {
+            if *fp == own {
                 return Err(Error::invalid(
                     "a bundle is for someone else; your own card is added to every bundle anyway",
                 ));
             }
-            match crate::store::roster::trusted(&self.conn, &fp)? {
+            match crate::store::roster::trusted(&self.conn, fp.as_str())? {
                 None => {
                     return Err(Error::invalid(format!(
                         "no card with fingerprint {fp} in this journal; import their card first"
@@ -96,8 +97,9 @@ impl Journal {
                             .parse::<age::x25519::Recipient>()
                             .map_err(|_| Error::CheckFailed("a roster card's receiving key is invalid".into()))?,
                     );
-                    if !recipients.contains(&fp) {
-                        recipients.push(fp);
+                    if !recipients.contains(fp) {
+                        recipients.push(fp.clone());
+                        names.push(String::from(fp.clone()));
                     }
                 }
             }
@@ -110,14 +112,14 @@ impl Journal {
                 .map_err(|_| Error::CheckFailed("this journal's receiving key is invalid".into()))?,
         );
         let role = self.role()?;
-        let selection = Selection::new(self, &recipients, role, options.full)?;
+        let selection = Selection::new(self, &names, role, options.full)?;
         let total = selection.count(&self.conn)?;
-        let receipts = self.receipts_for(&recipients)?;
+        let receipts = self.receipts_for(&names)?;
         let signing = self.signing_key()?;
         let bundle_id = Uuid::now_v7().to_string();
         let sender_name = self.status()?.name;
         let card = serde_json::to_value(self.card()?).map_err(|e| Error::invalid(e.to_string()))?;
-        let device = self.device_id()?;
+        let device = String::from(self.device_id()?);
 
         // The file is written under a name of its own, and renamed into
         // place once whole. Where it is is noted in the journal first, so
@@ -190,7 +192,7 @@ impl Journal {
                 bundle_id: bundle_id.clone(),
                 sender: own.clone(),
                 sender_name,
-                recipients: recipients.clone(),
+                recipients: names.clone(),
                 created_at: now(),
                 ranges,
                 events: count,
@@ -224,7 +226,7 @@ impl Journal {
         let summary = result?;
         self.conn.execute(
             "INSERT INTO bundles (id, direction, peer, at, events) VALUES (?1, 'out', ?2, ?3, ?4)",
-            params![summary.bundle_id, summary.recipients.join(","), now(), summary.events as i64],
+            params![summary.bundle_id, names.join(","), now(), summary.events as i64],
         )?;
         Ok(summary)
     }

@@ -38,6 +38,7 @@ use crate::error::{Error, Refusal, Result};
 use crate::journal::{now, Journal, Role};
 use crate::model::event::{Event, FieldChange};
 use crate::model::hlc::{self, Hlc};
+use crate::model::ids::{DeviceId, Fingerprint};
 use crate::model::kinds::Kind;
 use crate::store::fold::{self, Applied};
 use crate::store::identity;
@@ -72,7 +73,7 @@ pub struct ImportSummary {
     /// Who sent it.
     pub sender: String,
     /// Their fingerprint.
-    pub sender_fingerprint: String,
+    pub sender_fingerprint: Fingerprint,
     /// True when this bundle had been imported before (nothing changed).
     pub already_imported: bool,
     /// Events in the bundle.
@@ -185,7 +186,7 @@ impl Journal {
     pub fn import_bundle(&mut self, path: &Path, progress: Progress<'_>) -> Result<ImportSummary> {
         let identity = self.age_identity()?;
         let own = self.own_fingerprint()?;
-        let own_device = self.device_id()?;
+        let own_device = String::from(self.device_id()?);
         let opened = open_bundle(self, path, &identity, &own, &own_device)?;
         if bundle_imported(&self.conn, &opened.header.bundle_id)? {
             return already_imported(opened, &own);
@@ -195,7 +196,7 @@ impl Journal {
             sender: sender.fingerprint.clone(),
             sender_name: sender.name.clone(),
             own: own.clone(),
-            names: self.roster()?.into_iter().map(|c| (c.fingerprint, c.name)).collect(),
+            names: self.roster()?.into_iter().map(|c| (c.fingerprint.into(), c.name)).collect(),
         };
         let receiver = Receiver { fingerprint: own.clone(), role: self.role()? };
         // Applied as it is read, in a transaction committed only once the
@@ -289,7 +290,7 @@ impl Journal {
         let mut summary = ImportSummary {
             bundle_id: manifest.bundle_id,
             sender: manifest.sender_name,
-            sender_fingerprint: sender.fingerprint,
+            sender_fingerprint: Fingerprint::trusted(sender.fingerprint),
             already_imported: false,
             events: manifest.events,
             duplicates,
@@ -348,7 +349,7 @@ fn already_imported<R: BufRead>(opened: Opened<R>, own: &str) -> Result<ImportSu
     Ok(ImportSummary {
         bundle_id: manifest.bundle_id,
         sender: manifest.sender_name,
-        sender_fingerprint: sender,
+        sender_fingerprint: Fingerprint::trusted(sender),
         already_imported: true,
         events: manifest.events,
         duplicates: manifest.events,
@@ -440,7 +441,7 @@ struct Sender {
     name: String,
     role: Role,
     /// The devices the sender's card names: its events are made on these.
-    devices: Vec<String>,
+    devices: Vec<DeviceId>,
     /// The sender's signing key, which the ids of its records are bound to.
     key: [u8; 32],
     /// Another device of this journal.
@@ -459,7 +460,7 @@ impl Sender {
     /// a volunteer) no supervision note meant for someone else. Whose
     /// records it changes is the applying side's to check.
     fn may_send(&self, event: &Event, changes: &[(String, FieldChange)], receiver: &Receiver) -> Result<()> {
-        if !self.devices.contains(&event.device) {
+        if !self.devices.iter().any(|d| *d == event.device) {
             return Err(Refusal::ForeignDevice { sender: self.name.clone() }.into());
         }
         if !event.kind.written_by(self.role) {
@@ -524,8 +525,7 @@ fn open_bundle(
             None => return Err(Refusal::UnknownSigner.into()),
             Some(card) if card.revoked => return Err(Refusal::RevokedSigner.into()),
             Some(card) => {
-                let entry = journal
-                    .roster_entry(&header.sender)?
+                let entry = crate::store::roster::entry(&journal.conn, &header.sender)?
                     .ok_or_else(|| Error::CheckFailed("a roster card disappeared".into()))?;
                 (card.signing_key, entry.name, entry.role)
             }
@@ -537,7 +537,10 @@ fn open_bundle(
     // names are the sender's word.
     let bad_card = || Error::from(Refusal::BadCard { sender: name.clone() });
     let card = crate::sync::cards::Card::from_json(&header.card).map_err(|_| bad_card())?;
-    if card.fingerprint != header.sender || card.signing_bytes()? != key || !card.devices.contains(&header.device) {
+    if card.fingerprint != header.sender
+        || card.signing_bytes()? != key
+        || !card.devices.iter().any(|d| *d == header.device)
+    {
         return Err(bad_card());
     }
     let sender = Sender { fingerprint: header.sender.clone(), name, role, devices: card.devices, key, sibling };

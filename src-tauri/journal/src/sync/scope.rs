@@ -35,7 +35,7 @@ impl Selection {
                 let seq: i64 = stmt.query_row(params![r, device], |row| row.get(0)).optional()?.unwrap_or(0);
                 least = least.min(seq);
             }
-            after.insert(device, if full || least == i64::MAX { 0 } else { least });
+            after.insert(String::from(device), if full || least == i64::MAX { 0 } else { least });
         }
         Ok(Selection { after, recipients: recipients.to_vec(), role })
     }

@@ -25,6 +25,7 @@ use crate::journal::{now, Journal, Role};
 use crate::keys::KdfParams;
 use crate::model::event::Event;
 use crate::model::hlc::Hlc;
+use crate::model::ids::{Fingerprint, PersonId, RecordId};
 use crate::model::kinds::Kind;
 use crate::model::record::Page;
 use proptest::prelude::*;
@@ -35,7 +36,7 @@ const FAST: KdfParams = KdfParams { memory_kib: 1024, iterations: 1, parallelism
 struct Party {
     _dir: tempfile::TempDir,
     j: Journal,
-    fp: String,
+    fp: Fingerprint,
 }
 
 fn party(name: &str, role: Role) -> Party {
@@ -43,7 +44,7 @@ fn party(name: &str, role: Role) -> Party {
     let (j, _) =
         Journal::create(dir.path(), &NewJournal { name, role, passphrase: "correct horse battery", kdf: FAST })
             .unwrap();
-    let fp = j.own_fingerprint().unwrap();
+    let fp = Fingerprint::trusted(j.own_fingerprint().unwrap());
     Party { _dir: dir, j, fp }
 }
 
@@ -58,10 +59,10 @@ fn fields(v: Value) -> crate::model::kinds::Fields {
     v.as_object().cloned().unwrap()
 }
 
-fn export(from: &mut Party, to: &[&str], full: bool, dir: &Path, name: &str) -> std::path::PathBuf {
+fn export(from: &mut Party, to: &[&Fingerprint], full: bool, dir: &Path, name: &str) -> std::path::PathBuf {
     let path = dir.join(name);
     from.j
-        .export_bundle(&ExportOptions { to: to.iter().map(|s| s.to_string()).collect(), full }, &path, &mut |_, _| {})
+        .export_bundle(&ExportOptions { to: to.iter().map(|&fp| fp.clone()).collect(), full }, &path, &mut |_, _| {})
         .unwrap();
     path
 }
@@ -139,14 +140,15 @@ fn state(j: &Journal) -> Vec<String> {
 const AWKWARD: &str = "Zoë 👩🏽‍🦱 مرحبا بالعالم עברית e\u{301} \"quoted\" \\ back\\slash\nnew line\ttab";
 
 /// A volunteer with one record of every kind, all full of awkward text.
-fn volunteer_with_everything(v: &mut Party) -> String {
+fn volunteer_with_everything(v: &mut Party) -> PersonId {
     let p =
         v.j.add(
             Kind::Person,
             fields(json!({"alias": "Zoë 👩🏽‍🦱", "consent": true, "consent_date": "2026-01-02", "notes": AWKWARD})),
         )
         .unwrap()
-        .id;
+        .as_person()
+        .unwrap();
     let s = v.j.add(Kind::Service, fields(json!({"name": "Café מרכז", "category": "food", "area": "Old Town", "contact_details": AWKWARD, "opening_times": "Mon–Fri", "notes": AWKWARD}))).unwrap().id;
     v.j.add(Kind::Contact, fields(json!({"person": p, "at": "2026-11-20T10:00", "how": "video", "minutes": 0, "present": "Zoë and 👶", "focus": AWKWARD, "strengths": AWKWARD, "steps": AWKWARD, "notes": AWKWARD, "next_contact": "2026-11-27T10:00"}))).unwrap();
     v.j.add(
@@ -258,7 +260,7 @@ fn a_supervisor_sends_a_volunteer_only_what_belongs_to_them() {
     let mut s = party("Alex", Role::Supervisor);
     trust(&mut v1, &mut s);
     trust(&mut v2, &mut s);
-    let p1 = v1.j.add(Kind::Person, fields(json!({"alias": "One"}))).unwrap().id;
+    let p1 = v1.j.add(Kind::Person, fields(json!({"alias": "One"}))).unwrap().as_person().unwrap();
     let c1 =
         v1.j.add(Kind::Concern, fields(json!({"person": p1, "category": "wellbeing", "urgency": "low", "notes": "x"})))
             .unwrap()
@@ -277,7 +279,7 @@ fn a_supervisor_sends_a_volunteer_only_what_belongs_to_them() {
     s.j.add(Kind::Service, fields(json!({"name": "Food bank"}))).unwrap();
     let note = json!({"volunteer": v1.fp, "about": c1, "text": "Well handled; let's talk on Tuesday."});
     let note = s.j.add(Kind::SupervisionNote, fields(note)).unwrap();
-    assert_eq!(note.person.as_deref(), Some(p1.as_str()), "a note about a record is about its person");
+    assert_eq!(note.person.as_ref(), Some(&p1), "a note about a record is about its person");
     s.j.add(Kind::SupervisionNote, fields(json!({"volunteer": v2.fp, "text": "For Kim only"}))).unwrap();
     assert_eq!(v1.j.needing_attention(Kind::Concern, Page::default()).unwrap().len(), 1, "open until acknowledged");
     let to_v1 = export(&mut s, &[&v1.fp], false, dir.path(), "s1.bundle");
@@ -288,7 +290,7 @@ fn a_supervisor_sends_a_volunteer_only_what_belongs_to_them() {
     assert_eq!(notes[0].fields["text"], "Well handled; let's talk on Tuesday.");
     let acks = v1.j.list(Kind::Acknowledgement, None, Page::default()).unwrap();
     assert_eq!((acks.len(), acks[0].fields["about"].as_str()), (1, Some(c1.as_str())));
-    assert_eq!(acks[0].person.as_deref(), Some(p1.as_str()));
+    assert_eq!(acks[0].person.as_ref(), Some(&p1));
     assert_eq!(v1.j.get(&c1).unwrap().fields.get("acknowledged_by"), None, "the concern itself is unchanged");
     assert!(v1.j.get(&c2).is_err() && v1.j.get(&p2).is_err());
     assert!(v1.j.search("Kim", Page::default()).unwrap().is_empty());
@@ -476,7 +478,7 @@ fn forgetting_travels_as_an_erasure() {
     v.j.forget_person(&p).unwrap();
     let summary = send(&mut v, &mut s, false, dir.path(), "2.bundle").unwrap();
     assert_eq!(summary.erased, 1);
-    assert!(s.j.get(&p).is_err());
+    assert!(s.j.get(&p.record()).is_err());
     let hits = s.j.search("بالعالم", Page::default()).unwrap();
     assert_eq!(hits.len(), 1, "only the directory entry still has those words");
     assert_eq!(hits[0].record.kind, Kind::Service);
@@ -500,7 +502,7 @@ fn an_imported_erasure_leaves_no_word_in_the_search_index() {
     let mut v = party("Sam", Role::Volunteer);
     let mut s = party("Alex", Role::Supervisor);
     trust(&mut v, &mut s);
-    let p = v.j.add(Kind::Person, fields(json!({"alias": "R"}))).unwrap().id;
+    let p = v.j.add(Kind::Person, fields(json!({"alias": "R"}))).unwrap().as_person().unwrap();
     v.j.add(Kind::Service, fields(json!({"name": "Library", "category": "other"}))).unwrap();
     // No other word starts with an x, so the index stores this one whole.
     v.j.add(Kind::Contact, fields(json!({"person": p, "how": "phone", "notes": "xylophone lessons"}))).unwrap();
@@ -896,7 +898,7 @@ proptest! {
         // Shared starting point: the first device makes a person and three
         // contacts, then the journal is copied to two more computers.
         let p = first.j.add(Kind::Person, fields(json!({"alias": "R"}))).unwrap().id;
-        let contacts: Vec<String> = (0..3)
+        let contacts: Vec<RecordId> = (0..3)
             .map(|i| first.j.add(Kind::Contact, fields(json!({"person": p, "how": "phone", "notes": format!("start {i}")}))).unwrap().id)
             .collect();
         let second = second_device(&mut first);
@@ -908,11 +910,11 @@ proptest! {
                 trust(d, o);
             }
         }
-        let fps: Vec<String> = observers.iter().map(|o| o.fp.clone()).collect();
+        let fps: Vec<Fingerprint> = observers.iter().map(|o| o.fp.clone()).collect();
         let mut made = vec![];
         let mut n = 0;
         let mut to_observers = |devices: &mut Vec<Party>, from: usize, made: &mut Vec<std::path::PathBuf>| {
-            let to: Vec<&str> = fps.iter().map(String::as_str).collect();
+            let to: Vec<&Fingerprint> = fps.iter().collect();
             n += 1;
             let b = export(&mut devices[from], &to, true, dir.path(), &format!("{n}.bundle"));
             made.push(b.clone());
@@ -966,7 +968,7 @@ fn an_export_reads_the_log_in_order_without_sorting() {
     trust(&mut v, &mut s);
     for (p, role, to) in [(&v, Role::Volunteer, &s.fp), (&s, Role::Supervisor, &v.fp)] {
         for full in [true, false] {
-            let selection = Selection::new(&p.j, std::slice::from_ref(to), role, full).unwrap();
+            let selection = Selection::new(&p.j, &[to.to_string()], role, full).unwrap();
             selection.prepare_after(&p.j.conn).unwrap();
             for part in [LogPart::Events, LogPart::HeldByRecords] {
                 let sql = format!("EXPLAIN QUERY PLAN {}", selection.sql(part));
@@ -995,7 +997,7 @@ fn a_journal_from_before_device_numbers_keeps_its_records_and_log() {
     // one of them changed since, and a note about the volunteer's person.
     let service = s.j.add(Kind::Service, fields(json!({"name": "Library", "category": "other"}))).unwrap().id;
     s.j.update(&service, fields(json!({"opening_times": "late on Thursdays"}))).unwrap();
-    let theirs = s.j.list(Kind::Person, None, Page::default()).unwrap()[0].id.clone();
+    let theirs = s.j.list(Kind::Person, None, Page::default()).unwrap()[0].as_person().unwrap();
     let note = json!({"volunteer": v.fp, "person": theirs, "text": "ask how the library went"});
     let note = s.j.add(Kind::SupervisionNote, fields(note)).unwrap().id;
     let rows = |j: &Journal| {

@@ -8,6 +8,7 @@
 
 use super::*;
 use crate::model::event::Op;
+use crate::model::ids::DeviceId;
 use rusqlite::params;
 
 /// The world of the forgeries: two volunteers (Sam, Kim) and their
@@ -19,13 +20,13 @@ struct Three {
     sam: Party,
     kim: Party,
     alex: Party,
-    sam_person: String,
-    sam_contact: String,
-    kim_person: String,
-    kim_contact: String,
-    kim_concern: String,
-    alex_service: String,
-    alex_note: String,
+    sam_person: PersonId,
+    sam_contact: RecordId,
+    kim_person: PersonId,
+    kim_contact: RecordId,
+    kim_concern: RecordId,
+    alex_service: RecordId,
+    alex_note: RecordId,
 }
 
 fn three() -> Three {
@@ -36,9 +37,9 @@ fn three() -> Three {
     trust(&mut sam, &mut alex);
     trust(&mut kim, &mut alex);
     trust(&mut sam, &mut kim);
-    let sam_person = sam.j.add(Kind::Person, fields(json!({"alias": "S.P."}))).unwrap().id;
+    let sam_person = sam.j.add(Kind::Person, fields(json!({"alias": "S.P."}))).unwrap().as_person().unwrap();
     let sam_contact = sam.j.add(Kind::Contact, fields(json!({"person": sam_person, "how": "phone"}))).unwrap().id;
-    let kim_person = kim.j.add(Kind::Person, fields(json!({"alias": "K.P."}))).unwrap().id;
+    let kim_person = kim.j.add(Kind::Person, fields(json!({"alias": "K.P."}))).unwrap().as_person().unwrap();
     let kim_contact = kim
         .j
         .add(Kind::Contact, fields(json!({"person": kim_person, "how": "phone", "notes": "Kim's own words"})))
@@ -89,8 +90,8 @@ fn forge_with_receipts(
         format: FORMAT.into(),
         version: VERSION,
         bundle_id: Uuid::now_v7().to_string(),
-        sender: from.fp.clone(),
-        device: from.j.device_id().unwrap(),
+        sender: from.fp.to_string(),
+        device: from.j.device_id().unwrap().into(),
         card: serde_json::to_value(card).unwrap(),
     })
     .unwrap();
@@ -104,9 +105,9 @@ fn forge_with_receipts(
         format: FORMAT.into(),
         version: VERSION,
         bundle_id: serde_json::from_str::<Header>(&header).unwrap().bundle_id,
-        sender: from.fp.clone(),
+        sender: from.fp.to_string(),
         sender_name: from.j.status().unwrap().name,
-        recipients: vec![to.fp.clone()],
+        recipients: vec![to.fp.to_string()],
         created_at: now(),
         ranges,
         events: events.len() as u64,
@@ -121,8 +122,14 @@ fn forge_with_receipts(
     seal(path, &[to, from], format!("{header}\n{payload}{trailer}\n").as_bytes());
 }
 
+/// A new id of the kind made before ids were bound to their journal (a
+/// version 7 UUID): it checks against no journal's key.
+fn unbound_id<T: std::str::FromStr<Err = Error>>() -> T {
+    Uuid::now_v7().to_string().parse().unwrap()
+}
+
 /// An event on `record` of `kind`, made on `device` as number `seq`, now.
-fn event(device: &str, seq: i64, record: &str, kind: Kind, op: Op, set: Value) -> Event {
+fn event(device: &DeviceId, seq: i64, record: &RecordId, kind: Kind, op: Op, set: Value) -> Event {
     let fields = set
         .as_object()
         .unwrap()
@@ -130,7 +137,7 @@ fn event(device: &str, seq: i64, record: &str, kind: Kind, op: Op, set: Value) -
         .map(|(k, v)| (k.clone(), json!({"value": v})))
         .collect::<serde_json::Map<String, Value>>();
     let hlc = Hlc::ZERO.tick(crate::model::hlc::wall_ms()).0;
-    Event { device: device.into(), seq, hlc, record: record.into(), kind, op, fields }
+    Event { device: device.to_string(), seq, hlc, record: record.to_string(), kind, op, fields }
 }
 
 /// Everything in a journal, its search index included, for "unchanged".
@@ -165,7 +172,7 @@ fn an_event_made_on_another_journals_device_is_refused() {
     let refused = "Sam's file carries changes made on a device that is not theirs; nothing was imported";
     assert_forgery_refused(&mut t.alex, &f, refused);
     // Posing as the supervisor's own device.
-    let as_alex = event(&alex_device, 99, &t.sam_person, Kind::Person, Op::Put, json!({"alias": "X"}));
+    let as_alex = event(&alex_device, 99, &t.sam_person.record(), Kind::Person, Op::Put, json!({"alias": "X"}));
     forge(&t.sam, &t.alex, &[as_alex], None, &f);
     assert_forgery_refused(&mut t.alex, &f, refused);
     // Kim's next real contact still reaches Alex, and Alex's next writes
@@ -201,8 +208,8 @@ fn a_card_naming_another_journals_device_is_refused() {
     // A device from before ids were bound (its id checks against no key)
     // is Kim's here because Kim's card named it first: Sam's card naming it
     // too is refused.
-    let legacy = Uuid::now_v7().to_string();
-    crate::store::roster::claim_devices(&t.alex.j.conn, &t.kim.fp, std::slice::from_ref(&legacy)).unwrap();
+    let legacy: DeviceId = unbound_id();
+    crate::store::roster::claim_devices(&t.alex.j.conn, t.kim.fp.as_str(), std::slice::from_ref(&legacy)).unwrap();
     let mut devices = t.sam.j.own_devices().unwrap();
     devices.push(legacy.clone());
     let card = t.sam.j.card().unwrap().signed_with_devices(devices.clone(), &sam_key);
@@ -260,7 +267,7 @@ fn a_record_cannot_be_made_or_erased_under_another_journals_id() {
 fn a_record_attached_to_another_journals_person_is_refused() {
     let mut t = three();
     let f = t.dir.path().join("attach.bundle");
-    let id = Uuid::now_v7().to_string();
+    let id: RecordId = unbound_id();
     let contact = json!({"person": t.kim_person, "how": "phone", "at": "2026-11-20T10:00"});
     forge(&t.sam, &t.alex, &[event(&t.sam.j.device_id().unwrap(), 90, &id, Kind::Contact, Op::Put, contact)], None, &f);
     assert_forgery_refused(
@@ -277,10 +284,10 @@ fn an_erasure_of_someone_not_held_takes_only_its_senders_records() {
     let mut t = three();
     // Sam's person, of an id from before ids were bound, that Alex holds
     // nothing of yet but a contact Kim attached to it.
-    let person = Uuid::now_v7().to_string();
+    let person: RecordId = unbound_id();
     let kim_device = t.kim.j.device_id().unwrap();
     let contact = json!({"person": person, "how": "phone", "at": "2026-11-20T10:00"});
-    let kims = Uuid::now_v7().to_string();
+    let kims: RecordId = unbound_id();
     let f = t.dir.path().join("planted.bundle");
     forge(&t.kim, &t.alex, &[event(&kim_device, 90, &kims, Kind::Contact, Op::Put, contact)], None, &f);
     import(&mut t.alex, &f).unwrap();
@@ -310,7 +317,7 @@ fn a_change_to_another_journals_record_is_refused_naming_whose_it_is() {
             "Sam's file tries to change a concern of Kim's; nothing was imported",
         ),
         (
-            event(&sam_device, 102, &t.kim_person, Kind::Person, Op::Erase, json!({})),
+            event(&sam_device, 102, &t.kim_person.record(), Kind::Person, Op::Erase, json!({})),
             "Sam's file tries to erase a person of Kim's; nothing was imported",
         ),
         (
@@ -334,7 +341,7 @@ fn a_change_to_another_journals_record_is_refused_naming_whose_it_is() {
             "Alex's file carries a contact, which only volunteers write; nothing was imported",
         ),
         (
-            event(&alex_device, 101, &t.sam_person, Kind::Person, Op::Erase, json!({})),
+            event(&alex_device, 101, &t.sam_person.record(), Kind::Person, Op::Erase, json!({})),
             "Alex's file carries a person, which only volunteers write; nothing was imported",
         ),
     ];
@@ -346,7 +353,7 @@ fn a_change_to_another_journals_record_is_refused_naming_whose_it_is() {
     let own = event(&alex_device, 102, &t.alex_note, Kind::SupervisionNote, Op::Put, json!({"text": "fine"}));
     forge(&t.alex, &t.sam, &[own], None, &f);
     assert!(import(&mut t.sam, &f).is_ok(), "the supervisor changes its own note");
-    let other = Uuid::now_v7().to_string();
+    let other: RecordId = unbound_id();
     let for_kim = json!({"volunteer": t.kim.fp, "text": "for Kim", "at": "2026-11-20T10:00"});
     forge(&t.alex, &t.sam, &[event(&alex_device, 103, &other, Kind::SupervisionNote, Op::Put, for_kim)], None, &f);
     assert_forgery_refused(
@@ -390,7 +397,7 @@ fn a_clock_out_of_range_and_a_date_outside_the_local_rules_are_refused() {
     let mut t = three();
     let f = t.dir.path().join("clock.bundle");
     let sam_device = t.sam.j.device_id().unwrap();
-    let record = Uuid::now_v7().to_string();
+    let record: RecordId = unbound_id();
     let contact = json!({"person": t.sam_person, "how": "phone", "at": "2026-11-20T10:00"});
     for hlc in [i64::MAX, -5] {
         let e = Event { hlc, ..event(&sam_device, next_seq(&t.sam), &record, Kind::Contact, Op::Put, contact.clone()) };
@@ -423,7 +430,7 @@ fn changes_from_a_clock_far_ahead_go_in_but_move_this_clock_at_most_a_day() {
     let year_3000 = 32_503_680_000_000 << 16;
     let concern = json!({"person": t.sam_person, "category": "safeguarding", "urgency": "high", "notes": "urgent",
                          "at": "3000-01-01T09:00"});
-    let id = Uuid::now_v7().to_string();
+    let id: RecordId = unbound_id();
     let e = Event { hlc: year_3000, ..event(&t.sam.j.device_id().unwrap(), 50, &id, Kind::Concern, Op::Put, concern) };
     forge(&t.sam, &t.alex, &[e], None, &f);
     let summary = import(&mut t.alex, &f).unwrap();
@@ -465,15 +472,21 @@ fn an_erasure_is_worked_out_by_the_receiver() {
     let person_note = t.alex.j.add(Kind::SupervisionNote, fields(note)).unwrap().id;
     // An erasure of Sam's person that also lists Kim's records.
     let list = json!({"records": [t.sam_person, t.kim_person, t.kim_contact, t.alex_service]});
-    let mut erase =
-        event(&t.sam.j.device_id().unwrap(), next_seq(&t.sam) + 10, &t.sam_person, Kind::Person, Op::Erase, json!({}));
+    let mut erase = event(
+        &t.sam.j.device_id().unwrap(),
+        next_seq(&t.sam) + 10,
+        &t.sam_person.record(),
+        Kind::Person,
+        Op::Erase,
+        json!({}),
+    );
     erase.fields = list.as_object().cloned().unwrap();
     forge(&t.sam, &t.alex, &[erase], None, &f);
     assert_eq!(import(&mut t.alex, &f).unwrap().erased, 1);
-    for gone in [&t.sam_person, &t.sam_contact, &concern, &ack, &person_note, &t.alex_note] {
+    for gone in [&t.sam_person.record(), &t.sam_contact, &concern, &ack, &person_note, &t.alex_note] {
         assert!(t.alex.j.get(gone).is_err(), "{gone} is still there");
     }
-    for kept in [&t.kim_person, &t.kim_contact, &t.alex_service] {
+    for kept in [&t.kim_person.record(), &t.kim_contact, &t.alex_service] {
         assert!(t.alex.j.get(kept).is_ok(), "{kept} was erased from a list the sender supplied");
     }
     for word in ["Concerned-Ocelot", "Noted-Wombat"] {
@@ -493,13 +506,13 @@ fn a_supervisor_forgets_a_volunteers_person_in_its_own_journal_only() {
     let events_before: i64 = t.alex.j.conn.query_row("SELECT count(*) FROM event_log", [], |r| r.get(0)).unwrap();
     let seq_before = next_seq(&t.alex);
     assert_eq!(t.alex.j.forget_person(&t.sam_person).unwrap(), 2, "the contact and the note about it");
-    assert!(t.alex.j.get(&t.sam_person).is_err() && t.alex.j.get(&t.alex_note).is_err());
+    assert!(t.alex.j.get(&t.sam_person.record()).is_err() && t.alex.j.get(&t.alex_note).is_err());
     assert_eq!(next_seq(&t.alex), seq_before, "no event was written");
     let events: i64 = t.alex.j.conn.query_row("SELECT count(*) FROM event_log", [], |r| r.get(0)).unwrap();
     assert_eq!(events, events_before - 3);
     let back = send(&mut t.alex, &mut t.sam, false, t.dir.path(), "alex1.bundle").unwrap();
     assert_eq!(back.erased, 0);
-    assert!(t.sam.j.get(&t.sam_person).is_ok() && t.sam.j.get(&t.sam_contact).is_ok());
+    assert!(t.sam.j.get(&t.sam_person.record()).is_ok() && t.sam.j.get(&t.sam_contact).is_ok());
     // What Sam sends about them later is dropped at Alex's.
     t.sam.j.update(&t.sam_contact, fields(json!({"notes": "later"}))).unwrap();
     send(&mut t.sam, &mut t.alex, false, t.dir.path(), "sam1.bundle").unwrap();
@@ -665,14 +678,14 @@ proptest! {
             }
         }
         let mut people = Vec::new();
-        let mut contacts: Vec<Vec<String>> = Vec::new();
+        let mut contacts: Vec<Vec<RecordId>> = Vec::new();
         for j in journals.iter_mut() {
-            let p = j.j.add(Kind::Person, fields(json!({"alias": "R"}))).unwrap().id;
+            let p = j.j.add(Kind::Person, fields(json!({"alias": "R"}))).unwrap().as_person().unwrap();
             contacts.push((0..2).map(|i| j.j.add(Kind::Contact, fields(json!({"person": p, "how": "phone", "notes": format!("start {i}")}))).unwrap().id).collect());
             people.push(p);
         }
-        let fps: Vec<String> = observers.iter().map(|o| o.fp.clone()).collect();
-        let to: Vec<&str> = fps.iter().map(String::as_str).collect();
+        let fps: Vec<Fingerprint> = observers.iter().map(|o| o.fp.clone()).collect();
+        let to: Vec<&Fingerprint> = fps.iter().collect();
         let (mut honest, mut forged) = (Vec::new(), Vec::new());
         for (n, a) in acts.into_iter().enumerate() {
             match a {
@@ -699,7 +712,7 @@ proptest! {
                     let bad = match how {
                         0 => event(&own_device, seq, &target, Kind::Contact, Op::Put, json!({"notes": "forged"})),
                         1 => event(&their_device, seq, &target, Kind::Contact, Op::Put, json!({"notes": "forged"})),
-                        2 => event(&own_device, seq, &people[victim], Kind::Person, Op::Erase, json!({})),
+                        2 => event(&own_device, seq, &people[victim].record(), Kind::Person, Op::Erase, json!({})),
                         _ => event(&own_device, seq, &target, Kind::Contact, Op::Put, json!({"_deleted": true})),
                     };
                     // Its sender's honest events first, the forgery among them.
@@ -799,7 +812,7 @@ fn acknowledgements_written_into_concerns_become_records_of_their_own() {
     assert_eq!(acks[0].fields["about"], json!(concern));
     assert_eq!(acks[0].fields["by"], "Alex (coordinator)");
     assert_eq!(acks[0].fields["at"], "2026-11-21T09:30");
-    assert_eq!(acks[0].person.as_deref(), Some(t.sam_person.as_str()));
+    assert_eq!(acks[0].person.as_ref(), Some(&t.sam_person));
     assert!(t.alex.j.needing_attention(Kind::Concern, Page::default()).unwrap().iter().all(|c| c.id != concern));
     assert!(t.sam.j.needing_attention(Kind::Concern, Page::default()).unwrap().iter().any(|c| c.id == concern));
     assert!(t.sam.j.list(Kind::Acknowledgement, None, Page::default()).unwrap().is_empty());
@@ -839,7 +852,7 @@ fn a_receipt_beyond_anything_made_here_is_refused() {
     let path = t.dir.path().join("receipt.bundle");
     let device = t.sam.j.device_id().unwrap();
     for seq in [i64::MAX, next_seq(&t.sam) + 2_000_000] {
-        let receipt = Receipt { device: device.clone(), seq, at: now() };
+        let receipt = Receipt { device: device.to_string(), seq, at: now() };
         forge_with_receipts(&t.alex, &t.sam, &[], None, vec![receipt], &path);
         assert_forgery_refused(
             &mut t.sam,
@@ -885,11 +898,11 @@ fn devices_from_before_belong_to_whoever_names_them_first() {
     conn.execute(relayed, params![t.kim.fp, sam_device]).unwrap();
     conn.execute_batch(crate::store::UNDO_OWNERSHIP).unwrap();
     reopen(&mut t.alex);
-    assert_eq!(t.alex.j.owner_of(&t.sam_person).unwrap(), None);
-    assert_eq!(t.alex.j.owner_of(&t.alex_service).unwrap(), Some(t.alex.fp.clone()), "its own are its own");
+    assert_eq!(t.alex.j.owner_of(t.sam_person.as_str()).unwrap(), None);
+    assert_eq!(t.alex.j.owner_of(t.alex_service.as_str()).unwrap(), Some(t.alex.fp.to_string()), "its own are its own");
     t.sam.j.add(Kind::Contact, fields(json!({"person": t.sam_person, "how": "text"}))).unwrap();
     send(&mut t.sam, &mut t.alex, false, t.dir.path(), "sam1.bundle").unwrap();
-    assert_eq!(t.alex.j.owner_of(&t.sam_person).unwrap(), Some(t.sam.fp.clone()));
+    assert_eq!(t.alex.j.owner_of(t.sam_person.as_str()).unwrap(), Some(t.sam.fp.to_string()));
 }
 
 /// A copy of a journal used on a second computer without a device of its

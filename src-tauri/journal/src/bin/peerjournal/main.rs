@@ -478,11 +478,11 @@ fn run_records(j: &mut Journal, command: Command, out: &Output) -> Result<(), Fa
         Command::Reflection(c) => records::reflection(j, c, out),
         Command::Note(c) => records::note(j, c, out),
         Command::Show { id } => {
-            out.record(&j.get(&id)?);
+            out.record(&j.get(&id.parse()?)?);
             Ok(())
         }
         Command::History { id } => {
-            let history = j.history(&id)?;
+            let history = j.history(&id.parse()?)?;
             if out.json {
                 out.print_json(&history);
             } else {
@@ -491,7 +491,7 @@ fn run_records(j: &mut Journal, command: Command, out: &Output) -> Result<(), Fa
                     say!(
                         "{}  device {}  #{}  {}",
                         h.at,
-                        &h.device[h.device.len().saturating_sub(8)..],
+                        &h.device.as_str()[h.device.as_str().len().saturating_sub(8)..],
                         h.seq,
                         fields.join(", ")
                     );
@@ -500,7 +500,7 @@ fn run_records(j: &mut Journal, command: Command, out: &Output) -> Result<(), Fa
             Ok(())
         }
         Command::Delete { id } => {
-            j.delete(&id)?;
+            j.delete(&id.parse()?)?;
             out.done("Deleted. It stays in the record's history as a deletion.");
             Ok(())
         }

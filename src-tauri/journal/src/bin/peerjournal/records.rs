@@ -6,7 +6,7 @@
 use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
-use peerjournal::{Fields, Journal, Kind, Page, Record};
+use peerjournal::{Fields, Journal, Kind, Page, PersonId, Record, RecordId};
 use serde_json::{json, Value};
 
 use crate::{count, Failure, Output};
@@ -390,7 +390,8 @@ pub fn person(j: &mut Journal, cmd: PersonCommand, out: &Output) -> Result<(), F
         }
         PersonCommand::List { page } => out.records(&j.list(Kind::Person, None, page.into())?),
         PersonCommand::Show { id, page } => {
-            let person = j.get(&id)?;
+            let id: PersonId = id.parse()?;
+            let person = j.get(&id.record())?;
             if person.kind != Kind::Person {
                 return Err(Failure::usage("that id is not a person"));
             }
@@ -404,6 +405,7 @@ pub fn person(j: &mut Journal, cmd: PersonCommand, out: &Output) -> Result<(), F
             }
         }
         PersonCommand::Forget { id } => {
+            let id: PersonId = id.parse()?;
             let n = j.forget_person(&id)?;
             if out.json {
                 out.print_json(&json!({ "forgotten": id, "erasedRecords": n }));
@@ -415,7 +417,7 @@ pub fn person(j: &mut Journal, cmd: PersonCommand, out: &Output) -> Result<(), F
             }
         }
         PersonCommand::Export { id, out: dir } => {
-            let written = peerjournal::access::export_person(j, &id, &dir)?;
+            let written = peerjournal::access::export_person(j, &id.parse()?, &dir)?;
             if out.json {
                 out.print_json(&json!({ "json": written.json, "html": written.html, "records": written.records }));
             } else {
@@ -452,7 +454,10 @@ pub fn contact(j: &mut Journal, cmd: ContactCommand, out: &Output) -> Result<(),
             )?;
             out.record(&r);
         }
-        ContactCommand::List { person, page } => out.records(&j.list(Kind::Contact, person.as_deref(), page.into())?),
+        ContactCommand::List { person, page } => {
+            let person = person_filter(person)?;
+            out.records(&j.list(Kind::Contact, person.as_ref(), page.into())?)
+        }
     }
     Ok(())
 }
@@ -486,15 +491,16 @@ pub fn boundary(j: &mut Journal, cmd: BoundaryCommand, out: &Output) -> Result<(
             out.record(&r);
         }
         BoundaryCommand::List { person, flagged, page } => {
+            let person = person_filter(person)?;
             let mut all = if flagged {
                 j.needing_attention(Kind::BoundaryIssue, page.into())?
             } else {
-                let mut v = j.list(Kind::BoundaryAgreement, person.as_deref(), page.into())?;
-                v.extend(j.list(Kind::BoundaryIssue, person.as_deref(), page.into())?);
+                let mut v = j.list(Kind::BoundaryAgreement, person.as_ref(), page.into())?;
+                v.extend(j.list(Kind::BoundaryIssue, person.as_ref(), page.into())?);
                 v
             };
             if let Some(p) = &person {
-                all.retain(|r| r.person.as_deref() == Some(p));
+                all.retain(|r| r.person.as_ref() == Some(p));
             }
             out.records(&all);
         }
@@ -553,19 +559,21 @@ pub fn signpost(j: &mut Journal, cmd: SignpostCommand, out: &Output) -> Result<(
                     "say what to change: --status, --outcome, --reminder, --consent or --accompanied",
                 ));
             }
+            let id: RecordId = id.parse()?;
             if j.get(&id)?.kind != Kind::Signpost {
                 return Err(Failure::usage("that id is not a signpost"));
             }
             out.record(&j.update(&id, changes)?);
         }
         SignpostCommand::List { person, open, page } => {
+            let person = person_filter(person)?;
             let mut v = if open {
                 j.needing_attention(Kind::Signpost, page.into())?
             } else {
-                j.list(Kind::Signpost, person.as_deref(), page.into())?
+                j.list(Kind::Signpost, person.as_ref(), page.into())?
             };
             if let Some(p) = &person {
-                v.retain(|r| r.person.as_deref() == Some(p));
+                v.retain(|r| r.person.as_ref() == Some(p));
             }
             out.records(&v);
         }
@@ -591,17 +599,19 @@ pub fn concern(j: &mut Journal, cmd: ConcernCommand, out: &Output) -> Result<(),
             out.record(&r);
         }
         ConcernCommand::List { person, open, page } => {
+            let person = person_filter(person)?;
             let mut v = if open {
                 j.needing_attention(Kind::Concern, page.into())?
             } else {
-                j.list(Kind::Concern, person.as_deref(), page.into())?
+                j.list(Kind::Concern, person.as_ref(), page.into())?
             };
             if let Some(p) = &person {
-                v.retain(|r| r.person.as_deref() == Some(p));
+                v.retain(|r| r.person.as_ref() == Some(p));
             }
             out.records(&v);
         }
         ConcernCommand::Ack { id, by, notes } => {
+            let id: RecordId = id.parse()?;
             if j.get(&id)?.kind != Kind::Concern {
                 return Err(Failure::usage("that id is not a concern"));
             }
@@ -611,7 +621,11 @@ pub fn concern(j: &mut Journal, cmd: ConcernCommand, out: &Output) -> Result<(),
             };
             let r = j.add(
                 Kind::Acknowledgement,
-                fields(vec![("about", Some(Value::String(id))), ("by", Some(Value::String(by))), ("notes", s(notes))]),
+                fields(vec![
+                    ("about", Some(Value::String(id.into()))),
+                    ("by", Some(Value::String(by))),
+                    ("notes", s(notes)),
+                ]),
             )?;
             out.record(&r);
         }
@@ -694,4 +708,9 @@ impl Output {
             say!("{:<16} {:<19} {}  {}", r.at.as_deref().unwrap_or("-"), r.kind.as_str(), r.id, first);
         }
     }
+}
+
+/// The person a list is narrowed to, if one was given.
+fn person_filter(person: Option<String>) -> Result<Option<PersonId>, Failure> {
+    Ok(person.map(|p| p.parse()).transpose()?)
 }

@@ -8,6 +8,7 @@ use peerjournal::cards::Card;
 use peerjournal::kinds::FieldType;
 use peerjournal::sync::ExportOptions;
 use peerjournal::Journal;
+use peerjournal::RecordId;
 use serde_json::{json, Value};
 
 use crate::records::PageArgs;
@@ -154,7 +155,7 @@ pub fn card(j: &mut Journal, cmd: CardCommand, out: &Output) -> Result<(), Failu
             }
         }
         CardCommand::Revoke { fingerprint } => {
-            let entry = j.revoke_card(&fingerprint)?;
+            let entry = j.revoke_card(&fingerprint.parse()?)?;
             if out.json {
                 out.print_json(&entry);
             } else {
@@ -169,6 +170,7 @@ pub fn card(j: &mut Journal, cmd: CardCommand, out: &Output) -> Result<(), Failu
 }
 
 pub fn export(j: &mut Journal, to: Vec<String>, path: PathBuf, full: bool, out: &Output) -> Result<(), Failure> {
+    let to = to.iter().map(|fp| fp.parse()).collect::<Result<_, _>>()?;
     let mut bar = progress_bar("exporting");
     let summary = j.export_bundle(&ExportOptions { to, full }, &path, &mut bar)?;
     end_progress();
@@ -179,7 +181,7 @@ pub fn export(j: &mut Journal, to: Vec<String>, path: PathBuf, full: bool, out: 
             "Wrote {} to {} for {}.",
             count(summary.events, "change", "changes"),
             summary.path,
-            summary.recipients.join(", ")
+            summary.recipients.iter().map(|fp| fp.as_str()).collect::<Vec<_>>().join(", ")
         );
         say!("It is encrypted to them and to you. Until they import it, `status` shows it as not yet received.");
     }
@@ -284,6 +286,7 @@ pub fn conflicts(j: &mut Journal, cmd: ConflictCommand, out: &Output) -> Result<
             }
         }
         ConflictCommand::Resolve { id, field, value } => {
+            let id: RecordId = id.parse()?;
             let kind = j.get(&id)?.kind;
             let value = match kind.spec().field(&field).map(|f| f.ty) {
                 Some(FieldType::Flag) => Value::Bool(matches!(value.as_str(), "true" | "yes")),
