@@ -66,7 +66,7 @@ bindings:
 	$(call heading,Regenerating $(BINDINGS))
 	$(CARGO) test --workspace --locked --lib export_bindings
 
-# The budgets of DESIGN.md §8 on a 100,000-record journal (release build);
+# The budgets of docs/performance.md on a 100,000-record journal (release build);
 # prints its figures, asserts nothing. BENCH_RECORDS=N for another size.
 bench:
 	$(call heading,Benchmarks)
