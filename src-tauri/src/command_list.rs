@@ -29,4 +29,7 @@ app_commands! {
     touch() -> ();
     /// How many minutes without use before the journal locks itself.
     set_idle_lock_minutes(minutes: u32) -> AppState;
+    /// How hard a new passphrase would be to guess, asked as it is typed;
+    /// `name` is the keeper's (when the journal is open, its own is used).
+    passphrase_strength(passphrase: String, name: Option<String>) -> PassphraseStrength;
 }

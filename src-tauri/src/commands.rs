@@ -10,6 +10,8 @@
 
 use tauri::State;
 
+use peerjournal::keys::PassphraseStrength;
+
 use crate::ipc::{AppState, CreateJournalRequest, Created, UiError};
 use crate::session::Session;
 

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
+use peerjournal::keys::PassphraseStrength;
 use peerjournal::{presence, Journal, KdfParams, NewJournal, Presence};
 use zeroize::Zeroizing;
 
@@ -147,6 +148,18 @@ impl Session {
         inner.idle_lock = minutes(value);
         inner.last_activity = Instant::now();
         self.state_of(&inner)
+    }
+
+    /// How hard `passphrase` would be to guess, judged against the keeper's
+    /// name too: `name` as typed in set-up, or the open journal's own.
+    pub fn passphrase_strength(&self, passphrase: String, name: Option<String>) -> Result<PassphraseStrength, UiError> {
+        let passphrase = Zeroizing::new(passphrase);
+        let name = match name {
+            Some(name) => Some(name),
+            None => self.inner().journal.as_ref().map(|j| j.status()).transpose()?.map(|s| s.name),
+        };
+        let about_you: Vec<&str> = name.as_deref().into_iter().collect();
+        Ok(peerjournal::keys::passphrase_strength(&passphrase, &about_you))
     }
 
     /// Does the work saves leave for idle moments (a step of merging the
@@ -299,5 +312,17 @@ mod tests {
         let err = session.unlock("whatever it is".into()).unwrap_err();
         assert_eq!(err.kind, UiErrorKind::Journal(peerjournal::ErrorKind::NotFound));
         assert!(!err.message.contains("--journal"), "{}", err.message);
+    }
+
+    #[test]
+    fn passphrase_strength_judges_against_the_keepers_name() {
+        let dir = tempfile::tempdir().unwrap();
+        let session = Session::new(dir.path().to_path_buf(), FAST);
+        let strong = session.passphrase_strength("fotheringayzebediah".into(), None).unwrap();
+        assert!(strong.acceptable);
+        let named = session.passphrase_strength("fotheringayzebediah".into(), Some("Zebediah Fotheringay".into()));
+        assert!(!named.unwrap().acceptable);
+        let weak = session.passphrase_strength("password1".into(), None).unwrap();
+        assert!(!weak.acceptable && weak.warning.is_some());
     }
 }

@@ -8,6 +8,7 @@ import type { AppState } from "./bindings/AppState";
 import type { CreateJournalRequest } from "./bindings/CreateJournalRequest";
 import type { Commands } from "./bindings/Commands";
 import type { Created } from "./bindings/Created";
+import type { PassphraseStrength } from "./bindings/PassphraseStrength";
 import { toUiError } from "./errors";
 
 async function call<C extends keyof Commands>(command: C, args: Commands[C]["args"]): Promise<Commands[C]["result"]> {
@@ -30,6 +31,8 @@ export const api = {
     await call("touch", undefined);
   },
   setIdleLockMinutes: (minutes: number): Promise<AppState> => call("set_idle_lock_minutes", { minutes }),
+  passphraseStrength: (passphrase: string, name: string | null): Promise<PassphraseStrength> =>
+    call("passphrase_strength", { passphrase, name }),
 };
 
 /** Event the backend emits when its idle timer has locked the journal. */

@@ -1,7 +1,9 @@
 // Pieces several screens share: the header bar, labelled fields, messages,
 // the passphrase strength hint.
 import { h, svg, setMessage, type Attrs, type Child } from "./dom";
-import { assessPassphrase, MIN_PASSPHRASE_LENGTH } from "./strength";
+import { api } from "./api";
+import type { PassphraseStrength } from "./bindings/PassphraseStrength";
+import { describeStrength, STRENGTH_START } from "./strength";
 import type { ScreenName } from "./screens/screen";
 
 /** The app's mark: an open journal with a small heart. Decorative. */
@@ -63,7 +65,7 @@ export function field({ id, label, hint, input: attrs = {} }: FieldOptions): Fie
 }
 
 /** The passphrase field's fixed hint. */
-export const PASSPHRASE_HINT = `At least ${MIN_PASSPHRASE_LENGTH} characters.`;
+export const PASSPHRASE_HINT = "Something only you would think of. A few unrelated words work well.";
 
 /** A region for an error message: empty (and taking no space) until there is one. */
 export function errorMessage(id: string): HTMLParagraphElement {
@@ -77,25 +79,51 @@ export function statusMessage(id: string): HTMLParagraphElement {
 
 export interface StrengthHint {
   el: HTMLElement;
+  /** Asks the core about `passphrase` and shows its answer (only the latest answer is shown). */
   update(passphrase: string): void;
 }
 
-/** The live strength hint under a new passphrase: a small meter, a label and one line of advice. */
-export function strengthHint(id: string): StrengthHint {
+/**
+ * The live strength hint under a new passphrase: a small meter, a label and one line of advice, from the
+ * core's estimate. `name` gives the keeper's name, if the form has it, so a passphrase made of it scores lower.
+ */
+export function strengthHint(id: string, name: () => string | null = () => null): StrengthHint {
   const segments = [1, 2, 3, 4].map(() => h("span", { class: "strength-segment" }));
   const meter = h("span", { class: "strength-meter", "aria-hidden": "true" }, ...segments);
   const label = h("span", { class: "strength-label" });
   const advice = h("span", { class: "strength-advice" });
   const el = h("div", { id, class: "strength", "aria-live": "polite", "data-score": "none" }, meter, label, " ", advice);
+  let asked = 0;
+
+  function show(strength: PassphraseStrength | null): void {
+    el.setAttribute("data-score", strength === null ? "none" : String(strength.score));
+    // Only touch the text when it changes, so screen readers are not told the same thing on every keystroke.
+    if (strength === null) {
+      setMessage(label, "");
+      setMessage(advice, STRENGTH_START);
+      return;
+    }
+    const words = describeStrength(strength);
+    setMessage(label, `Strength: ${words.label}.`);
+    setMessage(advice, words.advice);
+  }
 
   function update(passphrase: string): void {
-    const strength = assessPassphrase(passphrase);
-    const empty = passphrase === "";
-    el.setAttribute("data-score", empty ? "none" : String(strength.score));
-    // Only touch the text when it changes, so screen readers are not told the same thing on every keystroke.
-    setMessage(label, empty ? "" : `Strength: ${strength.label}.`);
-    setMessage(advice, strength.advice);
+    const mine = ++asked;
+    if (passphrase === "") {
+      show(null);
+      return;
+    }
+    api.passphraseStrength(passphrase, name()).then(
+      (strength) => {
+        if (mine === asked) show(strength);
+      },
+      () => {
+        // The hint is a help, not a gate: the core judges again when the passphrase is used.
+        if (mine === asked) show(null);
+      },
+    );
   }
-  update("");
+  show(null);
   return { el, update };
 }

@@ -9,6 +9,7 @@ vi.mock("../src/api", () => ({
     lock: vi.fn(),
     touch: vi.fn(),
     setIdleLockMinutes: vi.fn(),
+    passphraseStrength: vi.fn(),
   },
   onJournalLocked: vi.fn(),
 }));
@@ -17,10 +18,12 @@ import { api, onJournalLocked } from "../src/api";
 import { startApp, type AppHandle } from "../src/app";
 import type { AppState } from "../src/bindings/AppState";
 import type { Created } from "../src/bindings/Created";
+import type { PassphraseStrength } from "../src/bindings/PassphraseStrength";
 import { TOUCH_INTERVAL_MS } from "../src/activity";
 import { RECOVERY_MESSAGES } from "../src/screens/recovery";
 import { SETUP_MESSAGES } from "../src/screens/setup";
 import { UNLOCK_MESSAGES } from "../src/screens/unlock";
+import { tooEasyMessage } from "../src/strength";
 import { $, appState, click, consoleSpies, deferred, expectCspClean, input, KEY, screenName, settle, type } from "./helpers";
 
 const mocked = {
@@ -31,7 +34,15 @@ const mocked = {
   lock: vi.mocked(api.lock),
   touch: vi.mocked(api.touch),
   setIdleLockMinutes: vi.mocked(api.setIdleLockMinutes),
+  passphraseStrength: vi.mocked(api.passphraseStrength),
 };
+
+/** Stands in for the core's estimator: "password" and anything under 12 characters are too easy. */
+function judged(passphrase: string): PassphraseStrength {
+  return passphrase === "password" || passphrase.length < 12
+    ? { score: 0, acceptable: false, warning: "This is a very common password.", suggestions: ["Add another word or two. Uncommon words are better."] }
+    : { score: 4, acceptable: true, warning: null, suggestions: [] };
+}
 
 let app: AppHandle | null = null;
 let journalLocked: (() => void) | null = null;
@@ -55,6 +66,7 @@ beforeEach(() => {
     };
   });
   mocked.touch.mockResolvedValue(undefined);
+  mocked.passphraseStrength.mockImplementation(async (passphrase) => judged(passphrase));
 });
 
 afterEach(() => {
@@ -130,10 +142,22 @@ describe("setup", () => {
     expect(mocked.createJournal).not.toHaveBeenCalled();
   });
 
-  test("refuses a passphrase shorter than 8 characters", async () => {
-    await fillSetup({ passphrase: "short" });
-    expect($("#setup-error").textContent).toBe(SETUP_MESSAGES.tooShort);
+  test("an empty passphrase is asked for before calling the backend", async () => {
+    await fillSetup({ passphrase: "" });
+    expect($("#setup-error").textContent).toBe(SETUP_MESSAGES.passphraseMissing);
+    expect(mocked.passphraseStrength).not.toHaveBeenCalledWith("", expect.anything());
     expect(mocked.createJournal).not.toHaveBeenCalled();
+  });
+
+  test("a passphrase the core judges too easy to guess is refused beside its field, with its advice", async () => {
+    await fillSetup({ name: "Sam", passphrase: "password" });
+    expect(mocked.passphraseStrength).toHaveBeenLastCalledWith("password", "Sam");
+    expect($("#setup-error").textContent).toBe(tooEasyMessage(judged("password")));
+    expect($("#setup-error").textContent).toMatch(/very common password/);
+    expect(input("#setup-passphrase").getAttribute("aria-invalid")).toBe("true");
+    expect(document.activeElement).toBe(input("#setup-passphrase"));
+    expect(mocked.createJournal).not.toHaveBeenCalled();
+    expect($<HTMLButtonElement>("#setup-submit").disabled).toBe(false);
   });
 
   test("mismatched passphrases do not call createJournal", async () => {
@@ -144,15 +168,31 @@ describe("setup", () => {
     expect(mocked.createJournal).not.toHaveBeenCalled();
   });
 
-  test("the strength hint follows what is typed", () => {
+  test("the strength hint shows the core's estimate of what is typed, with the name typed", async () => {
     const hint = $("#setup-strength");
     expect(hint.getAttribute("aria-live")).toBe("polite");
+    type("#setup-name", "Sam");
     type("#setup-passphrase", "password");
+    await settle();
+    expect(mocked.passphraseStrength).toHaveBeenLastCalledWith("password", "Sam");
     expect(hint.textContent).toMatch(/Very weak/);
+    expect(hint.textContent).toMatch(/very common password/);
     expect(hint.getAttribute("data-score")).toBe("0");
     type("#setup-passphrase", "correct horse battery staple");
+    await settle();
     expect(hint.textContent).toMatch(/Strong/);
     expect(hint.getAttribute("data-score")).toBe("4");
+  });
+
+  test("only the latest estimate is shown, however the answers arrive", async () => {
+    const slow = deferred<PassphraseStrength>();
+    mocked.passphraseStrength.mockReturnValueOnce(slow.promise);
+    type("#setup-passphrase", "password");
+    type("#setup-passphrase", "correct horse battery staple");
+    await settle();
+    slow.resolve(judged("password"));
+    await settle();
+    expect($("#setup-strength").textContent).toMatch(/Strong/);
   });
 
   test("creates the journal with a busy button, then shows the recovery key", async () => {
@@ -344,7 +384,7 @@ describe("unlock", () => {
     test.each([
       ["no key", { key: "" }, UNLOCK_MESSAGES.keyMissing],
       ["a key of the wrong shape", { key: "7K3M-Q9TX" }, UNLOCK_MESSAGES.keyShape],
-      ["a short passphrase", { passphrase: "short" }, UNLOCK_MESSAGES.tooShort],
+      ["no new passphrase", { passphrase: "" }, UNLOCK_MESSAGES.newPassphraseMissing],
       ["mismatched passphrases", { again: "something else entirely" }, UNLOCK_MESSAGES.mismatch],
     ])("%s is caught before calling the backend", (_what, values, message) => {
       fillRecover(values);
@@ -369,9 +409,18 @@ describe("unlock", () => {
       expect(document.activeElement).toBe(input("#recover-key"));
     });
 
-    test("shows a strength hint for the new passphrase", () => {
+    test("shows a strength hint for the new passphrase", async () => {
       type("#recover-passphrase", "correct horse battery staple");
+      await settle();
       expect($("#recover-strength").textContent).toMatch(/Strong/);
+    });
+
+    test("a new passphrase the core judges too easy to guess is refused before the key is tried", async () => {
+      fillRecover({ passphrase: "password" });
+      await settle();
+      expect($("#recover-error").textContent).toBe(tooEasyMessage(judged("password")));
+      expect(document.activeElement).toBe(input("#recover-passphrase"));
+      expect(mocked.unlockWithRecovery).not.toHaveBeenCalled();
     });
   });
 });

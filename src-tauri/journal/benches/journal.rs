@@ -39,7 +39,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         &NewJournal { name: "Bench", role: Role::Volunteer, passphrase: PASS, kdf: KdfParams::PASSPHRASE },
     )?;
     let start = Instant::now();
-    let made = peerjournal::demo::fill(&mut journal, people, records, 7)?;
+    let made = peerjournal::demo::fill(&mut journal, people, records, 7, &mut |_, _| {})?;
     println!(
         "journal: {} people, {} services, {} records (filled in {:.1} s)",
         made.people,

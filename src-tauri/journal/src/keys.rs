@@ -30,6 +30,7 @@ use rand::rngs::OsRng;
 use rand::RngCore;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
+use ts_rs::TS;
 use uuid::Uuid;
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
@@ -41,8 +42,10 @@ use crate::error::{Error, Result};
 pub const KEY_FILE_VERSION: u32 = 2;
 const KEY_FILE_FORMAT: &str = "peerjournal-key";
 
-/// The shortest passphrase accepted, in characters.
-pub const MIN_PASSPHRASE_CHARS: usize = 8;
+/// The weakest passphrase accepted, as zxcvbn scores it (0 to 4): 3,
+/// "would take about ten thousand million guesses". With each guess costing
+/// the key derivation's memory and time, that is out of reach.
+pub const MIN_PASSPHRASE_SCORE: u8 = 3;
 /// The longest passphrase accepted, in bytes (a guard against pasting a file).
 pub const MAX_PASSPHRASE_BYTES: usize = 1024;
 
@@ -153,29 +156,15 @@ impl DatabaseSalt {
     }
 }
 
+/// Appends `bytes` in lower-case hex to `out`, in place (so a key written
+/// into a zeroized string leaves no copy behind).
 fn push_hex(out: &mut String, bytes: &[u8]) {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    for b in bytes {
-        out.push(HEX[(b >> 4) as usize] as char);
-        out.push(HEX[(b & 15) as usize] as char);
-    }
+    data_encoding::HEXLOWER.encode_append(bytes, out);
 }
 
-fn hex(bytes: &[u8]) -> String {
-    let mut s = String::with_capacity(bytes.len() * 2);
-    push_hex(&mut s, bytes);
-    s
-}
-
+/// Exactly `N` bytes written in hex (either case).
 fn unhex<const N: usize>(s: &str) -> Option<[u8; N]> {
-    if s.len() != N * 2 || !s.is_ascii() {
-        return None;
-    }
-    let mut out = [0u8; N];
-    for (i, o) in out.iter_mut().enumerate() {
-        *o = u8::from_str_radix(&s[i * 2..i * 2 + 2], 16).ok()?;
-    }
-    Some(out)
+    data_encoding::HEXLOWER_PERMISSIVE.decode(s.as_bytes()).ok()?.try_into().ok()
 }
 
 /// Argon2id cost settings, stored with each slot so they can be raised later.
@@ -236,17 +225,80 @@ impl KdfParams {
     }
 }
 
-/// Checks a new passphrase against the minimum rules.
-pub fn validate_new_passphrase(passphrase: &str) -> Result<()> {
-    if passphrase.chars().count() < MIN_PASSPHRASE_CHARS {
-        return Err(Error::invalid(format!(
-            "a passphrase needs at least {MIN_PASSPHRASE_CHARS} characters; a few unrelated words make a strong one"
-        )));
+/// How hard a passphrase would be to guess, as zxcvbn estimates it, with
+/// what would make it harder, in plain words. The one estimator: the app
+/// asks it as the person types, and new passphrases are held to it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct PassphraseStrength {
+    /// From 0 (guessed at once) to 4 (beyond any reasonable guessing).
+    pub score: u8,
+    /// Whether it is strong enough to be accepted
+    /// ([`MIN_PASSPHRASE_SCORE`] or more).
+    pub acceptable: bool,
+    /// What makes it easy to guess, if anything stands out.
+    pub warning: Option<String>,
+    /// What would make it harder to guess.
+    pub suggestions: Vec<String>,
+}
+
+/// How strong `passphrase` is. `about_you` are words a guesser would try
+/// first for this journal (the keeper's name): a passphrase made of them
+/// scores lower.
+pub fn passphrase_strength(passphrase: &str, about_you: &[&str]) -> PassphraseStrength {
+    if passphrase.is_empty() {
+        return PassphraseStrength { score: 0, acceptable: false, warning: None, suggestions: Vec::new() };
     }
+    // zxcvbn's cost grows with the length; past this much, only the start
+    // is judged (a passphrase this long is strong on length alone).
+    let judged: Zeroizing<String> = Zeroizing::new(passphrase.chars().take(100).collect());
+    // zxcvbn matches these as it matches its dictionaries: in lower case,
+    // word by word.
+    let words: Vec<String> = about_you.iter().flat_map(|w| w.split_whitespace()).map(str::to_lowercase).collect();
+    let words: Vec<&str> = words.iter().map(String::as_str).collect();
+    let estimate = zxcvbn::zxcvbn(&judged, &words);
+    let score = u8::from(estimate.score());
+    let (warning, mut suggestions) = match estimate.feedback() {
+        Some(f) => (f.warning().map(|w| w.to_string()), f.suggestions().iter().map(|s| s.to_string()).collect()),
+        None => (None, Vec::new()),
+    };
+    if score < MIN_PASSPHRASE_SCORE && suggestions.is_empty() {
+        suggestions.push("Add another word or two. Uncommon words are better.".to_string());
+    }
+    PassphraseStrength { score, acceptable: score >= MIN_PASSPHRASE_SCORE, warning, suggestions }
+}
+
+/// Checks a new passphrase: strong enough ([`passphrase_strength`]), and
+/// not so long it must be a pasted file. The refusal says what would make
+/// it stronger.
+pub fn validate_new_passphrase(passphrase: &str, about_you: &[&str]) -> Result<()> {
     if passphrase.len() > MAX_PASSPHRASE_BYTES {
         return Err(Error::invalid("that passphrase is too long (at most 1024 bytes)"));
     }
+    let strength = passphrase_strength(passphrase, about_you);
+    if !strength.acceptable {
+        let mut why = String::from("that passphrase would be too easy to guess");
+        if let Some(w) = &strength.warning {
+            why.push_str(": ");
+            why.push_str(&lower_first(w));
+        } else {
+            why.push('.');
+        }
+        for s in &strength.suggestions {
+            why.push(' ');
+            why.push_str(s);
+        }
+        why.push_str(" A few unrelated words that mean something only to you make a strong one.");
+        return Err(Error::invalid(why));
+    }
     Ok(())
+}
+
+/// `s` with its first letter in lower case, to follow a colon.
+fn lower_first(s: &str) -> String {
+    let mut chars = s.chars();
+    chars.next().map(|c| c.to_lowercase().chain(chars).collect()).unwrap_or_default()
 }
 
 // ---------------------------------------------------------------------------
@@ -299,30 +351,28 @@ impl RecoveryKey {
     /// Reads a recovery key as typed: any case, with or without dashes or
     /// spaces, and forgiving the look-alikes I/L (for 1) and O (for 0).
     pub fn parse(typed: &str) -> Result<Self> {
-        let mut values = Zeroizing::new(Vec::with_capacity(RECOVERY_CHARS));
+        let mut chars = Zeroizing::new(Vec::with_capacity(RECOVERY_CHARS));
         for c in typed.chars() {
-            let c = c.to_ascii_uppercase();
-            let c = match c {
+            let c = match c.to_ascii_uppercase() {
                 '-' | ' ' | '\t' | '\n' | '\r' => continue,
-                'I' | 'L' => '1',
-                'O' => '0',
-                other => other,
+                'I' | 'L' => b'1',
+                'O' => b'0',
+                other if other.is_ascii() && CROCKFORD.contains(&(other as u8)) => other as u8,
+                _ => return Err(Error::MistypedRecoveryKey("it has a character that is never used in recovery keys")),
             };
-            match CROCKFORD.iter().position(|&a| a as char == c) {
-                Some(v) => values.push(v as u8),
-                None => {
-                    return Err(Error::MistypedRecoveryKey("it has a character that is never used in recovery keys"))
-                }
-            }
+            chars.push(c);
         }
-        if values.len() != RECOVERY_CHARS {
-            return Err(Error::MistypedRecoveryKey(if values.len() < RECOVERY_CHARS {
+        if chars.len() != RECOVERY_CHARS {
+            return Err(Error::MistypedRecoveryKey(if chars.len() < RECOVERY_CHARS {
                 "it is too short"
             } else {
                 "it is too long"
             }));
         }
-        let bytes = Zeroizing::new(unbase32(&values));
+        let bytes = Zeroizing::new(unbase32(&chars));
+        if bytes.len() != RECOVERY_SECRET_BYTES + RECOVERY_CHECK_BYTES {
+            return Err(Error::MistypedRecoveryKey("its check digits do not match"));
+        }
         let mut secret = [0u8; RECOVERY_SECRET_BYTES];
         secret.copy_from_slice(&bytes[..RECOVERY_SECRET_BYTES]);
         let key = RecoveryKey { secret };
@@ -339,38 +389,27 @@ impl fmt::Debug for RecoveryKey {
     }
 }
 
-/// Crockford base32 of `bytes` (whose bit length is a multiple of 5).
-pub(crate) fn base32(bytes: &[u8]) -> String {
-    let mut out = String::with_capacity(bytes.len() * 8 / 5);
-    let (mut acc, mut bits) = (0u32, 0u32);
-    for &b in bytes {
-        acc = (acc << 8) | b as u32;
-        bits += 8;
-        while bits >= 5 {
-            bits -= 5;
-            out.push(CROCKFORD[((acc >> bits) & 31) as usize] as char);
-        }
-        acc &= (1 << bits) - 1;
-    }
-    if bits > 0 {
-        out.push(CROCKFORD[((acc << (5 - bits)) & 31) as usize] as char);
-    }
-    out
+/// Crockford's base32, as the recovery key and fingerprints are written:
+/// bits read from the most significant, no padding.
+fn crockford() -> &'static data_encoding::Encoding {
+    static ENCODING: std::sync::LazyLock<data_encoding::Encoding> = std::sync::LazyLock::new(|| {
+        let mut spec = data_encoding::Specification::new();
+        spec.symbols.push_str(std::str::from_utf8(CROCKFORD).unwrap_or_default());
+        // The specification is a constant, checked by the tests: the
+        // fallback is never taken.
+        spec.encoding().unwrap_or_else(|_| data_encoding::BASE32_NOPAD.clone())
+    });
+    &ENCODING
 }
 
-fn unbase32(values: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(values.len() * 5 / 8);
-    let (mut acc, mut bits) = (0u32, 0u32);
-    for &v in values {
-        acc = (acc << 5) | v as u32;
-        bits += 5;
-        if bits >= 8 {
-            bits -= 8;
-            out.push((acc >> bits) as u8);
-        }
-        acc &= (1 << bits) - 1;
-    }
-    out
+/// Crockford base32 of `bytes`.
+pub(crate) fn base32(bytes: &[u8]) -> String {
+    crockford().encode(bytes)
+}
+
+/// The bytes of Crockford base32 text (upper case); empty if it is not.
+fn unbase32(text: &[u8]) -> Vec<u8> {
+    crockford().decode(text).unwrap_or_default()
 }
 
 // ---------------------------------------------------------------------------
@@ -456,7 +495,7 @@ impl KeyFile {
             format: KEY_FILE_FORMAT.into(),
             version,
             journal_id,
-            database_salt: hex(&salt.0),
+            database_salt: data_encoding::HEXLOWER.encode(&salt.0),
             database_cipher,
             passphrase: placeholder.clone(),
             recovery: placeholder,
@@ -513,7 +552,7 @@ impl KeyFile {
         let mut unsummed = self.inner.clone();
         unsummed.checksum = String::new();
         let bytes = serde_json::to_vec(&unsummed).map_err(|e| Error::invalid(e.to_string()))?;
-        Ok(hex(&Sha256::digest(&bytes)[..16]))
+        Ok(data_encoding::HEXLOWER.encode(&Sha256::digest(&bytes)[..16]))
     }
 
     /// Reads and verifies a key file.
@@ -782,10 +821,42 @@ mod tests {
     #[test]
     fn base32_round_trips() {
         for len in [5usize, 10, 20] {
-            let bytes: Vec<u8> = (0..len as u8).map(|b| b.wrapping_mul(37)).collect();
+            let bytes: Vec<u8> = (0..len as u8).map(|b| b.wrapping_mul(37).wrapping_add(11)).collect();
             let s = base32(&bytes);
-            let values: Vec<u8> = s.bytes().map(|c| CROCKFORD.iter().position(|&a| a == c).unwrap() as u8).collect();
-            assert_eq!(unbase32(&values), bytes);
+            assert!(s.bytes().all(|c| CROCKFORD.contains(&c)));
+            assert_eq!(unbase32(s.as_bytes()), bytes);
         }
+    }
+
+    /// Written before the encoding came from a library: recovery keys and
+    /// fingerprints must come out byte for byte as they always have, or no
+    /// one's written-down key or read-aloud fingerprint would match.
+    #[test]
+    fn encodings_are_what_they_always_were() {
+        assert_eq!(base32(&[0xff, 0x00, 0x10, 0x20, 0x30]), "ZW01081G");
+        let key = RecoveryKey { secret: [0x5a; 16] };
+        assert_eq!(key.display().as_str(), "B9D5-MPJT-B9D5-MPJT-B9D5-MPJT-B9JK-Z0MW");
+        let key = RecoveryKey { secret: core::array::from_fn(|i| (i * 17 + 3) as u8) };
+        assert_eq!(key.display().as_str(), "0CA2-ADJ7-B1MQ-N2WW-NPZC-ZR7H-0AJ8-4H6X");
+        let typed = "0ca2 adj7 b1mq n2ww npzc zr7h oaj8 4h6x";
+        assert_eq!(RecoveryKey::parse(typed).unwrap().display().as_str(), key.display().as_str());
+        let age = "age1qyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqs3290gq";
+        assert_eq!(crate::store::identity::fingerprint(age, &[7u8; 32]), "T9T1-3R9Y-GGCE-CRSC");
+    }
+
+    #[test]
+    fn passphrase_strength_is_zxcvbns_with_plain_advice() {
+        let weak = passphrase_strength("password1", &[]);
+        assert!(!weak.acceptable && weak.score < MIN_PASSPHRASE_SCORE);
+        assert!(weak.warning.as_deref().is_some_and(|w| w.contains("common")), "{weak:?}");
+        assert!(!weak.suggestions.is_empty());
+        assert!(passphrase_strength("rhubarb lantern quietly orbits", &[]).acceptable);
+        // The keeper's own name is no secret.
+        assert!(passphrase_strength("fotheringayzebediah", &[]).acceptable);
+        assert!(!passphrase_strength("fotheringayzebediah", &["Zebediah Fotheringay"]).acceptable);
+        assert_eq!(passphrase_strength("", &[]).score, 0);
+        let e = validate_new_passphrase("password1", &[]).unwrap_err().to_string();
+        assert!(e.starts_with("that passphrase would be too easy to guess: this is a very common password."), "{e}");
+        assert!(validate_new_passphrase(&"long enough words ".repeat(100), &[]).is_err(), "over 1024 bytes");
     }
 }

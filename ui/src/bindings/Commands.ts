@@ -2,6 +2,7 @@
 import type { AppState } from "./AppState";
 import type { CreateJournalRequest } from "./CreateJournalRequest";
 import type { Created } from "./Created";
+import type { PassphraseStrength } from "./PassphraseStrength";
 
 /** Each command's arguments (camelCase, as Tauri expects from JavaScript) and result. */
 export interface Commands {
@@ -19,4 +20,6 @@ export interface Commands {
   touch: { args: undefined; result: null };
   /** How many minutes without use before the journal locks itself. */
   set_idle_lock_minutes: { args: { minutes: number }; result: AppState };
+  /** How hard a new passphrase would be to guess, asked as it is typed; `name` is the keeper's (when the journal is open, its own is used). */
+  passphrase_strength: { args: { passphrase: string; name: string | null }; result: PassphraseStrength };
 }

@@ -4,12 +4,12 @@ import type { Role } from "../bindings/Role";
 import { appHeader, errorMessage, field, heading, PASSPHRASE_HINT, screenRoot, strengthHint } from "../components";
 import { clearInputs, h, markInvalid, setBusy, setMessage } from "../dom";
 import { toUiError } from "../errors";
-import { MIN_PASSPHRASE_LENGTH } from "../strength";
+import { tooEasyMessage } from "../strength";
 import type { Nav, Screen } from "./screen";
 
 export const SETUP_MESSAGES = {
   nameMissing: "Please add your name. A first name is fine.",
-  tooShort: `Your passphrase needs at least ${MIN_PASSPHRASE_LENGTH} characters.`,
+  passphraseMissing: "Please choose a passphrase.",
   mismatch: "The two passphrases are not the same yet. Please type them again.",
 } as const;
 
@@ -35,7 +35,7 @@ export interface SetupInput {
 /** The first problem with the form, and which field it concerns; null when it can be sent. */
 export function validateSetup({ name, passphrase, again }: SetupInput): { field: keyof SetupInput; message: string } | null {
   if (name.trim() === "") return { field: "name", message: SETUP_MESSAGES.nameMissing };
-  if ([...passphrase].length < MIN_PASSPHRASE_LENGTH) return { field: "passphrase", message: SETUP_MESSAGES.tooShort };
+  if (passphrase === "") return { field: "passphrase", message: SETUP_MESSAGES.passphraseMissing };
   if (passphrase !== again) return { field: "again", message: SETUP_MESSAGES.mismatch };
   return null;
 }
@@ -67,7 +67,7 @@ export function setupScreen(nav: Nav): Screen {
     hint: PASSPHRASE_HINT,
     input: { type: "password", autocomplete: "new-password", required: true },
   });
-  const strength = strengthHint("setup-strength");
+  const strength = strengthHint("setup-strength", () => name.input.value.trim() || null);
   const again = field({
     id: "setup-passphrase-again",
     label: "Type the passphrase again",
@@ -127,14 +127,27 @@ export function setupScreen(nav: Nav): Screen {
 
     busy = true;
     const restore = setBusy(submit, "Creating your journal…");
-    api.createJournal({ name: input.name.trim(), role, passphrase: input.passphrase }).then(
-      (created) => nav.recovery(created),
-      (reason: unknown) => {
-        busy = false;
-        restore();
-        setMessage(error, toUiError(reason).message);
-        submit.focus();
+    const done = (message: string, culprit: HTMLElement): void => {
+      busy = false;
+      restore();
+      setMessage(error, message);
+      if (culprit instanceof HTMLInputElement) markInvalid(culprit, true);
+      culprit.focus();
+    };
+    // The core judges the passphrase (and would refuse a weak one anyway): asking first lets the form say so
+    // beside the passphrase rather than after the work of creating.
+    api.passphraseStrength(input.passphrase, input.name.trim()).then(
+      (judged) => {
+        if (!judged.acceptable) {
+          done(tooEasyMessage(judged), passphrase.input);
+          return;
+        }
+        api.createJournal({ name: input.name.trim(), role, passphrase: input.passphrase }).then(
+          (created) => nav.recovery(created),
+          (reason: unknown) => done(toUiError(reason).message, submit),
+        );
       },
+      (reason: unknown) => done(toUiError(reason).message, submit),
     );
   });
 

@@ -5,14 +5,14 @@ import { appHeader, errorMessage, field, heading, PASSPHRASE_HINT, screenRoot, s
 import { clearInputs, h, markInvalid, setBusy, setMessage } from "../dom";
 import { toUiError } from "../errors";
 import { formatKey, GROUP_COUNT, GROUP_LENGTH, looksLikeRecoveryKey } from "../recoveryKey";
-import { MIN_PASSPHRASE_LENGTH } from "../strength";
+import { tooEasyMessage } from "../strength";
 import type { Nav, Screen, UnlockOptions } from "./screen";
 
 export const UNLOCK_MESSAGES = {
   passphraseMissing: "Please type your passphrase.",
   keyMissing: "Please type your recovery key.",
   keyShape: `A recovery key has ${GROUP_COUNT * GROUP_LENGTH} letters and numbers, in ${GROUP_COUNT} groups of ${GROUP_LENGTH}. Please check it against your paper copy.`,
-  tooShort: `Your new passphrase needs at least ${MIN_PASSPHRASE_LENGTH} characters.`,
+  newPassphraseMissing: "Please choose a new passphrase.",
   mismatch: "The two new passphrases are not the same yet. Please type them again.",
 } as const;
 
@@ -201,7 +201,7 @@ function buildRecoveryPanel(nav: Nav): Panel {
     const typedKey = key.input.value;
     if (typedKey.trim() === "") return { field: "key", message: UNLOCK_MESSAGES.keyMissing };
     if (!looksLikeRecoveryKey(typedKey)) return { field: "key", message: UNLOCK_MESSAGES.keyShape };
-    if ([...passphrase.input.value].length < MIN_PASSPHRASE_LENGTH) return { field: "passphrase", message: UNLOCK_MESSAGES.tooShort };
+    if (passphrase.input.value === "") return { field: "passphrase", message: UNLOCK_MESSAGES.newPassphraseMissing };
     if (passphrase.input.value !== again.input.value) return { field: "again", message: UNLOCK_MESSAGES.mismatch };
     return null;
   }
@@ -220,17 +220,30 @@ function buildRecoveryPanel(nav: Nav): Panel {
     setMessage(error, "");
     busy = true;
     const restore = setBusy(submit, "Opening…");
-    api.unlockWithRecovery(formatKey(key.input.value), passphrase.input.value).then(
-      (state) => nav.home(state),
-      (reason: unknown) => {
-        busy = false;
-        restore();
-        const uiError = toUiError(reason);
-        setMessage(error, uiError.message);
-        const culprit = uiError.kind === "badRecoveryKey" ? key.input : uiError.kind === "invalidInput" ? passphrase.input : submit;
-        markInvalid(culprit, culprit !== submit);
-        culprit.focus();
+    const refused = (message: string, culprit: HTMLElement): void => {
+      busy = false;
+      restore();
+      setMessage(error, message);
+      markInvalid(culprit, culprit !== submit);
+      culprit.focus();
+    };
+    api.passphraseStrength(passphrase.input.value, null).then(
+      (judged) => {
+        if (!judged.acceptable) {
+          refused(tooEasyMessage(judged), passphrase.input);
+          return;
+        }
+        api.unlockWithRecovery(formatKey(key.input.value), passphrase.input.value).then(
+          (state) => nav.home(state),
+          (reason: unknown) => {
+            const uiError = toUiError(reason);
+            const culprit =
+              uiError.kind === "badRecoveryKey" ? key.input : uiError.kind === "invalidInput" ? passphrase.input : submit;
+            refused(uiError.message, culprit);
+          },
+        );
       },
+      (reason: unknown) => refused(toUiError(reason).message, submit),
     );
   });
 

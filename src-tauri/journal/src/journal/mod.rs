@@ -158,7 +158,7 @@ impl Journal {
         cipher: DatabaseCipher,
     ) -> Result<(Journal, RecoveryKey)> {
         let name = validate_name(new.name)?;
-        keys::validate_new_passphrase(new.passphrase)?;
+        keys::validate_new_passphrase(new.passphrase, &[&name])?;
         if presence(dir) == Presence::Present {
             return Err(Error::AlreadyExists(dir.to_path_buf()));
         }
@@ -240,7 +240,7 @@ impl Journal {
     /// valid. The passphrase keeps the key derivation cost chosen before.
     pub fn recover(dir: &Path, recovery_key: &str, new_passphrase: &str) -> Result<Journal> {
         let recovery = RecoveryKey::parse(recovery_key)?;
-        keys::validate_new_passphrase(new_passphrase)?;
+        keys::validate_new_passphrase(new_passphrase, &[])?;
         let key_file = read_key_file(dir)?;
         check_database_matches(dir, &key_file)?;
         let key = key_file.unseal_with_recovery(&recovery)?;
@@ -355,7 +355,7 @@ impl Journal {
     /// Seals the data key under a new passphrase. The database is not
     /// re-encrypted and the recovery key keeps working.
     pub fn change_passphrase(&mut self, new_passphrase: &str, kdf: KdfParams) -> Result<()> {
-        keys::validate_new_passphrase(new_passphrase)?;
+        keys::validate_new_passphrase(new_passphrase, &[&self.status()?.name])?;
         let next = self.key_file.with_new_passphrase(&self.key, new_passphrase, kdf)?;
         next.write(&self.dir.join(KEY_FILE))?;
         self.key_file = next;

@@ -192,12 +192,22 @@ pub struct FieldSpec {
     /// For a date or moment: whether it may be at most a day ahead of the
     /// moment it is written (something that has happened, not a plan).
     pub not_ahead: bool,
+    /// One or two plain sentences for whoever fills it in: what goes here.
+    /// The app shows it under the field, the command line as the option's
+    /// help.
+    pub help: &'static str,
 }
 
 impl FieldSpec {
     /// The same field, which may be at most a day ahead of when it is written.
     const fn not_ahead(mut self) -> Self {
         self.not_ahead = true;
+        self
+    }
+
+    /// The same field, with its help.
+    const fn help(mut self, help: &'static str) -> Self {
+        self.help = help;
         self
     }
 }
@@ -229,7 +239,7 @@ impl KindSpec {
 }
 
 const fn f(name: &'static str, label: &'static str, ty: FieldType, required: bool) -> FieldSpec {
-    FieldSpec { name, label, ty, required, not_ahead: false }
+    FieldSpec { name, label, ty, required, not_ahead: false, help: "" }
 }
 
 const SHORT: usize = 200;
@@ -252,10 +262,13 @@ static PERSON: KindSpec = KindSpec {
     label: "person",
     plural: "people",
     fields: &[
-        f("alias", "Alias or initials", FieldType::Line(80), true),
-        f("consent", "Consent to keep notes given", FieldType::Flag, false),
-        f("consent_date", "Consent given on", FieldType::Date, false),
-        f("notes", "Notes", FieldType::Text(LONG), false),
+        f("alias", "Alias or initials", FieldType::Line(80), true)
+            .help("A name or initials only you would recognise: never their full name."),
+        f("consent", "Consent to keep notes given", FieldType::Flag, false)
+            .help("They have agreed to you keeping notes about your time together."),
+        f("consent_date", "Consent given on", FieldType::Date, false).help("The day they agreed."),
+        f("notes", "Notes", FieldType::Text(LONG), false)
+            .help("Anything worth remembering about them, in their own terms."),
     ],
     at: None,
     due: None,
@@ -267,16 +280,20 @@ static CONTACT: KindSpec = KindSpec {
     label: "contact",
     plural: "contacts",
     fields: &[
-        f("person", "Person", FieldType::PersonRef, true),
-        f("at", "When", FieldType::DateTime, true).not_ahead(),
-        f("how", "How", FieldType::Choice(CONTACT_HOW), true),
-        f("minutes", "Minutes", FieldType::Minutes, false),
-        f("present", "Who was there", FieldType::Line(SHORT), false),
-        f("focus", "What they chose to focus on", FieldType::Text(LONG), false),
-        f("strengths", "Strengths noticed", FieldType::Text(LONG), false),
-        f("steps", "Steps celebrated", FieldType::Text(LONG), false),
-        f("notes", "Notes", FieldType::Text(LONG), false),
-        f("next_contact", "Next planned contact", FieldType::DateTime, false),
+        f("person", "Person", FieldType::PersonRef, true).help("Who you met or spoke with."),
+        f("at", "When", FieldType::DateTime, true).not_ahead().help("When it happened."),
+        f("how", "How", FieldType::Choice(CONTACT_HOW), true).help("How you were in touch."),
+        f("minutes", "Minutes", FieldType::Minutes, false).help("About how long, in minutes."),
+        f("present", "Who was there", FieldType::Line(SHORT), false)
+            .help("Anyone else who was there, such as a partner or a child."),
+        f("focus", "What they chose to focus on", FieldType::Text(LONG), false)
+            .help("What they chose to talk about or work on."),
+        f("strengths", "Strengths noticed", FieldType::Text(LONG), false).help("Strengths you noticed in them."),
+        f("steps", "Steps celebrated", FieldType::Text(LONG), false)
+            .help("Steps they took, however small, that you celebrated together."),
+        f("notes", "Notes", FieldType::Text(LONG), false).help("Anything else worth remembering."),
+        f("next_contact", "Next planned contact", FieldType::DateTime, false)
+            .help("When you plan to be in touch next, if you have agreed a time."),
     ],
     at: Some("at"),
     due: Some("next_contact"),
@@ -288,10 +305,12 @@ static BOUNDARY_AGREEMENT: KindSpec = KindSpec {
     label: "boundary agreement",
     plural: "boundary agreements",
     fields: &[
-        f("person", "Person", FieldType::PersonRef, true),
-        f("agreed_on", "Agreed on", FieldType::Date, true),
-        f("rules", "Ground rules agreed", FieldType::Text(LONG), true),
-        f("review_on", "Review on", FieldType::Date, false),
+        f("person", "Person", FieldType::PersonRef, true).help("Who you agreed them with."),
+        f("agreed_on", "Agreed on", FieldType::Date, true).help("The day you agreed them."),
+        f("rules", "Ground rules agreed", FieldType::Text(LONG), true).help(
+            "The ground rules you agreed together: when and how you are in touch, what you can and cannot help with.",
+        ),
+        f("review_on", "Review on", FieldType::Date, false).help("When you mean to look at them again together."),
     ],
     at: Some("agreed_on"),
     due: Some("review_on"),
@@ -303,12 +322,12 @@ static BOUNDARY_ISSUE: KindSpec = KindSpec {
     label: "boundary issue",
     plural: "boundary issues",
     fields: &[
-        f("person", "Person", FieldType::PersonRef, true),
-        f("at", "When", FieldType::DateTime, true).not_ahead(),
-        f("category", "Kind", FieldType::Choice(BOUNDARY_ISSUE_KINDS), true),
-        f("what_happened", "What happened", FieldType::Text(LONG), true),
-        f("how_handled", "How it was handled", FieldType::Text(LONG), false),
-        f("flag", "Flagged for supervision", FieldType::Flag, false),
+        f("person", "Person", FieldType::PersonRef, true).help("Who it was with."),
+        f("at", "When", FieldType::DateTime, true).not_ahead().help("When it happened."),
+        f("category", "Kind", FieldType::Choice(BOUNDARY_ISSUE_KINDS), true).help("What kind of thing it was."),
+        f("what_happened", "What happened", FieldType::Text(LONG), true).help("What happened, in plain words."),
+        f("how_handled", "How it was handled", FieldType::Text(LONG), false).help("How you responded."),
+        f("flag", "Flagged for supervision", FieldType::Flag, false).help("Bring it to your next supervision."),
     ],
     at: Some("at"),
     due: None,
@@ -320,12 +339,14 @@ static SERVICE: KindSpec = KindSpec {
     label: "service",
     plural: "services",
     fields: &[
-        f("name", "Name", FieldType::Line(SHORT), true),
-        f("category", "Category", FieldType::Line(80), false),
-        f("area", "Area", FieldType::Line(SHORT), false),
-        f("contact_details", "Contact details", FieldType::Text(2_000), false),
-        f("opening_times", "Opening times", FieldType::Text(2_000), false),
-        f("notes", "Notes", FieldType::Text(LONG), false),
+        f("name", "Name", FieldType::Line(SHORT), true).help("The service's name."),
+        f("category", "Category", FieldType::Line(80), false)
+            .help("What it helps with, such as food, housing or money."),
+        f("area", "Area", FieldType::Line(SHORT), false).help("Where it is, or which area it covers."),
+        f("contact_details", "Contact details", FieldType::Text(2_000), false).help("Phone, email or address."),
+        f("opening_times", "Opening times", FieldType::Text(2_000), false).help("When it is open."),
+        f("notes", "Notes", FieldType::Text(LONG), false)
+            .help("Anything else useful to know, such as how to get a referral."),
     ],
     at: None,
     due: None,
@@ -337,15 +358,16 @@ static SIGNPOST: KindSpec = KindSpec {
     label: "signpost",
     plural: "signposts",
     fields: &[
-        f("person", "Person", FieldType::PersonRef, true),
-        f("service", "Service", FieldType::ServiceRef, true),
-        f("at", "Suggested on", FieldType::Date, true),
-        f("reason", "Why", FieldType::Text(LONG), false),
-        f("consent", "Person consented", FieldType::Flag, false),
-        f("accompanied", "Went along (bridge)", FieldType::Flag, false),
-        f("status", "Status", FieldType::Choice(SIGNPOST_STATUS), true),
-        f("outcome", "Outcome", FieldType::Text(LONG), false),
-        f("reminder", "Reminder on", FieldType::Date, false),
+        f("person", "Person", FieldType::PersonRef, true).help("Who you suggested it to."),
+        f("service", "Service", FieldType::ServiceRef, true).help("The service from the directory."),
+        f("at", "Suggested on", FieldType::Date, true).help("The day you suggested it."),
+        f("reason", "Why", FieldType::Text(LONG), false).help("Why it might help, as you talked it through."),
+        f("consent", "Person consented", FieldType::Flag, false).help("They agreed to go ahead."),
+        f("accompanied", "Went along (bridge)", FieldType::Flag, false).help("You went along with them, as a bridge."),
+        f("status", "Status", FieldType::Choice(SIGNPOST_STATUS), true).help("Where it has got to."),
+        f("outcome", "Outcome", FieldType::Text(LONG), false).help("How it went, in their words if you can."),
+        f("reminder", "Reminder on", FieldType::Date, false)
+            .help("A day to check in on how it is going, until there is an outcome."),
     ],
     at: Some("at"),
     due: Some("reminder"),
@@ -357,13 +379,16 @@ static CONCERN: KindSpec = KindSpec {
     label: "concern",
     plural: "concerns",
     fields: &[
-        f("person", "Person", FieldType::PersonRef, true),
-        f("at", "When", FieldType::DateTime, true).not_ahead(),
-        f("category", "Kind", FieldType::Choice(CONCERN_KINDS), true),
-        f("urgency", "Urgency", FieldType::Choice(URGENCY), true),
-        f("notes", "What was seen or said", FieldType::Text(LONG), true),
-        f("told", "Who was told", FieldType::Line(SHORT), false),
-        f("told_at", "Told when", FieldType::DateTime, false),
+        f("person", "Person", FieldType::PersonRef, true).help("Who the concern is about."),
+        f("at", "When", FieldType::DateTime, true).not_ahead().help("When you noticed it."),
+        f("category", "Kind", FieldType::Choice(CONCERN_KINDS), true)
+            .help("Safeguarding (someone may be at risk of harm) or wellbeing."),
+        f("urgency", "Urgency", FieldType::Choice(URGENCY), true).help("How soon something needs to happen."),
+        f("notes", "What was seen or said", FieldType::Text(LONG), true)
+            .help("What you saw or heard, as close to the words used as you can."),
+        f("told", "Who was told", FieldType::Line(SHORT), false)
+            .help("Who you told, such as your supervisor or the safeguarding lead."),
+        f("told_at", "Told when", FieldType::DateTime, false).help("When you told them."),
     ],
     at: Some("at"),
     due: None,
@@ -375,11 +400,12 @@ static ENDING: KindSpec = KindSpec {
     label: "ending",
     plural: "endings",
     fields: &[
-        f("person", "Person", FieldType::PersonRef, true),
-        f("on", "Ended on", FieldType::Date, true),
-        f("planned", "Planned ending", FieldType::Flag, true),
-        f("summary", "Closing summary", FieldType::Text(LONG), false),
-        f("onward", "Onward signposting", FieldType::Text(LONG), false),
+        f("person", "Person", FieldType::PersonRef, true).help("Whose support has come to an end."),
+        f("on", "Ended on", FieldType::Date, true).help("The day it ended."),
+        f("planned", "Planned ending", FieldType::Flag, true).help("You planned the ending together."),
+        f("summary", "Closing summary", FieldType::Text(LONG), false)
+            .help("How your time together went, and how you said goodbye."),
+        f("onward", "Onward signposting", FieldType::Text(LONG), false).help("Where they might go next for support."),
     ],
     at: Some("on"),
     due: None,
@@ -391,10 +417,12 @@ static REFLECTION: KindSpec = KindSpec {
     label: "reflection",
     plural: "reflections",
     fields: &[
-        f("person", "Person", FieldType::PersonRef, false),
-        f("at", "When", FieldType::DateTime, true).not_ahead(),
-        f("text", "Reflection", FieldType::Text(LONG), true),
-        f("shared", "Shared with supervisor", FieldType::Flag, false),
+        f("person", "Person", FieldType::PersonRef, false).help("Who it is about, if anyone."),
+        f("at", "When", FieldType::DateTime, true).not_ahead().help("When you wrote it."),
+        f("text", "Reflection", FieldType::Text(LONG), true)
+            .help("Your thoughts and feelings: what went well, what was hard, what you would like to talk through."),
+        f("shared", "Shared with supervisor", FieldType::Flag, false)
+            .help("Share it with your supervisor in your next file to them. Otherwise it stays with you."),
     ],
     at: Some("at"),
     due: None,
@@ -406,11 +434,11 @@ static SUPERVISION_NOTE: KindSpec = KindSpec {
     label: "supervision note",
     plural: "supervision notes",
     fields: &[
-        f("volunteer", "For (volunteer's fingerprint)", FieldType::CardRef, true),
-        f("person", "About person", FieldType::PersonRef, false),
-        f("about", "About record", FieldType::RecordRef, false),
-        f("at", "When", FieldType::DateTime, true).not_ahead(),
-        f("text", "Note", FieldType::Text(LONG), true),
+        f("volunteer", "For (volunteer's fingerprint)", FieldType::CardRef, true).help("The volunteer it is for."),
+        f("person", "About person", FieldType::PersonRef, false).help("The person it is about, if any."),
+        f("about", "About record", FieldType::RecordRef, false).help("The record it is about, if any."),
+        f("at", "When", FieldType::DateTime, true).not_ahead().help("When you wrote it."),
+        f("text", "Note", FieldType::Text(LONG), true).help("What you would like the volunteer to know."),
     ],
     at: Some("at"),
     due: None,
@@ -422,11 +450,11 @@ static ACKNOWLEDGEMENT: KindSpec = KindSpec {
     label: "acknowledgement",
     plural: "acknowledgements",
     fields: &[
-        f("about", "Concern acknowledged", FieldType::RecordRef, true),
-        f("person", "Person", FieldType::PersonRef, true),
-        f("at", "When", FieldType::DateTime, true).not_ahead(),
-        f("by", "Acknowledged by", FieldType::Line(SHORT), true),
-        f("notes", "Notes", FieldType::Text(LONG), false),
+        f("about", "Concern acknowledged", FieldType::RecordRef, true).help("The concern you have seen."),
+        f("person", "Person", FieldType::PersonRef, true).help("The person the concern is about."),
+        f("at", "When", FieldType::DateTime, true).not_ahead().help("When you acknowledged it."),
+        f("by", "Acknowledged by", FieldType::Line(SHORT), true).help("Who acknowledges it."),
+        f("notes", "Notes", FieldType::Text(LONG), false).help("What was done or agreed."),
     ],
     at: Some("at"),
     due: None,
@@ -795,6 +823,16 @@ pub fn months_ago(months: u32) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_field_of_every_kind_says_what_goes_in_it() {
+        for kind in Kind::ALL {
+            for field in kind.spec().fields {
+                assert!(!field.help.trim().is_empty(), "{}.{} has no help", kind.as_str(), field.name);
+                assert!(field.help.ends_with('.'), "{}.{}: a sentence", kind.as_str(), field.name);
+            }
+        }
+    }
     use serde_json::json;
 
     fn now() -> NaiveDateTime {

@@ -14,6 +14,7 @@ use crate::journal::Journal;
 use crate::model::ids::RecordId;
 use crate::model::kinds::Role;
 use crate::model::kinds::{self, Fields, Kind};
+use crate::sync::Progress;
 
 /// What a demo run made.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -88,8 +89,9 @@ const LETTERS: &[u8] = b"ABCDEFGHJKLMNPRSTW";
 /// Fills `journal`, a volunteer's, with `people` people and about `records`
 /// other records, spread over the last two years. The same `seed` gives the
 /// same journal. (A supervisor's journal holds what volunteers send it:
-/// fill volunteers' journals and export them to it.)
-pub fn fill(journal: &mut Journal, people: usize, records: usize, seed: u64) -> Result<Made> {
+/// fill volunteers' journals and export them to it.) `progress` hears
+/// (records made, records to make) as it goes.
+pub fn fill(journal: &mut Journal, people: usize, records: usize, seed: u64, progress: Progress<'_>) -> Result<Made> {
     if journal.status()?.role != Role::Volunteer {
         return Err(Error::NotAllowed(
             "the demo fills a volunteer's journal: make one with the volunteer role, fill it, and export it to this one"
@@ -147,6 +149,7 @@ pub fn fill(journal: &mut Journal, people: usize, records: usize, seed: u64) -> 
         journal.add_batch(batch)?;
         remaining -= n;
         made.records += n;
+        progress(made.records as u64, records as u64);
     }
     journal.tidy_search_index()?;
     Ok(made)

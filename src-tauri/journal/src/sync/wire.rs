@@ -121,7 +121,7 @@ pub(crate) struct EventLine<'a, F> {
 }
 
 pub(crate) fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    data_encoding::HEXLOWER.encode(bytes)
 }
 
 /// Opens the age layer. Every failure is one of the plain refusals.

@@ -25,6 +25,8 @@ macro_rules! say {
     };
 }
 
+mod help;
+mod progress;
 mod records;
 mod secrets;
 mod sync;
@@ -32,7 +34,7 @@ mod sync;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{FromArgMatches, Parser, Subcommand, ValueEnum};
 use peerjournal::{Error, ErrorKind, Journal, KdfParams, NewJournal, Role};
 use serde_json::json;
 
@@ -84,6 +86,7 @@ struct Cli {
 #[derive(Subcommand, Debug)]
 enum Command {
     /// Create a new journal and show its recovery key (once).
+    #[command(after_long_help = "Example:\n  peerjournal --journal ~/journal init --name Sam --role volunteer")]
     Init {
         /// Your name as your supervisor knows you.
         #[arg(long)]
@@ -97,8 +100,10 @@ enum Command {
         kdf_memory_mib: u32,
     },
     /// Show who this journal belongs to, its fingerprint and settings.
+    #[command(after_long_help = "Example:\n  peerjournal status")]
     Status,
     /// Check the journal's encryption and integrity.
+    #[command(after_long_help = "Example:\n  peerjournal check")]
     Check,
     /// Change the passphrase (the database is not re-encrypted).
     #[command(subcommand)]
@@ -107,8 +112,10 @@ enum Command {
     ///
     /// The recovery key is read from PEERJOURNAL_RECOVERY_KEY or asked for;
     /// the new passphrase from PEERJOURNAL_NEW_PASSPHRASE or asked for twice.
+    #[command(after_long_help = "Example:\n  peerjournal recover")]
     Recover,
     /// Settings of this journal.
+    #[command(after_long_help = "Example:\n  peerjournal settings --idle-lock-minutes 5 --retention-months 24")]
     Settings {
         /// Minutes without use before the desktop app locks itself (1 to 240).
         #[arg(long, value_name = "MINUTES")]
@@ -145,18 +152,33 @@ enum Command {
     #[command(subcommand)]
     Note(records::NoteCommand),
     /// Show any record.
-    Show { id: String },
+    #[command(after_long_help = "Example:\n  peerjournal show RECORD_ID")]
+    Show {
+        /// The record's id.
+        id: String,
+    },
     /// Show a record's history: when, on which device, what changed.
-    History { id: String },
+    #[command(after_long_help = "Example:\n  peerjournal history RECORD_ID")]
+    History {
+        /// The record's id.
+        id: String,
+    },
     /// Delete a record (a tombstone stays in its history).
-    Delete { id: String },
+    #[command(after_long_help = "Example:\n  peerjournal delete RECORD_ID")]
+    Delete {
+        /// The record's id.
+        id: String,
+    },
     /// Search the words of every record.
+    #[command(after_long_help = "Example:\n  peerjournal search allotment")]
     Search {
+        /// The words to look for (the last may be the start of a word).
         text: String,
         #[command(flatten)]
         page: records::PageArgs,
     },
     /// What needs doing: referrals past their reminder, reviews, planned contacts overdue.
+    #[command(after_long_help = "Example:\n  peerjournal due --today 2026-12-01")]
     Due {
         /// As of this date (default today).
         #[arg(long, value_name = "DATE")]
@@ -166,9 +188,13 @@ enum Command {
     },
     /// Erase relationships that ended longer ago than the journal keeps them
     /// (never one with an open concern). Also runs at every unlock.
+    #[command(after_long_help = "Example:\n  peerjournal purge")]
     Purge,
     /// A de-identified summary for funders and supervision: counts by month,
     /// contact kind, service category, referral status; no names or notes.
+    #[command(
+        after_long_help = "Example:\n  peerjournal report --since 2026-01-01 --until 2026-12-31 --csv report.csv"
+    )]
     Report {
         /// First day to include (YYYY-MM-DD; default: from the start).
         #[arg(long, value_name = "DATE")]
@@ -187,10 +213,12 @@ enum Command {
     #[command(subcommand)]
     Card(sync::CardCommand),
     /// Write an encrypted, signed bundle of changes for the people named.
+    #[command(after_long_help = "Example:\n  peerjournal export --to 7K3M-Q9TX-2B4D-HW8R --out for-kim.pjbundle")]
     Export {
         /// Fingerprint(s) of the recipient(s) (see `card list`).
         #[arg(long, value_name = "FINGERPRINT", num_args = 1.., required = true)]
         to: Vec<String>,
+        /// The file to write (it must not exist yet).
         #[arg(long, value_name = "FILE")]
         out: PathBuf,
         /// Send everything, not only what they have not confirmed receiving.
@@ -198,7 +226,9 @@ enum Command {
         full: bool,
     },
     /// Import bundles sent to this journal.
+    #[command(after_long_help = "Example:\n  peerjournal import from-sam.pjbundle from-alex.pjbundle")]
     Import {
+        /// The bundle files, imported in the order given.
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
@@ -209,9 +239,12 @@ enum Command {
     #[command(subcommand)]
     Device(sync::DeviceCommand),
     /// Fill the journal with invented people and records, to try things out.
+    #[command(after_long_help = "Example:\n  peerjournal --journal /tmp/demo demo --people 20 --records 500")]
     Demo {
+        /// How many invented people.
         #[arg(long, default_value_t = 50)]
         people: usize,
+        /// How many invented records about them.
         #[arg(long, default_value_t = 1000)]
         records: usize,
         /// The same seed makes the same journal.
@@ -225,6 +258,9 @@ enum PassphraseCommand {
     /// Set a new passphrase. The current one comes from PEERJOURNAL_PASSPHRASE
     /// or is asked for; the new one from PEERJOURNAL_NEW_PASSPHRASE or is
     /// asked for twice.
+    #[command(
+        after_long_help = "Example:\n  PEERJOURNAL_NEW_PASSPHRASE='a new long passphrase' peerjournal passphrase change"
+    )]
     Change,
 }
 
@@ -281,7 +317,12 @@ impl Failure {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    // The help of the options that set a record's fields comes from the
+    // record kinds: parse against the command line with it filled in.
+    let cli = match Cli::from_arg_matches(&help::command().get_matches()) {
+        Ok(cli) => cli,
+        Err(e) => e.exit(),
+    };
     let json = cli.json;
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
@@ -593,7 +634,9 @@ fn run_records(j: &mut Journal, command: Command, out: &Output) -> Result<(), Fa
         Command::Conflicts(c) => sync::conflicts(j, c, out),
         Command::Device(c) => sync::device(j, c, out),
         Command::Demo { people, records, seed } => {
-            let made = peerjournal::demo::fill(j, people, records, seed)?;
+            let progress = progress::Progress::new("inventing", "records");
+            let made = peerjournal::demo::fill(j, people, records, seed, &mut progress.update())?;
+            drop(progress);
             if out.json {
                 out.print_json(&json!({ "people": made.people, "services": made.services, "records": made.records }));
             } else {

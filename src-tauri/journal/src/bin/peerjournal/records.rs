@@ -31,34 +31,43 @@ impl From<PageArgs> for Page {
 #[derive(Subcommand, Debug)]
 pub enum PersonCommand {
     /// Add someone you support, by alias or initials.
+    #[command(
+        after_long_help = "Example:\n  peerjournal person add --alias 'R.M.' --consent --consent-date 2026-11-02"
+    )]
     Add {
-        /// Alias or initials (not a full name).
         #[arg(long)]
         alias: String,
-        /// They agreed to notes being kept.
         #[arg(long)]
         consent: bool,
-        /// When they agreed (YYYY-MM-DD).
         #[arg(long, value_name = "DATE")]
         consent_date: Option<String>,
         #[arg(long)]
         notes: Option<String>,
     },
     /// List the people in the journal.
+    #[command(after_long_help = "Example:\n  peerjournal person list --limit 20")]
     List {
         #[command(flatten)]
         page: PageArgs,
     },
     /// Show a person and everything about them, newest first.
+    #[command(after_long_help = "Example:\n  peerjournal person show PERSON_ID")]
     Show {
+        /// The person's id (see `person list`).
         id: String,
         #[command(flatten)]
         page: PageArgs,
     },
     /// Erase a person and everything about them, history and search included.
-    Forget { id: String },
+    #[command(after_long_help = "Example:\n  peerjournal person forget PERSON_ID")]
+    Forget {
+        /// The person's id (see `person list`).
+        id: String,
+    },
     /// Write everything held about a person, as JSON and a printable page.
+    #[command(after_long_help = "Example:\n  peerjournal person export PERSON_ID --out ~/subject-access")]
     Export {
+        /// The person's id (see `person list`).
         id: String,
         /// The folder to write into (made if missing).
         #[arg(long, value_name = "DIR")]
@@ -69,38 +78,36 @@ pub enum PersonCommand {
 #[derive(Subcommand, Debug)]
 pub enum ContactCommand {
     /// Log a contact.
+    #[command(
+        after_long_help = "Example:\n  peerjournal contact add --person PERSON_ID --kind home-visit --minutes 60 \\\n    --focus 'getting out to the park' --next 2026-11-27T10:00"
+    )]
     Add {
         #[arg(long)]
         person: String,
-        /// How: home-visit, phone, text, video, group-session, accompanied-appointment.
         #[arg(long = "kind", value_name = "HOW")]
         how: String,
-        /// How long, in minutes.
         #[arg(long)]
         minutes: Option<i64>,
-        /// When (default now), e.g. 2026-11-20T10:00.
-        #[arg(long)]
+        /// Default: now.
+        #[arg(long, value_name = "WHEN")]
         at: Option<String>,
-        /// Who was there.
         #[arg(long)]
         present: Option<String>,
-        /// What the person chose to focus on.
         #[arg(long)]
         focus: Option<String>,
-        /// Strengths noticed.
         #[arg(long)]
         strengths: Option<String>,
-        /// Small steps celebrated.
         #[arg(long)]
         steps: Option<String>,
         #[arg(long)]
         notes: Option<String>,
-        /// The next planned contact, e.g. 2026-11-27T10:00.
         #[arg(long = "next", value_name = "WHEN")]
         next_contact: Option<String>,
     },
     /// List contacts, newest first.
+    #[command(after_long_help = "Example:\n  peerjournal contact list --person PERSON_ID")]
     List {
+        /// Only this person's (their id).
         #[arg(long)]
         person: Option<String>,
         #[command(flatten)]
@@ -111,42 +118,46 @@ pub enum ContactCommand {
 #[derive(Subcommand, Debug)]
 pub enum BoundaryCommand {
     /// Record the ground rules agreed with a person.
+    #[command(
+        after_long_help = "Example:\n  peerjournal boundary add --person PERSON_ID --rules 'texts between 9 and 5 only' --review-on 2027-01-15"
+    )]
     Add {
         #[arg(long)]
         person: String,
-        /// The rules agreed.
         #[arg(long)]
         rules: String,
-        /// When they were agreed (default today).
+        /// Default: today.
         #[arg(long, value_name = "DATE")]
         agreed_on: Option<String>,
-        /// When to look at them again.
         #[arg(long, value_name = "DATE")]
         review_on: Option<String>,
     },
     /// Record something that tested the boundaries.
+    #[command(
+        after_long_help = "Example:\n  peerjournal boundary issue --person PERSON_ID --kind out-of-hours-contact \\\n    --what 'a call at 11pm' --handled 'talked about our agreed times' --flag"
+    )]
     Issue {
         #[arg(long)]
         person: String,
-        /// request-beyond-role, out-of-hours-contact, gifts-or-money, personal-details, dependency-sign, other.
         #[arg(long = "kind", value_name = "KIND")]
         category: String,
-        /// What happened.
-        #[arg(long)]
-        what: String,
-        /// How it was handled.
-        #[arg(long)]
-        handled: Option<String>,
-        /// Flag it for supervision.
+        #[arg(long = "what", value_name = "TEXT")]
+        what_happened: String,
+        #[arg(long = "handled", value_name = "TEXT")]
+        how_handled: Option<String>,
         #[arg(long)]
         flag: bool,
-        #[arg(long)]
+        /// Default: now.
+        #[arg(long, value_name = "WHEN")]
         at: Option<String>,
     },
     /// List agreements and issues (with --flagged, only issues flagged for supervision).
+    #[command(after_long_help = "Example:\n  peerjournal boundary list --flagged")]
     List {
+        /// Only this person's (their id).
         #[arg(long)]
         person: Option<String>,
+        /// Only the issues flagged for supervision.
         #[arg(long)]
         flagged: bool,
         #[command(flatten)]
@@ -157,6 +168,9 @@ pub enum BoundaryCommand {
 #[derive(Subcommand, Debug)]
 pub enum ServiceCommand {
     /// Add a service to the directory.
+    #[command(
+        after_long_help = "Example:\n  peerjournal service add --name 'Northside Food Bank' --category food --opening 'Tue and Fri 10-2'"
+    )]
     Add {
         #[arg(long)]
         name: String,
@@ -164,7 +178,6 @@ pub enum ServiceCommand {
         category: Option<String>,
         #[arg(long)]
         area: Option<String>,
-        /// Phone, email, address.
         #[arg(long = "contact", value_name = "DETAILS")]
         contact_details: Option<String>,
         #[arg(long = "opening", value_name = "TIMES")]
@@ -173,6 +186,7 @@ pub enum ServiceCommand {
         notes: Option<String>,
     },
     /// List the directory.
+    #[command(after_long_help = "Example:\n  peerjournal service list")]
     List {
         #[command(flatten)]
         page: PageArgs,
@@ -182,29 +196,32 @@ pub enum ServiceCommand {
 #[derive(Subcommand, Debug)]
 pub enum SignpostCommand {
     /// Suggest a service to a person.
+    #[command(
+        after_long_help = "Example:\n  peerjournal signpost add --person PERSON_ID --service SERVICE_ID --consent --reminder 2026-12-10"
+    )]
     Add {
         #[arg(long)]
         person: String,
         #[arg(long)]
         service: String,
-        /// Why.
         #[arg(long)]
         reason: Option<String>,
-        /// The person agreed.
         #[arg(long)]
         consent: bool,
-        /// You went along (the bridge).
         #[arg(long)]
         accompanied: bool,
-        /// suggested (default), consented, made, attended, outcome, declined.
+        /// Default: suggested.
         #[arg(long)]
         status: Option<String>,
-        /// Remind me on this date until there is an outcome.
         #[arg(long, value_name = "DATE")]
         reminder: Option<String>,
     },
     /// Move a referral on.
+    #[command(
+        after_long_help = "Example:\n  peerjournal signpost update SIGNPOST_ID --status attended --outcome 'got a food parcel'"
+    )]
     Update {
+        /// The referral's id (see `signpost list`).
         id: String,
         #[arg(long)]
         status: Option<String>,
@@ -218,9 +235,12 @@ pub enum SignpostCommand {
         accompanied: Option<bool>,
     },
     /// List referrals (with --open, only those with no outcome).
+    #[command(after_long_help = "Example:\n  peerjournal signpost list --open")]
     List {
+        /// Only this person's (their id).
         #[arg(long)]
         person: Option<String>,
+        /// Only those with no outcome yet.
         #[arg(long)]
         open: bool,
         #[command(flatten)]
@@ -231,31 +251,33 @@ pub enum SignpostCommand {
 #[derive(Subcommand, Debug)]
 pub enum ConcernCommand {
     /// Raise a concern.
+    #[command(
+        after_long_help = "Example:\n  peerjournal concern add --person PERSON_ID --kind wellbeing --urgency medium \\\n    --notes 'said she has not been sleeping' --told 'my supervisor'"
+    )]
     Add {
         #[arg(long)]
         person: String,
-        /// safeguarding or wellbeing.
         #[arg(long = "kind", value_name = "KIND")]
         category: String,
-        /// low, medium, high or immediate.
         #[arg(long)]
         urgency: String,
-        /// What was seen or said.
         #[arg(long)]
         notes: String,
-        /// Who was told.
         #[arg(long)]
         told: Option<String>,
-        /// When they were told.
         #[arg(long, value_name = "WHEN")]
         told_at: Option<String>,
-        #[arg(long)]
+        /// Default: now.
+        #[arg(long, value_name = "WHEN")]
         at: Option<String>,
     },
     /// List concerns (with --open, only those not yet acknowledged).
+    #[command(after_long_help = "Example:\n  peerjournal concern list --open")]
     List {
+        /// Only this person's (their id).
         #[arg(long)]
         person: Option<String>,
+        /// Only those not yet acknowledged.
         #[arg(long)]
         open: bool,
         #[command(flatten)]
@@ -263,13 +285,16 @@ pub enum ConcernCommand {
     },
     /// Acknowledge a volunteer's concern (supervisors): the acknowledgement
     /// goes back to the volunteer in your next file to them.
+    #[command(
+        after_long_help = "Example:\n  peerjournal concern ack CONCERN_ID --notes 'talked it through on the phone'"
+    )]
     Ack {
-        /// The concern's id.
+        /// The concern's id (see `concern list`).
+        #[arg(id = "about", value_name = "ID")]
         id: String,
-        /// Who acknowledges it (default: your name).
+        /// Default: your name.
         #[arg(long)]
         by: Option<String>,
-        /// What was done or agreed.
         #[arg(long)]
         notes: Option<String>,
     },
@@ -278,22 +303,25 @@ pub enum ConcernCommand {
 #[derive(Subcommand, Debug)]
 pub enum EndingCommand {
     /// Record the end of a relationship (starts the retention clock).
+    #[command(
+        after_long_help = "Example:\n  peerjournal ending add --person PERSON_ID --summary 'we said goodbye over coffee' --onward 'the Tuesday group'"
+    )]
     Add {
         #[arg(long)]
         person: String,
-        /// When it ended (default today).
+        /// Default: today.
         #[arg(long, value_name = "DATE")]
         on: Option<String>,
-        /// It ended without being planned.
+        /// It ended without being planned together.
         #[arg(long)]
         unplanned: bool,
         #[arg(long)]
         summary: Option<String>,
-        /// Where the person was signposted onward.
         #[arg(long)]
         onward: Option<String>,
     },
     /// List endings.
+    #[command(after_long_help = "Example:\n  peerjournal ending list")]
     List {
         #[command(flatten)]
         page: PageArgs,
@@ -303,16 +331,19 @@ pub enum EndingCommand {
 #[derive(Subcommand, Debug)]
 pub enum ReflectionCommand {
     /// Write a reflection (private unless --shared).
+    #[command(
+        after_long_help = "Example:\n  peerjournal reflection add --text 'a heavy visit; I would like to talk it through' --shared"
+    )]
     Add {
         #[arg(long)]
         text: String,
         #[arg(long)]
         person: Option<String>,
-        /// Share it with your supervisor in the next export.
         #[arg(long)]
         shared: bool,
     },
     /// List reflections.
+    #[command(after_long_help = "Example:\n  peerjournal reflection list")]
     List {
         #[command(flatten)]
         page: PageArgs,
@@ -322,21 +353,22 @@ pub enum ReflectionCommand {
 #[derive(Subcommand, Debug)]
 pub enum NoteCommand {
     /// Write a supervision note for a volunteer (travels in your next bundle to them).
+    #[command(
+        after_long_help = "Example:\n  peerjournal note add --for 7K3M-Q9TX-2B4D-HW8R --about CONCERN_ID --text 'well handled; let us talk on Tuesday'"
+    )]
     Add {
-        /// The volunteer's fingerprint.
         #[arg(long = "for", value_name = "FINGERPRINT")]
         volunteer: String,
         #[arg(long)]
         text: String,
-        /// The id of the record it is about, if any.
         #[arg(long)]
         about: Option<String>,
-        /// The id of the person it is about, if any (the record's person
-        /// when --about is given).
+        /// Default: the person of the record given with --about.
         #[arg(long)]
         person: Option<String>,
     },
     /// List supervision notes.
+    #[command(after_long_help = "Example:\n  peerjournal note list")]
     List {
         #[command(flatten)]
         page: PageArgs,
@@ -476,14 +508,14 @@ pub fn boundary(j: &mut Journal, cmd: BoundaryCommand, out: &Output) -> Result<(
             )?;
             out.record(&r);
         }
-        BoundaryCommand::Issue { person, category, what, handled, flag, at } => {
+        BoundaryCommand::Issue { person, category, what_happened, how_handled, flag, at } => {
             let r = j.add(
                 Kind::BoundaryIssue,
                 fields(vec![
                     ("person", Some(Value::String(person))),
                     ("category", Some(Value::String(category))),
-                    ("what_happened", Some(Value::String(what))),
-                    ("how_handled", s(handled)),
+                    ("what_happened", Some(Value::String(what_happened))),
+                    ("how_handled", s(how_handled)),
                     ("flag", Some(Value::Bool(flag))),
                     ("at", s(at)),
                 ]),

@@ -45,11 +45,11 @@ pub fn current_passphrase() -> Result<Zeroizing<String>, Failure> {
 /// A new passphrase: from `var`, or asked for twice.
 pub fn new_passphrase(var: &str, label: &str) -> Result<Zeroizing<String>, Failure> {
     if let Some(p) = from_env(var) {
-        peerjournal::keys::validate_new_passphrase(&p)?;
+        peerjournal::keys::validate_new_passphrase(&p, &[])?;
         return Ok(p);
     }
     let first = prompt(label, var)?;
-    peerjournal::keys::validate_new_passphrase(&first)?;
+    peerjournal::keys::validate_new_passphrase(&first, &[])?;
     let again = ask("Type it again")?;
     if *first != *again {
         return Err(Failure::usage("the two passphrases are not the same; nothing was changed"));

@@ -11,27 +11,37 @@ use peerjournal::Journal;
 use peerjournal::RecordId;
 use serde_json::{json, Value};
 
+use crate::progress::Progress;
 use crate::records::PageArgs;
 use crate::{count, Failure, Output};
 
 #[derive(Subcommand, Debug)]
 pub enum CardCommand {
     /// Write this journal's card, to give to the people you exchange files with.
+    #[command(after_long_help = "Example:\n  peerjournal card export --out sam.pjcard")]
     Export {
+        /// The file to write.
         #[arg(long, value_name = "FILE")]
         out: PathBuf,
     },
     /// Add someone's card, after checking its fingerprint with them.
+    #[command(after_long_help = "Example:\n  peerjournal card import kim.pjcard")]
     Import {
+        /// Their card file.
         file: PathBuf,
         /// Do not ask to confirm the fingerprint (for scripts).
         #[arg(long)]
         yes: bool,
     },
     /// The cards this journal trusts.
+    #[command(after_long_help = "Example:\n  peerjournal card list")]
     List,
     /// Stop trusting a card: its bundles are refused and nothing is sent to it.
-    Revoke { fingerprint: String },
+    #[command(after_long_help = "Example:\n  peerjournal card revoke 7K3M-Q9TX-2B4D-HW8R")]
+    Revoke {
+        /// The card's fingerprint (see `card list`).
+        fingerprint: String,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -39,59 +49,37 @@ pub enum DeviceCommand {
     /// Give this journal a new device: do this on a copy of the journal that
     /// will go on being used somewhere new (restored from a backup, moved
     /// to a new computer), before writing anything in it.
+    #[command(after_long_help = "Example:\n  peerjournal --journal /media/backup/journal device new")]
     New {
         /// Do not ask to confirm (for scripts).
         #[arg(long)]
         yes: bool,
     },
     /// The journal's devices, this one first.
+    #[command(after_long_help = "Example:\n  peerjournal device list")]
     List,
 }
 
 #[derive(Subcommand, Debug)]
 pub enum ConflictCommand {
     /// Records two devices changed at once, with the values to choose from.
+    #[command(after_long_help = "Example:\n  peerjournal conflicts list")]
     List {
         #[command(flatten)]
         page: PageArgs,
     },
     /// Choose the value of a field in conflict.
+    #[command(after_long_help = "Example:\n  peerjournal conflicts resolve RECORD_ID --field minutes --value 45")]
     Resolve {
+        /// The record's id (see `conflicts list`).
         id: String,
+        /// The field's name, as `conflicts list` shows it.
         #[arg(long)]
         field: String,
         /// The value to keep (text; true/false for yes-or-no fields; a number for minutes).
         #[arg(long)]
         value: String,
     },
-}
-
-/// A small progress line on a terminal; nothing otherwise.
-fn progress_bar(label: &'static str) -> impl FnMut(u64, u64) {
-    let tty = std::io::stderr().is_terminal();
-    move |done, total| {
-        if !tty {
-            return;
-        }
-        if total > 0 {
-            let width = 30;
-            let filled = ((done as f64 / total as f64) * width as f64) as usize;
-            eprint!(
-                "\r{label} [{}{}] {done}/{total}",
-                "#".repeat(filled.min(width)),
-                " ".repeat(width - filled.min(width))
-            );
-        } else {
-            eprint!("\r{label} {done}");
-        }
-        let _ = std::io::stderr().flush();
-    }
-}
-
-fn end_progress() {
-    if std::io::stderr().is_terminal() {
-        eprintln!();
-    }
 }
 
 /// Shows `context` and asks `question` on the terminal, and goes on only on
@@ -171,9 +159,9 @@ pub fn card(j: &mut Journal, cmd: CardCommand, out: &Output) -> Result<(), Failu
 
 pub fn export(j: &mut Journal, to: Vec<String>, path: PathBuf, full: bool, out: &Output) -> Result<(), Failure> {
     let to = to.iter().map(|fp| fp.parse()).collect::<Result<_, _>>()?;
-    let mut bar = progress_bar("exporting");
-    let summary = j.export_bundle(&ExportOptions { to, full }, &path, &mut bar)?;
-    end_progress();
+    let progress = Progress::new("exporting", "changes");
+    let summary = j.export_bundle(&ExportOptions { to, full }, &path, &mut progress.update())?;
+    drop(progress);
     if out.json {
         out.print_json(&summary);
     } else {
@@ -191,12 +179,10 @@ pub fn export(j: &mut Journal, to: Vec<String>, path: PathBuf, full: bool, out: 
 pub fn import(j: &mut Journal, files: Vec<PathBuf>, out: &Output) -> Result<(), Failure> {
     let mut summaries = Vec::new();
     for file in files {
-        let mut bar = progress_bar("importing");
-        let summary = j.import_bundle(&file, &mut bar).map_err(|e| {
-            end_progress();
-            Failure::from(e).prefixed(&file.display().to_string())
-        })?;
-        end_progress();
+        let progress = Progress::new("importing", "changes");
+        let summary = j.import_bundle(&file, &mut progress.update());
+        drop(progress);
+        let summary = summary.map_err(|e| Failure::from(e).prefixed(&file.display().to_string()))?;
         if !out.json {
             if summary.already_imported {
                 say!("{}: already imported; nothing changed.", file.display());
