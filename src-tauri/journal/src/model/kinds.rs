@@ -140,7 +140,9 @@ impl std::str::FromStr for Role {
 }
 
 /// Which role of journal writes a kind of record.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
 pub enum Writers {
     /// Volunteers' journals only.
     Volunteers,
@@ -159,7 +161,7 @@ pub enum FieldType {
     /// Free text, at most this many characters.
     Text(usize),
     /// One of these values.
-    Choice(&'static [&'static str]),
+    Choice(&'static [Choice]),
     /// A calendar date, `YYYY-MM-DD`.
     Date,
     /// A date and time, `YYYY-MM-DDTHH:MM` (local time, as the person gave it).
@@ -196,9 +198,38 @@ pub struct FieldSpec {
     /// The app shows it under the field, the command line as the option's
     /// help.
     pub help: &'static str,
+    /// The question the app asks as the field's label: warm, plain, and
+    /// asking rather than telling ("What strengths did you notice?").
+    /// The label itself when it asks well enough already.
+    pub prompt: &'static str,
+    /// The command line's long option for the field, when it is not the
+    /// name with dashes (see [`FieldSpec::flag`]).
+    flag: Option<&'static str>,
 }
 
 impl FieldSpec {
+    /// The command line's long option that sets the field, without its
+    /// dashes: `next` for a contact's `next_contact`, `consent-date` for
+    /// `consent_date`.
+    pub fn flag(&self) -> std::borrow::Cow<'static, str> {
+        match self.flag {
+            Some(flag) => flag.into(),
+            None => self.name.replace('_', "-").into(),
+        }
+    }
+
+    /// The same field, asked about with `prompt`.
+    const fn prompt(mut self, prompt: &'static str) -> Self {
+        self.prompt = prompt;
+        self
+    }
+
+    /// The same field, set on the command line by `--flag`.
+    const fn cli_flag(mut self, flag: &'static str) -> Self {
+        self.flag = Some(flag);
+        self
+    }
+
     /// The same field, which may be at most a day ahead of when it is written.
     const fn not_ahead(mut self) -> Self {
         self.not_ahead = true;
@@ -238,24 +269,198 @@ impl KindSpec {
     }
 }
 
+/// A kind of record as the app's forms and lists see it: everything its
+/// description says, as data that crosses to the window (see `describe`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct KindDescription {
+    /// Which kind.
+    pub kind: Kind,
+    /// What people call one of these.
+    pub label: &'static str,
+    /// What people call more than one.
+    pub plural: &'static str,
+    /// Which role of journal writes them.
+    pub writers: Writers,
+    /// The field holding when it happened, for timelines.
+    pub at: Option<&'static str>,
+    /// The field holding when it next needs attention.
+    pub due: Option<&'static str>,
+    /// The fields, in the order a form shows them.
+    pub fields: Vec<FieldDescription>,
+}
+
+/// One field of a kind, as a form shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct FieldDescription {
+    /// The stored name, the key in a record's fields.
+    pub name: &'static str,
+    /// What people call it, in lists and messages.
+    pub label: &'static str,
+    /// The question a form asks as its label.
+    pub prompt: &'static str,
+    /// One or two sentences shown under it: what goes here.
+    pub help: &'static str,
+    /// Whether every record of the kind has it.
+    pub required: bool,
+    /// For a date or moment: at most a day ahead of when it is written.
+    pub not_ahead: bool,
+    /// The command line's long option that sets it, without its dashes.
+    pub flag: String,
+    /// What is typed or chosen, with its limits.
+    pub input: FieldInput,
+}
+
+/// What a field takes, with its limits: what a form shows for it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
+#[serde(tag = "type", rename_all = "camelCase", rename_all_fields = "camelCase")]
+#[ts(export)]
+pub enum FieldInput {
+    /// One line of text.
+    Line {
+        /// At most this many characters.
+        max_chars: usize,
+    },
+    /// Free text, over several lines.
+    Text {
+        /// At most this many characters.
+        max_chars: usize,
+    },
+    /// One of a few values.
+    Choice {
+        /// The values, in the order to offer them.
+        options: &'static [Choice],
+    },
+    /// A calendar date, `YYYY-MM-DD`.
+    Date,
+    /// A date and time, `YYYY-MM-DDTHH:MM`, local time.
+    DateTime,
+    /// A whole number of minutes, 0 to 1440.
+    Minutes,
+    /// Yes or no.
+    YesNo,
+    /// A person in this journal, by id.
+    Person,
+    /// A service in the directory, by id.
+    Service,
+    /// Another record, by id.
+    Record,
+    /// A card in the roster, by fingerprint.
+    Card,
+}
+
+impl From<FieldType> for FieldInput {
+    fn from(ty: FieldType) -> Self {
+        match ty {
+            FieldType::Line(max_chars) => FieldInput::Line { max_chars },
+            FieldType::Text(max_chars) => FieldInput::Text { max_chars },
+            FieldType::Choice(options) => FieldInput::Choice { options },
+            FieldType::Date => FieldInput::Date,
+            FieldType::DateTime => FieldInput::DateTime,
+            FieldType::Minutes => FieldInput::Minutes,
+            FieldType::Flag => FieldInput::YesNo,
+            FieldType::PersonRef => FieldInput::Person,
+            FieldType::ServiceRef => FieldInput::Service,
+            FieldType::RecordRef => FieldInput::Record,
+            FieldType::CardRef => FieldInput::Card,
+        }
+    }
+}
+
+/// Every kind, in display order, as the app's forms and lists see it: the
+/// one description of the kinds ([`Kind::spec`]) as data.
+pub fn describe() -> Vec<KindDescription> {
+    Kind::ALL
+        .into_iter()
+        .map(|kind| {
+            let spec = kind.spec();
+            KindDescription {
+                kind,
+                label: spec.label,
+                plural: spec.plural,
+                writers: spec.writers,
+                at: spec.at,
+                due: spec.due,
+                fields: spec
+                    .fields
+                    .iter()
+                    .map(|field| FieldDescription {
+                        name: field.name,
+                        label: field.label,
+                        prompt: field.prompt,
+                        help: field.help,
+                        required: field.required,
+                        not_ahead: field.not_ahead,
+                        flag: field.flag().into_owned(),
+                        input: field.ty.into(),
+                    })
+                    .collect(),
+            }
+        })
+        .collect()
+}
+
 const fn f(name: &'static str, label: &'static str, ty: FieldType, required: bool) -> FieldSpec {
-    FieldSpec { name, label, ty, required, not_ahead: false, help: "" }
+    FieldSpec { name, label, ty, required, not_ahead: false, help: "", prompt: label, flag: None }
+}
+
+/// One value a choice field may take, and what people call it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct Choice {
+    /// The stored value (and how it is written on the command line).
+    pub value: &'static str,
+    /// What people see.
+    pub label: &'static str,
+}
+
+const fn c(value: &'static str, label: &'static str) -> Choice {
+    Choice { value, label }
+}
+
+/// The stored values of `choices`, in order.
+pub fn values(choices: &[Choice]) -> Vec<&'static str> {
+    choices.iter().map(|c| c.value).collect()
 }
 
 const SHORT: usize = 200;
 const LONG: usize = 20_000;
 
 /// How a contact happened.
-pub const CONTACT_HOW: &[&str] = &["home-visit", "phone", "text", "video", "group-session", "accompanied-appointment"];
+pub const CONTACT_HOW: &[Choice] = &[
+    c("home-visit", "Home visit"),
+    c("phone", "Phone call"),
+    c("text", "Messages"),
+    c("video", "Video call"),
+    c("group-session", "Group session"),
+    c("accompanied-appointment", "Went along to an appointment"),
+];
 /// The kinds of boundary issue.
-pub const BOUNDARY_ISSUE_KINDS: &[&str] =
-    &["request-beyond-role", "out-of-hours-contact", "gifts-or-money", "personal-details", "dependency-sign", "other"];
+pub const BOUNDARY_ISSUE_KINDS: &[Choice] = &[
+    c("request-beyond-role", "Asked for something beyond the role"),
+    c("out-of-hours-contact", "Contact out of hours"),
+    c("gifts-or-money", "Gifts or money"),
+    c("personal-details", "Personal details"),
+    c("dependency-sign", "Leaning on you a lot"),
+    c("other", "Something else"),
+];
 /// Where a referral has got to.
-pub const SIGNPOST_STATUS: &[&str] = &["suggested", "consented", "made", "attended", "outcome", "declined"];
+pub const SIGNPOST_STATUS: &[Choice] = &[
+    c("suggested", "Suggested"),
+    c("consented", "They'd like to go ahead"),
+    c("made", "Referral made"),
+    c("attended", "They went along"),
+    c("outcome", "We know how it went"),
+    c("declined", "They chose not to"),
+];
 /// The kinds of concern.
-pub const CONCERN_KINDS: &[&str] = &["safeguarding", "wellbeing"];
+pub const CONCERN_KINDS: &[Choice] = &[c("safeguarding", "Safeguarding"), c("wellbeing", "Wellbeing")];
 /// How urgent a concern is.
-pub const URGENCY: &[&str] = &["low", "medium", "high", "immediate"];
+pub const URGENCY: &[Choice] =
+    &[c("low", "Low"), c("medium", "Medium"), c("high", "High"), c("immediate", "Immediate")];
 
 static PERSON: KindSpec = KindSpec {
     name: "person",
@@ -263,11 +468,16 @@ static PERSON: KindSpec = KindSpec {
     plural: "people",
     fields: &[
         f("alias", "Alias or initials", FieldType::Line(80), true)
+            .prompt("What would you like to call them here?")
             .help("A name or initials only you would recognise: never their full name."),
         f("consent", "Consent to keep notes given", FieldType::Flag, false)
+            .prompt("Have they agreed to you keeping notes?")
             .help("They have agreed to you keeping notes about your time together."),
-        f("consent_date", "Consent given on", FieldType::Date, false).help("The day they agreed."),
+        f("consent_date", "Consent given on", FieldType::Date, false)
+            .prompt("When did they agree?")
+            .help("The day they agreed."),
         f("notes", "Notes", FieldType::Text(LONG), false)
+            .prompt("What would you like to remember about them?")
             .help("Anything worth remembering about them, in their own terms."),
     ],
     at: None,
@@ -280,19 +490,35 @@ static CONTACT: KindSpec = KindSpec {
     label: "contact",
     plural: "contacts",
     fields: &[
-        f("person", "Person", FieldType::PersonRef, true).help("Who you met or spoke with."),
-        f("at", "When", FieldType::DateTime, true).not_ahead().help("When it happened."),
-        f("how", "How", FieldType::Choice(CONTACT_HOW), true).help("How you were in touch."),
-        f("minutes", "Minutes", FieldType::Minutes, false).help("About how long, in minutes."),
+        f("person", "Person", FieldType::PersonRef, true)
+            .prompt("Who did you spend time with?")
+            .help("Who you met or spoke with."),
+        f("at", "When", FieldType::DateTime, true).prompt("When was it?").not_ahead().help("When it happened."),
+        f("how", "How", FieldType::Choice(CONTACT_HOW), true)
+            .prompt("How were you in touch?")
+            .cli_flag("kind")
+            .help("How you were in touch."),
+        f("minutes", "Minutes", FieldType::Minutes, false)
+            .prompt("About how long was it?")
+            .help("About how long, in minutes."),
         f("present", "Who was there", FieldType::Line(SHORT), false)
+            .prompt("Was anyone else there?")
             .help("Anyone else who was there, such as a partner or a child."),
         f("focus", "What they chose to focus on", FieldType::Text(LONG), false)
+            .prompt("What did they want to talk about?")
             .help("What they chose to talk about or work on."),
-        f("strengths", "Strengths noticed", FieldType::Text(LONG), false).help("Strengths you noticed in them."),
+        f("strengths", "Strengths noticed", FieldType::Text(LONG), false)
+            .prompt("What strengths did you notice?")
+            .help("Strengths you noticed in them."),
         f("steps", "Steps celebrated", FieldType::Text(LONG), false)
+            .prompt("What steps did you celebrate together?")
             .help("Steps they took, however small, that you celebrated together."),
-        f("notes", "Notes", FieldType::Text(LONG), false).help("Anything else worth remembering."),
+        f("notes", "Notes", FieldType::Text(LONG), false)
+            .prompt("Anything else you'd like to remember?")
+            .help("Anything else worth remembering."),
         f("next_contact", "Next planned contact", FieldType::DateTime, false)
+            .prompt("When have you agreed to be in touch next?")
+            .cli_flag("next")
             .help("When you plan to be in touch next, if you have agreed a time."),
     ],
     at: Some("at"),
@@ -305,12 +531,18 @@ static BOUNDARY_AGREEMENT: KindSpec = KindSpec {
     label: "boundary agreement",
     plural: "boundary agreements",
     fields: &[
-        f("person", "Person", FieldType::PersonRef, true).help("Who you agreed them with."),
-        f("agreed_on", "Agreed on", FieldType::Date, true).help("The day you agreed them."),
-        f("rules", "Ground rules agreed", FieldType::Text(LONG), true).help(
+        f("person", "Person", FieldType::PersonRef, true)
+            .prompt("Who did you agree them with?")
+            .help("Who you agreed them with."),
+        f("agreed_on", "Agreed on", FieldType::Date, true)
+            .prompt("When did you agree them?")
+            .help("The day you agreed them."),
+        f("rules", "Ground rules agreed", FieldType::Text(LONG), true).prompt("What did you agree together?").help(
             "The ground rules you agreed together: when and how you are in touch, what you can and cannot help with.",
         ),
-        f("review_on", "Review on", FieldType::Date, false).help("When you mean to look at them again together."),
+        f("review_on", "Review on", FieldType::Date, false)
+            .prompt("When would you like to look at them again together?")
+            .help("When you mean to look at them again together."),
     ],
     at: Some("agreed_on"),
     due: Some("review_on"),
@@ -322,12 +554,23 @@ static BOUNDARY_ISSUE: KindSpec = KindSpec {
     label: "boundary issue",
     plural: "boundary issues",
     fields: &[
-        f("person", "Person", FieldType::PersonRef, true).help("Who it was with."),
-        f("at", "When", FieldType::DateTime, true).not_ahead().help("When it happened."),
-        f("category", "Kind", FieldType::Choice(BOUNDARY_ISSUE_KINDS), true).help("What kind of thing it was."),
-        f("what_happened", "What happened", FieldType::Text(LONG), true).help("What happened, in plain words."),
-        f("how_handled", "How it was handled", FieldType::Text(LONG), false).help("How you responded."),
-        f("flag", "Flagged for supervision", FieldType::Flag, false).help("Bring it to your next supervision."),
+        f("person", "Person", FieldType::PersonRef, true).prompt("Who was it with?").help("Who it was with."),
+        f("at", "When", FieldType::DateTime, true).prompt("When did it happen?").not_ahead().help("When it happened."),
+        f("category", "Kind", FieldType::Choice(BOUNDARY_ISSUE_KINDS), true)
+            .prompt("What kind of thing was it?")
+            .cli_flag("kind")
+            .help("What kind of thing it was."),
+        f("what_happened", "What happened", FieldType::Text(LONG), true)
+            .prompt("What happened?")
+            .cli_flag("what")
+            .help("What happened, in plain words."),
+        f("how_handled", "How it was handled", FieldType::Text(LONG), false)
+            .prompt("How did you respond?")
+            .cli_flag("handled")
+            .help("How you responded."),
+        f("flag", "Flagged for supervision", FieldType::Flag, false)
+            .prompt("Would you like to talk it through in supervision?")
+            .help("Bring it to your next supervision."),
     ],
     at: Some("at"),
     due: None,
@@ -339,13 +582,25 @@ static SERVICE: KindSpec = KindSpec {
     label: "service",
     plural: "services",
     fields: &[
-        f("name", "Name", FieldType::Line(SHORT), true).help("The service's name."),
+        f("name", "Name", FieldType::Line(SHORT), true)
+            .prompt("What is the service called?")
+            .help("The service's name."),
         f("category", "Category", FieldType::Line(80), false)
+            .prompt("What does it help with?")
             .help("What it helps with, such as food, housing or money."),
-        f("area", "Area", FieldType::Line(SHORT), false).help("Where it is, or which area it covers."),
-        f("contact_details", "Contact details", FieldType::Text(2_000), false).help("Phone, email or address."),
-        f("opening_times", "Opening times", FieldType::Text(2_000), false).help("When it is open."),
+        f("area", "Area", FieldType::Line(SHORT), false)
+            .prompt("Where is it, or which area does it cover?")
+            .help("Where it is, or which area it covers."),
+        f("contact_details", "Contact details", FieldType::Text(2_000), false)
+            .prompt("How can people get in touch with it?")
+            .cli_flag("contact")
+            .help("Phone, email or address."),
+        f("opening_times", "Opening times", FieldType::Text(2_000), false)
+            .prompt("When is it open?")
+            .cli_flag("opening")
+            .help("When it is open."),
         f("notes", "Notes", FieldType::Text(LONG), false)
+            .prompt("Anything else that's useful to know?")
             .help("Anything else useful to know, such as how to get a referral."),
     ],
     at: None,
@@ -358,15 +613,32 @@ static SIGNPOST: KindSpec = KindSpec {
     label: "signpost",
     plural: "signposts",
     fields: &[
-        f("person", "Person", FieldType::PersonRef, true).help("Who you suggested it to."),
-        f("service", "Service", FieldType::ServiceRef, true).help("The service from the directory."),
-        f("at", "Suggested on", FieldType::Date, true).help("The day you suggested it."),
-        f("reason", "Why", FieldType::Text(LONG), false).help("Why it might help, as you talked it through."),
-        f("consent", "Person consented", FieldType::Flag, false).help("They agreed to go ahead."),
-        f("accompanied", "Went along (bridge)", FieldType::Flag, false).help("You went along with them, as a bridge."),
-        f("status", "Status", FieldType::Choice(SIGNPOST_STATUS), true).help("Where it has got to."),
-        f("outcome", "Outcome", FieldType::Text(LONG), false).help("How it went, in their words if you can."),
+        f("person", "Person", FieldType::PersonRef, true)
+            .prompt("Who did you share it with?")
+            .help("Who you suggested it to."),
+        f("service", "Service", FieldType::ServiceRef, true)
+            .prompt("Which service?")
+            .help("The service from the directory."),
+        f("at", "Suggested on", FieldType::Date, true)
+            .prompt("When did you suggest it?")
+            .help("The day you suggested it."),
+        f("reason", "Why", FieldType::Text(LONG), false)
+            .prompt("How might it help, as you talked it through?")
+            .help("Why it might help, as you talked it through."),
+        f("consent", "Person consented", FieldType::Flag, false)
+            .prompt("Did they want to go ahead?")
+            .help("They agreed to go ahead."),
+        f("accompanied", "Went along (bridge)", FieldType::Flag, false)
+            .prompt("Did you go along with them?")
+            .help("You went along with them, as a bridge."),
+        f("status", "Status", FieldType::Choice(SIGNPOST_STATUS), true)
+            .prompt("Where has it got to?")
+            .help("Where it has got to."),
+        f("outcome", "Outcome", FieldType::Text(LONG), false)
+            .prompt("How did it go for them?")
+            .help("How it went, in their words if you can."),
         f("reminder", "Reminder on", FieldType::Date, false)
+            .prompt("When would you like to check in on how it's going?")
             .help("A day to check in on how it is going, until there is an outcome."),
     ],
     at: Some("at"),
@@ -379,16 +651,29 @@ static CONCERN: KindSpec = KindSpec {
     label: "concern",
     plural: "concerns",
     fields: &[
-        f("person", "Person", FieldType::PersonRef, true).help("Who the concern is about."),
-        f("at", "When", FieldType::DateTime, true).not_ahead().help("When you noticed it."),
+        f("person", "Person", FieldType::PersonRef, true)
+            .prompt("Who is the concern about?")
+            .help("Who the concern is about."),
+        f("at", "When", FieldType::DateTime, true)
+            .prompt("When did you notice it?")
+            .not_ahead()
+            .help("When you noticed it."),
         f("category", "Kind", FieldType::Choice(CONCERN_KINDS), true)
+            .prompt("What kind of concern is it?")
+            .cli_flag("kind")
             .help("Safeguarding (someone may be at risk of harm) or wellbeing."),
-        f("urgency", "Urgency", FieldType::Choice(URGENCY), true).help("How soon something needs to happen."),
+        f("urgency", "Urgency", FieldType::Choice(URGENCY), true)
+            .prompt("How soon does something need to happen?")
+            .help("How soon something needs to happen."),
         f("notes", "What was seen or said", FieldType::Text(LONG), true)
+            .prompt("What did you see or hear?")
             .help("What you saw or heard, as close to the words used as you can."),
         f("told", "Who was told", FieldType::Line(SHORT), false)
+            .prompt("Who have you told?")
             .help("Who you told, such as your supervisor or the safeguarding lead."),
-        f("told_at", "Told when", FieldType::DateTime, false).help("When you told them."),
+        f("told_at", "Told when", FieldType::DateTime, false)
+            .prompt("When did you tell them?")
+            .help("When you told them."),
     ],
     at: Some("at"),
     due: None,
@@ -400,12 +685,19 @@ static ENDING: KindSpec = KindSpec {
     label: "ending",
     plural: "endings",
     fields: &[
-        f("person", "Person", FieldType::PersonRef, true).help("Whose support has come to an end."),
-        f("on", "Ended on", FieldType::Date, true).help("The day it ended."),
-        f("planned", "Planned ending", FieldType::Flag, true).help("You planned the ending together."),
+        f("person", "Person", FieldType::PersonRef, true)
+            .prompt("Whose support has come to an end?")
+            .help("Whose support has come to an end."),
+        f("on", "Ended on", FieldType::Date, true).prompt("When did it end?").help("The day it ended."),
+        f("planned", "Planned ending", FieldType::Flag, true)
+            .prompt("Did you plan the ending together?")
+            .help("You planned the ending together."),
         f("summary", "Closing summary", FieldType::Text(LONG), false)
+            .prompt("How did your time together go, and how did you say goodbye?")
             .help("How your time together went, and how you said goodbye."),
-        f("onward", "Onward signposting", FieldType::Text(LONG), false).help("Where they might go next for support."),
+        f("onward", "Onward signposting", FieldType::Text(LONG), false)
+            .prompt("Where might they turn next for support?")
+            .help("Where they might go next for support."),
     ],
     at: Some("on"),
     due: None,
@@ -417,11 +709,18 @@ static REFLECTION: KindSpec = KindSpec {
     label: "reflection",
     plural: "reflections",
     fields: &[
-        f("person", "Person", FieldType::PersonRef, false).help("Who it is about, if anyone."),
-        f("at", "When", FieldType::DateTime, true).not_ahead().help("When you wrote it."),
+        f("person", "Person", FieldType::PersonRef, false)
+            .prompt("Is it about anyone in particular?")
+            .help("Who it is about, if anyone."),
+        f("at", "When", FieldType::DateTime, true)
+            .prompt("When did you write it?")
+            .not_ahead()
+            .help("When you wrote it."),
         f("text", "Reflection", FieldType::Text(LONG), true)
+            .prompt("What would you like to reflect on?")
             .help("Your thoughts and feelings: what went well, what was hard, what you would like to talk through."),
         f("shared", "Shared with supervisor", FieldType::Flag, false)
+            .prompt("Would you like to share it with your supervisor?")
             .help("Share it with your supervisor in your next file to them. Otherwise it stays with you."),
     ],
     at: Some("at"),
@@ -434,11 +733,23 @@ static SUPERVISION_NOTE: KindSpec = KindSpec {
     label: "supervision note",
     plural: "supervision notes",
     fields: &[
-        f("volunteer", "For (volunteer's fingerprint)", FieldType::CardRef, true).help("The volunteer it is for."),
-        f("person", "About person", FieldType::PersonRef, false).help("The person it is about, if any."),
-        f("about", "About record", FieldType::RecordRef, false).help("The record it is about, if any."),
-        f("at", "When", FieldType::DateTime, true).not_ahead().help("When you wrote it."),
-        f("text", "Note", FieldType::Text(LONG), true).help("What you would like the volunteer to know."),
+        f("volunteer", "For (volunteer's fingerprint)", FieldType::CardRef, true)
+            .prompt("Which volunteer is it for?")
+            .cli_flag("for")
+            .help("The volunteer it is for."),
+        f("person", "About person", FieldType::PersonRef, false)
+            .prompt("Is it about anyone in particular?")
+            .help("The person it is about, if any."),
+        f("about", "About record", FieldType::RecordRef, false)
+            .prompt("Is it about a particular record?")
+            .help("The record it is about, if any."),
+        f("at", "When", FieldType::DateTime, true)
+            .prompt("When did you write it?")
+            .not_ahead()
+            .help("When you wrote it."),
+        f("text", "Note", FieldType::Text(LONG), true)
+            .prompt("What would you like them to know?")
+            .help("What you would like the volunteer to know."),
     ],
     at: Some("at"),
     due: None,
@@ -450,11 +761,22 @@ static ACKNOWLEDGEMENT: KindSpec = KindSpec {
     label: "acknowledgement",
     plural: "acknowledgements",
     fields: &[
-        f("about", "Concern acknowledged", FieldType::RecordRef, true).help("The concern you have seen."),
-        f("person", "Person", FieldType::PersonRef, true).help("The person the concern is about."),
-        f("at", "When", FieldType::DateTime, true).not_ahead().help("When you acknowledged it."),
-        f("by", "Acknowledged by", FieldType::Line(SHORT), true).help("Who acknowledges it."),
-        f("notes", "Notes", FieldType::Text(LONG), false).help("What was done or agreed."),
+        f("about", "Concern acknowledged", FieldType::RecordRef, true)
+            .prompt("Which concern are you acknowledging?")
+            .help("The concern you have seen."),
+        f("person", "Person", FieldType::PersonRef, true)
+            .prompt("Who is the concern about?")
+            .help("The person the concern is about."),
+        f("at", "When", FieldType::DateTime, true)
+            .prompt("When did you acknowledge it?")
+            .not_ahead()
+            .help("When you acknowledged it."),
+        f("by", "Acknowledged by", FieldType::Line(SHORT), true)
+            .prompt("Who is acknowledging it?")
+            .help("Who acknowledges it."),
+        f("notes", "Notes", FieldType::Text(LONG), false)
+            .prompt("What was done or agreed?")
+            .help("What was done or agreed."),
     ],
     at: Some("at"),
     due: None,
@@ -700,8 +1022,8 @@ fn normalise(field: &FieldSpec, value: &Value) -> Result<Option<Value>> {
         }
         FieldType::Choice(options) => {
             let s = text()?;
-            if !options.contains(&s) {
-                return Err(Error::invalid(format!("{} must be one of: {}", label(), options.join(", "))));
+            if !options.iter().any(|o| o.value == s) {
+                return Err(Error::invalid(format!("{} must be one of: {}", label(), values(options).join(", "))));
             }
             None
         }
@@ -832,6 +1154,43 @@ mod tests {
                 assert!(field.help.ends_with('.'), "{}.{}: a sentence", kind.as_str(), field.name);
             }
         }
+    }
+
+    #[test]
+    fn every_field_asks_a_question_and_every_choice_has_words() {
+        for kind in Kind::ALL {
+            for field in kind.spec().fields {
+                let at = format!("{}.{}", kind.as_str(), field.name);
+                assert!(field.prompt.ends_with('?') && field.prompt.len() > 4, "{at}: {:?}", field.prompt);
+                if let FieldType::Choice(choices) = field.ty {
+                    let mut seen = std::collections::BTreeSet::new();
+                    for choice in choices {
+                        assert!(seen.insert(choice.value), "{at}: {} twice", choice.value);
+                        assert!(choice.label.starts_with(char::is_uppercase), "{at}: {:?}", choice.label);
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_description_crosses_to_the_window_as_the_forms_read_it() {
+        let kinds = serde_json::to_value(describe()).unwrap();
+        assert_eq!(kinds.as_array().unwrap().len(), Kind::ALL.len());
+        let contact = &kinds[1];
+        assert_eq!((contact["kind"].as_str(), contact["writers"].as_str()), (Some("contact"), Some("volunteers")));
+        assert_eq!(contact["due"], "next_contact");
+        let field = |name: &str| contact["fields"].as_array().unwrap().iter().find(|f| f["name"] == name).unwrap();
+        assert_eq!(field("focus")["prompt"], "What did they want to talk about?");
+        assert_eq!(field("focus")["input"], json!({"type": "text", "maxChars": 20_000}));
+        assert_eq!(field("at")["notAhead"], true);
+        assert_eq!(field("next_contact")["flag"], "next");
+        assert_eq!(field("how")["input"]["type"], "choice");
+        assert_eq!(field("how")["input"]["options"][0], json!({"value": "home-visit", "label": "Home visit"}));
+        assert_eq!(field("minutes")["flag"], "minutes");
+        let person = &kinds[0]["fields"];
+        assert_eq!(person[2]["flag"], "consent-date");
+        assert_eq!(person[1]["input"], json!({"type": "yesNo"}));
     }
     use serde_json::json;
 

@@ -171,6 +171,11 @@ fn pick<'a>(rng: &mut StdRng, from: &[&'a str]) -> &'a str {
     from.choose(rng).copied().unwrap_or_default()
 }
 
+/// One of a choice field's values.
+fn choose(rng: &mut StdRng, from: &[kinds::Choice]) -> &'static str {
+    from.choose(rng).map(|c| c.value).unwrap_or_default()
+}
+
 fn record(rng: &mut StdRng, person: &str, services: &[RecordId], when: NaiveDateTime) -> (Kind, Fields) {
     let roll = rng.gen_range(0..100);
     match roll {
@@ -178,14 +183,14 @@ fn record(rng: &mut StdRng, person: &str, services: &[RecordId], when: NaiveDate
             Kind::Contact,
             obj(json!({
                 "person": person, "at": stamp(when),
-                "how": pick(rng, kinds::CONTACT_HOW), "minutes": rng.gen_range(10..=120),
+                "how": choose(rng, kinds::CONTACT_HOW), "minutes": rng.gen_range(10..=120),
                 "focus": pick(rng, FOCUS), "strengths": pick(rng, STRENGTHS),
                 "steps": pick(rng, STEPS), "notes": pick(rng, NOTES),
                 "next_contact": stamp(when + Duration::days(rng.gen_range(5..15))),
             })),
         ),
         72..=80 => {
-            let status = pick(rng, kinds::SIGNPOST_STATUS);
+            let status = choose(rng, kinds::SIGNPOST_STATUS);
             let mut f = obj(json!({
                 "person": person, "service": services.choose(rng), "at": date(when),
                 "reason": format!("to help with {}", pick(rng, FOCUS)),
@@ -200,7 +205,7 @@ fn record(rng: &mut StdRng, person: &str, services: &[RecordId], when: NaiveDate
         81..=85 => (
             Kind::BoundaryIssue,
             obj(json!({
-                "person": person, "at": stamp(when), "category": pick(rng, kinds::BOUNDARY_ISSUE_KINDS),
+                "person": person, "at": stamp(when), "category": choose(rng, kinds::BOUNDARY_ISSUE_KINDS),
                 "what_happened": "asked for my personal number so we could text at weekends",
                 "how_handled": "explained the project phone hours again, kindly", "flag": rng.gen_bool(0.4),
             })),
@@ -208,8 +213,8 @@ fn record(rng: &mut StdRng, person: &str, services: &[RecordId], when: NaiveDate
         86..=88 => (
             Kind::Concern,
             obj(json!({
-                "person": person, "at": stamp(when), "category": pick(rng, kinds::CONCERN_KINDS),
-                "urgency": pick(rng, kinds::URGENCY),
+                "person": person, "at": stamp(when), "category": choose(rng, kinds::CONCERN_KINDS),
+                "urgency": choose(rng, kinds::URGENCY),
                 "notes": "seemed very low and mentioned not eating properly",
                 "told": "coordinator", "told_at": stamp(when + Duration::hours(1)),
             })),

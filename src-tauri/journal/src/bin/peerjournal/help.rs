@@ -58,7 +58,7 @@ fn with_field_help(mut command: Command, kind: Kind) -> Command {
 /// How a field's value is written on the command line, after its help.
 fn how_written(field: &FieldSpec) -> String {
     match field.ty {
-        FieldType::Choice(values) => format!(" One of: {}.", values.join(", ")),
+        FieldType::Choice(choices) => format!(" One of: {}.", peerjournal::kinds::values(choices).join(", ")),
         FieldType::Date => " Written like 2026-11-20.".into(),
         FieldType::DateTime => " Written like 2026-11-20T14:30.".into(),
         FieldType::Minutes => " From 0 to 1440.".into(),
@@ -110,6 +110,30 @@ mod tests {
             }
         }
         assert!(missing.is_empty(), "{}", missing.join("\n"));
+    }
+
+    /// The kinds' description names each field's option (`FieldSpec::flag`,
+    /// which the app shows too): every option that sets a field is spelt
+    /// as it says.
+    #[test]
+    fn every_option_that_sets_a_field_is_named_as_the_kinds_say() {
+        let cli = command();
+        let mut checked = 0;
+        let mut wrong = Vec::new();
+        for &(group, name, kind) in RECORD_COMMANDS {
+            let command = cli.find_subcommand(group).and_then(|g| g.find_subcommand(name)).unwrap();
+            for arg in command.get_arguments() {
+                let (Some(field), Some(long)) = (kind.spec().field(arg.get_id().as_str()), arg.get_long()) else {
+                    continue;
+                };
+                checked += 1;
+                if long != field.flag() {
+                    wrong.push(format!("{group} {name} --{long}: the kinds say --{}", field.flag()));
+                }
+            }
+        }
+        assert!(checked > 50, "{checked} options checked");
+        assert!(wrong.is_empty(), "{}", wrong.join("\n"));
     }
 
     #[test]
