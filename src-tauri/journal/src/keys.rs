@@ -61,6 +61,12 @@ impl DataKey {
         DataKey(k)
     }
 
+    /// Whether `other` is this same key, compared in constant time.
+    pub(crate) fn same_as(&self, other: &DataKey) -> bool {
+        let differences = self.0.iter().zip(other.0.iter()).fold(0u8, |acc, (a, b)| acc | (a ^ b));
+        std::hint::black_box(differences) == 0
+    }
+
     /// The SQL that keys a SQLCipher connection with this raw key and the
     /// database's salt, and sets how its pages are encrypted. The returned
     /// string is wiped when dropped.

@@ -36,11 +36,12 @@ pub mod store;
 pub mod sync;
 
 pub use error::{io_reason, Error, ErrorKind, Result};
+pub use journal::drafts::Draft;
 pub use journal::{default_dir, presence, CheckReport, Journal, NewJournal, Presence, Role, Status};
 pub use keys::{KdfParams, RecoveryKey};
 pub use model::hlc;
 pub use model::ids::{DeviceId, Fingerprint, PersonId, RecordId};
 pub use model::kinds::{self, Fields, Kind};
-pub use model::record::{Conflict, ConflictField, HistoryEntry, Page, PurgeReport, Record, SearchHit};
+pub use model::record::{Conflict, ConflictField, HistoryEntry, Page, PurgeReport, Record, RecordCounts, SearchHit};
 pub use reports::{access, demo, report};
 pub use sync::cards;

@@ -10,6 +10,7 @@
 //! have the same journal open: SQLite's write-ahead log and write locks keep
 //! them consistent, and the key file is only ever replaced atomically.
 
+pub mod drafts;
 mod read;
 pub mod retention;
 mod roster;
@@ -38,6 +39,8 @@ pub const KEY_FILE: &str = "journal.key";
 /// The journal's setting that names a file being written (see
 /// [`Journal::begin_partial_file`]).
 pub(crate) const PARTIAL_FILE: &str = "export_partial";
+/// The journal's setting for discreet mode (see [`Journal::discreet_mode`]).
+const DISCREET_MODE: &str = "discreet_mode";
 /// Idle minutes before the app locks itself, unless the person chose otherwise.
 pub const DEFAULT_IDLE_LOCK_MINUTES: u32 = 10;
 /// The longest idle time that may be chosen, in minutes.
@@ -362,6 +365,25 @@ impl Journal {
         Ok(())
     }
 
+    /// Changes the passphrase as [`Journal::change_passphrase`] does, once
+    /// `current` is shown to be the passphrase that unlocks the journal now
+    /// (its key file as it is on disk, which another window or command may
+    /// have changed): for someone at an unlocked journal, who must still
+    /// know the passphrase to replace it. Takes the key derivation's time
+    /// twice, once to check and once to seal.
+    pub fn replace_passphrase(&mut self, current: &str, new_passphrase: &str, kdf: KdfParams) -> Result<()> {
+        keys::validate_new_passphrase(new_passphrase, &[&self.status()?.name])?;
+        let on_disk = read_key_file(&self.dir)?;
+        if on_disk.journal_id() != self.key_file.journal_id() {
+            return Err(Error::KeyFileMismatch(self.dir.clone()));
+        }
+        if !on_disk.unseal_with_passphrase(current)?.same_as(&self.key) {
+            return Err(Error::KeyFileMismatch(self.dir.clone()));
+        }
+        self.key_file = on_disk;
+        self.change_passphrase(new_passphrase, kdf)
+    }
+
     /// Puts right a clock that holds a stamp no date can be written for
     /// (older versions took any stamp a bundle brought): it starts again
     /// from the computer's clock.
@@ -448,6 +470,17 @@ impl Journal {
             )));
         }
         self.set_meta("idle_lock_minutes", &minutes.to_string())
+    }
+
+    /// Whether the app shows people by their initials only, for a journal
+    /// used where others may see the screen. Local: never sent.
+    pub fn discreet_mode(&self) -> Result<bool> {
+        Ok(self.meta(DISCREET_MODE)?.as_deref() == Some("on"))
+    }
+
+    /// Turns discreet mode on or off.
+    pub fn set_discreet_mode(&mut self, on: bool) -> Result<()> {
+        self.set_meta(DISCREET_MODE, if on { "on" } else { "off" })
     }
 
     /// Checks the encryption, every page's authentication, the database's

@@ -13,7 +13,7 @@ use crate::model::event::{FieldChange, DELETED};
 use crate::model::hlc::Hlc;
 use crate::model::ids::{DeviceId, PersonId, RecordId};
 use crate::model::kinds::{self, Kind, Role};
-use crate::model::record::{Conflict, ConflictField, HistoryEntry, Page, Record, SearchHit};
+use crate::model::record::{Conflict, ConflictField, HistoryEntry, Page, Record, RecordCounts, SearchHit};
 
 const RECORD_COLUMNS: &str = "r.id, r.kind, r.person, r.at, r.data, r.created_hlc, r.updated_hlc,
      (SELECT id FROM devices WHERE n = r.updated_device), r.conflict,
@@ -278,14 +278,17 @@ impl Journal {
     }
 
     /// How many records of each kind the journal holds.
-    pub fn counts(&self) -> Result<Map<String, Value>> {
+    pub fn counts(&self) -> Result<RecordCounts> {
         let mut stmt =
             self.conn.prepare_cached("SELECT kind, count(*) FROM records WHERE deleted = 0 GROUP BY kind")?;
-        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?;
-        let mut out = Map::new();
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, u32>(1)?)))?;
+        let mut out = RecordCounts::new();
         for row in rows {
-            let (k, n) = row?;
-            out.insert(k, Value::from(n));
+            let (kind, n) = row?;
+            // A kind this version does not know (from a newer one) is left out.
+            if let Ok(kind) = Kind::parse(&kind) {
+                out.insert(kind, n);
+            }
         }
         Ok(out)
     }

@@ -2,6 +2,7 @@
 //! connection so that "nothing is left" can be checked in every table.
 
 use super::*;
+use crate::journal::drafts::MAX_DRAFT_BYTES;
 use crate::journal::NewJournal;
 use crate::keys::KdfParams;
 use crate::model::ids::{PersonId, RecordId};
@@ -674,4 +675,143 @@ fn a_journal_from_before_index_keys_gets_them_and_lists_the_same() {
     assert_eq!(keys(&j), keys_before);
     assert_eq!(lists(&j), lists_before);
     assert!(j.check().unwrap().ok, "{:?}", j.check().unwrap().problems);
+}
+
+fn draft_keys(j: &Journal) -> Vec<String> {
+    j.drafts().unwrap().into_iter().map(|d| d.key).collect()
+}
+
+#[test]
+fn a_draft_is_kept_as_typed_replaced_and_discarded() {
+    let (_d, mut j) = journal();
+    let p = person(&mut j, "R.M.");
+    // Half a date is fine in a draft: it is checked when saved as a record.
+    let typed = fields(json!({"person": p, "at": "2026-11-2", "focus": "Drafted-Walrus", "minutes": "4"}));
+    let draft = j.save_draft("contact:new", Kind::Contact, typed.clone()).unwrap();
+    assert_eq!((draft.kind, draft.person.as_ref(), draft.record.as_ref()), (Kind::Contact, Some(&p), None));
+    assert_eq!(j.draft("contact:new").unwrap().unwrap().fields, typed);
+    // Saved again under its key, it replaces what was there.
+    j.save_draft("contact:new", Kind::Contact, fields(json!({"focus": "Second-Go"}))).unwrap();
+    let kept = j.draft("contact:new").unwrap().unwrap();
+    assert_eq!((kept.fields["focus"].as_str(), kept.person), (Some("Second-Go"), None));
+    let c = contact(&mut j, &p, "2026-11-01T10:00", "a visit");
+    let edit = format!("contact:{c}");
+    let draft = j.save_draft(&edit, Kind::Contact, fields(json!({"notes": "Drafted-Edit"}))).unwrap();
+    assert_eq!(draft.record.as_ref(), Some(&c));
+    assert_eq!(draft_keys(&j), [edit.clone(), "contact:new".to_string()], "the latest first");
+    // Drafts are not records: no search finds them, no count counts them.
+    assert!(j.search("Second-Go", Page::default()).unwrap().is_empty());
+    assert_eq!(j.counts().unwrap()[&Kind::Contact], 1);
+    j.discard_draft("contact:new").unwrap();
+    j.discard_draft("contact:new").unwrap();
+    assert_eq!(draft_keys(&j), [edit]);
+    assert_eq!(j.draft("contact:new").unwrap(), None);
+}
+
+#[test]
+fn a_draft_survives_lock_and_unlock() {
+    let (dir, mut j) = journal();
+    j.save_draft("reflection:new", Kind::Reflection, fields(json!({"text": "half a thought"}))).unwrap();
+    j.lock();
+    let j = Journal::open(dir.path(), "correct horse battery").unwrap();
+    assert_eq!(j.draft("reflection:new").unwrap().unwrap().fields["text"], "half a thought");
+}
+
+#[test]
+fn a_draft_is_bounded_and_names_only_its_kinds_fields() {
+    let (_d, mut j) = journal();
+    let err = |j: &mut Journal, key: &str, kind: Kind, v: Value| j.save_draft(key, kind, fields(v)).unwrap_err();
+    let long = "x".repeat(MAX_DRAFT_BYTES);
+    let e = err(&mut j, "reflection:new", Kind::Reflection, json!({"text": long}));
+    assert_eq!(e.kind(), crate::ErrorKind::InvalidInput);
+    assert!(e.to_string().starts_with("this draft is too long to keep"), "{e}");
+    let e = err(&mut j, "person:new", Kind::Person, json!({"shoe_size": 9}));
+    assert_eq!(e.to_string(), "a person has no field called shoe_size");
+    let e = err(&mut j, "person:new", Kind::Person, json!({"alias": ["a", "b"]}));
+    assert_eq!(e.to_string(), "a draft keeps what is typed into alias: one value, not a list");
+    for key in ["contact:new", "person:", "person:new draft", "person", "", "person:new:x"] {
+        let e = err(&mut j, key, Kind::Person, json!({}));
+        assert!(e.to_string().starts_with("a draft of a person is kept as person:new"), "{key}: {e}");
+    }
+    let e = err(&mut j, "supervision-note:new", Kind::SupervisionNote, json!({}));
+    assert_eq!(e.kind(), crate::ErrorKind::NotAllowed);
+    assert!(draft_keys(&j).is_empty(), "nothing refused was kept");
+}
+
+#[test]
+fn forgetting_a_person_erases_their_drafts() {
+    let (_d, mut j) = journal();
+    let p = person(&mut j, "Forgotten");
+    let keep = person(&mut j, "Kept");
+    let c = contact(&mut j, &p, "2026-11-01T10:00", "a visit");
+    let theirs = [
+        ("contact:new", Kind::Contact, json!({"person": p, "focus": "Drafted-Narwhal"})),
+        (&*format!("contact:{c}"), Kind::Contact, json!({"notes": "Drafted-Okapi"})),
+        (&*format!("person:{p}"), Kind::Person, json!({"notes": "Drafted-Quokka"})),
+    ];
+    for (key, kind, v) in theirs.clone() {
+        j.save_draft(key, kind, fields(v)).unwrap();
+    }
+    j.save_draft("reflection:new", Kind::Reflection, fields(json!({"person": keep, "text": "Drafted-Kept"}))).unwrap();
+    for word in ["Drafted-Narwhal", "Drafted-Okapi", "Drafted-Quokka"] {
+        assert!(found_anywhere(&j, word), "{word} should be there before forgetting");
+    }
+    j.forget_person(&p).unwrap();
+    assert_eq!(draft_keys(&j), ["reflection:new"]);
+    for word in ["Drafted-Narwhal", "Drafted-Okapi", "Drafted-Quokka"] {
+        assert!(!found_anywhere(&j, word), "{word} is still in the database after forgetting");
+    }
+}
+
+#[test]
+fn the_retention_purge_erases_the_drafts_of_those_it_erases() {
+    let (dir, mut j) = journal();
+    let ended = person(&mut j, "Ended-Long-Ago");
+    let old = kinds::months_ago(14);
+    j.add(Kind::Ending, fields(json!({"person": ended, "on": old, "planned": true}))).unwrap();
+    j.save_draft("contact:new", Kind::Contact, fields(json!({"person": ended, "notes": "Drafted-Tapir"}))).unwrap();
+    j.save_draft("service:new", Kind::Service, fields(json!({"name": "Food bank"}))).unwrap();
+    j.lock();
+    // The purge runs as the journal is unlocked.
+    let j = Journal::open(dir.path(), "correct horse battery").unwrap();
+    assert_eq!(j.last_purge().unwrap().erased_people, ["Ended-Long-Ago"]);
+    assert_eq!(draft_keys(&j), ["service:new"]);
+    assert!(!found_anywhere(&j, "Drafted-Tapir"));
+}
+
+#[test]
+fn discreet_mode_is_a_setting_of_the_journal() {
+    let (dir, mut j) = journal();
+    assert!(!j.discreet_mode().unwrap(), "off until turned on");
+    j.set_discreet_mode(true).unwrap();
+    j.lock();
+    let mut j = Journal::open(dir.path(), "correct horse battery").unwrap();
+    assert!(j.discreet_mode().unwrap());
+    j.set_discreet_mode(false).unwrap();
+    assert!(!j.discreet_mode().unwrap());
+}
+
+#[test]
+fn replacing_the_passphrase_needs_the_current_one() {
+    let (dir, mut j) = journal();
+    let key_file = || std::fs::read(dir.path().join(crate::journal::KEY_FILE)).unwrap();
+    let before = key_file();
+    let e = j.replace_passphrase("not the passphrase", "a brand new passphrase", FAST).unwrap_err();
+    assert_eq!(e.kind(), crate::ErrorKind::WrongPassphrase);
+    let e = j.replace_passphrase("correct horse battery", "password1", FAST).unwrap_err();
+    assert_eq!(e.kind(), crate::ErrorKind::InvalidInput);
+    assert_eq!(key_file(), before, "nothing changed");
+    j.replace_passphrase("correct horse battery", "a brand new passphrase", FAST).unwrap();
+    j.lock();
+    assert_eq!(
+        Journal::open(dir.path(), "correct horse battery").unwrap_err().kind(),
+        crate::ErrorKind::WrongPassphrase
+    );
+    let mut j = Journal::open(dir.path(), "a brand new passphrase").unwrap();
+    // Checked against the key file as it is now, whoever changed it last.
+    let mut other = Journal::open(dir.path(), "a brand new passphrase").unwrap();
+    other.change_passphrase("changed elsewhere meanwhile", FAST).unwrap();
+    let e = j.replace_passphrase("a brand new passphrase", "yet another passphrase", FAST).unwrap_err();
+    assert_eq!(e.kind(), crate::ErrorKind::WrongPassphrase);
+    j.replace_passphrase("changed elsewhere meanwhile", "yet another passphrase", FAST).unwrap();
 }

@@ -423,7 +423,7 @@ fn check_references(conn: &rusqlite::Connection, kind: Kind, data: &Fields, own:
 
 /// Why a journal kept in `role` does not write a record of `kind`, in
 /// plain words.
-fn not_for_role(kind: Kind, role: Role) -> String {
+pub(super) fn not_for_role(kind: Kind, role: Role) -> String {
     let what = kind.spec().plural;
     match role {
         Role::Volunteer => format!(

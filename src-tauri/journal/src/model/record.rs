@@ -1,8 +1,8 @@
 //! Records as the journal shows them: a record with its fields and
 //! stamps, a change in its history, a search hit, a conflict to settle,
-//! which page of a list. Plain data, what the app and the command line see.
+//! which page of a list, how many of each kind. Plain data, what the app and the command line see.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use ts_rs::TS;
 
@@ -90,8 +90,10 @@ pub struct PurgeReport {
     pub kept_for_open_concern: u32,
 }
 
-/// Which page of a list.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// Which page of a list (as the app asks for one, too).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
 pub struct Page {
     /// At most this many.
     pub limit: u32,
@@ -113,6 +115,10 @@ impl Page {
         Ok(self)
     }
 }
+
+/// How many records of each kind a journal holds (kinds it holds none of
+/// are left out).
+pub type RecordCounts = std::collections::BTreeMap<Kind, u32>;
 
 /// A record two devices changed at once, and the values to choose between.
 #[derive(Clone, Debug, PartialEq, Serialize, TS)]

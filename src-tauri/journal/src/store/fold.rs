@@ -14,8 +14,9 @@
 //! conflict until someone writes over the winner.
 //!
 //! Erasure ("forget this person") is absorbing: it deletes the person's
-//! records, the notes and acknowledgements pointing at them, and every
-//! event about them, and any such event that arrives later is dropped. What
+//! records, the notes and acknowledgements pointing at them, every event
+//! about them and the app's drafts that name them or change those records,
+//! and any such event that arrives later is dropped. What
 //! an erasure covers is worked out here, never taken from a list the event
 //! carries.
 //!
@@ -763,7 +764,8 @@ impl Batch<'_, '_> {
     }
 
     /// Erases `ids` and every note or acknowledgement pointing at them, and
-    /// notes `person` erased by `device` at `hlc`.
+    /// the drafts naming `person`, and notes `person` erased by `device` at
+    /// `hlc`.
     fn erase_with_pointing(&mut self, mut ids: Vec<String>, person: &str, hlc: i64, device: &str) -> Result<u32> {
         let conn = self.conn;
         let mut about = conn.prepare_cached("SELECT id FROM records INDEXED BY records_about WHERE about = ?1")?;
@@ -777,6 +779,8 @@ impl Batch<'_, '_> {
         ids.sort();
         ids.dedup();
         let erased = self.erase_records(&ids)?;
+        // The app's drafts that name them (migration 0015).
+        conn.prepare_cached("DELETE FROM drafts WHERE person = ?1")?.execute([person])?;
         conn.execute(
             "INSERT INTO erasures (person, hlc, device) VALUES (?1, ?2, ?3)
              ON CONFLICT(person) DO UPDATE SET hlc = min(hlc, excluded.hlc)",
@@ -787,8 +791,8 @@ impl Batch<'_, '_> {
         Ok(erased)
     }
 
-    /// Removes each of `ids` (records, their events and their words) and
-    /// notes it erased. Returns how many records there were.
+    /// Removes each of `ids` (records, their events, their words and the
+    /// drafts of changes to them) and notes it erased. Returns how many records there were.
     fn erase_records(&mut self, ids: &[String]) -> Result<u32> {
         let conn = self.conn;
         let mut erased = 0;
@@ -809,6 +813,7 @@ impl Batch<'_, '_> {
             self.conflicts.remove(id);
             conn.prepare_cached("DELETE FROM events WHERE record = ?1 AND op = 'put'")?.execute([id])?;
             conn.prepare_cached("DELETE FROM read_marks WHERE record = ?1")?.execute([id])?;
+            conn.prepare_cached("DELETE FROM drafts WHERE record = ?1")?.execute([id])?;
             conn.prepare_cached("INSERT OR IGNORE INTO erased_records (id) VALUES (?1)")?.execute([id])?;
             self.any_erased = Some(true);
         }

@@ -38,14 +38,16 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0012_lists_for_a_person_and_conflicts_from_indexes.sql"),
     include_str!("../../migrations/0013_devices_by_number.sql"),
     include_str!("../../migrations/0014_ownership.sql"),
+    include_str!("../../migrations/0015_drafts.sql"),
 ];
 
-/// Undoes migration 0014, for tests that make a journal as an older build
-/// left it: devices belong to no journal, notes and acknowledgements have
-/// no `about` column, nothing is marked read. (Acknowledgements written
-/// into concerns are the test's to put back.)
+/// Undoes migrations 0015 and 0014, for tests that make a journal as an
+/// older build left it: no drafts, devices belong to no journal, notes and
+/// acknowledgements have no `about` column, nothing is marked read.
+/// (Acknowledgements written into concerns are the test's to put back.)
 #[cfg(test)]
 pub(crate) const UNDO_OWNERSHIP: &str = "
+    DROP TABLE drafts;
     DROP INDEX devices_by_journal;
     ALTER TABLE devices DROP COLUMN journal;
     DROP INDEX records_about;

@@ -114,8 +114,19 @@ fn dump(j: &Journal, tables: &[&str]) -> Vec<String> {
     out
 }
 
-const ALL_TABLES: &[&str] =
-    &["events", "records", "devices", "erasures", "erased_records", "roster", "acked", "received", "bundles", "meta"];
+const ALL_TABLES: &[&str] = &[
+    "events",
+    "records",
+    "devices",
+    "erasures",
+    "erased_records",
+    "roster",
+    "acked",
+    "received",
+    "bundles",
+    "meta",
+    "drafts",
+];
 
 /// The materialised state (independent of where events came from).
 fn state(j: &Journal) -> Vec<String> {
@@ -484,6 +495,39 @@ fn forgetting_travels_as_an_erasure() {
     assert_eq!(hits[0].record.kind, Kind::Service);
     let services = s.j.list(Kind::Service, None, Page::default()).unwrap();
     assert_eq!(services.len(), 1, "the directory entry is not about the person");
+}
+
+/// Drafts and the journal's own settings stay in the journal: no bundle,
+/// however full, carries a draft or discreet mode; and an erasure that
+/// arrives erases the drafts that name the person, as forgetting them
+/// here does.
+#[test]
+fn drafts_never_travel_and_an_arriving_erasure_takes_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut v = party("Sam", Role::Volunteer);
+    let mut s = party("Alex", Role::Supervisor);
+    trust(&mut v, &mut s);
+    let p = v.j.add(Kind::Person, fields(json!({"alias": "R"}))).unwrap().as_person().unwrap();
+    v.j.add(Kind::Contact, fields(json!({"person": p, "how": "phone", "notes": "Saved-Ocelot"}))).unwrap();
+    v.j.save_draft("contact:new", Kind::Contact, fields(json!({"person": p, "notes": "Drafted-Axolotl"}))).unwrap();
+    v.j.set_discreet_mode(true).unwrap();
+    let contains = |text: &[u8], word: &str| text.windows(word.len()).any(|w| w == word.as_bytes());
+    for (full, name) in [(false, "1.bundle"), (true, "full.bundle")] {
+        let b = export(&mut v, &[&s.fp], full, dir.path(), name);
+        let text = plaintext(&s, &b);
+        assert!(contains(&text, "Saved-Ocelot"), "the record travels");
+        assert!(!contains(&text, "Drafted-Axolotl") && !contains(&text, "discreet"), "{name}");
+        import(&mut s, &b).unwrap();
+    }
+    assert!(s.j.drafts().unwrap().is_empty());
+    assert!(!s.j.discreet_mode().unwrap());
+    let note = json!({"volunteer": v.fp, "person": p, "text": "Drafted-Note"});
+    s.j.save_draft("supervision-note:new", Kind::SupervisionNote, fields(note)).unwrap();
+    s.j.save_draft("service:new", Kind::Service, fields(json!({"name": "Library"}))).unwrap();
+    v.j.forget_person(&p).unwrap();
+    assert_eq!(send(&mut v, &mut s, false, dir.path(), "2.bundle").unwrap().erased, 1);
+    let left: Vec<String> = s.j.drafts().unwrap().into_iter().map(|d| d.key).collect();
+    assert_eq!(left, ["service:new"]);
 }
 
 /// Every block FTS5 keeps of the search index (segments, tombstones).

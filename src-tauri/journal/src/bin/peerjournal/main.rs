@@ -388,7 +388,10 @@ fn run(cli: Cli) -> Result<(), Failure> {
             if out.json {
                 let mut v = serde_json::to_value(&status).map_err(|e| Failure::usage(e.to_string()))?;
                 if let Some(obj) = v.as_object_mut() {
-                    obj.insert("records".into(), serde_json::Value::Object(counts));
+                    obj.insert(
+                        "records".into(),
+                        serde_json::to_value(&counts).map_err(|e| Failure::usage(e.to_string()))?,
+                    );
                     obj.insert(
                         "peers".into(),
                         serde_json::to_value(&peers).map_err(|e| Failure::usage(e.to_string()))?,
@@ -402,7 +405,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 say!("  created          {}", status.created_at);
                 say!("  locks after      {} minutes without use (in the app)", status.idle_lock_minutes);
                 say!("  encryption       SQLCipher {}", status.cipher_version);
-                let total: i64 = counts.values().filter_map(serde_json::Value::as_i64).sum();
+                let total: u64 = counts.values().map(|&n| u64::from(n)).sum();
                 say!("  records          {total}");
                 for p in peers {
                     let state = match (&p.received_at, p.waiting_changes) {
