@@ -32,4 +32,57 @@ app_commands! {
     /// How hard a new passphrase would be to guess, asked as it is typed;
     /// `name` is the keeper's (when the journal is open, its own is used).
     passphrase_strength(passphrase: String, name: Option<String>) -> PassphraseStrength;
+    /// Changes the passphrase, given the current one (the recovery key
+    /// keeps working).
+    change_passphrase(current_passphrase: String, new_passphrase: String) -> ();
+    /// Shows people by their initials only, or not.
+    set_discreet_mode(on: bool) -> AppState;
+    /// How many months after an ending records are kept (1 to 120).
+    set_retention_months(months: u32) -> AppState;
+    /// Erases now the relationships that ended longer ago than that.
+    purge_now() -> PurgeReport;
+
+    /// Adds a record of `kind`; the journal checks the fields and fills in
+    /// what is left out (now, for when).
+    add_record(kind: Kind, fields: FieldValues) -> JournalRecord;
+    /// Changes some fields of a record (null clears one).
+    update_record(id: RecordId, fields: FieldValues) -> JournalRecord;
+    /// Deletes a record (a person is forgotten instead).
+    delete_record(id: RecordId) -> ();
+    /// One record.
+    get_record(id: RecordId) -> JournalRecord;
+    /// Records of one kind, newest first, or only one person's.
+    list_records(kind: Kind, person: Option<PersonId>, page: Page) -> Vec<JournalRecord>;
+    /// Everything about a person, newest first.
+    person_timeline(person: PersonId, page: Page) -> Vec<JournalRecord>;
+    /// Records with these words, newest first.
+    search_records(query: String, page: Page) -> Vec<SearchHit>;
+    /// What is due today or before: planned contacts, reminders, reviews.
+    due_records(page: Page) -> Vec<JournalRecord>;
+    /// Records of a kind that need attention (open concerns, issues
+    /// flagged for supervision, referrals with no outcome yet).
+    needing_attention(kind: Kind, page: Page) -> Vec<JournalRecord>;
+    /// Supervision notes and acknowledgements not yet read here.
+    unread_records(page: Page) -> Vec<JournalRecord>;
+    /// Notes that a supervision note or acknowledgement has been read.
+    mark_read(id: RecordId) -> ();
+    /// A record's changes, oldest first.
+    record_history(id: RecordId) -> Vec<HistoryEntry>;
+    /// Records two devices changed at once, with the values to choose from.
+    list_conflicts(page: Page) -> Vec<Conflict>;
+    /// Settles a conflict on one field by choosing its value.
+    resolve_conflict(id: RecordId, field: String, value: FieldValue) -> JournalRecord;
+    /// Erases a person and everything about them; says how many records
+    /// went with them.
+    forget_person(person: PersonId) -> u32;
+    /// How many records of each kind the journal holds.
+    record_counts() -> RecordCounts;
+
+    /// Keeps a form's fields as typed, under its key (`contact:new`,
+    /// `contact:<record id>`).
+    save_draft(key: String, kind: Kind, fields: FieldValues) -> Draft;
+    /// Every draft kept, the latest first.
+    list_drafts() -> Vec<Draft>;
+    /// Throws a draft away (once its record is saved, or on second thoughts).
+    discard_draft(key: String) -> ();
 }

@@ -11,8 +11,12 @@
 use tauri::State;
 
 use peerjournal::keys::PassphraseStrength;
+use peerjournal::{
+    Conflict, Draft, HistoryEntry, Kind, Page, PersonId, PurgeReport, Record as JournalRecord, RecordCounts, RecordId,
+    SearchHit,
+};
 
-use crate::ipc::{AppState, CreateJournalRequest, Created, UiError};
+use crate::ipc::{AppState, CreateJournalRequest, Created, FieldValue, FieldValues, UiError};
 use crate::session::Session;
 
 macro_rules! app_commands {

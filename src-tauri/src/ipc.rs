@@ -2,8 +2,9 @@
 //! versions are generated from these by ts-rs into `ui/src/bindings/` and
 //! committed; `make test` fails when they are stale.
 
-use peerjournal::{ErrorKind, Role};
+use peerjournal::{ErrorKind, Fields, Fingerprint, Role};
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
 use ts_rs::TS;
 
 /// Whether there is a journal and whether it is open.
@@ -43,7 +44,26 @@ pub struct AppState {
     /// the computer's (it has seen changes dated in the future): by how
     /// many minutes.
     pub clock_ahead_minutes: Option<u32>,
+    /// Show people by their initials only, for a screen others may see
+    /// (false when locked).
+    pub discreet_mode: bool,
+    /// The fingerprint of the journal's card, when unlocked: what others
+    /// check when they take the card in.
+    pub fingerprint: Option<Fingerprint>,
 }
+
+/// A record's fields as a form sends them, by name: the journal checks
+/// them against the kind (see `KINDS` in kinds.ts).
+// A newtype: serde reads it as the object alone.
+#[derive(Clone, Debug, Default, PartialEq, Deserialize, TS)]
+#[ts(export)]
+pub struct FieldValues(#[ts(type = "{ [field in string]?: unknown }")] pub Fields);
+
+/// One field's value, as a form sends it: text, a number, yes or no, or
+/// null (to clear it).
+#[derive(Clone, Debug, PartialEq, Deserialize, TS)]
+#[ts(export)]
+pub struct FieldValue(#[ts(type = "unknown")] pub Value);
 
 /// First-run set-up.
 #[derive(Clone, Debug, Deserialize, TS)]
@@ -125,5 +145,16 @@ mod tests {
         assert_eq!(json(UiErrorKind::Locked), "locked");
         assert_eq!(json(UiErrorKind::Journal(ErrorKind::DiskFull)), "diskFull");
         assert_eq!(json(UiErrorKind::Journal(ErrorKind::BundleRefused)), "bundleRefused");
+    }
+
+    #[test]
+    fn fields_arrive_as_one_object_and_pages_as_the_window_writes_them() {
+        let fields: FieldValues = serde_json::from_str(r#"{"alias": "R", "consent": true}"#).unwrap();
+        assert_eq!((fields.0.len(), fields.0["consent"].as_bool()), (2, Some(true)));
+        assert!(serde_json::from_str::<FieldValues>(r#"["alias", "R"]"#).is_err());
+        let value: FieldValue = serde_json::from_str("null").unwrap();
+        assert!(value.0.is_null());
+        let page: peerjournal::Page = serde_json::from_str(r#"{"limit": 20, "offset": 40}"#).unwrap();
+        assert_eq!((page.limit, page.offset), (20, 40));
     }
 }

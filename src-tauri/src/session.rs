@@ -1,16 +1,26 @@
 //! The app's session: at most one unlocked journal, the idle timer, and the
 //! body of every command. Nothing here knows Tauri, so it is tested on a
 //! temporary folder without a window (see the tests below).
+//!
+//! A command that asks or changes the journal is one call on the core
+//! through `Session::with_journal`, which refuses while the journal is
+//! locked, reads the core's errors knowing the journal's folder, and
+//! restarts the idle timer. What a command is given is checked by the core,
+//! not here; secrets given (passphrases, recovery keys) are wiped from
+//! memory once used, and nothing given is logged.
 
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use peerjournal::keys::PassphraseStrength;
-use peerjournal::{presence, Journal, KdfParams, NewJournal, Presence};
+use peerjournal::{
+    presence, Conflict, Draft, HistoryEntry, Journal, KdfParams, Kind, NewJournal, Page, PersonId, Presence,
+    PurgeReport, Record, RecordCounts, RecordId, SearchHit,
+};
 use zeroize::Zeroizing;
 
-use crate::ipc::{AppState, CreateJournalRequest, Created, JournalState, UiError};
+use crate::ipc::{AppState, CreateJournalRequest, Created, FieldValue, FieldValues, JournalState, UiError};
 
 /// The app's state, shared by every command.
 pub struct Session {
@@ -53,6 +63,18 @@ impl Session {
         UiError::from(e.in_folder(&self.dir))
     }
 
+    /// Runs `f` on the open journal (refusing when it is locked), with its
+    /// error read as the UI shows it, and notes that the person is using
+    /// the app. Every command that asks or changes the journal goes
+    /// through here.
+    fn with_journal<T>(&self, f: impl FnOnce(&mut Journal) -> peerjournal::Result<T>) -> Result<T, UiError> {
+        let mut inner = self.inner();
+        let journal = inner.journal.as_mut().ok_or_else(UiError::locked)?;
+        let out = f(journal).map_err(|e| self.fail(e));
+        inner.last_activity = Instant::now();
+        out
+    }
+
     fn inner(&self) -> MutexGuard<'_, Inner> {
         // A panic while holding the lock must not leave the app unusable; the
         // state inside is still consistent (an Option and two numbers).
@@ -66,25 +88,34 @@ impl Session {
     }
 
     fn state_of(&self, inner: &Inner) -> Result<AppState, UiError> {
-        let (journal, name, role, retention_months, clock_ahead_minutes) = match &inner.journal {
-            Some(j) => {
-                let status = j.status()?;
-                let ahead = j.clock_ahead_minutes()?.map(|m| u32::try_from(m).unwrap_or(u32::MAX));
-                (JournalState::Unlocked, Some(status.name), Some(status.role), j.retention_months()?, ahead)
-            }
-            None if presence(&self.dir) == Presence::Missing => (JournalState::Missing, None, None, 0, None),
-            None => (JournalState::Locked, None, None, 0, None),
-        };
-        Ok(AppState {
-            journal,
-            name,
-            role,
+        let mut state = AppState {
+            journal: JournalState::Locked,
+            name: None,
+            role: None,
             idle_lock_minutes: (inner.idle_lock.as_secs() / 60) as u32,
             journal_dir: self.dir.display().to_string(),
-            erased_at_unlock: if inner.journal.is_some() { inner.erased_at_unlock } else { 0 },
-            retention_months,
-            clock_ahead_minutes,
-        })
+            erased_at_unlock: 0,
+            retention_months: 0,
+            clock_ahead_minutes: None,
+            discreet_mode: false,
+            fingerprint: None,
+        };
+        match &inner.journal {
+            Some(j) => {
+                let status = j.status()?;
+                state.journal = JournalState::Unlocked;
+                state.name = Some(status.name);
+                state.role = Some(status.role);
+                state.fingerprint = Some(status.fingerprint);
+                state.erased_at_unlock = inner.erased_at_unlock;
+                state.retention_months = j.retention_months()?;
+                state.clock_ahead_minutes = j.clock_ahead_minutes()?.map(|m| u32::try_from(m).unwrap_or(u32::MAX));
+                state.discreet_mode = j.discreet_mode()?;
+            }
+            None if presence(&self.dir) == Presence::Missing => state.journal = JournalState::Missing,
+            None => {}
+        }
+        Ok(state)
     }
 
     /// First-run set-up: creates the journal, leaves it unlocked, and hands
@@ -162,6 +193,128 @@ impl Session {
         Ok(peerjournal::keys::passphrase_strength(&passphrase, &about_you))
     }
 
+    /// Changes the passphrase once `current_passphrase` is shown to be the
+    /// one that unlocks the journal now. The new one is sealed at the
+    /// session's key derivation cost. Both are wiped from memory after.
+    pub fn change_passphrase(&self, current_passphrase: String, new_passphrase: String) -> Result<(), UiError> {
+        let (current, new) = (Zeroizing::new(current_passphrase), Zeroizing::new(new_passphrase));
+        self.with_journal(|j| j.replace_passphrase(&current, &new, self.kdf))
+    }
+
+    /// Turns discreet mode on or off.
+    pub fn set_discreet_mode(&self, on: bool) -> Result<AppState, UiError> {
+        self.with_journal(|j| j.set_discreet_mode(on))?;
+        self.app_state()
+    }
+
+    /// Sets how many months after an ending records are kept.
+    pub fn set_retention_months(&self, months: u32) -> Result<AppState, UiError> {
+        self.with_journal(|j| j.set_retention_months(months))?;
+        self.app_state()
+    }
+
+    /// Erases now the relationships that ended longer ago than the journal
+    /// keeps them (as unlocking does).
+    pub fn purge_now(&self) -> Result<PurgeReport, UiError> {
+        self.with_journal(|j| j.purge())
+    }
+
+    /// Adds a record.
+    pub fn add_record(&self, kind: Kind, fields: FieldValues) -> Result<Record, UiError> {
+        self.with_journal(|j| j.add(kind, fields.0))
+    }
+
+    /// Changes some fields of a record.
+    pub fn update_record(&self, id: RecordId, fields: FieldValues) -> Result<Record, UiError> {
+        self.with_journal(|j| j.update(&id, fields.0))
+    }
+
+    /// Deletes a record.
+    pub fn delete_record(&self, id: RecordId) -> Result<(), UiError> {
+        self.with_journal(|j| j.delete(&id))
+    }
+
+    /// One record.
+    pub fn get_record(&self, id: RecordId) -> Result<Record, UiError> {
+        self.with_journal(|j| j.get(&id))
+    }
+
+    /// Records of one kind, optionally one person's.
+    pub fn list_records(&self, kind: Kind, person: Option<PersonId>, page: Page) -> Result<Vec<Record>, UiError> {
+        self.with_journal(|j| j.list(kind, person.as_ref(), page))
+    }
+
+    /// Everything about a person.
+    pub fn person_timeline(&self, person: PersonId, page: Page) -> Result<Vec<Record>, UiError> {
+        self.with_journal(|j| j.timeline(&person, page))
+    }
+
+    /// Full-text search.
+    pub fn search_records(&self, query: String, page: Page) -> Result<Vec<SearchHit>, UiError> {
+        self.with_journal(|j| j.search(&query, page))
+    }
+
+    /// What is due by the end of today, by the computer's own calendar.
+    pub fn due_records(&self, page: Page) -> Result<Vec<Record>, UiError> {
+        let today = peerjournal::kinds::local_now().date().to_string();
+        self.with_journal(|j| j.due(&today, page))
+    }
+
+    /// Records of a kind that need attention.
+    pub fn needing_attention(&self, kind: Kind, page: Page) -> Result<Vec<Record>, UiError> {
+        self.with_journal(|j| j.needing_attention(kind, page))
+    }
+
+    /// Notes and acknowledgements from someone else not yet read here.
+    pub fn unread_records(&self, page: Page) -> Result<Vec<Record>, UiError> {
+        self.with_journal(|j| j.unread(page))
+    }
+
+    /// Marks a note or acknowledgement read.
+    pub fn mark_read(&self, id: RecordId) -> Result<(), UiError> {
+        self.with_journal(|j| j.mark_read(&id))
+    }
+
+    /// A record's history.
+    pub fn record_history(&self, id: RecordId) -> Result<Vec<HistoryEntry>, UiError> {
+        self.with_journal(|j| j.history(&id))
+    }
+
+    /// Records in conflict.
+    pub fn list_conflicts(&self, page: Page) -> Result<Vec<Conflict>, UiError> {
+        self.with_journal(|j| j.conflicts(page))
+    }
+
+    /// Settles a conflict on one field.
+    pub fn resolve_conflict(&self, id: RecordId, field: String, value: FieldValue) -> Result<Record, UiError> {
+        self.with_journal(|j| j.resolve_conflict(&id, &field, value.0))
+    }
+
+    /// Forgets a person: erases them and everything about them.
+    pub fn forget_person(&self, person: PersonId) -> Result<u32, UiError> {
+        self.with_journal(|j| j.forget_person(&person))
+    }
+
+    /// How many records of each kind.
+    pub fn record_counts(&self) -> Result<RecordCounts, UiError> {
+        self.with_journal(|j| j.counts())
+    }
+
+    /// Keeps a form's draft.
+    pub fn save_draft(&self, key: String, kind: Kind, fields: FieldValues) -> Result<Draft, UiError> {
+        self.with_journal(|j| j.save_draft(&key, kind, fields.0))
+    }
+
+    /// Every draft kept.
+    pub fn list_drafts(&self) -> Result<Vec<Draft>, UiError> {
+        self.with_journal(|j| j.drafts())
+    }
+
+    /// Throws a draft away.
+    pub fn discard_draft(&self, key: String) -> Result<(), UiError> {
+        self.with_journal(|j| j.discard_draft(&key))
+    }
+
     /// Does the work saves leave for idle moments (a step of merging the
     /// search index, folding the write-ahead logs back into the database
     /// files; see `Journal::tidy_while_idle`) if the journal is open and
@@ -202,6 +355,7 @@ mod tests {
     use super::*;
     use crate::ipc::UiErrorKind;
     use peerjournal::Role;
+    use serde_json::json;
 
     const FAST: KdfParams = KdfParams { memory_kib: 1024, iterations: 1, parallelism: 1 };
 
@@ -312,6 +466,148 @@ mod tests {
         let err = session.unlock("whatever it is".into()).unwrap_err();
         assert_eq!(err.kind, UiErrorKind::Journal(peerjournal::ErrorKind::NotFound));
         assert!(!err.message.contains("--journal"), "{}", err.message);
+    }
+
+    fn values(v: serde_json::Value) -> FieldValues {
+        serde_json::from_value(v).unwrap()
+    }
+
+    fn unlocked() -> (tempfile::TempDir, Session) {
+        let dir = tempfile::tempdir().unwrap();
+        let session = Session::new(dir.path().to_path_buf(), FAST);
+        session.create_journal(request("a fine passphrase")).unwrap();
+        (dir, session)
+    }
+
+    const PAGE: Page = Page { limit: 50, offset: 0 };
+
+    #[test]
+    fn the_journals_commands_need_it_unlocked() {
+        let (_dir, session) = unlocked();
+        session.lock().unwrap();
+        let p: PersonId = "0190f2b4-7c1a-7000-8000-000000000001".parse().unwrap();
+        let locked = [
+            session.add_record(Kind::Person, values(json!({"alias": "R"}))).map(drop),
+            session.list_records(Kind::Contact, None, PAGE).map(drop),
+            session.person_timeline(p.clone(), PAGE).map(drop),
+            session.forget_person(p).map(drop),
+            session.due_records(PAGE).map(drop),
+            session.save_draft("person:new".into(), Kind::Person, FieldValues::default()).map(drop),
+            session.list_drafts().map(drop),
+            session.set_discreet_mode(true).map(drop),
+            session.change_passphrase("a fine passphrase".into(), "another fine one".into()),
+            session.purge_now().map(drop),
+        ];
+        for result in locked {
+            assert_eq!(result.unwrap_err().kind, UiErrorKind::Locked);
+        }
+    }
+
+    #[test]
+    fn records_are_written_read_and_forgotten_through_the_session() {
+        let (_dir, session) = unlocked();
+        let p = session.add_record(Kind::Person, values(json!({"alias": "R.M."}))).unwrap().as_person().unwrap();
+        let contact = json!({"person": p, "at": "2026-01-05T10:00", "how": "phone", "focus": "the allotment",
+                             "next_contact": "2026-01-06T10:00"});
+        let c = session.add_record(Kind::Contact, values(contact)).unwrap();
+        assert_eq!(session.get_record(c.id.clone()).unwrap().fields["focus"], "the allotment");
+        let changed = session.update_record(c.id.clone(), values(json!({"minutes": 45}))).unwrap();
+        assert_eq!(changed.fields["minutes"], 45);
+        assert_eq!(session.record_history(c.id.clone()).unwrap().len(), 2);
+        assert_eq!(session.list_records(Kind::Contact, Some(p.clone()), PAGE).unwrap()[0].id, c.id);
+        assert_eq!(session.person_timeline(p.clone(), PAGE).unwrap().len(), 1);
+        assert_eq!(session.search_records("allotment".into(), PAGE).unwrap()[0].record.id, c.id);
+        assert_eq!(session.due_records(PAGE).unwrap()[0].id, c.id, "planned for a day now past");
+        let chosen = session.resolve_conflict(c.id.clone(), "notes".into(), FieldValue(json!("chosen"))).unwrap();
+        assert_eq!(chosen.fields["notes"], "chosen");
+        assert!(session.list_conflicts(PAGE).unwrap().is_empty());
+        let concern = json!({"person": p, "category": "wellbeing", "urgency": "low", "notes": "tired"});
+        let concern = session.add_record(Kind::Concern, values(concern)).unwrap();
+        assert_eq!(session.needing_attention(Kind::Concern, PAGE).unwrap()[0].id, concern.id);
+        assert!(session.unread_records(PAGE).unwrap().is_empty());
+        let err = session.mark_read(c.id.clone()).unwrap_err();
+        assert_eq!(err.kind, UiErrorKind::Journal(peerjournal::ErrorKind::InvalidInput));
+        let counts = session.record_counts().unwrap();
+        assert_eq!((counts[&Kind::Person], counts[&Kind::Contact], counts.get(&Kind::Ending)), (1, 1, None));
+        session.delete_record(concern.id.clone()).unwrap();
+        assert!(session.get_record(concern.id).is_err());
+        assert_eq!(session.forget_person(p.clone()).unwrap(), 2, "the contact and the deleted concern");
+        assert!(session.get_record(p.record()).is_err());
+    }
+
+    #[test]
+    fn a_field_the_journal_refuses_is_said_plainly() {
+        let (_dir, session) = unlocked();
+        let err = session.add_record(Kind::Person, values(json!({"alias": "a\nb"}))).unwrap_err();
+        assert_eq!(err.kind, UiErrorKind::Journal(peerjournal::ErrorKind::InvalidInput));
+        assert_eq!(err.message, "alias or initials must be one line");
+        let err = session.search_records(" ".into(), PAGE).unwrap_err();
+        assert_eq!(err.message, "say what to search for");
+    }
+
+    #[test]
+    fn drafts_are_kept_through_a_lock_and_go_with_the_person() {
+        let (_dir, session) = unlocked();
+        let p = session.add_record(Kind::Person, values(json!({"alias": "R"}))).unwrap().as_person().unwrap();
+        let draft = session.save_draft("contact:new".into(), Kind::Contact, values(json!({"person": p}))).unwrap();
+        assert_eq!(draft.person.as_ref(), Some(&p));
+        session.save_draft("reflection:new".into(), Kind::Reflection, values(json!({"text": "half"}))).unwrap();
+        session.lock().unwrap();
+        session.unlock("a fine passphrase".into()).unwrap();
+        let keys = |s: &Session| s.list_drafts().unwrap().into_iter().map(|d| d.key).collect::<Vec<_>>();
+        assert_eq!(keys(&session), ["reflection:new", "contact:new"]);
+        session.forget_person(p).unwrap();
+        assert_eq!(keys(&session), ["reflection:new"]);
+        session.discard_draft("reflection:new".into()).unwrap();
+        assert!(keys(&session).is_empty());
+    }
+
+    #[test]
+    fn changing_the_passphrase_needs_the_current_one() {
+        let (_dir, session) = unlocked();
+        let err = session.change_passphrase("not the one".into(), "a brand new passphrase".into()).unwrap_err();
+        assert_eq!(err.kind, UiErrorKind::Journal(peerjournal::ErrorKind::WrongPassphrase));
+        session.change_passphrase("a fine passphrase".into(), "a brand new passphrase".into()).unwrap();
+        session.lock().unwrap();
+        assert!(session.unlock("a fine passphrase".into()).is_err());
+        assert_eq!(session.unlock("a brand new passphrase".into()).unwrap().journal, JournalState::Unlocked);
+    }
+
+    #[test]
+    fn discreet_mode_and_retention_are_kept_and_shown_in_the_state() {
+        let (_dir, session) = unlocked();
+        let state = session.app_state().unwrap();
+        assert!(!state.discreet_mode);
+        assert!(state.fingerprint.is_some());
+        assert!(session.set_discreet_mode(true).unwrap().discreet_mode);
+        assert_eq!(session.set_retention_months(24).unwrap().retention_months, 24);
+        let err = session.set_retention_months(0).unwrap_err();
+        assert_eq!(err.kind, UiErrorKind::Journal(peerjournal::ErrorKind::InvalidInput));
+        let locked = session.lock().unwrap();
+        assert!(!locked.discreet_mode && locked.fingerprint.is_none(), "nothing shown while locked");
+        let state = session.unlock("a fine passphrase".into()).unwrap();
+        assert_eq!((state.discreet_mode, state.retention_months), (true, 24));
+    }
+
+    #[test]
+    fn purge_now_erases_what_retention_has_run_out_on() {
+        let (_dir, session) = unlocked();
+        let p = session.add_record(Kind::Person, values(json!({"alias": "Ended"}))).unwrap().as_person().unwrap();
+        let ending = json!({"person": p, "on": peerjournal::kinds::months_ago(13), "planned": true});
+        session.add_record(Kind::Ending, values(ending)).unwrap();
+        let report = session.purge_now().unwrap();
+        assert_eq!((report.erased_people, report.erased_records), (vec!["Ended".to_string()], 1));
+        assert!(session.purge_now().unwrap().erased_people.is_empty());
+    }
+
+    #[test]
+    fn every_journal_command_restarts_the_idle_timer() {
+        let (_dir, session) = unlocked();
+        session.set_idle_lock_minutes(1).unwrap();
+        let before = Instant::now();
+        session.list_drafts().unwrap();
+        assert!(!session.lock_if_idle(before + Duration::from_secs(60)), "used since");
+        assert!(session.lock_if_idle(Instant::now() + Duration::from_secs(60)));
     }
 
     #[test]

@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use ts_rs::{Config, TS};
+use ts_rs::{Config, Dependency, TypeVisitor, TS};
 
 /// A Rust type as TypeScript names it, and the exported types that name
 /// needs imported.
@@ -18,8 +18,21 @@ pub(crate) struct Type {
 
 impl Type {
     pub(crate) fn of<T: TS + 'static + ?Sized>(cfg: &Config) -> Type {
+        /// The exported types a type is made of (`Vec<SearchHit>`'s
+        /// `SearchHit`), which ts-rs counts apart from what it refers to.
+        struct Parts<'a>(&'a Config, Vec<(String, PathBuf)>);
+        impl TypeVisitor for Parts<'_> {
+            fn visit<U: TS + 'static + ?Sized>(&mut self) {
+                if let Some(d) = Dependency::from_ty::<U>(self.0) {
+                    self.1.push((d.ts_name, d.output_path));
+                }
+            }
+        }
         let mut imports: Vec<(String, PathBuf)> =
             T::dependencies(cfg).into_iter().map(|d| (d.ts_name, d.output_path)).collect();
+        let mut parts = Parts(cfg, Vec::new());
+        T::visit_generics(&mut parts);
+        imports.extend(parts.1);
         if let Some(path) = T::output_path() {
             imports.push((T::ident(cfg), path));
         }
@@ -138,6 +151,23 @@ mod tests {
     fn export_bindings_kinds() {
         let cfg = Config::from_env();
         write_if_changed(&cfg.out_dir().join("kinds.ts"), &kinds_module(&cfg)).unwrap();
+    }
+
+    /// Every type a command's arguments or result name is imported (or is
+    /// TypeScript's own).
+    #[test]
+    fn commands_import_every_type_they_name() {
+        let text = crate::commands::typescript(&Config::from_env());
+        let (imports, members): (Vec<&str>, Vec<&str>) = text.lines().partition(|l| l.starts_with("import type"));
+        let mut missing = std::collections::BTreeSet::new();
+        for line in members.iter().filter(|l| l.contains("args:")) {
+            for word in line.split(|c: char| !c.is_alphanumeric()).filter(|w| w.starts_with(char::is_uppercase)) {
+                if word != "Array" && !imports.iter().any(|i| i.contains(&format!("{{ {word} }}"))) {
+                    missing.insert(word);
+                }
+            }
+        }
+        assert!(missing.is_empty(), "not imported: {missing:?}");
     }
 
     #[test]
