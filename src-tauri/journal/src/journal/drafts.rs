@@ -81,11 +81,12 @@ impl Journal {
             _ => fields.get("person").and_then(Value::as_str).and_then(|p| p.parse().ok()),
         };
         let draft = Draft { key: key.to_string(), kind, record, person, fields, updated_at: crate::journal::now() };
+        // Replaced, not updated: a new row, so the latest saved has the
+        // highest rowid (stamps can tie within a millisecond).
         self.conn
             .prepare_cached(
-                "INSERT INTO drafts (key, kind, record, person, fields, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-                 ON CONFLICT(key) DO UPDATE SET kind = excluded.kind, record = excluded.record,
-                     person = excluded.person, fields = excluded.fields, updated_at = excluded.updated_at",
+                "INSERT OR REPLACE INTO drafts (key, kind, record, person, fields, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             )?
             .execute(params![draft.key, kind.as_str(), draft.record, draft.person, json, draft.updated_at])?;
         Ok(draft)
@@ -93,7 +94,7 @@ impl Journal {
 
     /// Every draft kept, the most recently saved first.
     pub fn drafts(&self) -> Result<Vec<Draft>> {
-        let mut stmt = self.conn.prepare_cached(&format!("{SELECT} ORDER BY updated_at DESC, key"))?;
+        let mut stmt = self.conn.prepare_cached(&format!("{SELECT} ORDER BY rowid DESC"))?;
         let rows = stmt.query_map([], draft_from_row)?;
         // A draft of a kind this version does not know is left out.
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?.into_iter().flatten().collect())

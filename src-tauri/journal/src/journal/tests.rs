@@ -699,8 +699,10 @@ fn a_draft_is_kept_as_typed_replaced_and_discarded() {
     let draft = j.save_draft(&edit, Kind::Contact, fields(json!({"notes": "Drafted-Edit"}))).unwrap();
     assert_eq!(draft.record.as_ref(), Some(&c));
     assert_eq!(draft_keys(&j), [edit.clone(), "contact:new".to_string()], "the latest first");
+    j.save_draft("contact:new", Kind::Contact, fields(json!({"focus": "Third-Go"}))).unwrap();
+    assert_eq!(draft_keys(&j), ["contact:new".to_string(), edit.clone()], "saved again, it comes first");
     // Drafts are not records: no search finds them, no count counts them.
-    assert!(j.search("Second-Go", Page::default()).unwrap().is_empty());
+    assert!(j.search("Third-Go", Page::default()).unwrap().is_empty());
     assert_eq!(j.counts().unwrap()[&Kind::Contact], 1);
     j.discard_draft("contact:new").unwrap();
     j.discard_draft("contact:new").unwrap();
