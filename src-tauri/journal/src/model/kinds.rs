@@ -2,10 +2,14 @@
 //! checked.
 //!
 //! Each kind is described once, as data: its fields with their types and
-//! limits, which field gives its date and its due date, and which role of
-//! journal writes it. Validation (of a local write and of an imported
-//! event alike), the materialised columns, search and the subject-access
-//! export all read these descriptions, so a new field is added in one place.
+//! limits, the words people see for each (label, question, help, the
+//! choices' names), which field gives its date and its due date, and which
+//! role of journal writes it. Validation (of a local write and of an
+//! imported event alike), the materialised columns, search, the
+//! subject-access export, the command line's options and the app's forms
+//! (through [`describe`], written to the UI as `kinds.ts`) all read these
+//! descriptions, so a new field is added in one place. The words are for
+//! volunteers: plain, warm, asking rather than telling, never blaming.
 //! This module does no database work.
 
 use chrono::{Duration, NaiveDate, NaiveDateTime, Utc};
