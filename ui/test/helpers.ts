@@ -1,9 +1,12 @@
-// Shared helpers for the screen tests: query, type, wait.
+// Shared helpers for the screen tests: query, type, wait. Whatever a person
+// does runs inside Preact's act(), so the screen has rendered (and its effects
+// run) by the time the test looks.
+import { act } from "preact/test-utils";
 import { expect, vi } from "vitest";
 import type { AppState } from "../src/bindings/AppState";
 
 export function appState(overrides: Partial<AppState> = {}): AppState {
-  return { journal: "unlocked", name: "Sam", role: "volunteer", idleLockMinutes: 5, journalDir: "/tmp/pj", erasedAtUnlock: 0, retentionMonths: 12, clockAheadMinutes: null, ...overrides };
+  return { journal: "unlocked", name: "Sam", role: "volunteer", idleLockMinutes: 5, journalDir: "/tmp/pj", erasedAtUnlock: 0, retentionMonths: 12, clockAheadMinutes: null, discreetMode: false, fingerprint: null, ...overrides };
 }
 
 export const KEY = "7K3M-Q9TX-A1B2-C3D4-E5F6-G7H8-J9K0-MNPQ";
@@ -22,13 +25,39 @@ export function input(selector: string): HTMLInputElement {
 /** Types into a field the way a person does, so input listeners run. */
 export function type(selector: string, value: string): HTMLInputElement {
   const el = input(selector);
-  el.value = value;
-  el.dispatchEvent(new Event("input", { bubbles: true }));
+  void act(() => {
+    el.value = value;
+    el.dispatchEvent(new Event("input", { bubbles: true }));
+  });
   return el;
 }
 
 export function click(selector: string): void {
-  $<HTMLElement>(selector).click();
+  const el = $<HTMLElement>(selector);
+  void act(() => el.click());
+}
+
+/** Picks an option of a select, as a person does. */
+export function choose(selector: string, value: string): HTMLSelectElement {
+  const el = $<HTMLSelectElement>(selector);
+  void act(() => {
+    el.value = value;
+    el.dispatchEvent(new Event("change", { bubbles: true }));
+  });
+  return el;
+}
+
+/** Presses a key where the focus is (or on the window). */
+export function press(key: string, modifiers: KeyboardEventInit = {}): void {
+  const target = document.activeElement ?? document.body;
+  void act(() => {
+    target.dispatchEvent(new KeyboardEvent("keydown", { key, bubbles: true, cancelable: true, ...modifiers }));
+  });
+}
+
+/** Runs `fn` as something from outside the screen would (an event from the backend), then lets the screen render. */
+export function fromOutside(fn: () => void): void {
+  void act(fn);
 }
 
 /** The data-screen of what is showing; fails if more than one screen is in the document. */
@@ -38,9 +67,24 @@ export function screenName(): string | null {
   return screens[0]?.getAttribute("data-screen") ?? null;
 }
 
-/** Lets pending promise callbacks run. */
+/** Lets pending promise callbacks run, and the screen render what they changed. */
 export async function settle(): Promise<void> {
-  await new Promise((resolve) => setTimeout(resolve, 0));
+  await act(async () => {
+    await new Promise((resolve) => setTimeout(resolve, 0));
+  });
+}
+
+/** The error shown beside the field with this id ("" when none), checking the field points at it. */
+export function fieldError(id: string): string {
+  const field = input(`#${id}`);
+  const error = document.getElementById(`${id}-error`);
+  if (error === null) {
+    expect(field.hasAttribute("aria-invalid"), `#${id} is marked invalid with no error beside it`).toBe(false);
+    return "";
+  }
+  expect(field.getAttribute("aria-invalid")).toBe("true");
+  expect(field.getAttribute("aria-describedby")?.split(" ")).toContain(`${id}-error`);
+  return error.textContent ?? "";
 }
 
 export function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => void; reject: (reason: unknown) => void } {
