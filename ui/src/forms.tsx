@@ -30,7 +30,7 @@ export type Values<F extends string> = Record<F, string>;
  * as a whole. A form's `check` returns them; its `send` may throw one to
  * refuse in words of its own.
  */
-export class Problem<F extends string = string> {
+export class FormProblem<F extends string = string> {
   constructor(
     readonly field: F | null,
     readonly message: string,
@@ -75,15 +75,15 @@ export function useForm<F extends string>(id: string, initial: Values<F>): FormM
 
 export interface SubmitOptions<F extends string> {
   /** The problems to fix before anything is sent; none when it may be sent. */
-  check?: (values: Values<F>) => Problem<F> | readonly Problem<F>[] | null;
-  /** Does the work. A rejection (a UiError from api.ts, or a Problem) is shown; success usually navigates away. */
+  check?: (values: Values<F>) => FormProblem<F> | readonly FormProblem<F>[] | null;
+  /** Does the work. A rejection (a UiError from api.ts, or a FormProblem) is shown; success usually navigates away. */
   send: (values: Values<F>) => Promise<void> | void;
   /** Which field a refusal from the backend concerns; null (the default) for the whole form. */
   fieldFor?: (error: UiError) => F | null;
   /** Where focus goes after an error that concerns the whole form; the submit button when not given. */
   focusOnFormError?: F;
   /** Called once a failure is shown. */
-  onFailed?: (problem: Problem<F>) => void;
+  onFailed?: (problem: FormProblem<F>) => void;
 }
 
 function readValues<F extends string>(form: FormModel<F>): Values<F> {
@@ -108,7 +108,7 @@ function firstInDocument<F extends string>(form: FormModel<F>, fields: readonly 
 }
 
 /** Shows each problem where it belongs (the first for a field, or for the form) and asks for focus. */
-function showProblems<F extends string>(form: FormModel<F>, problems: readonly Problem<F>[], options: SubmitOptions<F>): void {
+function showProblems<F extends string>(form: FormModel<F>, problems: readonly FormProblem<F>[], options: SubmitOptions<F>): void {
   batch(() => {
     clearErrors(form);
     const fields: F[] = [];
@@ -133,7 +133,7 @@ export function submitForm<F extends string>(form: FormModel<F>, options: Submit
   if (form.busy.peek()) return;
   const values = readValues(form);
   const checked = options.check?.(values) ?? null;
-  const problems = checked === null ? [] : checked instanceof Problem ? [checked] : checked;
+  const problems = checked === null ? [] : checked instanceof FormProblem ? [checked] : checked;
   if (problems.length > 0) {
     showProblems(form, problems, options);
     return;
@@ -142,12 +142,12 @@ export function submitForm<F extends string>(form: FormModel<F>, options: Submit
 
   const failed = (reason: unknown): void => {
     form.busy.value = false;
-    let problem: Problem<F>;
-    if (reason instanceof Problem) {
-      problem = reason as Problem<F>;
+    let problem: FormProblem<F>;
+    if (reason instanceof FormProblem) {
+      problem = reason as FormProblem<F>;
     } else {
       const error = toUiError(reason);
-      problem = new Problem(options.fieldFor?.(error) ?? null, error.message);
+      problem = new FormProblem(options.fieldFor?.(error) ?? null, error.message);
     }
     showProblems(form, [problem], options);
     options.onFailed?.(problem);

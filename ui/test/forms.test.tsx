@@ -7,7 +7,7 @@ import {
   ChoiceField,
   createForm,
   Form,
-  Problem,
+  FormProblem,
   SelectField,
   SubmitButton,
   TextField,
@@ -129,8 +129,8 @@ describe("checking before sending", () => {
       send,
       // Out of order on purpose: the page's order decides.
       check: ({ name, secret }) => [
-        ...(secret === "" ? [new Problem<Field>("secret", "Please choose a secret.")] : []),
-        ...(name === "" ? [new Problem<Field>("name", "Please add your name.")] : []),
+        ...(secret === "" ? [new FormProblem<Field>("secret", "Please choose a secret.")] : []),
+        ...(name === "" ? [new FormProblem<Field>("name", "Please add your name.")] : []),
       ],
     });
     click("#test-submit");
@@ -149,7 +149,7 @@ describe("checking before sending", () => {
   });
 
   test("a problem with no one field goes to the form's alert region", () => {
-    show({ check: () => new Problem<Field>(null, "Not today.") });
+    show({ check: () => new FormProblem<Field>(null, "Not today.") });
     click("#test-submit");
     expect($("#test-error").textContent).toBe("Not today.");
     expect(document.activeElement).toBe($("#test-submit"));
@@ -205,7 +205,7 @@ describe("sending", () => {
     expect($("#test-error").textContent).toBe("The disk is full.");
     expect(fieldError("test-name")).toBe("");
     expect(document.activeElement).toBe($("#test-submit"));
-    expect(onFailed).toHaveBeenCalledWith(new Problem(null, "The disk is full."));
+    expect(onFailed).toHaveBeenCalledWith(new FormProblem(null, "The disk is full."));
     expect(input("#test-secret").value).toBe("lantern moss");
   });
 
@@ -220,7 +220,7 @@ describe("sending", () => {
   test("send may refuse beside a field in words of its own", async () => {
     show({
       send: async () => {
-        throw new Problem<Field>("secret", "Too easy to guess.");
+        throw new FormProblem<Field>("secret", "Too easy to guess.");
       },
     });
     fillAndSubmit();

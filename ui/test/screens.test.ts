@@ -1,3 +1,4 @@
+import { act } from "preact/test-utils";
 import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
 
 vi.mock("../src/api", () => ({
@@ -20,11 +21,11 @@ import type { AppState } from "../src/bindings/AppState";
 import type { Created } from "../src/bindings/Created";
 import type { PassphraseStrength } from "../src/bindings/PassphraseStrength";
 import { TOUCH_INTERVAL_MS } from "../src/activity";
-import { RECOVERY_MESSAGES } from "../src/screens/recovery";
-import { SETUP_MESSAGES } from "../src/screens/setup";
-import { UNLOCK_MESSAGES } from "../src/screens/unlock";
+import { RECOVERY_MESSAGES } from "../src/screens/Recovery";
+import { SETUP_MESSAGES } from "../src/screens/Setup";
+import { UNLOCK_MESSAGES } from "../src/screens/Unlock";
 import { tooEasyMessage } from "../src/strength";
-import { $, appState, click, consoleSpies, deferred, expectCspClean, input, KEY, screenName, settle, type } from "./helpers";
+import { $, appState, choose, click, consoleSpies, deferred, expectCspClean, fieldError, input, KEY, press, screenName, settle, type } from "./helpers";
 
 const mocked = {
   appState: vi.mocked(api.appState),
@@ -53,7 +54,9 @@ async function start(state: AppState): Promise<void> {
   const root = document.createElement("div");
   document.body.replaceChildren(root);
   activity = new EventTarget();
-  app = await startApp(root, activity);
+  await act(async () => {
+    app = await startApp(root, activity);
+  });
 }
 
 beforeEach(() => {
@@ -109,7 +112,9 @@ describe("start", () => {
     mocked.appState.mockRejectedValueOnce({ kind: "internal", message: "Could not read the journal folder." });
     const root = document.createElement("div");
     document.body.replaceChildren(root);
-    app = await startApp(root, new EventTarget());
+    await act(async () => {
+      app = await startApp(root, new EventTarget());
+    });
     expect(screenName()).toBe("problem");
     expect($("#problem-message").textContent).toBe("Could not read the journal folder.");
     mocked.appState.mockResolvedValueOnce(appState({ journal: "missing" }));
@@ -136,15 +141,15 @@ describe("setup", () => {
 
   test("asks for a name first, without calling the backend", async () => {
     await fillSetup({ name: "   " });
-    expect($("#setup-error").textContent).toBe(SETUP_MESSAGES.nameMissing);
-    expect(input("#setup-name").getAttribute("aria-invalid")).toBe("true");
+    expect(fieldError("setup-name")).toBe(SETUP_MESSAGES.nameMissing);
+    expect($("#setup-error").textContent).toBe("");
     expect(document.activeElement).toBe(input("#setup-name"));
     expect(mocked.createJournal).not.toHaveBeenCalled();
   });
 
   test("an empty passphrase is asked for before calling the backend", async () => {
     await fillSetup({ passphrase: "" });
-    expect($("#setup-error").textContent).toBe(SETUP_MESSAGES.passphraseMissing);
+    expect(fieldError("setup-passphrase")).toBe(SETUP_MESSAGES.passphraseMissing);
     expect(mocked.passphraseStrength).not.toHaveBeenCalledWith("", expect.anything());
     expect(mocked.createJournal).not.toHaveBeenCalled();
   });
@@ -152,9 +157,8 @@ describe("setup", () => {
   test("a passphrase the core judges too easy to guess is refused beside its field, with its advice", async () => {
     await fillSetup({ name: "Sam", passphrase: "password" });
     expect(mocked.passphraseStrength).toHaveBeenLastCalledWith("password", "Sam");
-    expect($("#setup-error").textContent).toBe(tooEasyMessage(judged("password")));
-    expect($("#setup-error").textContent).toMatch(/very common password/);
-    expect(input("#setup-passphrase").getAttribute("aria-invalid")).toBe("true");
+    expect(fieldError("setup-passphrase")).toBe(tooEasyMessage(judged("password")));
+    expect(fieldError("setup-passphrase")).toMatch(/very common password/);
     expect(document.activeElement).toBe(input("#setup-passphrase"));
     expect(mocked.createJournal).not.toHaveBeenCalled();
     expect($<HTMLButtonElement>("#setup-submit").disabled).toBe(false);
@@ -162,9 +166,8 @@ describe("setup", () => {
 
   test("mismatched passphrases do not call createJournal", async () => {
     await fillSetup({ passphrase: "correct horse battery staple", again: "correct horse battery stapler" });
-    expect($("#setup-error").textContent).toBe(SETUP_MESSAGES.mismatch);
-    expect(input("#setup-passphrase-again").getAttribute("aria-invalid")).toBe("true");
-    expect(input("#setup-name").hasAttribute("aria-invalid")).toBe(false);
+    expect(fieldError("setup-passphrase-again")).toBe(SETUP_MESSAGES.mismatch);
+    expect(fieldError("setup-name")).toBe("");
     expect(mocked.createJournal).not.toHaveBeenCalled();
   });
 
@@ -222,7 +225,13 @@ describe("setup", () => {
     await fillSetup();
     expect(screenName()).toBe("setup");
     expect($("#setup-error").textContent).toBe("There is already a journal in this folder.");
+    expect($("#setup-error").getAttribute("role")).toBe("alert");
     expect($<HTMLButtonElement>("#setup-submit").disabled).toBe(false);
+    expect(document.activeElement).toBe($("#setup-submit"));
+    // Nothing typed is lost.
+    expect(input("#setup-name").value).toBe("Sam");
+    expect(input("#setup-passphrase").value).toBe("correct horse battery staple");
+    expect(input("#setup-passphrase-again").value).toBe("correct horse battery staple");
   });
 
   test("no passphrase is kept in storage or written to the console", async () => {
@@ -257,14 +266,14 @@ describe("recovery key", () => {
     type("#recovery-confirm-input", "J9K0");
     click("#recovery-confirm-submit");
     expect(screenName()).toBe("recovery");
-    expect($("#recovery-error").textContent).toBe(RECOVERY_MESSAGES.mismatch);
+    expect(fieldError("recovery-confirm-input")).toBe(RECOVERY_MESSAGES.mismatch);
     expect(document.activeElement).toBe(input("#recovery-confirm-input"));
   });
 
   test("an empty answer asks for the group", () => {
     click("#recovery-confirm-submit");
     expect(screenName()).toBe("recovery");
-    expect($("#recovery-error").textContent).toBe(RECOVERY_MESSAGES.empty);
+    expect(fieldError("recovery-confirm-input")).toBe(RECOVERY_MESSAGES.empty);
   });
 
   test("the last group, in any case, goes home and takes the key off the page", () => {
@@ -328,7 +337,7 @@ describe("unlock", () => {
 
   test("an empty passphrase is not sent", () => {
     click("#unlock-submit");
-    expect($("#unlock-error").textContent).toBe(UNLOCK_MESSAGES.passphraseMissing);
+    expect(fieldError("unlock-passphrase")).toBe(UNLOCK_MESSAGES.passphraseMissing);
     expect(mocked.unlock).not.toHaveBeenCalled();
   });
 
@@ -382,13 +391,14 @@ describe("unlock", () => {
     }
 
     test.each([
-      ["no key", { key: "" }, UNLOCK_MESSAGES.keyMissing],
-      ["a key of the wrong shape", { key: "7K3M-Q9TX" }, UNLOCK_MESSAGES.keyShape],
-      ["no new passphrase", { passphrase: "" }, UNLOCK_MESSAGES.newPassphraseMissing],
-      ["mismatched passphrases", { again: "something else entirely" }, UNLOCK_MESSAGES.mismatch],
-    ])("%s is caught before calling the backend", (_what, values, message) => {
+      ["no key", { key: "" }, "recover-key", UNLOCK_MESSAGES.keyMissing],
+      ["a key of the wrong shape", { key: "7K3M-Q9TX" }, "recover-key", UNLOCK_MESSAGES.keyShape],
+      ["no new passphrase", { passphrase: "" }, "recover-passphrase", UNLOCK_MESSAGES.newPassphraseMissing],
+      ["mismatched passphrases", { again: "something else entirely" }, "recover-passphrase-again", UNLOCK_MESSAGES.mismatch],
+    ])("%s is caught beside its field before calling the backend", (_what, values, field, message) => {
       fillRecover(values);
-      expect($("#recover-error").textContent).toBe(message);
+      expect(fieldError(field)).toBe(message);
+      expect(document.activeElement).toBe(input(`#${field}`));
       expect(mocked.unlockWithRecovery).not.toHaveBeenCalled();
     });
 
@@ -405,8 +415,9 @@ describe("unlock", () => {
       fillRecover();
       await settle();
       expect(screenName()).toBe("unlock");
-      expect($("#recover-error").textContent).toBe("That recovery key does not open this journal.");
+      expect(fieldError("recover-key")).toBe("That recovery key does not open this journal.");
       expect(document.activeElement).toBe(input("#recover-key"));
+      expect(input("#recover-passphrase").value).toBe("new lantern moss river");
     });
 
     test("shows a strength hint for the new passphrase", async () => {
@@ -418,7 +429,7 @@ describe("unlock", () => {
     test("a new passphrase the core judges too easy to guess is refused before the key is tried", async () => {
       fillRecover({ passphrase: "password" });
       await settle();
-      expect($("#recover-error").textContent).toBe(tooEasyMessage(judged("password")));
+      expect(fieldError("recover-passphrase")).toBe(tooEasyMessage(judged("password")));
       expect(document.activeElement).toBe(input("#recover-passphrase"));
       expect(mocked.unlockWithRecovery).not.toHaveBeenCalled();
     });
@@ -466,9 +477,7 @@ describe("home", () => {
   test("changing the idle time saves it", async () => {
     await start(appState({ idleLockMinutes: 5 }));
     mocked.setIdleLockMinutes.mockResolvedValue(appState({ idleLockMinutes: 15 }));
-    const select = $<HTMLSelectElement>("#idle-minutes");
-    select.value = "15";
-    select.dispatchEvent(new Event("change"));
+    choose("#idle-minutes", "15");
     await settle();
     expect(mocked.setIdleLockMinutes).toHaveBeenCalledWith(15);
     expect($("#idle-minutes-status").textContent).toMatch(/15 minutes/);
@@ -477,12 +486,10 @@ describe("home", () => {
   test("if saving fails, the choice goes back and the message shows", async () => {
     await start(appState({ idleLockMinutes: 5 }));
     mocked.setIdleLockMinutes.mockRejectedValue({ kind: "invalidInput", message: "Choose between 1 and 240 minutes." });
-    const select = $<HTMLSelectElement>("#idle-minutes");
-    select.value = "30";
-    select.dispatchEvent(new Event("change"));
+    const select = choose("#idle-minutes", "30");
     await settle();
     expect(select.value).toBe("5");
-    expect($("#idle-minutes-error").textContent).toBe("Choose between 1 and 240 minutes.");
+    expect(fieldError("idle-minutes")).toBe("Choose between 1 and 240 minutes.");
   });
 
   test("the Lock button locks and shows the unlock screen", async () => {
@@ -510,9 +517,7 @@ describe("locking by itself", () => {
   test("the note uses the idle time last saved", async () => {
     await start(appState({ idleLockMinutes: 5 }));
     mocked.setIdleLockMinutes.mockResolvedValue(appState({ idleLockMinutes: 2 }));
-    const select = $<HTMLSelectElement>("#idle-minutes");
-    select.value = "2";
-    select.dispatchEvent(new Event("change"));
+    choose("#idle-minutes", "2");
     await settle();
     journalLocked?.();
     expect($("#unlock-note").textContent).toMatch(/2 minutes/);
@@ -559,6 +564,148 @@ describe("locking by itself", () => {
     await start(appState());
     vi.setSystemTime(TOUCH_INTERVAL_MS);
     activity.dispatchEvent(new Event("wheel"));
+    await settle();
+    expect(screenName()).toBe("unlock");
+  });
+});
+
+describe("going back", () => {
+  test("there is no Back where there is nowhere to go back to", async () => {
+    await start(appState({ journal: "locked", name: null, role: null }));
+    expect(document.querySelector("#back-button")).toBeNull();
+    await start(appState());
+    expect(document.querySelector("#back-button")).toBeNull();
+  });
+
+  test("from the recovery-key form, a labelled Back in the header returns to the passphrase", async () => {
+    await start(appState({ journal: "locked", name: null, role: null }));
+    click("#unlock-use-recovery");
+    const back = $<HTMLButtonElement>("#back-button");
+    expect(back.closest("header")).not.toBeNull();
+    expect(back.textContent?.trim()).toMatch(/^(←\s*)?Back$/);
+    expect(back.getAttribute("aria-keyshortcuts")).toBe("Alt+ArrowLeft");
+    type("#recover-key", "7K3M");
+    click("#back-button");
+    expect(screenName()).toBe("unlock");
+    expect(document.querySelector("#recover-key")).toBeNull();
+    expect(document.activeElement).toBe(input("#unlock-passphrase"));
+    expect(document.querySelector("#back-button")).toBeNull();
+  });
+
+  test("Alt+Left goes back too, even from inside a field", async () => {
+    await start(appState({ journal: "locked", name: null, role: null }));
+    click("#unlock-use-recovery");
+    expect(document.activeElement).toBe(input("#recover-key"));
+    press("ArrowLeft", { altKey: true });
+    expect(document.querySelector("#recover-key")).toBeNull();
+    expect(document.activeElement).toBe(input("#unlock-passphrase"));
+    // With nowhere to go, it does nothing.
+    press("ArrowLeft", { altKey: true });
+    expect(screenName()).toBe("unlock");
+  });
+
+  test("Left alone, or with other keys, is not Back", async () => {
+    await start(appState({ journal: "locked", name: null, role: null }));
+    click("#unlock-use-recovery");
+    press("ArrowLeft");
+    press("ArrowLeft", { altKey: true, ctrlKey: true });
+    expect(document.querySelector("#recover-key")).not.toBeNull();
+  });
+
+  test("going back after the idle lock still says why the journal locked", async () => {
+    await start(appState({ idleLockMinutes: 5 }));
+    journalLocked?.();
+    click("#unlock-use-recovery");
+    expect(document.querySelector("#unlock-note")).toBeNull();
+    click("#back-button");
+    expect($("#unlock-note").textContent).toMatch(/5 minutes/);
+  });
+
+  test("once the journal opens, there is no Back to the locked screens", async () => {
+    await start(appState({ journal: "locked", name: null, role: null }));
+    click("#unlock-use-recovery");
+    mocked.unlockWithRecovery.mockResolvedValue(appState());
+    type("#recover-key", KEY);
+    type("#recover-passphrase", "new lantern moss river");
+    type("#recover-passphrase-again", "new lantern moss river");
+    click("#recover-submit");
+    await settle();
+    expect(screenName()).toBe("home");
+    expect(document.querySelector("#back-button")).toBeNull();
+    press("ArrowLeft", { altKey: true });
+    expect(screenName()).toBe("home");
+  });
+
+  test("after the recovery key, Back never shows it again", async () => {
+    mocked.createJournal.mockResolvedValue(created);
+    await start(appState({ journal: "missing", name: null, role: null }));
+    await fillSetup();
+    type("#recovery-confirm-input", "MNPQ");
+    click("#recovery-confirm-submit");
+    expect(screenName()).toBe("home");
+    expect(document.querySelector("#back-button")).toBeNull();
+    press("ArrowLeft", { altKey: true });
+    expect(screenName()).toBe("home");
+    expect(document.body.textContent).not.toContain(KEY);
+  });
+});
+
+describe("the frame", () => {
+  test.each([
+    ["missing", "Set up — Peer Journal"],
+    ["locked", "Unlock — Peer Journal"],
+    ["unlocked", "Peer Journal"],
+  ] as const)("a %s journal's screen names the window %s", async (journal, title) => {
+    await start(appState({ journal }));
+    expect(document.title).toBe(title);
+  });
+
+  test("every screen has one header, one main and one h1", async () => {
+    for (const journal of ["missing", "locked", "unlocked"] as const) {
+      await start(appState({ journal }));
+      expect(document.querySelectorAll("header")).toHaveLength(1);
+      expect(document.querySelectorAll("main")).toHaveLength(1);
+      expect(document.querySelectorAll("h1")).toHaveLength(1);
+    }
+  });
+
+  test("every button, field and select has a name", async () => {
+    mocked.createJournal.mockResolvedValue(created);
+    const check = (): void => {
+      for (const el of document.querySelectorAll<HTMLElement>("button, input, select")) {
+        const labelled =
+          (el instanceof HTMLButtonElement && (el.textContent ?? "").trim() !== "") ||
+          (el.id !== "" && (document.querySelector(`label[for="${el.id}"]`)?.textContent ?? "").trim() !== "") ||
+          el.hasAttribute("aria-label");
+        expect(labelled, `${el.outerHTML} has no accessible name`).toBe(true);
+      }
+    };
+    await start(appState({ journal: "missing", name: null, role: null }));
+    check();
+    await fillSetup();
+    check();
+    await start(appState({ journal: "locked", name: null, role: null }));
+    check();
+    click("#unlock-use-recovery");
+    check();
+    await start(appState());
+    check();
+  });
+
+  test("a failed Lock says why and stays open", async () => {
+    await start(appState());
+    mocked.lock.mockRejectedValue({ kind: "busy", message: "The journal is busy. Please try again in a moment." });
+    click("#lock-button");
+    await settle();
+    expect(screenName()).toBe("home");
+    expect($("#lock-error").textContent).toBe("The journal is busy. Please try again in a moment.");
+    expect($("#lock-error").getAttribute("role")).toBe("alert");
+  });
+
+  test("Lock refused because the journal already locked shows the unlock screen", async () => {
+    await start(appState());
+    mocked.lock.mockRejectedValue({ kind: "locked", message: "The journal is locked." });
+    click("#lock-button");
     await settle();
     expect(screenName()).toBe("unlock");
   });

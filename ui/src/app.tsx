@@ -1,0 +1,149 @@
+// The app shell: the route on screen inside the frame every screen shares
+// (header with Back and Lock, then the screen), and the wiring to the world
+// outside the components: the backend's idle-lock event, the activity pings
+// while the journal is open, Alt+Left for Back.
+import { effect, useSignal, type Signal } from "@preact/signals";
+import { render } from "preact";
+import { useLayoutEffect } from "preact/hooks";
+import { watchActivity } from "./activity";
+import { api, onJournalLocked } from "./api";
+import { AppHeader } from "./components/AppHeader";
+import { toUiError } from "./errors";
+import { back, ROUTES, shown, type Route } from "./routes";
+import { Home } from "./screens/Home";
+import { Problem } from "./screens/Problem";
+import { Recovery } from "./screens/Recovery";
+import { Setup } from "./screens/Setup";
+import { Unlock } from "./screens/Unlock";
+import { arrive, boot, lockedByIdleTimer, lockedState, ping } from "./session";
+import { appState, history, journalOpen, route } from "./state";
+
+/** Each route's screen: the component named for it. */
+function Screen({ at }: { at: Route }) {
+  switch (at.name) {
+    case "starting":
+      return null;
+    case "problem":
+      return <Problem {...at} />;
+    case "setup":
+      return <Setup />;
+    case "recovery":
+      return <Recovery {...at} />;
+    case "unlock":
+      return <Unlock {...at} />;
+    case "home":
+      return <Home />;
+  }
+}
+
+/** Locks the journal now, from the header. */
+function LockButton({ error }: { error: Signal<string> }) {
+  const busy = useSignal(false);
+  function lock(): void {
+    if (busy.value) return;
+    busy.value = true;
+    error.value = "";
+    api.lock().then(
+      (next) => arrive(next),
+      (reason: unknown) => {
+        busy.value = false;
+        const failure = toUiError(reason);
+        // Already locked (the idle timer got there first): just show the unlock screen.
+        const state = appState.peek();
+        if (failure.kind === "locked" && state !== null) arrive(lockedState(state));
+        else error.value = failure.message;
+      },
+    );
+  }
+  return (
+    <button id="lock-button" type="button" class="button button-header" aria-busy={busy.value ? "true" : undefined} onClick={lock}>
+      Lock
+    </button>
+  );
+}
+
+/** One screen in its frame. Keyed by the visit, so each visit starts afresh. */
+function Frame({ at }: { at: Route }) {
+  const info = ROUTES[at.name];
+  const lockError = useSignal("");
+  useLayoutEffect(() => {
+    document.title = info.title;
+  }, [info.title]);
+  return (
+    <div class="screen" data-screen={at.name}>
+      <AppHeader>{info.lock ? <LockButton error={lockError} /> : null}</AppHeader>
+      <main class="content">
+        {info.lock ? (
+          <p id="lock-error" class="message message-error" role="alert">
+            {lockError.value}
+          </p>
+        ) : null}
+        <Screen at={at} />
+      </main>
+    </div>
+  );
+}
+
+// Every navigation makes a new route object; going back reuses one, whose screen has long gone.
+const visits = new WeakMap<Route, number>();
+let visitCount = 0;
+function visitOf(at: Route): number {
+  let visit = visits.get(at);
+  if (visit === undefined) {
+    visit = ++visitCount;
+    visits.set(at, visit);
+  }
+  return visit;
+}
+
+export function App() {
+  const at = shown.value;
+  if (at.name === "starting") return null;
+  return <Frame key={visitOf(at)} at={at} />;
+}
+
+/** Alt+Left, except where it moves the caret by a word (Option+Left in a text field on a Mac). */
+function isBackKey(event: KeyboardEvent): boolean {
+  if (event.key !== "ArrowLeft" || !event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return false;
+  const target = event.target;
+  const editing = target instanceof HTMLInputElement || target instanceof HTMLTextAreaElement;
+  return !(editing && /Mac/.test(navigator.platform));
+}
+
+export interface AppHandle {
+  /** Stops listening to the backend and the window, and empties the root (tests use it). */
+  stop(): void;
+}
+
+export async function startApp(root: HTMLElement, activityTarget: EventTarget = window): Promise<AppHandle> {
+  // Renders now, not at the next microtask: used when the journal locks, so
+  // what was on screen leaves the page before anything else can run.
+  const draw = (): void => render(<App />, root);
+  const lockNow = (): void => {
+    if (lockedByIdleTimer()) draw();
+  };
+
+  draw();
+  const stopWatching = effect(() => {
+    if (journalOpen.value) return watchActivity(activityTarget, () => ping(lockNow));
+    return undefined;
+  });
+  const onKeyDown = (event: KeyboardEvent): void => {
+    if (isBackKey(event) && back()) event.preventDefault();
+  };
+  window.addEventListener("keydown", onKeyDown);
+  const unlisten = await onJournalLocked(lockNow).catch(() => null);
+  await boot();
+
+  return {
+    stop: () => {
+      unlisten?.();
+      stopWatching();
+      window.removeEventListener("keydown", onKeyDown);
+      render(null, root);
+      appState.value = null;
+      route.value = { name: "starting" };
+      history.value = [];
+    },
+  };
+}
