@@ -153,7 +153,7 @@ fn create_journal(app: &Session, name: &str, passphrase: &str) -> TestResult<Str
 fn lock(app: &Session) -> TestResult {
     app.wait_for("#lock-button", TIMEOUT)?.click()?;
     // Only the current screen is in the page: nothing of home may linger.
-    app.wait_gone("[data-screen=home]", TIMEOUT)?;
+    app.wait_gone("[data-screen=today]", TIMEOUT)?;
     app.wait_for("[data-screen=unlock]", TIMEOUT)?;
     app.wait_for("#unlock-passphrase", TIMEOUT)?;
     Ok(())

@@ -8,7 +8,19 @@ import type { AppState } from "./bindings/AppState";
 import type { CreateJournalRequest } from "./bindings/CreateJournalRequest";
 import type { Commands } from "./bindings/Commands";
 import type { Created } from "./bindings/Created";
+import type { Conflict } from "./bindings/Conflict";
+import type { Draft } from "./bindings/Draft";
+import type { FieldValue } from "./bindings/FieldValue";
+import type { FieldValues } from "./bindings/FieldValues";
+import type { HistoryEntry } from "./bindings/HistoryEntry";
+import type { JournalRecord } from "./bindings/JournalRecord";
+import type { Kind } from "./bindings/Kind";
+import type { Page } from "./bindings/Page";
 import type { PassphraseStrength } from "./bindings/PassphraseStrength";
+import type { PersonId } from "./bindings/PersonId";
+import type { PurgeReport } from "./bindings/PurgeReport";
+import type { RecordId } from "./bindings/RecordId";
+import type { SearchHit } from "./bindings/SearchHit";
 import { toUiError } from "./errors";
 
 async function call<C extends keyof Commands>(command: C, args: Commands[C]["args"]): Promise<Commands[C]["result"]> {
@@ -33,6 +45,41 @@ export const api = {
   setIdleLockMinutes: (minutes: number): Promise<AppState> => call("set_idle_lock_minutes", { minutes }),
   passphraseStrength: (passphrase: string, name: string | null): Promise<PassphraseStrength> =>
     call("passphrase_strength", { passphrase, name }),
+  changePassphrase: async (currentPassphrase: string, newPassphrase: string): Promise<void> => {
+    await call("change_passphrase", { currentPassphrase, newPassphrase });
+  },
+  setDiscreetMode: (on: boolean): Promise<AppState> => call("set_discreet_mode", { on }),
+  setRetentionMonths: (months: number): Promise<AppState> => call("set_retention_months", { months }),
+  purgeNow: (): Promise<PurgeReport> => call("purge_now", undefined),
+
+  addRecord: (kind: Kind, fields: FieldValues): Promise<JournalRecord> => call("add_record", { kind, fields }),
+  updateRecord: (id: RecordId, fields: FieldValues): Promise<JournalRecord> => call("update_record", { id, fields }),
+  deleteRecord: async (id: RecordId): Promise<void> => {
+    await call("delete_record", { id });
+  },
+  getRecord: (id: RecordId): Promise<JournalRecord> => call("get_record", { id }),
+  listRecords: (kind: Kind, person: PersonId | null, page: Page): Promise<JournalRecord[]> =>
+    call("list_records", { kind, person, page }),
+  personTimeline: (person: PersonId, page: Page): Promise<JournalRecord[]> => call("person_timeline", { person, page }),
+  searchRecords: (query: string, page: Page): Promise<SearchHit[]> => call("search_records", { query, page }),
+  dueRecords: (page: Page): Promise<JournalRecord[]> => call("due_records", { page }),
+  needingAttention: (kind: Kind, page: Page): Promise<JournalRecord[]> => call("needing_attention", { kind, page }),
+  unreadRecords: (page: Page): Promise<JournalRecord[]> => call("unread_records", { page }),
+  markRead: async (id: RecordId): Promise<void> => {
+    await call("mark_read", { id });
+  },
+  recordHistory: (id: RecordId): Promise<HistoryEntry[]> => call("record_history", { id }),
+  listConflicts: (page: Page): Promise<Conflict[]> => call("list_conflicts", { page }),
+  resolveConflict: (id: RecordId, field: string, value: FieldValue): Promise<JournalRecord> =>
+    call("resolve_conflict", { id, field, value }),
+  forgetPerson: (person: PersonId): Promise<number> => call("forget_person", { person }),
+  recordCounts: (): Promise<Commands["record_counts"]["result"]> => call("record_counts", undefined),
+
+  saveDraft: (key: string, kind: Kind, fields: FieldValues): Promise<Draft> => call("save_draft", { key, kind, fields }),
+  listDrafts: (): Promise<Draft[]> => call("list_drafts", undefined),
+  discardDraft: async (key: string): Promise<void> => {
+    await call("discard_draft", { key });
+  },
 };
 
 /** Event the backend emits when its idle timer has locked the journal. */

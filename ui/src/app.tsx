@@ -10,7 +10,19 @@ import { api, onJournalLocked } from "./api";
 import { AppHeader } from "./components/AppHeader";
 import { toUiError } from "./errors";
 import { back, ROUTES, shown, type Route } from "./routes";
-import { Home } from "./screens/Home";
+import { MainNav } from "./components/MainNav";
+import { Conflicts } from "./screens/Conflicts";
+import { EditRecord } from "./screens/EditRecord";
+import { NewRecord } from "./screens/NewRecord";
+import { People } from "./screens/People";
+import { Person } from "./screens/Person";
+import { RecordView } from "./screens/RecordView";
+import { Reflections } from "./screens/Reflections";
+import { Search } from "./screens/Search";
+import { Services } from "./screens/Services";
+import { Settings } from "./screens/Settings";
+import { Today } from "./screens/Today";
+import { openJournalKey } from "./shortcuts";
 import { Problem } from "./screens/Problem";
 import { Recovery } from "./screens/Recovery";
 import { Setup } from "./screens/Setup";
@@ -31,8 +43,28 @@ function Screen({ at }: { at: Route }) {
       return <Recovery {...at} />;
     case "unlock":
       return <Unlock {...at} />;
-    case "home":
-      return <Home />;
+    case "today":
+      return <Today />;
+    case "people":
+      return <People />;
+    case "person":
+      return <Person {...at} />;
+    case "new":
+      return <NewRecord {...at} />;
+    case "edit":
+      return <EditRecord {...at} />;
+    case "record":
+      return <RecordView {...at} />;
+    case "search":
+      return <Search {...at} />;
+    case "reflections":
+      return <Reflections />;
+    case "services":
+      return <Services />;
+    case "conflicts":
+      return <Conflicts />;
+    case "settings":
+      return <Settings />;
   }
 }
 
@@ -72,6 +104,7 @@ function Frame({ at }: { at: Route }) {
   return (
     <div class="screen" data-screen={at.name}>
       <AppHeader>{info.lock ? <LockButton error={lockError} /> : null}</AppHeader>
+      {info.access === "open" && at.name !== "recovery" ? <MainNav /> : null}
       <main class="content">
         {info.lock ? (
           <p id="lock-error" class="message message-error" role="alert">
@@ -130,6 +163,7 @@ export async function startApp(root: HTMLElement, activityTarget: EventTarget = 
   });
   const onKeyDown = (event: KeyboardEvent): void => {
     if (isBackKey(event) && back()) event.preventDefault();
+    else if (journalOpen.peek() && openJournalKey(event)) event.preventDefault();
   };
   window.addEventListener("keydown", onKeyDown);
   const unlisten = await onJournalLocked(lockNow).catch(() => null);

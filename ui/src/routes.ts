@@ -11,6 +11,9 @@
 // name in screens/ (app.tsx puts them together).
 import { batch, computed } from "@preact/signals";
 import type { AppState } from "./bindings/AppState";
+import type { Kind } from "./bindings/Kind";
+import type { PersonId } from "./bindings/PersonId";
+import type { RecordId } from "./bindings/RecordId";
 import type { UiError } from "./bindings/UiError";
 import { appState, history, route } from "./state";
 
@@ -28,8 +31,28 @@ export type Route =
   | { name: "recovery"; recoveryKey: string }
   /** The journal is locked; `lockedBy` says the idle timer did it, so the screen can say why. */
   | { name: "unlock"; mode: UnlockMode; lockedBy?: "idle" }
-  /** The open journal. */
-  | { name: "home" };
+  /** The open journal's first screen: what is due, open concerns, new notes, and Log a contact. */
+  | { name: "today" }
+  /** Everyone the volunteer supports, found as you type; add a person. */
+  | { name: "people" }
+  /** One person's whole story, newest first, and what can be added to it. */
+  | { name: "person"; id: PersonId }
+  /** A new record of `kind`, perhaps about `person`, perhaps about another record (`about`: a note's or acknowledgement's). */
+  | { name: "new"; kind: Kind; person?: PersonId; about?: RecordId }
+  /** Changing a record. */
+  | { name: "edit"; id: RecordId }
+  /** One record: its fields, its history, and what can be done with it. */
+  | { name: "record"; id: RecordId }
+  /** Search across everything. */
+  | { name: "search"; query: string }
+  /** The volunteer's own reflections, private unless shared. */
+  | { name: "reflections" }
+  /** The directory of services to signpost to. */
+  | { name: "services" }
+  /** Records changed in two places at once: choose which value stays. */
+  | { name: "conflicts" }
+  /** Auto-lock, discreet mode, passphrase, retention, backup, about. */
+  | { name: "settings" };
 
 export type RouteName = Route["name"];
 
@@ -56,7 +79,17 @@ export const ROUTES: { readonly [N in RouteName]: RouteInfo } = {
   // Locking here would lose the key before the person has checked their copy.
   recovery: { title: "Your recovery key — Peer Journal", access: "open", remembered: false, lock: false },
   unlock: { title: "Unlock — Peer Journal", access: "locked", remembered: true, lock: false },
-  home: { title: "Peer Journal", access: "open", remembered: true, lock: true },
+  today: { title: "Today — Peer Journal", access: "open", remembered: true, lock: true },
+  people: { title: "People — Peer Journal", access: "open", remembered: true, lock: true },
+  person: { title: "A person — Peer Journal", access: "open", remembered: true, lock: true },
+  new: { title: "New record — Peer Journal", access: "open", remembered: true, lock: true },
+  edit: { title: "Change a record — Peer Journal", access: "open", remembered: true, lock: true },
+  record: { title: "A record — Peer Journal", access: "open", remembered: true, lock: true },
+  search: { title: "Search — Peer Journal", access: "open", remembered: true, lock: true },
+  reflections: { title: "Reflections — Peer Journal", access: "open", remembered: true, lock: true },
+  services: { title: "Services — Peer Journal", access: "open", remembered: true, lock: true },
+  conflicts: { title: "Changed in two places — Peer Journal", access: "open", remembered: true, lock: true },
+  settings: { title: "Settings — Peer Journal", access: "open", remembered: true, lock: true },
 };
 
 const ACCESS_BY_STATE: Record<AppState["journal"], Access> = {
@@ -80,7 +113,7 @@ export function startRoute(state: AppState | null): Route {
     case "locked":
       return { name: "unlock", mode: "passphrase" };
     case "unlocked":
-      return { name: "home" };
+      return { name: "today" };
   }
 }
 

@@ -5,6 +5,7 @@
 // person typed stays in the form that holds it and goes with it.
 import { computed, signal } from "@preact/signals";
 import type { AppState } from "./bindings/AppState";
+import type { PersonId } from "./bindings/PersonId";
 import type { Route } from "./routes";
 
 /** What the backend last said about the journal; null until it has answered. */
@@ -18,3 +19,6 @@ export const route = signal<Route>({ name: "starting" });
 
 /** Where Back goes: the routes before this one, the latest last. */
 export const history = signal<readonly Route[]>([]);
+
+/** The person a record was last logged for: Log a contact starts with them when no person's page is on screen. */
+export const lastPerson = signal<PersonId | null>(null);

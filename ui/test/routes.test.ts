@@ -11,16 +11,16 @@ beforeEach(() => {
 
 describe("the route table", () => {
   test("every route says where it may show, and the recovery key is never kept for Back", () => {
-    expect(Object.keys(ROUTES).sort()).toEqual(["home", "problem", "recovery", "setup", "starting", "unlock"]);
+    expect(Object.keys(ROUTES).sort()).toEqual(["conflicts", "edit", "new", "people", "person", "problem", "record", "recovery", "reflections", "search", "services", "settings", "setup", "starting", "today", "unlock"]);
     expect(ROUTES.recovery.remembered).toBe(false);
-    expect(ROUTES.home.access).toBe("open");
+    expect(ROUTES.today.access).toBe("open");
     expect(ROUTES.unlock.access).toBe("locked");
   });
 
   test.each([
     ["missing", { name: "setup" }],
     ["locked", { name: "unlock", mode: "passphrase" }],
-    ["unlocked", { name: "home" }],
+    ["unlocked", { name: "today" }],
   ] as const)("a %s journal starts at %o", (journal, expected) => {
     expect(startRoute(state({ journal }))).toEqual(expected);
   });
@@ -29,7 +29,7 @@ describe("the route table", () => {
 describe("guards", () => {
   test("nothing past unlock shows while the journal is locked, whatever asks", () => {
     appState.value = state({ journal: "locked" });
-    navigate({ name: "home" });
+    navigate({ name: "today" });
     expect(shown.value).toEqual({ name: "unlock", mode: "passphrase" });
     // Even set directly, the route on screen follows the journal's state.
     route.value = { name: "recovery", recoveryKey: "KEY" };
@@ -38,14 +38,14 @@ describe("guards", () => {
 
   test("when the journal locks under an open screen, the screen shown is unlock at once", () => {
     appState.value = state();
-    navigate({ name: "home" });
-    expect(shown.value.name).toBe("home");
+    navigate({ name: "today" });
+    expect(shown.value.name).toBe("today");
     appState.value = state({ journal: "locked" });
     expect(shown.value.name).toBe("unlock");
   });
 
   test("nothing shows before the backend has said what state the journal is in, except a problem", () => {
-    navigate({ name: "home" });
+    navigate({ name: "today" });
     expect(shown.value.name).toBe("starting");
     navigate({ name: "problem", error: { kind: "io", message: "Could not read." } });
     expect(shown.value.name).toBe("problem");
@@ -78,7 +78,7 @@ describe("history", () => {
     navigate({ name: "unlock", mode: "passphrase" });
     navigate({ name: "unlock", mode: "recoveryKey" });
     appState.value = state();
-    navigate({ name: "home" });
+    navigate({ name: "today" });
     expect(history.value).toEqual([]);
     expect(canGoBack.value).toBe(false);
   });
@@ -86,7 +86,7 @@ describe("history", () => {
   test("the recovery key is never kept, so Back can never show it again", () => {
     appState.value = state();
     navigate({ name: "recovery", recoveryKey: "7K3M-Q9TX" });
-    navigate({ name: "home" });
+    navigate({ name: "today" });
     expect(history.value).toEqual([]);
     expect(JSON.stringify(history.value)).not.toContain("7K3M");
   });

@@ -101,7 +101,7 @@ describe("start", () => {
   test.each([
     ["missing", "setup"],
     ["locked", "unlock"],
-    ["unlocked", "home"],
+    ["unlocked", "today"],
   ] as const)("a %s journal opens the %s screen", async (journal, screen) => {
     await start(appState({ journal }));
     expect(screenName()).toBe(screen);
@@ -240,7 +240,7 @@ describe("setup", () => {
     await fillSetup({ passphrase: "lantern moss river teapot" });
     type("#recovery-confirm-input", "MNPQ");
     click("#recovery-confirm-submit");
-    expect(screenName()).toBe("home");
+    expect(screenName()).toBe("today");
     expect(localStorage.length).toBe(0);
     expect(sessionStorage.length).toBe(0);
     expect(location.href).not.toContain("lantern");
@@ -280,7 +280,7 @@ describe("recovery key", () => {
     const keyEl = $("#recovery-key");
     type("#recovery-confirm-input", " mnpq ");
     click("#recovery-confirm-submit");
-    expect(screenName()).toBe("home");
+    expect(screenName()).toBe("today");
     expect($("#home-name").textContent).toBe("Sam");
     expect(keyEl.textContent).toBe("");
     expect(document.body.textContent).not.toContain("MNPQ");
@@ -307,7 +307,7 @@ describe("recovery key while it is being copied", () => {
     expect(mocked.touch).toHaveBeenCalledTimes(3);
     type("#recovery-confirm-input", "MNPQ");
     click("#recovery-confirm-submit");
-    expect(screenName()).toBe("home");
+    expect(screenName()).toBe("today");
     mocked.touch.mockClear();
     vi.advanceTimersByTime(5 * 60_000);
     expect(mocked.touch).not.toHaveBeenCalled();
@@ -363,7 +363,7 @@ describe("unlock", () => {
     type("#unlock-passphrase", "correct horse battery staple");
     click("#unlock-submit");
     await settle();
-    expect(screenName()).toBe("home");
+    expect(screenName()).toBe("today");
     expect($("#home-name").textContent).toBe("Robin");
   });
 
@@ -407,7 +407,7 @@ describe("unlock", () => {
       fillRecover({ key: "7k3m q9tx a1b2 c3d4 e5f6 g7h8 j9k0 mnpq" });
       await settle();
       expect(mocked.unlockWithRecovery).toHaveBeenCalledWith(KEY, "new lantern moss river");
-      expect(screenName()).toBe("home");
+      expect(screenName()).toBe("today");
     });
 
     test("a refused key shows the message and returns to the key field", async () => {
@@ -436,7 +436,7 @@ describe("unlock", () => {
   });
 });
 
-describe("home", () => {
+describe("today", () => {
   test("says once, plainly, what retention erased at unlock", async () => {
     await start(appState({ erasedAtUnlock: 2, retentionMonths: 12 }));
     expect($("#home-retention-note").textContent).toBe(
@@ -459,7 +459,7 @@ describe("home", () => {
   test("greets by name, shows the role and the idle-lock choice", async () => {
     await start(appState({ name: "Sam", role: "supervisor", idleLockMinutes: 10 }));
     expect($("#home-name").textContent).toBe("Sam");
-    expect($("[data-screen=home]").textContent).toMatch(/Supervisor/);
+    expect($("[data-screen=today]").textContent).toMatch(/Supervisor/);
     const select = $<HTMLSelectElement>("#idle-minutes");
     expect([...select.options].map((o) => o.value)).toEqual(["2", "5", "10", "15", "30", "60"]);
     expect(select.value).toBe("10");
@@ -630,10 +630,10 @@ describe("going back", () => {
     type("#recover-passphrase-again", "new lantern moss river");
     click("#recover-submit");
     await settle();
-    expect(screenName()).toBe("home");
+    expect(screenName()).toBe("today");
     expect(document.querySelector("#back-button")).toBeNull();
     press("ArrowLeft", { altKey: true });
-    expect(screenName()).toBe("home");
+    expect(screenName()).toBe("today");
   });
 
   test("after the recovery key, Back never shows it again", async () => {
@@ -642,10 +642,10 @@ describe("going back", () => {
     await fillSetup();
     type("#recovery-confirm-input", "MNPQ");
     click("#recovery-confirm-submit");
-    expect(screenName()).toBe("home");
+    expect(screenName()).toBe("today");
     expect(document.querySelector("#back-button")).toBeNull();
     press("ArrowLeft", { altKey: true });
-    expect(screenName()).toBe("home");
+    expect(screenName()).toBe("today");
     expect(document.body.textContent).not.toContain(KEY);
   });
 });
@@ -654,7 +654,7 @@ describe("the frame", () => {
   test.each([
     ["missing", "Set up — Peer Journal"],
     ["locked", "Unlock — Peer Journal"],
-    ["unlocked", "Peer Journal"],
+    ["unlocked", "Today — Peer Journal"],
   ] as const)("a %s journal's screen names the window %s", async (journal, title) => {
     await start(appState({ journal }));
     expect(document.title).toBe(title);
@@ -697,7 +697,7 @@ describe("the frame", () => {
     mocked.lock.mockRejectedValue({ kind: "busy", message: "The journal is busy. Please try again in a moment." });
     click("#lock-button");
     await settle();
-    expect(screenName()).toBe("home");
+    expect(screenName()).toBe("today");
     expect($("#lock-error").textContent).toBe("The journal is busy. Please try again in a moment.");
     expect($("#lock-error").getAttribute("role")).toBe("alert");
   });

@@ -91,7 +91,7 @@ export function Recovery({ recoveryKey }: RouteOf<"recovery">) {
         form={form}
         labelledBy="recovery-check-title"
         check={check}
-        send={() => navigate({ name: "home" })}
+        send={() => navigate({ name: "today" })}
         actions={
           <SubmitButton form={form} id="recovery-confirm-submit" busyLabel="Checking…">
             I have written it down

@@ -1,4 +1,4 @@
-// Route "home", the open journal. For now: a greeting, an honest empty state,
+// Route "today", the open journal. For now: a greeting, an honest empty state,
 // what happened at unlock (retention, a clock ahead) and the idle-lock
 // setting. Lock is in the header (app.tsx), as on every open screen.
 import { useSignal } from "@preact/signals";
@@ -9,7 +9,7 @@ import { Form, SelectField, useForm, type Values } from "../forms";
 import { appState } from "../state";
 import { useFocusOnMount } from "./focus";
 import { minutes } from "./words";
-import "./Home.css";
+import "./Today.css";
 
 /** The idle-lock choices offered, in minutes. */
 export const IDLE_CHOICES = [2, 5, 10, 15, 30, 60] as const;
@@ -44,7 +44,7 @@ export function aheadBy(minutesAhead: number): string {
   return plural(minutesAhead, "minute");
 }
 
-export function Home() {
+export function Today() {
   const title = useFocusOnMount<HTMLHeadingElement>();
   // The route guard shows home only while the journal is open, so the state is there.
   const state = appState.value as AppState;

@@ -1,0 +1,54 @@
+// The way around the open journal, under the header on every open screen:
+// the main places, and Log a contact, always in reach. The place on screen is
+// marked (aria-current). The same moves have keys (app.tsx): Ctrl+N logs a
+// contact, Ctrl+K or / searches.
+import type { RouteName } from "../routes";
+import { navigate, shown } from "../routes";
+import { logContact } from "../shortcuts";
+import "./MainNav.css";
+
+interface Place {
+  name: "today" | "people" | "search" | "reflections" | "services" | "settings";
+  label: string;
+  /** Other routes that count as being in this place. */
+  within?: readonly RouteName[];
+  keys?: string;
+}
+
+const PLACES: readonly Place[] = [
+  { name: "today", label: "Today" },
+  { name: "people", label: "People", within: ["person"] },
+  { name: "search", label: "Search", keys: "Control+K" },
+  { name: "reflections", label: "Reflections" },
+  { name: "services", label: "Services" },
+  { name: "settings", label: "Settings", within: ["conflicts"] },
+];
+
+export function MainNav() {
+  const at = shown.value.name;
+  return (
+    <nav class="main-nav" aria-label="Main">
+      <ul>
+        {PLACES.map((place) => {
+          const here = at === place.name || (place.within?.includes(at) ?? false);
+          return (
+            <li key={place.name}>
+              <button
+                type="button"
+                class="nav-item"
+                aria-current={here ? "page" : undefined}
+                aria-keyshortcuts={place.keys}
+                onClick={() => navigate(place.name === "search" ? { name: "search", query: "" } : { name: place.name })}
+              >
+                {place.label}
+              </button>
+            </li>
+          );
+        })}
+      </ul>
+      <button type="button" class="button button-primary nav-log" aria-keyshortcuts="Control+N" onClick={() => logContact()}>
+        Log a contact
+      </button>
+    </nav>
+  );
+}

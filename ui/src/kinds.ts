@@ -1,0 +1,45 @@
+// The record kinds as the screens read them: the one description the core
+// exports (bindings/kinds.ts), looked up by kind and field. No field is
+// described here; this only finds what the core says.
+import type { FieldDescription } from "./bindings/FieldDescription";
+import type { JournalRecord } from "./bindings/JournalRecord";
+import type { Kind } from "./bindings/Kind";
+import type { KindDescription } from "./bindings/KindDescription";
+import { KINDS } from "./bindings/kinds";
+
+const BY_KIND = new Map<Kind, KindDescription>(KINDS.map((k) => [k.kind, k]));
+
+/** A kind's description. Every Kind has one (the core exports them all). */
+export function kindOf(kind: Kind): KindDescription {
+  const found = BY_KIND.get(kind);
+  if (found === undefined) throw new Error(`no description of the kind ${kind}`);
+  return found;
+}
+
+/** One field of a kind, if it has it. */
+export function fieldOf(kind: Kind, name: string): FieldDescription | undefined {
+  return kindOf(kind).fields.find((f) => f.name === name);
+}
+
+/** The words for a choice field's value ("home-visit" → "Home visit"); the value itself if it has none. */
+export function choiceLabel(kind: Kind, field: string, value: unknown): string {
+  const input = fieldOf(kind, field)?.input;
+  if (input?.type === "choice") {
+    const option = input.options.find((o) => o.value === value);
+    if (option !== undefined) return option.label;
+  }
+  return typeof value === "string" ? value : String(value ?? "");
+}
+
+/** A record's field as text ("" when it has none). */
+export function text(record: JournalRecord, field: string): string {
+  const value = record.fields[field];
+  return typeof value === "string" ? value : value === undefined || value === null ? "" : String(value);
+}
+
+/** "A contact", "An ending": the kind's label with its article, capitalised. */
+export function aKind(kind: Kind): string {
+  const label = kindOf(kind).label;
+  const article = /^[aeiou]/i.test(label) ? "An" : "A";
+  return `${article} ${label}`;
+}

@@ -1,0 +1,40 @@
+// The moves the open journal offers from anywhere, by key and from the main
+// navigation: log a contact (Ctrl+N) and search (Ctrl+K, or / when not
+// typing). Only while the journal is open.
+import { lastPerson } from "./state";
+import { navigate, shown } from "./routes";
+
+/** Opens Log a contact, about the person whose page is on screen, else the last one a record was logged for. */
+export function logContact(): void {
+  const at = shown.peek();
+  const person = at.name === "person" ? at.id : (lastPerson.peek() ?? undefined);
+  navigate(person === undefined ? { name: "new", kind: "contact" } : { name: "new", kind: "contact", person });
+}
+
+/** Whether the event's target takes typed text (where / is a character, not a shortcut). */
+function typingIn(target: EventTarget | null): boolean {
+  return (
+    target instanceof HTMLInputElement ||
+    target instanceof HTMLTextAreaElement ||
+    target instanceof HTMLSelectElement ||
+    (target instanceof HTMLElement && target.isContentEditable)
+  );
+}
+
+/** Handles a key of the open journal's; true when it did something. */
+export function openJournalKey(event: KeyboardEvent): boolean {
+  const plain = !event.altKey && !event.metaKey && !event.shiftKey;
+  if (plain && event.ctrlKey && (event.key === "n" || event.key === "N")) {
+    logContact();
+    return true;
+  }
+  if (plain && event.ctrlKey && (event.key === "k" || event.key === "K")) {
+    navigate({ name: "search", query: "" });
+    return true;
+  }
+  if (plain && !event.ctrlKey && event.key === "/" && !typingIn(event.target)) {
+    navigate({ name: "search", query: "" });
+    return true;
+  }
+  return false;
+}
