@@ -2,10 +2,13 @@
 //!
 //! Each test starts its own `tauri-driver` (see `fixture`) with a fresh,
 //! empty journal folder, opens the app built by this very `cargo test`
-//! (`CARGO_BIN_EXE_peer-journal`) and works through its screens by the
-//! element ids in the UI contract. The app gets one window at a time, so the
-//! tests take turns. They need a display and tauri-driver: run them with
-//! `make test`, which installs tauri-driver and runs them under Xvfb.
+//! (`CARGO_BIN_EXE_peer-journal`) and works through its screens as a person
+//! would: finding each control by its label, or by its role and name, as a
+//! screen reader announces them. Every screen a test passes through is
+//! checked with axe-core (injected by the test, never shipped), and no
+//! serious or critical violation passes. The app gets one window at a time,
+//! so the tests take turns. They need a display and tauri-driver: run them
+//! with `make test`, which installs tauri-driver and runs them under Xvfb.
 //!
 //! Every failure message names what was expected; none prints the test's
 //! passphrases or recovery key.
@@ -73,6 +76,7 @@ fn wrong_passphrase_is_refused_and_leaves_the_journal_untouched() {
         let before = snapshot(&driver.journal_dir())?;
         submit_passphrase(&app, WRONG_PASSPHRASE)?;
         let message = app.wait_for_text("#unlock-error", TIMEOUT)?;
+        accessible(&app, "the unlock screen, saying the passphrase was wrong")?;
         ensure!(
             message.to_lowercase().contains("passphrase"),
             "`#unlock-error` does not mention the passphrase: {message:?}"
@@ -93,11 +97,12 @@ fn recovery_key_replaces_a_forgotten_passphrase() {
         let recovery_key = create_journal(&app, NAME, PASSPHRASE)?;
         lock(&app)?;
 
-        app.wait_for("#unlock-use-recovery", TIMEOUT)?.click()?;
-        type_into(&app, "#recover-key", &recovery_key)?;
-        type_into(&app, "#recover-passphrase", NEW_PASSPHRASE)?;
-        type_into(&app, "#recover-passphrase-again", NEW_PASSPHRASE)?;
-        app.find("#recover-submit")?.click()?;
+        press(&app, "Forgotten your passphrase? Use your recovery key")?;
+        fill(&app, "Recovery key", &recovery_key)?;
+        fill(&app, "New passphrase", NEW_PASSPHRASE)?;
+        fill(&app, "Type the new passphrase again", NEW_PASSPHRASE)?;
+        accessible(&app, "the recovery-key form, filled in")?;
+        press(&app, "Open my journal")?;
         expect_home(&app, NAME, "#recover-error")?;
 
         // The new passphrase is now the one: the old one is refused.
@@ -129,42 +134,45 @@ fn with_app(test: impl FnOnce(&Driver, Session) -> TestResult) {
 /// Completes first-run set-up as a volunteer; returns the recovery key shown.
 fn create_journal(app: &Session, name: &str, passphrase: &str) -> TestResult<String> {
     app.wait_for("[data-screen=setup]", TIMEOUT)?;
-    type_into(app, "#setup-name", name)?;
-    let volunteer = app.find("input[name=role][value=volunteer]")?;
+    accessible(app, "the set-up screen")?;
+    fill(app, "Your name", name)?;
+    let volunteer = app.wait_for_role("radio", "Volunteer", TIMEOUT)?;
     volunteer.click()?;
     ensure!(volunteer.property("checked")? == true, "clicking the volunteer role did not select it");
-    type_into(app, "#setup-passphrase", passphrase)?;
-    type_into(app, "#setup-passphrase-again", passphrase)?;
-    app.find("#setup-submit")?.click()?;
+    fill(app, "Choose a passphrase", passphrase)?;
+    fill(app, "Type the passphrase again", passphrase)?;
+    press(app, "Create my journal")?;
 
     let recovery_key = wait_for_text_or(app, "#recovery-key", "#setup-error")?.trim().to_owned();
     ensure!(
         is_recovery_key(&recovery_key),
         "`#recovery-key` does not show 8 groups of 4 Crockford base32 characters joined by '-'"
     );
+    accessible(app, "the recovery-key screen")?;
     let last_group = recovery_key.rsplit('-').next().unwrap_or_default();
-    type_into(app, "#recovery-confirm-input", last_group)?;
-    app.find("#recovery-confirm-submit")?.click()?;
+    fill(app, "The last group of your key, from what you wrote down", last_group)?;
+    press(app, "I have written it down")?;
     expect_home(app, name, "#recovery-error")?;
+    accessible(app, "Today, in a new journal")?;
     Ok(recovery_key)
 }
 
 /// Locks from home and waits for the unlock screen.
 fn lock(app: &Session) -> TestResult {
-    app.wait_for("#lock-button", TIMEOUT)?.click()?;
+    press(app, "Lock")?;
     // Only the current screen is in the page: nothing of home may linger.
     app.wait_gone("[data-screen=today]", TIMEOUT)?;
     app.wait_for("[data-screen=unlock]", TIMEOUT)?;
-    app.wait_for("#unlock-passphrase", TIMEOUT)?;
+    app.wait_for_label("Passphrase", TIMEOUT)?;
+    accessible(app, "the unlock screen")?;
     Ok(())
 }
 
 /// Types `passphrase` on the unlock screen (replacing any earlier attempt)
 /// and submits it.
 fn submit_passphrase(app: &Session, passphrase: &str) -> TestResult {
-    type_into(app, "#unlock-passphrase", passphrase)?;
-    app.find("#unlock-submit")?.click()?;
-    Ok(())
+    fill(app, "Passphrase", passphrase)?;
+    press(app, "Unlock")
 }
 
 /// Waits for home and checks it shows the journal's `name`; if home never
@@ -175,11 +183,34 @@ fn expect_home(app: &Session, name: &str, error: &str) -> TestResult {
     Ok(())
 }
 
-/// Empties the input at `selector` and types `text` into it.
-fn type_into(app: &Session, selector: &str, text: &str) -> TestResult {
-    let input = app.wait_for(selector, TIMEOUT)?;
+/// Empties the field labelled `label` and types `text` into it.
+fn fill(app: &Session, label: &str, text: &str) -> TestResult {
+    let input = app.wait_for_label(label, TIMEOUT)?;
     input.clear()?;
     input.send_keys(text)?;
+    Ok(())
+}
+
+/// Presses the button named `name`.
+fn press(app: &Session, name: &str) -> TestResult {
+    app.wait_for_role("button", name, TIMEOUT)?.click()?;
+    Ok(())
+}
+
+/// axe-core's script, from the UI's development dependencies.
+fn axe_source() -> TestResult<&'static str> {
+    static AXE: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/node_modules/axe-core/axe.min.js");
+    AXE.get_or_init(|| fs::read_to_string(&path).ok())
+        .as_deref()
+        .ok_or_else(|| format!("{} is missing: run `npm ci` in ui/ (make test does)", path.display()).into())
+}
+
+/// Checks what is on screen with axe-core: no serious or critical
+/// violation. `what` names the screen in the failure.
+fn accessible(app: &Session, what: &str) -> TestResult {
+    let violations = app.accessibility_violations(axe_source()?)?;
+    ensure!(violations.is_empty(), "axe-core finds on {what}:\n  {}", violations.join("\n  "));
     Ok(())
 }
 

@@ -1,9 +1,12 @@
 //! A small W3C WebDriver client, just what the end-to-end tests use.
 //!
 //! It speaks plain HTTP/JSON (ureq) to `tauri-driver`, which forwards to
-//! WebKitWebDriver. It covers sessions, finding elements by CSS selector,
-//! clicking, typing, reading text and visibility, and waiting; it does not
-//! try to be a general client (no frames, windows, actions or screenshots).
+//! WebKitWebDriver. It covers sessions, finding elements as a person does
+//! (by the label or the role and name a screen reader would announce) and
+//! by CSS selector, clicking, typing, pressing keys, reading text and
+//! visibility, waiting, running scripts (axe-core's accessibility check),
+//! and the window's size; it does not try to be a general client (no
+//! frames, other windows or screenshots).
 //! Errors carry the remote end's own error code and message, and every wait
 //! that runs out names the selector and what it was waiting for.
 
@@ -246,6 +249,90 @@ impl Session {
         })
     }
 
+    /// Runs `script` (a function body; its arguments in `arguments`) in the
+    /// page and returns what it returns.
+    pub fn execute(&self, script: &str, args: Value) -> Result<Value> {
+        self.remote.call("POST", "/execute/sync", Some(json!({ "script": script, "args": args })))
+    }
+
+    /// Runs `script`, whose last argument is a callback it calls with its
+    /// result, and returns that result.
+    pub fn execute_async(&self, script: &str, args: Value) -> Result<Value> {
+        self.remote.call("POST", "/execute/async", Some(json!({ "script": script, "args": args })))
+    }
+
+    /// The first shown element whose role and accessible name are these
+    /// (the name compared without regard to case or runs of spaces), now.
+    pub fn by_role(&self, role: &str, name: &str) -> Result<Element<'_>> {
+        let what = format!("the {role} named {name:?}");
+        let found = self
+            .execute(&format!("{FIND_BY_ROLE}\nreturn findByRole(arguments[0], arguments[1]);"), json!([role, name]))?;
+        if found.is_null() {
+            return Err(Error::WebDriver { code: "no such element".into(), message: what });
+        }
+        Element::from_reference(self, &what, &found)
+    }
+
+    /// The first shown form control whose label (or accessible name) is
+    /// `label`, now.
+    pub fn by_label(&self, label: &str) -> Result<Element<'_>> {
+        let what = format!("the field labelled {label:?}");
+        let found = self.execute(&format!("{FIND_BY_ROLE}\nreturn findByLabel(arguments[0]);"), json!([label]))?;
+        if found.is_null() {
+            return Err(Error::WebDriver { code: "no such element".into(), message: what });
+        }
+        Element::from_reference(self, &what, &found)
+    }
+
+    /// Waits until [`Session::by_role`] finds it.
+    pub fn wait_for_role(&self, role: &str, name: &str, timeout: Duration) -> Result<Element<'_>> {
+        self.wait_until(&format!("waiting for the {role} named {name:?}"), timeout, || {
+            self.by_role(role, name).map(Some)
+        })
+    }
+
+    /// Waits until [`Session::by_label`] finds it.
+    pub fn wait_for_label(&self, label: &str, timeout: Duration) -> Result<Element<'_>> {
+        self.wait_until(&format!("waiting for the field labelled {label:?}"), timeout, || {
+            self.by_label(label).map(Some)
+        })
+    }
+
+    /// Presses keys in whatever has the focus, as a person would: `keys`
+    /// are pressed in order and released in reverse, so `["\u{E009}", "n"]`
+    /// is Ctrl+N (see the W3C key codes: Control E009, Alt E00A, Enter
+    /// E007, Tab E004, Escape E00C, Left E012).
+    pub fn press(&self, keys: &[&str]) -> Result<()> {
+        let mut actions: Vec<Value> = keys.iter().map(|k| json!({ "type": "keyDown", "value": k })).collect();
+        actions.extend(keys.iter().rev().map(|k| json!({ "type": "keyUp", "value": k })));
+        let body = json!({ "actions": [{ "type": "key", "id": "keyboard", "actions": actions }] });
+        self.remote.call("POST", "/actions", Some(body)).map(drop)?;
+        self.remote.call("DELETE", "/actions", None).map(drop)
+    }
+
+    /// Sets the window's outer size.
+    pub fn set_window_size(&self, width: u32, height: u32) -> Result<()> {
+        self.remote.call("POST", "/window/rect", Some(json!({ "width": width, "height": height }))).map(drop)
+    }
+
+    /// Checks what the window shows with axe-core (`axe_source`: the text of
+    /// `axe.min.js`, injected for the check and never shipped in the app).
+    /// Returns the violations of impact serious or critical, each as one
+    /// line: the rule, its impact, how many elements and the first of them.
+    pub fn accessibility_violations(&self, axe_source: &str) -> Result<Vec<String>> {
+        let script = format!(
+            "{axe_source}\n;const done = arguments[arguments.length - 1];
+             axe.run(document, {{ resultTypes: ['violations'] }}).then(
+               (r) => done(r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
+                 .map((v) => v.id + ' (' + v.impact + ', ' + v.nodes.length + ' element(s), e.g. '
+                   + v.nodes[0].target.join(' ') + '): ' + v.help)),
+               (e) => done(['axe failed: ' + e]));"
+        );
+        let value = self.execute_async(&script, json!([]))?;
+        let list = value.as_array().ok_or_else(|| Error::Transport(format!("axe: not a list: {value}")))?;
+        Ok(list.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect())
+    }
+
     /// Ends the session, which closes the app.
     pub fn end(mut self) -> Result<()> {
         self.ended = true;
@@ -314,3 +401,63 @@ impl<'s> Element<'s> {
         Ok(value.as_bool().unwrap_or(false))
     }
 }
+
+/// Finding elements as assistive technology names them: an element's role
+/// (its `role` attribute, or the one its tag implies) and accessible name
+/// (`aria-labelledby`, `aria-label`, a `<label>`, its `title` or `alt`, or
+/// for buttons, links, headings and the like, its text). Hidden elements
+/// are never found. A simplified form of the W3C accessible name
+/// computation, enough for the app's own markup.
+const FIND_BY_ROLE: &str = r#"
+function norm(s) { return (s || "").replace(/\s+/g, " ").trim().toLowerCase(); }
+function shown(el) { return !!(el.offsetWidth || el.offsetHeight || el.getClientRects().length) && getComputedStyle(el).visibility !== "hidden"; }
+function roleOf(el) {
+  const explicit = el.getAttribute("role");
+  if (explicit) return explicit.split(" ")[0];
+  const tag = el.tagName.toLowerCase();
+  const type = (el.getAttribute("type") || "text").toLowerCase();
+  if (tag === "button") return "button";
+  if (tag === "a" && el.hasAttribute("href")) return "link";
+  if (tag === "textarea") return "textbox";
+  if (tag === "select") return el.multiple ? "listbox" : "combobox";
+  if (tag === "input") {
+    if (["button", "submit", "reset", "image"].includes(type)) return "button";
+    if (type === "checkbox") return "checkbox";
+    if (type === "radio") return "radio";
+    if (type === "search") return "searchbox";
+    if (["text", "email", "tel", "url", "password", "number", "date", "datetime-local", "time"].includes(type)) return "textbox";
+  }
+  if (/^h[1-6]$/.test(tag)) return "heading";
+  if (tag === "nav") return "navigation";
+  if (tag === "main") return "main";
+  if (tag === "dialog") return "dialog";
+  if (tag === "li") return "listitem";
+  if (tag === "ul" || tag === "ol") return "list";
+  if (tag === "article") return "article";
+  if (tag === "section" && (el.hasAttribute("aria-label") || el.hasAttribute("aria-labelledby"))) return "region";
+  if (tag === "form" && (el.hasAttribute("aria-label") || el.hasAttribute("aria-labelledby"))) return "form";
+  return null;
+}
+function nameOf(el) {
+  const by = el.getAttribute("aria-labelledby");
+  if (by) return by.split(/\s+/).map((id) => { const t = document.getElementById(id); return t ? t.textContent : ""; }).join(" ");
+  if (el.getAttribute("aria-label")) return el.getAttribute("aria-label");
+  if (el.id) { const label = document.querySelector("label[for='" + CSS.escape(el.id) + "']"); if (label) return label.textContent; }
+  const wrapping = el.closest("label"); if (wrapping && wrapping !== el) return wrapping.textContent;
+  if (el.tagName === "INPUT" && ["button", "submit", "reset"].includes(el.type)) return el.value;
+  if (["button", "link", "heading", "tab", "menuitem", "option", "listitem", "checkbox", "radio"].includes(roleOf(el))) return el.textContent;
+  return el.getAttribute("title") || el.getAttribute("alt") || "";
+}
+function findByRole(role, name) {
+  for (const el of document.querySelectorAll("*")) {
+    if (roleOf(el) === role && norm(nameOf(el)) === norm(name) && shown(el)) return el;
+  }
+  return null;
+}
+function findByLabel(label) {
+  for (const el of document.querySelectorAll("input, textarea, select, [role=textbox], [role=combobox], [role=searchbox], [role=checkbox], [role=radio], [role=switch]")) {
+    if (norm(nameOf(el)) === norm(label) && shown(el)) return el;
+  }
+  return null;
+}
+"#;
