@@ -221,6 +221,18 @@ export const KINDS: readonly KindDescription[] = [
         "input": {
           "type": "dateTime"
         }
+      },
+      {
+        "name": "flag",
+        "label": "Flagged for supervision",
+        "prompt": "Would you like to talk about this in supervision?",
+        "help": "Bring it to your next supervision.",
+        "required": false,
+        "notAhead": false,
+        "flag": "flag",
+        "input": {
+          "type": "yesNo"
+        }
       }
     ]
   },

@@ -524,6 +524,9 @@ static CONTACT: KindSpec = KindSpec {
             .prompt("When have you agreed to be in touch next?")
             .cli_flag("next")
             .help("When you plan to be in touch next, if you have agreed a time."),
+        f("flag", "Flagged for supervision", FieldType::Flag, false)
+            .prompt("Would you like to talk about this in supervision?")
+            .help("Bring it to your next supervision."),
     ],
     at: Some("at"),
     due: Some("next_contact"),
@@ -1192,6 +1195,8 @@ mod tests {
         assert_eq!(field("how")["input"]["type"], "choice");
         assert_eq!(field("how")["input"]["options"][0], json!({"value": "home-visit", "label": "Home visit"}));
         assert_eq!(field("minutes")["flag"], "minutes");
+        assert_eq!(field("flag")["input"], json!({"type": "yesNo"}));
+        assert_eq!(field("flag")["required"], false);
         let person = &kinds[0]["fields"];
         assert_eq!(person[2]["flag"], "consent-date");
         assert_eq!(person[1]["input"], json!({"type": "yesNo"}));

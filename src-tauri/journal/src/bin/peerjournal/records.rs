@@ -75,11 +75,14 @@ pub enum PersonCommand {
     },
 }
 
+// Made once per run from the arguments: its size costs nothing, and boxing
+// the options would only make them harder to read.
+#[allow(clippy::large_enum_variant)]
 #[derive(Subcommand, Debug)]
 pub enum ContactCommand {
     /// Log a contact.
     #[command(
-        after_long_help = "Example:\n  peerjournal contact add --person PERSON_ID --kind home-visit --minutes 60 \\\n    --focus 'getting out to the park' --next 2026-11-27T10:00"
+        after_long_help = "Example:\n  peerjournal contact add --person PERSON_ID --kind home-visit --minutes 60 \\\n    --focus 'getting out to the park' --next 2026-11-27T10:00 --flag"
     )]
     Add {
         #[arg(long)]
@@ -103,6 +106,8 @@ pub enum ContactCommand {
         notes: Option<String>,
         #[arg(long = "next", value_name = "WHEN")]
         next_contact: Option<String>,
+        #[arg(long)]
+        flag: bool,
     },
     /// List contacts, newest first.
     #[command(after_long_help = "Example:\n  peerjournal contact list --person PERSON_ID")]
@@ -468,7 +473,19 @@ pub fn person(j: &mut Journal, cmd: PersonCommand, out: &Output) -> Result<(), F
 
 pub fn contact(j: &mut Journal, cmd: ContactCommand, out: &Output) -> Result<(), Failure> {
     match cmd {
-        ContactCommand::Add { person, how, minutes, at, present, focus, strengths, steps, notes, next_contact } => {
+        ContactCommand::Add {
+            person,
+            how,
+            minutes,
+            at,
+            present,
+            focus,
+            strengths,
+            steps,
+            notes,
+            next_contact,
+            flag,
+        } => {
             let r = j.add(
                 Kind::Contact,
                 fields(vec![
@@ -482,6 +499,7 @@ pub fn contact(j: &mut Journal, cmd: ContactCommand, out: &Output) -> Result<(),
                     ("steps", s(steps)),
                     ("notes", s(notes)),
                     ("next_contact", s(next_contact)),
+                    ("flag", yes(flag)),
                 ]),
             )?;
             out.record(&r);
