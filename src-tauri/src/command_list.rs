@@ -85,4 +85,21 @@ app_commands! {
     list_drafts() -> Vec<Draft>;
     /// Throws a draft away (once its record is saved, or on second thoughts).
     discard_draft(key: String) -> ();
+
+    /// Opens the demo journal of made-up people (making it the first time),
+    /// closing the person's own journal first.
+    open_demo() -> AppState;
+    /// Closes the demo and goes back to the person's own journal.
+    leave_demo() -> AppState;
+    /// Writes a backup of the journal into the files folder.
+    back_up_journal() -> BackupWritten;
+    /// The backups in the files folder and on removable drives, newest first.
+    find_backups() -> Vec<FoundFile>;
+    /// Restores a backup on this computer, where there is no journal yet:
+    /// opened with its recovery key, with a new passphrase, as a new device
+    /// of the same journal.
+    restore_backup(path: String, recovery_key: String, new_passphrase: String) -> AppState;
+    /// Writes everything held about a person (subject access) into the
+    /// files folder, as a JSON file and a printable page.
+    export_person(person: PersonId) -> SubjectAccessWritten;
 }

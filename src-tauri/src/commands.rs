@@ -10,13 +10,15 @@
 
 use tauri::State;
 
+use peerjournal::access::Written as SubjectAccessWritten;
+use peerjournal::journal::backup::BackupWritten;
 use peerjournal::keys::PassphraseStrength;
 use peerjournal::{
     Conflict, Draft, HistoryEntry, Kind, Page, PersonId, PurgeReport, Record as JournalRecord, RecordCounts, RecordId,
     SearchHit,
 };
 
-use crate::ipc::{AppState, CreateJournalRequest, Created, FieldValue, FieldValues, UiError};
+use crate::ipc::{AppState, CreateJournalRequest, Created, FieldValue, FieldValues, FoundFile, UiError};
 use crate::session::Session;
 
 macro_rules! app_commands {

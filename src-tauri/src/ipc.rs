@@ -50,6 +50,11 @@ pub struct AppState {
     /// The fingerprint of the journal's card, when unlocked: what others
     /// check when they take the card in.
     pub fingerprint: Option<Fingerprint>,
+    /// Whether the journal in use is the demo, of made-up people: every
+    /// screen says so.
+    pub demo: bool,
+    /// The folder backups and exports are written to.
+    pub files_dir: String,
 }
 
 /// A record's fields as a form sends them, by name: the journal checks
@@ -157,4 +162,20 @@ mod tests {
         let page: peerjournal::Page = serde_json::from_str(r#"{"limit": 20, "offset": 40}"#).unwrap();
         assert_eq!((page.limit, page.offset), (20, 40));
     }
+}
+
+/// A file found where the person keeps files (a backup, say).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct FoundFile {
+    /// Where it is.
+    pub path: String,
+    /// Its name.
+    pub name: String,
+    /// When it was last written (local time, `YYYY-MM-DDTHH:MM`).
+    pub modified: String,
+    /// Its size in bytes.
+    #[ts(type = "number")]
+    pub bytes: u64,
 }

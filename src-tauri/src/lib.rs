@@ -15,7 +15,7 @@ pub mod session;
 #[cfg(test)]
 mod typescript;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use peerjournal::KdfParams;
@@ -30,6 +30,16 @@ pub const JOURNAL_LOCKED_EVENT: &str = "journal-locked";
 /// otherwise the OS data folder.
 pub fn journal_dir() -> Option<PathBuf> {
     std::env::var_os("PEERJOURNAL_DIR").map(PathBuf::from).or_else(peerjournal::default_dir)
+}
+
+/// Where backups and exports are written: `$PEERJOURNAL_FILES_DIR` if set
+/// (tests use this), else a "Peer Journal" folder in the person's
+/// documents, else one beside the journal.
+pub fn files_dir(journal_dir: &Path) -> PathBuf {
+    std::env::var_os("PEERJOURNAL_FILES_DIR")
+        .map(PathBuf::from)
+        .or_else(|| dirs::document_dir().map(|d| d.join("Peer Journal")))
+        .unwrap_or_else(|| journal_dir.join("files"))
 }
 
 /// A journal of forms needs no GPU compositing. Turning it off roughly
@@ -54,7 +64,7 @@ fn calm_rendering(app: &tauri::App) {
 pub fn run() -> Result<(), String> {
     let dir = journal_dir().ok_or("cannot tell where your data folder is; set PEERJOURNAL_DIR")?;
     tauri::Builder::default()
-        .manage(Session::new(dir, KdfParams::PASSPHRASE))
+        .manage(Session::with_files_dir(dir.clone(), files_dir(&dir), KdfParams::PASSPHRASE))
         .invoke_handler(commands::handler())
         .setup(|app| {
             calm_rendering(app);

@@ -10,6 +10,7 @@
 //! memory once used, and nothing given is logged.
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
@@ -20,13 +21,32 @@ use peerjournal::{
 };
 use zeroize::Zeroizing;
 
-use crate::ipc::{AppState, CreateJournalRequest, Created, FieldValue, FieldValues, JournalState, UiError};
+use peerjournal::access::Written as SubjectAccessWritten;
+use peerjournal::journal::backup::BackupWritten;
+
+use crate::ipc::{AppState, CreateJournalRequest, Created, FieldValue, FieldValues, FoundFile, JournalState, UiError};
 
 /// The app's state, shared by every command.
 pub struct Session {
-    dir: PathBuf,
+    /// The person's own journal's folder.
+    real_dir: PathBuf,
+    /// The demo journal's folder, of made-up people: beside the real one,
+    /// never the same.
+    demo_dir: PathBuf,
+    /// Where files the person takes away or brings are kept (backups,
+    /// subject-access exports): see [`Session::files_dir`].
+    files_dir: PathBuf,
+    /// Whether the demo journal is the one in use.
+    demo: AtomicBool,
     kdf: KdfParams,
     inner: Mutex<Inner>,
+}
+
+/// The demo journal's folder for the journal in `dir`.
+pub fn demo_dir_for(dir: &Path) -> PathBuf {
+    let mut name = dir.file_name().map(|n| n.to_os_string()).unwrap_or_default();
+    name.push("-demo");
+    dir.with_file_name(name)
 }
 
 struct Inner {
@@ -40,8 +60,17 @@ impl Session {
     /// A session over the journal folder `dir`. `kdf` is the key derivation
     /// cost for new passphrases.
     pub fn new(dir: PathBuf, kdf: KdfParams) -> Self {
+        let files_dir = dir.join("files");
+        Self::with_files_dir(dir, files_dir, kdf)
+    }
+
+    /// [`Session::new`], keeping files the person takes away in `files_dir`.
+    pub fn with_files_dir(dir: PathBuf, files_dir: PathBuf, kdf: KdfParams) -> Self {
         Session {
-            dir,
+            demo_dir: demo_dir_for(&dir),
+            real_dir: dir,
+            files_dir,
+            demo: AtomicBool::new(false),
             kdf,
             inner: Mutex::new(Inner {
                 journal: None,
@@ -52,15 +81,28 @@ impl Session {
         }
     }
 
-    /// The journal folder.
+    /// The folder of the journal in use: the person's own, or the demo's.
     pub fn dir(&self) -> &Path {
-        &self.dir
+        if self.in_demo() {
+            &self.demo_dir
+        } else {
+            &self.real_dir
+        }
+    }
+
+    fn in_demo(&self) -> bool {
+        self.demo.load(Ordering::SeqCst)
+    }
+
+    /// Where backups and exports are written, and backups looked for.
+    pub fn files_dir(&self) -> &Path {
+        &self.files_dir
     }
 
     /// An error of the core's as the UI shows it, read knowing the journal's
     /// folder (a full disk is named as one; see `Error::in_folder`).
     fn fail(&self, e: peerjournal::Error) -> UiError {
-        UiError::from(e.in_folder(&self.dir))
+        UiError::from(e.in_folder(self.dir()))
     }
 
     /// Runs `f` on the open journal (refusing when it is locked), with its
@@ -93,12 +135,14 @@ impl Session {
             name: None,
             role: None,
             idle_lock_minutes: (inner.idle_lock.as_secs() / 60) as u32,
-            journal_dir: self.dir.display().to_string(),
+            journal_dir: self.dir().display().to_string(),
             erased_at_unlock: 0,
             retention_months: 0,
             clock_ahead_minutes: None,
             discreet_mode: false,
             fingerprint: None,
+            demo: self.in_demo(),
+            files_dir: self.files_dir.display().to_string(),
         };
         match &inner.journal {
             Some(j) => {
@@ -112,7 +156,7 @@ impl Session {
                 state.clock_ahead_minutes = j.clock_ahead_minutes()?.map(|m| u32::try_from(m).unwrap_or(u32::MAX));
                 state.discreet_mode = j.discreet_mode()?;
             }
-            None if presence(&self.dir) == Presence::Missing => state.journal = JournalState::Missing,
+            None if presence(self.dir()) == Presence::Missing => state.journal = JournalState::Missing,
             None => {}
         }
         Ok(state)
@@ -123,7 +167,7 @@ impl Session {
     pub fn create_journal(&self, request: CreateJournalRequest) -> Result<Created, UiError> {
         let mut inner = self.inner();
         let (journal, recovery) = Journal::create(
-            &self.dir,
+            self.dir(),
             &NewJournal { name: &request.name, role: request.role, passphrase: &request.passphrase, kdf: self.kdf },
         )
         .map_err(|e| self.fail(e))?;
@@ -136,7 +180,7 @@ impl Session {
     pub fn unlock(&self, passphrase: String) -> Result<AppState, UiError> {
         let passphrase = Zeroizing::new(passphrase);
         let mut inner = self.inner();
-        let journal = Journal::open(&self.dir, &passphrase).map_err(|e| self.fail(e))?;
+        let journal = Journal::open(self.dir(), &passphrase).map_err(|e| self.fail(e))?;
         Self::opened(&mut inner, journal)?;
         self.state_of(&inner)
     }
@@ -145,7 +189,7 @@ impl Session {
     pub fn unlock_with_recovery(&self, recovery_key: String, new_passphrase: String) -> Result<AppState, UiError> {
         let (recovery_key, new_passphrase) = (Zeroizing::new(recovery_key), Zeroizing::new(new_passphrase));
         let mut inner = self.inner();
-        let journal = Journal::recover(&self.dir, &recovery_key, &new_passphrase).map_err(|e| self.fail(e))?;
+        let journal = Journal::recover(self.dir(), &recovery_key, &new_passphrase).map_err(|e| self.fail(e))?;
         Self::opened(&mut inner, journal)?;
         self.state_of(&inner)
     }
@@ -315,6 +359,81 @@ impl Session {
         self.with_journal(|j| j.discard_draft(&key))
     }
 
+    /// Opens the demo journal of made-up people, making it the first time,
+    /// after closing whatever journal was open.
+    pub fn open_demo(&self) -> Result<AppState, UiError> {
+        let mut inner = self.inner();
+        inner.journal = None;
+        self.demo.store(true, Ordering::SeqCst);
+        let opened = if presence(self.dir()) == Presence::Missing {
+            Journal::create_demo(self.dir()).and_then(|mut j| {
+                peerjournal::demo::fill(&mut j, 12, 240, 1, &mut |_, _| {})?;
+                Ok(j)
+            })
+        } else {
+            Journal::open(self.dir(), peerjournal::journal::DEMO_PASSPHRASE)
+        };
+        match opened {
+            Ok(journal) => Self::opened(&mut inner, journal)?,
+            Err(e) => {
+                self.demo.store(false, Ordering::SeqCst);
+                return Err(self.fail(e));
+            }
+        }
+        self.state_of(&inner)
+    }
+
+    /// Closes the demo and goes back to the person's own journal (locked).
+    pub fn leave_demo(&self) -> Result<AppState, UiError> {
+        let mut inner = self.inner();
+        inner.journal = None;
+        self.demo.store(false, Ordering::SeqCst);
+        self.state_of(&inner)
+    }
+
+    /// Writes a backup of the open journal into the files folder.
+    pub fn back_up_journal(&self) -> Result<BackupWritten, UiError> {
+        self.with_journal(|j| j.back_up(&self.files_dir))
+    }
+
+    /// The backups (`.pjbackup` files) in the files folder and on removable
+    /// drives, newest first.
+    pub fn find_backups(&self) -> Result<Vec<FoundFile>, UiError> {
+        let mut found = Vec::new();
+        for folder in places_for_files(&self.files_dir) {
+            found.extend(files_in(&folder, peerjournal::journal::backup::EXTENSION));
+        }
+        found.sort_by(|a, b| b.modified.cmp(&a.modified).then_with(|| a.path.cmp(&b.path)));
+        found.dedup_by(|a, b| a.path == b.path);
+        Ok(found)
+    }
+
+    /// Restores the backup at `path` where the person's own journal would
+    /// be, when there is none yet, and opens it.
+    pub fn restore_backup(
+        &self,
+        path: String,
+        recovery_key: String,
+        new_passphrase: String,
+    ) -> Result<AppState, UiError> {
+        let (recovery_key, new_passphrase) = (Zeroizing::new(recovery_key), Zeroizing::new(new_passphrase));
+        let mut inner = self.inner();
+        if self.in_demo() {
+            inner.journal = None;
+            self.demo.store(false, Ordering::SeqCst);
+        }
+        let journal =
+            peerjournal::journal::backup::restore(Path::new(&path), self.dir(), &recovery_key, &new_passphrase)
+                .map_err(|e| self.fail(e))?;
+        Self::opened(&mut inner, journal)?;
+        self.state_of(&inner)
+    }
+
+    /// Writes everything held about `person` into the files folder.
+    pub fn export_person(&self, person: PersonId) -> Result<SubjectAccessWritten, UiError> {
+        self.with_journal(|j| peerjournal::access::export_person(j, &person, &self.files_dir))
+    }
+
     /// Does the work saves leave for idle moments (a step of merging the
     /// search index, folding the write-ahead logs back into the database
     /// files; see `Journal::tidy_while_idle`) if the journal is open and
@@ -348,6 +467,40 @@ pub const TIDY_AFTER: Duration = Duration::from_secs(3);
 
 fn minutes(m: u32) -> Duration {
     Duration::from_secs(u64::from(m) * 60)
+}
+
+/// Where backups may be: the files folder, and the drives plugged in (a
+/// USB stick), one folder deep.
+fn places_for_files(files_dir: &Path) -> Vec<PathBuf> {
+    let mut places = vec![files_dir.to_path_buf()];
+    #[cfg(target_os = "linux")]
+    if let Some(user) = std::env::var_os("USER") {
+        for root in [Path::new("/media").join(&user), Path::new("/run/media").join(&user)] {
+            if let Ok(drives) = std::fs::read_dir(&root) {
+                places.extend(drives.flatten().map(|d| d.path()).filter(|p| p.is_dir()));
+            }
+        }
+    }
+    places
+}
+
+/// The files in `folder` whose name ends with `.extension`.
+fn files_in(folder: &Path, extension: &str) -> Vec<FoundFile> {
+    let Ok(entries) = std::fs::read_dir(folder) else { return Vec::new() };
+    entries
+        .flatten()
+        .filter(|e| e.path().extension().is_some_and(|x| x == extension))
+        .filter_map(|e| {
+            let meta = e.metadata().ok().filter(|m| m.is_file())?;
+            let modified: chrono::DateTime<chrono::Local> = meta.modified().ok()?.into();
+            Some(FoundFile {
+                path: e.path().display().to_string(),
+                name: e.file_name().to_string_lossy().into_owned(),
+                modified: modified.format("%Y-%m-%dT%H:%M").to_string(),
+                bytes: meta.len(),
+            })
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -620,5 +773,58 @@ mod tests {
         assert!(!named.unwrap().acceptable);
         let weak = session.passphrase_strength("password1".into(), None).unwrap();
         assert!(!weak.acceptable && weak.warning.is_some());
+    }
+
+    #[test]
+    fn the_demo_is_a_journal_of_its_own_and_the_real_one_waits() {
+        let dir = tempfile::tempdir().unwrap();
+        let real = dir.path().join("journal");
+        let session = Session::new(real.clone(), FAST);
+        session.create_journal(request("a fine passphrase")).unwrap();
+        let demo = session.open_demo().unwrap();
+        assert!(demo.demo && demo.journal == JournalState::Unlocked);
+        assert_ne!(demo.journal_dir, real.display().to_string());
+        let people = session.list_records(Kind::Person, None, Page::default()).unwrap();
+        assert!(!people.is_empty(), "the demo comes with made-up people");
+        // Back to the real journal: locked, and none of the demo's people in it.
+        let back = session.leave_demo().unwrap();
+        assert!(!back.demo && back.journal == JournalState::Locked);
+        session.unlock("a fine passphrase".into()).unwrap();
+        assert!(session.list_records(Kind::Person, None, Page::default()).unwrap().is_empty());
+        // The demo opens again as it was left.
+        session.open_demo().unwrap();
+        assert_eq!(session.list_records(Kind::Person, None, Page::default()).unwrap().len(), people.len());
+    }
+
+    #[test]
+    fn a_backup_is_found_and_restored_as_a_new_device() {
+        let dir = tempfile::tempdir().unwrap();
+        let files = dir.path().join("files");
+        let first = Session::with_files_dir(dir.path().join("journal"), files.clone(), FAST);
+        let key = first.create_journal(request("a fine passphrase")).unwrap().recovery_key;
+        let person =
+            first.add_record(Kind::Person, FieldValues(serde_json::from_value(json!({"alias": "R.M."})).unwrap()));
+        let person = person.unwrap();
+        let written = first.back_up_journal().unwrap();
+        assert!(written.path.starts_with(&files.display().to_string()));
+
+        // On another computer, with no journal yet.
+        let second = Session::with_files_dir(dir.path().join("elsewhere"), files, FAST);
+        let found = second.find_backups().unwrap();
+        assert_eq!(found.iter().map(|f| f.path.clone()).collect::<Vec<_>>(), vec![written.path.clone()]);
+        let wrong = second.restore_backup(
+            written.path.clone(),
+            "0CA2-ADJ7-B1MQ-N2WW-NPZC-ZR7H-0AJ8-4H6X".into(),
+            "another fine passphrase".into(),
+        );
+        assert_eq!(wrong.unwrap_err().kind, UiErrorKind::Journal(peerjournal::ErrorKind::BadRecoveryKey));
+        assert_eq!(second.app_state().unwrap().journal, JournalState::Missing);
+        let state = second.restore_backup(written.path, key, "another fine passphrase".into()).unwrap();
+        assert_eq!(state.journal, JournalState::Unlocked);
+        assert_eq!(state.fingerprint, first.app_state().unwrap().fingerprint);
+        assert_eq!(second.get_record(person.id.clone()).unwrap().fields["alias"], "R.M.");
+        // Subject access, into the files folder.
+        let export = second.export_person(person.as_person().unwrap()).unwrap();
+        assert!(export.json.is_file() && export.html.is_file());
     }
 }

@@ -5,6 +5,9 @@
 import { invoke } from "@tauri-apps/api/core";
 import { listen } from "@tauri-apps/api/event";
 import type { AppState } from "./bindings/AppState";
+import type { BackupWritten } from "./bindings/BackupWritten";
+import type { FoundFile } from "./bindings/FoundFile";
+import type { SubjectAccessWritten } from "./bindings/SubjectAccessWritten";
 import type { CreateJournalRequest } from "./bindings/CreateJournalRequest";
 import type { Commands } from "./bindings/Commands";
 import type { Created } from "./bindings/Created";
@@ -80,6 +83,14 @@ export const api = {
   discardDraft: async (key: string): Promise<void> => {
     await call("discard_draft", { key });
   },
+
+  openDemo: (): Promise<AppState> => call("open_demo", undefined),
+  leaveDemo: (): Promise<AppState> => call("leave_demo", undefined),
+  backUpJournal: (): Promise<BackupWritten> => call("back_up_journal", undefined),
+  findBackups: (): Promise<FoundFile[]> => call("find_backups", undefined),
+  restoreBackup: (path: string, recoveryKey: string, newPassphrase: string): Promise<AppState> =>
+    call("restore_backup", { path, recoveryKey, newPassphrase }),
+  exportPerson: (person: PersonId): Promise<SubjectAccessWritten> => call("export_person", { person }),
 };
 
 /** Event the backend emits when its idle timer has locked the journal. */

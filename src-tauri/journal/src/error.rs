@@ -243,6 +243,14 @@ pub enum Refusal {
         /// The kind of record, in words ("a contact").
         what: String,
     },
+    /// A file from a demo journal brought to a real one, or the other way.
+    #[error("{}", if *from_demo { format!("{sender}'s file comes from a demo journal of made-up people; a real journal never takes it in") } else { format!("this is a demo journal of made-up people: it takes in only files from other demo journals, and {sender}'s is from a real one") })]
+    DemoMix {
+        /// The sender's name.
+        sender: String,
+        /// Whether the file is a demo journal's (so this one is real).
+        from_demo: bool,
+    },
     /// A supervision note for another volunteer.
     #[error("{sender}'s file carries a supervision note for another volunteer; nothing was imported")]
     NotForThisVolunteer {

@@ -51,4 +51,13 @@ discreetMode: boolean,
  * The fingerprint of the journal's card, when unlocked: what others
  * check when they take the card in.
  */
-fingerprint: Fingerprint | null, };
+fingerprint: Fingerprint | null, 
+/**
+ * Whether the journal in use is the demo, of made-up people: every
+ * screen says so.
+ */
+demo: boolean, 
+/**
+ * The folder backups and exports are written to.
+ */
+filesDir: string, };

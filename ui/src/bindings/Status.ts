@@ -46,4 +46,8 @@ cipherVersion: string,
 /**
  * Minutes without use before the app locks itself.
  */
-idleLockMinutes: number, };
+idleLockMinutes: number, 
+/**
+ * Whether this is a demo journal, of made-up people.
+ */
+demo: boolean, };

@@ -10,6 +10,7 @@
 //! have the same journal open: SQLite's write-ahead log and write locks keep
 //! them consistent, and the key file is only ever replaced atomically.
 
+pub mod backup;
 pub mod drafts;
 mod read;
 pub mod retention;
@@ -39,6 +40,13 @@ pub const KEY_FILE: &str = "journal.key";
 /// The journal's setting that names a file being written (see
 /// [`Journal::begin_partial_file`]).
 pub(crate) const PARTIAL_FILE: &str = "export_partial";
+/// The journal's setting that marks a demo journal (see [`Journal::is_demo`]).
+const DEMO: &str = "demo";
+/// The passphrase of every demo journal: no secret, as a demo holds only
+/// made-up people.
+pub const DEMO_PASSPHRASE: &str = "made-up people only";
+/// A demo journal's key derivation: the least allowed, as it guards nothing.
+const DEMO_KDF: KdfParams = KdfParams { memory_kib: 64 * 1024, iterations: 1, parallelism: 1 };
 /// The journal's setting for discreet mode (see [`Journal::discreet_mode`]).
 const DISCREET_MODE: &str = "discreet_mode";
 /// Idle minutes before the app locks itself, unless the person chose otherwise.
@@ -106,6 +114,8 @@ pub struct Status {
     pub cipher_version: String,
     /// Minutes without use before the app locks itself.
     pub idle_lock_minutes: u32,
+    /// Whether this is a demo journal, of made-up people.
+    pub demo: bool,
 }
 
 /// The outcome of `check`.
@@ -154,14 +164,42 @@ impl Journal {
         Self::create_with_cipher(dir, new, DatabaseCipher::NEW)
     }
 
+    /// Creates a demo journal in `dir`: a volunteer's journal for trying the
+    /// app with made-up people, marked as a demo for good (see
+    /// [`Journal::is_demo`]) and opened with [`DEMO_PASSPHRASE`], which is
+    /// no secret. Fill it with [`crate::demo::fill`].
+    pub fn create_demo(dir: &Path) -> Result<Journal> {
+        let new = NewJournal { name: "Sam", role: Role::Volunteer, passphrase: DEMO_PASSPHRASE, kdf: DEMO_KDF };
+        Ok(Self::create_inner(dir, &new, DatabaseCipher::NEW, true)?.0)
+    }
+
+    /// Whether this is a demo journal (of made-up people): its cards and
+    /// files are marked so, and real journals refuse them, as it refuses
+    /// theirs.
+    pub fn is_demo(&self) -> Result<bool> {
+        Ok(self.meta(DEMO)?.as_deref() == Some("1"))
+    }
+
     /// [`Journal::create`], with the database encrypted as `cipher` says.
     pub(crate) fn create_with_cipher(
         dir: &Path,
         new: &NewJournal<'_>,
         cipher: DatabaseCipher,
     ) -> Result<(Journal, RecoveryKey)> {
+        Self::create_inner(dir, new, cipher, false)
+    }
+
+    fn create_inner(
+        dir: &Path,
+        new: &NewJournal<'_>,
+        cipher: DatabaseCipher,
+        demo: bool,
+    ) -> Result<(Journal, RecoveryKey)> {
         let name = validate_name(new.name)?;
-        keys::validate_new_passphrase(new.passphrase, &[&name])?;
+        // A demo's passphrase is known to all: it guards nothing real.
+        if !demo {
+            keys::validate_new_passphrase(new.passphrase, &[&name])?;
+        }
         if presence(dir) == Presence::Present {
             return Err(Error::AlreadyExists(dir.to_path_buf()));
         }
@@ -197,6 +235,9 @@ impl Journal {
             ];
             for (k, v) in meta {
                 tx.execute("INSERT INTO meta (key, value) VALUES (?1, ?2)", params![k, v])?;
+            }
+            if demo {
+                tx.execute("INSERT INTO meta (key, value) VALUES (?1, '1')", [DEMO])?;
             }
             tx.execute("INSERT INTO devices (id, journal) VALUES (?1, ?2)", params![device, public.fingerprint])?;
             // A new journal has nothing of the versions before to finish.
@@ -450,6 +491,7 @@ impl Journal {
             schema_version: self.conn.query_row("PRAGMA user_version", [], |r| r.get(0))?,
             cipher_version: store::cipher_version(&self.conn)?,
             idle_lock_minutes: self.idle_lock_minutes()?,
+            demo: self.is_demo()?,
         })
     }
 

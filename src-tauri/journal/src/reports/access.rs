@@ -18,13 +18,18 @@ use crate::model::kinds::Kind;
 use crate::model::record::{HistoryEntry, Page, Record};
 
 /// What was written.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, rename = "SubjectAccessWritten")]
 pub struct Written {
     /// The JSON file.
+    #[ts(type = "string")]
     pub json: PathBuf,
     /// The printable page.
+    #[ts(type = "string")]
     pub html: PathBuf,
     /// How many records (the person included).
+    #[ts(type = "number")]
     pub records: usize,
 }
 

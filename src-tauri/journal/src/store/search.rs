@@ -553,7 +553,7 @@ impl Drop for SearchTx<'_> {
 }
 
 /// Removes the index's file and its write-ahead log, if there.
-fn remove_files(path: &Path) -> Result<()> {
+pub(crate) fn remove_files(path: &Path) -> Result<()> {
     for suffix in ["", "-wal", "-shm"] {
         let mut name = path.as_os_str().to_owned();
         name.push(suffix);

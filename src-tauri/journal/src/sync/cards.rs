@@ -68,6 +68,10 @@ pub struct Card {
     pub fingerprint: Fingerprint,
     /// The ids of the journal's devices.
     pub devices: Vec<DeviceId>,
+    /// Whether it is a demo journal's (made-up people): real journals
+    /// refuse it. Absent from real journals' cards.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub demo: bool,
     /// The card's signature by its own signing key, base64.
     signature: String,
 }
@@ -84,6 +88,8 @@ struct Signed<'a> {
     signing_key: &'a str,
     fingerprint: &'a Fingerprint,
     devices: &'a [DeviceId],
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    demo: bool,
 }
 
 impl Card {
@@ -106,6 +112,7 @@ impl Card {
             signing_key: &self.signing_key,
             fingerprint: &self.fingerprint,
             devices: &self.devices,
+            demo: self.demo,
         };
         let mut bytes = SIGNED_PREFIX.to_vec();
         serde_json::to_writer(&mut bytes, &signed).map_err(|e| Error::invalid(e.to_string()))?;
@@ -217,6 +224,7 @@ impl Journal {
             age_recipient: public.age_recipient,
             signing_key: B64.encode(public.signing_public),
             devices: self.own_devices()?,
+            demo: self.is_demo()?,
             fingerprint: public.fingerprint,
             signature: String::new(),
         };
@@ -248,6 +256,19 @@ impl Journal {
         card.check()?;
         if card.fingerprint == identity::public(&self.conn)?.fingerprint {
             return Err(Error::invalid("that is this journal's own card"));
+        }
+        match (card.demo, self.is_demo()?) {
+            (true, false) => {
+                return Err(Error::invalid(
+                    "that card is from a demo journal of made-up people; a real journal never takes it",
+                ))
+            }
+            (false, true) => {
+                return Err(Error::invalid(
+                    "this is a demo journal of made-up people: it takes only cards from other demo journals",
+                ))
+            }
+            _ => {}
         }
         let existing = self.roster_entry(&card.fingerprint)?;
         if existing.as_ref().is_some_and(|e| e.revoked_at.is_some()) {

@@ -543,6 +543,9 @@ fn open_bundle(
     {
         return Err(bad_card());
     }
+    if card.demo != journal.is_demo()? {
+        return Err(Refusal::DemoMix { sender: name, from_demo: card.demo }.into());
+    }
     let sender = Sender { fingerprint: header.sender.clone(), name, role, devices: card.devices, key, sibling };
     Ok(Opened { reader, header, header_hash, signer, sender })
 }

@@ -1108,3 +1108,32 @@ fn an_export_into_a_missing_folder_says_so_plainly_and_changes_nothing() {
 
 #[path = "trust_tests.rs"]
 mod trust;
+
+/// A demo journal and a real one never take each other's cards, and a
+/// demo's card says it is one (a real card is as it always was).
+#[test]
+fn demo_journals_and_real_ones_never_mix() {
+    let demo_dir = tempfile::tempdir().unwrap();
+    let demo = Journal::create_demo(demo_dir.path()).unwrap();
+    assert!(demo.is_demo().unwrap() && demo.status().unwrap().demo);
+    drop(demo);
+    // Its passphrase is the known one, its role a volunteer's.
+    let mut demo = Journal::open(demo_dir.path(), crate::journal::DEMO_PASSPHRASE).unwrap();
+    assert_eq!(demo.status().unwrap().role, Role::Volunteer);
+    let mut real = party("Kim", Role::Supervisor);
+    assert!(!real.j.is_demo().unwrap());
+
+    let demo_card = demo.card().unwrap();
+    assert!(demo_card.demo && serde_json::to_string(&demo_card).unwrap().contains("\"demo\""));
+    let real_card = real.j.card().unwrap();
+    assert!(!real_card.demo && !serde_json::to_string(&real_card).unwrap().contains("demo"));
+    let e = real.j.add_card(&demo_card).unwrap_err().to_string();
+    assert!(e.contains("demo journal"), "{e}");
+    let e = demo.add_card(&real_card).unwrap_err().to_string();
+    assert!(e.contains("demo journal"), "{e}");
+    assert!(real.j.roster().unwrap().is_empty() && demo.roster().unwrap().is_empty());
+    // Between demo journals, cards go as ever.
+    let other_dir = tempfile::tempdir().unwrap();
+    let other = Journal::create_demo(other_dir.path()).unwrap();
+    demo.add_card(&other.card().unwrap()).unwrap();
+}
