@@ -14,10 +14,19 @@
 //   what is happening; a second press does nothing;
 // - nothing typed is cleared when sending fails (a screen may choose to, as
 //   unlock does with a wrong passphrase, in `onFailed`);
-// - leaving the screen empties its inputs, so no passphrase outlives it.
+// - leaving the screen empties its inputs, so no passphrase outlives it;
+// - a field that must be filled says so in words ("needed") in its label.
+//
+// The fields: one line (TextField, LineField), several lines (TextAreaField),
+// yes or no (CheckboxField), a date or a date and time (DateField), minutes
+// (MinutesField), one of a few choices (ChoiceField: radios) or of many
+// (SelectField), and one of a long list found by typing (PickField: a
+// combobox, which PersonPicker and ServicePicker fill). A form for writing
+// (`writing`) never sends on Enter by accident: Enter in a one-line field
+// does nothing, and Ctrl+Enter sends from anywhere in it.
 import type { ComponentChildren } from "preact";
-import { useLayoutEffect, useMemo, useRef } from "preact/hooks";
-import { batch, signal, type Signal } from "@preact/signals";
+import { useEffect, useLayoutEffect, useMemo, useRef } from "preact/hooks";
+import { batch, effect, signal, useSignal, type Signal } from "@preact/signals";
 import type { UiError } from "./bindings/UiError";
 import { toUiError } from "./errors";
 import "./forms.css";
@@ -178,18 +187,41 @@ interface FormProps<F extends string> extends SubmitOptions<F> {
   actions?: ComponentChildren;
   /** Without the form's own surface, for a form inside a card. */
   bare?: boolean;
+  /** A form for writing: Enter in a one-line field does not send it; Ctrl+Enter sends it from anywhere. */
+  writing?: boolean;
+  /** The form element's id, when something outside it needs to point at it. */
+  elementId?: string;
   children: ComponentChildren;
+}
+
+/** Whether Enter in this element would send its form without anyone meaning to (a one-line field, a tick box). */
+function sendsOnEnter(target: EventTarget | null): boolean {
+  return target instanceof HTMLInputElement && !["submit", "button", "reset", "image"].includes(target.type);
 }
 
 /** A form: its fields, then its error region (role=alert), then its buttons. */
 export function Form<F extends string>(props: FormProps<F>) {
-  const { form, labelledBy, label, actions, bare = false, children } = props;
+  const { form, labelledBy, label, actions, bare = false, writing = false, children } = props;
   return (
     <form
+      id={props.elementId}
       class={bare ? "form-bare" : "form"}
       noValidate
       aria-labelledby={labelledBy}
       aria-label={label}
+      onKeyDown={
+        writing
+          ? (event) => {
+              if (event.key !== "Enter" || event.isComposing || event.altKey || event.shiftKey) return;
+              if (event.ctrlKey || event.metaKey) {
+                event.preventDefault();
+                submitForm(form, props);
+              } else if (sendsOnEnter(event.target)) {
+                event.preventDefault();
+              }
+            }
+          : undefined
+      }
       onSubmit={(event) => {
         event.preventDefault();
         submitForm(form, props);
@@ -209,7 +241,7 @@ export function Form<F extends string>(props: FormProps<F>) {
  * focuses it when the form asks. The control does this itself, after its own
  * render, so that it is announced with its error, or is no longer disabled.
  */
-function useFocusTarget<F extends string, E extends HTMLElement>(form: FormModel<F>, key: F | "submit", focusOnMount = false) {
+export function useFocusTarget<F extends string, E extends HTMLElement>(form: FormModel<F>, key: F | "submit", focusOnMount = false) {
   const ref = useRef<E>(null);
   const request = form.focusRequest.value;
   useLayoutEffect(() => {
@@ -240,12 +272,12 @@ function useEmptiedOnLeaving(ref: { current: HTMLInputElement | null }): void {
 }
 
 /** The ids a control is described by: its hint, its error when it has one, and any others. */
-function describedBy(...ids: (string | false | undefined)[]): string | undefined {
+export function describedBy(...ids: (string | false | undefined)[]): string | undefined {
   const present = ids.filter((id): id is string => typeof id === "string" && id !== "");
   return present.length === 0 ? undefined : present.join(" ");
 }
 
-function FieldError({ id, message }: { id: string; message: string }) {
+export function FieldError({ id, message }: { id: string; message: string }) {
   return message === "" ? null : (
     <p id={id} class="field-error">
       {message}
@@ -268,6 +300,8 @@ interface TextFieldProps<F extends string> {
   /** More ids the input is described by (a note above the form). */
   describedBy?: string | undefined;
   focusOnMount?: boolean;
+  /** Whether it must be filled in (the default); an optional one is not marked required. */
+  required?: boolean;
   /** Shown under the field (a strength hint). */
   children?: ComponentChildren;
 }
@@ -287,7 +321,7 @@ export function TextField<F extends string>(props: TextFieldProps<F>) {
     autocapitalize: keyLike ? ("characters" as const) : undefined,
     spellcheck: keyLike ? false : undefined,
     maxLength: props.maxLength,
-    required: true,
+    required: props.required ?? true,
     "aria-invalid": error === "" ? undefined : ("true" as const),
     "aria-describedby": describedBy(props.describedBy, hint !== undefined && `${id}-hint`, error !== "" && `${id}-error`),
     value: form.values[name].value,
@@ -325,28 +359,44 @@ interface ChoiceFieldProps<F extends string> {
   idPrefix: string;
   legend: string;
   choices: readonly ChoiceOption[];
+  /** A line under the legend: what the choice is for (`${idPrefix}-hint`). */
+  hint?: string | undefined;
+  /** Says in the legend that a choice must be made. */
+  needed?: boolean;
+  /** Side by side, as compact buttons (for short labels with no explanations). */
+  inline?: boolean;
 }
 
 /** A group of radio buttons, each with a line saying what it means. */
-export function ChoiceField<F extends string>({ form, name, idPrefix, legend, choices }: ChoiceFieldProps<F>) {
+export function ChoiceField<F extends string>({ form, name, idPrefix, legend, choices, hint, needed = false, inline = false }: ChoiceFieldProps<F>) {
   const chosen = form.values[name].value;
   const error = form.errors[name].value;
   const first = useFocusTarget<F, HTMLInputElement>(form, name);
+  // Focus lands on the chosen one, as arrow keys and Tab would.
+  const chosenIndex = Math.max(0, choices.findIndex((choice) => choice.value === chosen));
   return (
     <fieldset
-      class="choices"
+      class={inline ? "choices choices-inline" : "choices"}
       role="radiogroup"
       aria-labelledby={`${idPrefix}-legend`}
       aria-invalid={error === "" ? undefined : "true"}
-      aria-describedby={error === "" ? undefined : `${idPrefix}-error`}
+      aria-describedby={describedBy(hint !== undefined && `${idPrefix}-hint`, error !== "" && `${idPrefix}-error`)}
     >
-      <legend id={`${idPrefix}-legend`}>{legend}</legend>
+      <legend id={`${idPrefix}-legend`}>
+        {legend}
+        {needed ? <Needed /> : null}
+      </legend>
+      {hint === undefined ? null : (
+        <p id={`${idPrefix}-hint`} class="hint">
+          {hint}
+        </p>
+      )}
       {choices.map((choice, i) => {
         const id = `${idPrefix}-${choice.value}`;
         return (
           <div class="choice" key={choice.value}>
             <input
-              ref={i === 0 ? first : null}
+              ref={i === chosenIndex ? first : null}
               type="radio"
               name={name}
               id={id}
@@ -381,38 +431,55 @@ interface SelectFieldProps<F extends string> {
   options: readonly { value: string; label: string }[];
   /** Submit the form as soon as another option is picked (a setting saved at once). */
   submitOnPick?: boolean;
+  /** A line under the label, the label above the select rather than beside it. */
+  hint?: string | undefined;
+  /** Says in the label that a choice must be made. */
+  needed?: boolean;
+  /** The words of an empty first option ("Choose one"), for when nothing is chosen yet. */
+  placeholder?: string | undefined;
 }
 
-/** A labelled select, on one line with its label, with its error under it. */
+/** A labelled select, on one line with its label (or under it, with a hint), with its error under it. */
 export function SelectField<F extends string>(props: SelectFieldProps<F>) {
-  const { form, name, id, label, after } = props;
+  const { form, name, id, label, after, hint, needed = false, placeholder } = props;
   const ref = useFocusTarget<F, HTMLSelectElement>(form, name);
   const error = form.errors[name].value;
   const value = form.values[name].value;
+  const options = placeholder === undefined ? props.options : [{ value: "", label: placeholder }, ...props.options];
+  const hintId = after !== undefined || hint !== undefined ? `${id}-hint` : undefined;
   return (
     <div class="field">
-      <div class="field-inline">
-        <label for={id}>{label}</label>
+      <div class={hint === undefined ? "field-inline" : "field-stacked"}>
+        <label for={id}>
+          {label}
+          {needed ? <Needed /> : null}
+        </label>
+        {hint === undefined ? null : (
+          <p id={hintId} class="hint">
+            {hint}
+          </p>
+        )}
         <select
           ref={ref}
           id={id}
           name={id}
+          required={needed || undefined}
           aria-invalid={error === "" ? undefined : "true"}
-          aria-describedby={describedBy(after !== undefined && `${id}-hint`, error !== "" && `${id}-error`)}
+          aria-describedby={describedBy(hintId, error !== "" && `${id}-error`)}
           value={value}
           onChange={(event) => {
             form.values[name].value = event.currentTarget.value;
             if (props.submitOnPick === true) event.currentTarget.form?.requestSubmit();
           }}
         >
-          {props.options.map((option) => (
+          {options.map((option) => (
             <option key={option.value} value={option.value} selected={option.value === value}>
               {option.label}
             </option>
           ))}
         </select>
-        {after === undefined ? null : (
-          <span id={`${id}-hint`} class="field-after">
+        {after === undefined || hint !== undefined ? null : (
+          <span id={hintId} class="field-after">
             {after}
           </span>
         )}
@@ -427,11 +494,13 @@ interface SubmitButtonProps<F extends string> {
   id: string;
   /** What the button says while the form is being sent: "Unlocking…". */
   busyLabel: string;
+  /** The keys that press it too (a writing form's "Control+Enter"). */
+  keyshortcuts?: string | undefined;
   children: string;
 }
 
 /** The form's submit button: disabled, aria-busy and saying what is happening while the form is sent. */
-export function SubmitButton<F extends string>({ form, id, busyLabel, children }: SubmitButtonProps<F>) {
+export function SubmitButton<F extends string>({ form, id, busyLabel, keyshortcuts, children }: SubmitButtonProps<F>) {
   const ref = useFocusTarget<F, HTMLButtonElement>(form, "submit");
   const busy = form.busy.value;
   return (
@@ -442,8 +511,487 @@ export function SubmitButton<F extends string>({ form, id, busyLabel, children }
       class={busy ? "button button-primary is-busy" : "button button-primary"}
       disabled={busy}
       aria-busy={busy ? "true" : undefined}
+      aria-keyshortcuts={keyshortcuts}
     >
       {busy ? busyLabel : children}
     </button>
+  );
+}
+
+// ---- The fields of records: what the kinds' description asks for ----
+
+/** The word in a label that says a field must be filled in. */
+export const NEEDED = "needed";
+
+/** Said after a label whose field must be filled in: in words, not only a mark. */
+function Needed() {
+  return <span class="needed"> ({NEEDED})</span>;
+}
+
+/** What every field of a record takes: its form, its name there, its id, its words. */
+interface FieldProps<F extends string> {
+  form: FormModel<F>;
+  name: F;
+  /** The control's id; its hint and error are `${id}-hint` and `${id}-error`. */
+  id: string;
+  label: string;
+  hint?: string | undefined;
+  /** Must be filled in: said in the label, and marked for assistive technology. */
+  needed?: boolean;
+  /** Shown under the field, after its error (a note about what the value means). */
+  children?: ComponentChildren;
+}
+
+/** The label, with "(needed)" when the field must be filled in. */
+function FieldLabel({ id, label, needed }: { id: string; label: string; needed: boolean }) {
+  return (
+    <label for={id}>
+      {label}
+      {needed ? <Needed /> : null}
+    </label>
+  );
+}
+
+function Hint({ id, hint }: { id: string; hint: string | undefined }) {
+  return hint === undefined || hint === "" ? null : (
+    <p id={`${id}-hint`} class="hint">
+      {hint}
+    </p>
+  );
+}
+
+/**
+ * How many characters of a limit are used, shown once it is near (so it
+ * says nothing while it does not matter). Never cuts what is typed: going
+ * over is said when the form is checked.
+ */
+function Count({ id, length, limit }: { id: string; length: number; limit: number }) {
+  if (length < limit * 0.8) return null;
+  const over = length > limit;
+  return (
+    <p id={`${id}-count`} class={over ? "field-count is-over" : "field-count"}>
+      {over
+        ? `${length.toLocaleString("en-GB")} characters: ${(length - limit).toLocaleString("en-GB")} more than fit`
+        : `${length.toLocaleString("en-GB")} of ${limit.toLocaleString("en-GB")} characters`}
+    </p>
+  );
+}
+
+interface LimitedProps<F extends string> extends FieldProps<F> {
+  /** At most this many characters (counted as people do, not in UTF-16 units). */
+  maxChars: number;
+}
+
+/** The length of `text` in characters, as the core counts them. */
+export function charCount(text: string): number {
+  let n = 0;
+  for (const _ of text) n++;
+  return n;
+}
+
+/** One line of text, with how much of its limit is used once that matters. */
+export function LineField<F extends string>(props: LimitedProps<F>) {
+  const { form, name, id, label, hint, needed = false, maxChars } = props;
+  const ref = useFocusTarget<F, HTMLInputElement>(form, name);
+  const error = form.errors[name].value;
+  const value = form.values[name].value;
+  const length = charCount(value);
+  return (
+    <div class="field">
+      <FieldLabel id={id} label={label} needed={needed} />
+      <Hint id={id} hint={hint} />
+      <input
+        ref={ref}
+        id={id}
+        name={id}
+        type="text"
+        autocomplete="off"
+        required={needed}
+        aria-invalid={error === "" ? undefined : "true"}
+        aria-describedby={describedBy(hint !== undefined && `${id}-hint`, length >= maxChars * 0.8 && `${id}-count`, error !== "" && `${id}-error`)}
+        value={value}
+        onInput={(event) => {
+          form.values[name].value = event.currentTarget.value;
+        }}
+      />
+      <Count id={id} length={length} limit={maxChars} />
+      <FieldError id={`${id}-error`} message={error} />
+      {props.children}
+    </div>
+  );
+}
+
+/** Several lines of text, growing with what is written, with how much of its limit is used once that matters. */
+export function TextAreaField<F extends string>(props: LimitedProps<F> & { rows?: number }) {
+  const { form, name, id, label, hint, needed = false, maxChars, rows = 3 } = props;
+  const ref = useFocusTarget<F, HTMLTextAreaElement>(form, name);
+  const error = form.errors[name].value;
+  const value = form.values[name].value;
+  const length = charCount(value);
+  return (
+    <div class="field">
+      <FieldLabel id={id} label={label} needed={needed} />
+      <Hint id={id} hint={hint} />
+      <textarea
+        ref={ref}
+        id={id}
+        name={id}
+        rows={rows}
+        required={needed}
+        aria-invalid={error === "" ? undefined : "true"}
+        aria-describedby={describedBy(hint !== undefined && `${id}-hint`, length >= maxChars * 0.8 && `${id}-count`, error !== "" && `${id}-error`)}
+        value={value}
+        onInput={(event) => {
+          form.values[name].value = event.currentTarget.value;
+        }}
+      />
+      <Count id={id} length={length} limit={maxChars} />
+      <FieldError id={`${id}-error`} message={error} />
+      {props.children}
+    </div>
+  );
+}
+
+/** A yes-or-no field's value in a form: "true" when ticked, "false" when not. */
+export const YES = "true";
+export const NO = "false";
+
+/** One tick box for yes or no: the label is the question, ticked means yes. */
+export function CheckboxField<F extends string>(props: FieldProps<F>) {
+  const { form, name, id, label, hint } = props;
+  const ref = useFocusTarget<F, HTMLInputElement>(form, name);
+  const error = form.errors[name].value;
+  return (
+    <div class="field field-check">
+      <div class="check">
+        <input
+          ref={ref}
+          id={id}
+          name={id}
+          type="checkbox"
+          checked={form.values[name].value === YES}
+          aria-invalid={error === "" ? undefined : "true"}
+          aria-describedby={describedBy(hint !== undefined && `${id}-hint`, error !== "" && `${id}-error`)}
+          onChange={(event) => {
+            form.values[name].value = event.currentTarget.checked ? YES : NO;
+          }}
+        />
+        <label for={id}>{label}</label>
+        <Hint id={id} hint={hint} />
+      </div>
+      <FieldError id={`${id}-error`} message={error} />
+      {props.children}
+    </div>
+  );
+}
+
+/** A calendar date ("2026-12-03") or a local date and time ("2026-12-03T14:30"), with the system's own picker. */
+export function DateField<F extends string>(props: FieldProps<F> & { withTime: boolean }) {
+  const { form, name, id, label, hint, needed = false, withTime } = props;
+  const ref = useFocusTarget<F, HTMLInputElement>(form, name);
+  const error = form.errors[name].value;
+  return (
+    <div class="field">
+      <FieldLabel id={id} label={label} needed={needed} />
+      <Hint id={id} hint={hint} />
+      <input
+        ref={ref}
+        id={id}
+        name={id}
+        type={withTime ? "datetime-local" : "date"}
+        class="input-date"
+        required={needed}
+        aria-invalid={error === "" ? undefined : "true"}
+        aria-describedby={describedBy(hint !== undefined && `${id}-hint`, error !== "" && `${id}-error`)}
+        value={form.values[name].value}
+        onInput={(event) => {
+          form.values[name].value = event.currentTarget.value;
+        }}
+        onChange={(event) => {
+          form.values[name].value = event.currentTarget.value;
+        }}
+      />
+      <FieldError id={`${id}-error`} message={error} />
+      {props.children}
+    </div>
+  );
+}
+
+/** The lengths offered at one tap, in minutes. */
+export const QUICK_MINUTES = [15, 30, 45, 60, 90] as const;
+
+/** A number of minutes: typed, or one of the usual lengths at one tap (a group of radios, one stop for Tab). */
+export function MinutesField<F extends string>(props: FieldProps<F>) {
+  const { form, name, id, label, hint, needed = false } = props;
+  const ref = useFocusTarget<F, HTMLInputElement>(form, name);
+  const error = form.errors[name].value;
+  const value = form.values[name].value;
+  const quick = QUICK_MINUTES.find((n) => String(n) === value.trim());
+  // Tab reaches the quick lengths once, at the one chosen (or the first).
+  const tabStop = quick ?? QUICK_MINUTES[0];
+  return (
+    <div class="field">
+      <FieldLabel id={id} label={label} needed={needed} />
+      <Hint id={id} hint={hint} />
+      <div class="minutes">
+        <span class="minutes-typed">
+          <input
+            ref={ref}
+            id={id}
+            name={id}
+            type="text"
+            inputMode="numeric"
+            autocomplete="off"
+            class="input-minutes"
+            required={needed}
+            aria-invalid={error === "" ? undefined : "true"}
+            aria-describedby={describedBy(hint !== undefined && `${id}-hint`, `${id}-unit`, error !== "" && `${id}-error`)}
+            value={value}
+            onInput={(event) => {
+              form.values[name].value = event.currentTarget.value;
+            }}
+          />
+          <span id={`${id}-unit`} class="minutes-unit">
+            minutes
+          </span>
+        </span>
+        <div class="minutes-quick" role="radiogroup" aria-label={`Usual lengths, in minutes: ${label}`}>
+          {QUICK_MINUTES.map((n) => (
+            <label class="pill" key={n}>
+              <input
+                type="radio"
+                name={`${id}-quick`}
+                value={String(n)}
+                checked={quick === n}
+                tabIndex={n === tabStop ? 0 : -1}
+                onChange={() => {
+                  form.values[name].value = String(n);
+                }}
+              />
+              <span aria-hidden="true">{n}</span>
+              <span class="visually-hidden">{`${n} minutes`}</span>
+            </label>
+          ))}
+        </div>
+      </div>
+      <FieldError id={`${id}-error`} message={error} />
+      {props.children}
+    </div>
+  );
+}
+
+/** One of the things a PickField offers. */
+export interface PickOption {
+  /** What the form keeps: an id. */
+  value: string;
+  /** What people see and type: a name. */
+  label: string;
+  /** A second line (a service's category and area). */
+  detail?: string | undefined;
+}
+
+interface PickFieldProps<F extends string> extends FieldProps<F> {
+  /** What matches what is typed, best first; everything when nothing is typed. */
+  find: (typed: string) => readonly PickOption[];
+  /** The name shown for a value already chosen (a restored draft, a record being changed). */
+  nameOf: (value: string) => string;
+  /** What the list is called, for screen readers: "People", "Services". */
+  listLabel: string;
+  /** Said in the list when nothing matches what is typed. */
+  noMatch: (typed: string) => string;
+  /** A last entry of the list that leaves to add something new (with what was typed). */
+  addNew?: { label: (typed: string) => string; choose: (typed: string) => void } | undefined;
+  /** At most this many matches listed at once. */
+  limit?: number;
+  /** Called when the list is first wanted (to load what it offers). */
+  onWanted?: () => void;
+  /** Said for the field when what it offers could not be read; "" when they could. */
+  loadError?: string | undefined;
+}
+
+/**
+ * One of a long list, found by typing part of its name: an ARIA combobox.
+ * The form keeps the chosen value (an id); the field shows its name. Typing
+ * lists the matches, the first ready to take with Enter; arrows move, Escape
+ * closes. Typing a name exactly and leaving the field chooses it too.
+ */
+export function PickField<F extends string>(props: PickFieldProps<F>) {
+  const { form, name, id, label, hint, needed = false, find, nameOf, listLabel, limit = 8 } = props;
+  const ref = useFocusTarget<F, HTMLInputElement>(form, name);
+  const error = form.errors[name].value;
+  const value = form.values[name];
+  const typed = useSignal(value.peek() === "" ? "" : nameOf(value.peek()));
+  const open = useSignal(false);
+  const active = useSignal(0);
+  const listId = `${id}-list`;
+  const wanted = useRef(false);
+
+  // A value set from outside (a draft, a return from adding someone) shows its name, once that is known.
+  const latestNameOf = useRef(nameOf);
+  latestNameOf.current = nameOf;
+  useEffect(
+    () =>
+      effect(() => {
+        const chosen = value.value;
+        if (chosen !== "") typed.value = latestNameOf.current(chosen);
+      }),
+    [],
+  );
+
+  const shown = find(typed.value).slice(0, limit);
+  const addNew = props.addNew;
+  const rows = shown.length + (addNew === undefined ? 0 : 1);
+  const isOpen = open.value;
+  const activeIndex = Math.min(active.value, rows - 1);
+  const optionId = (i: number) => `${id}-option-${i}`;
+
+  function want(): void {
+    if (!wanted.current) {
+      wanted.current = true;
+      props.onWanted?.();
+    }
+  }
+
+  function choose(option: PickOption): void {
+    batch(() => {
+      value.value = option.value;
+      typed.value = option.label;
+      open.value = false;
+    });
+  }
+
+  function take(index: number): void {
+    const option = shown[index];
+    if (option !== undefined) choose(option);
+    else if (addNew !== undefined && index === shown.length) {
+      open.value = false;
+      addNew.choose(typed.peek().trim());
+    }
+  }
+
+  function onKeyDown(event: KeyboardEvent): void {
+    if (event.altKey || event.ctrlKey || event.metaKey) return;
+    switch (event.key) {
+      case "ArrowDown":
+      case "ArrowUp": {
+        event.preventDefault();
+        want();
+        if (!open.peek()) {
+          open.value = true;
+          active.value = 0;
+        } else if (rows > 0) {
+          const step = event.key === "ArrowDown" ? 1 : -1;
+          active.value = (activeIndex + step + rows) % rows;
+        }
+        break;
+      }
+      case "Enter":
+        if (open.peek() && rows > 0) {
+          event.preventDefault();
+          take(activeIndex);
+        }
+        break;
+      case "Escape":
+        if (open.peek()) {
+          event.preventDefault();
+          event.stopPropagation();
+          open.value = false;
+        }
+        break;
+    }
+  }
+
+  function onBlur(): void {
+    open.value = false;
+    const text = typed.peek().trim().toLowerCase();
+    if (value.peek() !== "" || text === "") return;
+    // A name typed in full is as good as chosen.
+    const exact = find(typed.peek()).filter((option) => option.label.toLowerCase() === text);
+    if (exact.length === 1 && exact[0] !== undefined) choose(exact[0]);
+  }
+
+  const loadError = props.loadError ?? "";
+  return (
+    <div class="field field-pick">
+      <FieldLabel id={id} label={label} needed={needed} />
+      <Hint id={id} hint={hint} />
+      <div class="pick">
+        <input
+          ref={ref}
+          id={id}
+          name={id}
+          type="text"
+          role="combobox"
+          autocomplete="off"
+          spellcheck={false}
+          required={needed}
+          aria-autocomplete="list"
+          aria-expanded={isOpen ? "true" : "false"}
+          aria-controls={listId}
+          aria-activedescendant={isOpen && rows > 0 ? optionId(activeIndex) : undefined}
+          aria-invalid={error === "" ? undefined : "true"}
+          aria-describedby={describedBy(hint !== undefined && `${id}-hint`, loadError !== "" && `${id}-load-error`, error !== "" && `${id}-error`)}
+          value={typed.value}
+          onFocus={want}
+          onInput={(event) => {
+            want();
+            batch(() => {
+              typed.value = event.currentTarget.value;
+              // Typing again un-chooses: what is kept is only ever what the field shows.
+              value.value = "";
+              open.value = true;
+              active.value = 0;
+            });
+          }}
+          onClick={() => {
+            want();
+            open.value = !open.peek();
+          }}
+          onKeyDown={onKeyDown}
+          onBlur={onBlur}
+        />
+        <ul id={listId} role="listbox" aria-label={listLabel} class="pick-list" hidden={!isOpen}>
+          {shown.length === 0 ? (
+            <li class="pick-none" role="presentation">
+              {props.noMatch(typed.value.trim())}
+            </li>
+          ) : null}
+          {shown.map((option, i) => (
+            <li
+              key={option.value}
+              id={optionId(i)}
+              role="option"
+              aria-selected={i === activeIndex ? "true" : "false"}
+              class={i === activeIndex ? "pick-option is-active" : "pick-option"}
+              // Keeps focus in the field, so the click lands and Tab goes on from here.
+              onMouseDown={(event) => event.preventDefault()}
+              onClick={() => take(i)}
+            >
+              <span class="pick-name">{option.label}</span>
+              {option.detail === undefined || option.detail === "" ? null : <span class="pick-detail">{option.detail}</span>}
+            </li>
+          ))}
+          {addNew === undefined ? null : (
+            <li
+              id={optionId(shown.length)}
+              role="option"
+              aria-selected={activeIndex === shown.length ? "true" : "false"}
+              class={activeIndex === shown.length ? "pick-option pick-add is-active" : "pick-option pick-add"}
+              onMouseDown={(event) => event.preventDefault()}
+              onClick={() => take(shown.length)}
+            >
+              {addNew.label(typed.value.trim())}
+            </li>
+          )}
+        </ul>
+      </div>
+      {loadError === "" ? null : (
+        <p id={`${id}-load-error`} class="field-error">
+          {loadError}
+        </p>
+      )}
+      <FieldError id={`${id}-error`} message={error} />
+      {props.children}
+    </div>
   );
 }
