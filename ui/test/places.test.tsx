@@ -47,6 +47,7 @@ import { APP_VERSION, IDLE_CHOICES, purgeText, RETENTION_CHOICES, Settings, SETT
 import { appState, history, route } from "../src/state";
 import { tooEasyMessage } from "../src/strength";
 import packageJson from "../package.json?raw";
+import axe from "axe-core";
 import { $, appState as state, choose, click, consoleSpies, deferred, expectCspClean, fieldError, input, press, settle, type } from "./helpers";
 
 const mocked = {
@@ -895,5 +896,30 @@ describe("settings", () => {
     expect(text("#settings-version")).toBe(`Peer Journal ${APP_VERSION}`);
     expect(text("#settings-journal-dir")).toBe("/home/sam/.local/share/peer-journal");
     expect(text("#settings-fingerprint")).toBe(OWN);
+  });
+});
+
+// ---------------------------------------------------------------- All of them
+
+describe("every place, with something in it", () => {
+  test.each(["search", "reflections", "services", "conflicts", "settings"] as const)("%s has nothing axe-core finds wrong", async (name) => {
+    people.value = new Map([[ROSA_ID, ROSA]]);
+    lists.reflection = [record("reflection", { at: "2024-12-03T14:30", text: "It went well.", shared: true, person: ROSA_ID })];
+    lists.service = [record("service", { name: "Food bank", category: "Food" }), record("service", { name: "Advice" }, { owner: SUPERVISOR })];
+    mocked.searchRecords.mockResolvedValue([hit(record("contact", { person: ROSA_ID, at: "2024-12-03T14:30" }), "a walk")]);
+    const signpost = record("signpost", { person: ROSA_ID, at: "2024-12-03", status: "made" }, { conflict: true });
+    mocked.listConflicts.mockResolvedValue([{ record: signpost, fields: [{ field: "status", current: "made", others: ["declined"] }] }]);
+    const screens = {
+      search: <Search name="search" query="walk" />,
+      reflections: <Reflections />,
+      services: <Services />,
+      conflicts: <Conflicts />,
+      settings: <Settings />,
+    };
+    await show(name === "search" ? { name, query: "walk" } : { name }, screens[name]);
+    await settle();
+    // Layout is jsdom's, so contrast is checked by the end-to-end tests instead.
+    const result = await axe.run(document.body, { rules: { "color-contrast": { enabled: false }, region: { enabled: false } } });
+    expect(result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.html).join(" | ")}`)).toEqual([]);
   });
 });
