@@ -1,0 +1,320 @@
+// A record as one entry in a list or a timeline: what it is, when, who it is
+// about, a line or two of what it says, the marks that matter (flagged for
+// supervision, urgent, a signpost's status, new), and the way to open it.
+// Also what every list of records shares: asking the journal 50 at a time,
+// with Show more, and the names of the services signposts point to.
+import { effect, signal, useSignal, type Signal } from "@preact/signals";
+import type { ComponentChildren, JSX } from "preact";
+import { useEffect, useLayoutEffect, useRef } from "preact/hooks";
+import { api } from "../api";
+import type { JournalRecord } from "../bindings/JournalRecord";
+import type { Page } from "../bindings/Page";
+import type { RecordId } from "../bindings/RecordId";
+import { toUiError } from "../errors";
+import { choiceLabel, kindOf, text } from "../kinds";
+import { discreet, nameOf, personName } from "../people";
+import { navigate } from "../routes";
+import { journalOpen } from "../state";
+import { friendly } from "../screens/words";
+import "./RecordSummary.css";
+
+/** How many records a list asks for at a time. */
+export const PAGE_SIZE = 50;
+
+// ---- Services, by id: what a signpost's summary calls its service ----
+
+/** The directory's services' names by id, while the journal is open. */
+export const serviceNames = signal<ReadonlyMap<RecordId, string>>(new Map());
+
+/** Reads the directory's names again (a screen that shows signposts asks as it opens). */
+export async function refreshServiceNames(): Promise<void> {
+  try {
+    const services = await api.listRecords("service", null, { limit: 1000, offset: 0 });
+    if (journalOpen.peek()) serviceNames.value = new Map(services.map((s) => [s.id, text(s, "name")]));
+  } catch {
+    // Only the names are missing then: a signpost says "a service" until the next try.
+  }
+}
+
+effect(() => {
+  if (!journalOpen.value) serviceNames.value = new Map();
+});
+
+/** The name of the service a signpost points to; "a service" when it is not known here. */
+export function serviceName(id: unknown): string {
+  return (typeof id === "string" ? serviceNames.value.get(id as RecordId) : undefined) || "a service";
+}
+
+// ---- What a record is called ----
+
+/** Whether a concern needs something to happen soon (urgency high or immediate). */
+export function isUrgent(record: JournalRecord): boolean {
+  const urgency = record.fields["urgency"];
+  return record.kind === "concern" && (urgency === "high" || urgency === "immediate");
+}
+
+/**
+ * A record's title in a list: "Home visit", "Signpost to Food bank",
+ * "Safeguarding concern"; with `who` (the person's name as shown), who it
+ * was with or about: "Home visit with R.M.", "Safeguarding concern about R.M.".
+ */
+export function headline(record: JournalRecord, who = ""): string {
+  const choice = (field: string) => choiceLabel(record.kind, field, record.fields[field]);
+  const and = (words: string, joint: string) => (who === "" ? words : `${words} ${joint} ${who}`);
+  switch (record.kind) {
+    case "person":
+      return text(record, "alias") === "" ? "Someone" : nameOf(text(record, "alias"));
+    case "contact":
+      return and(record.fields["how"] === undefined ? "Contact" : choice("how"), "with");
+    case "boundary-agreement":
+      return and("Ground rules agreed", "with");
+    case "boundary-issue": {
+      const what = record.fields["category"] === undefined ? "" : `: ${lowerFirst(choice("category"))}`;
+      return `${and("Boundary issue", "with")}${what}`;
+    }
+    case "service":
+      return text(record, "name") || "A service";
+    case "signpost":
+      return and(`Signpost to ${serviceName(record.fields["service"])}`, "for");
+    case "concern":
+      return and(record.fields["category"] === undefined ? "Concern" : `${choice("category")} concern`, "about");
+    case "ending":
+      return and(record.fields["planned"] === true ? "Planned ending" : "Ending", "with");
+    case "reflection":
+      return and("Reflection", "about");
+    case "supervision-note":
+      return and("Note from supervision", "about");
+    case "acknowledgement":
+      return who === "" ? "Concern acknowledged" : `Concern about ${who} acknowledged`;
+  }
+}
+
+function lowerFirst(words: string): string {
+  return words.charAt(0).toLowerCase() + words.slice(1);
+}
+
+/**
+ * A line or two of what a record says: its first long text that is filled
+ * in, else its first short one. Nothing in discreet mode, for a screen
+ * others may see (the record itself still shows it when opened).
+ */
+export function snippet(record: JournalRecord, max = 200): string {
+  if (discreet.value || record.kind === "person") return "";
+  const fields = kindOf(record.kind).fields;
+  const filled = (type: "text" | "line") =>
+    fields.filter((f) => f.input.type === type).map((f) => text(record, f.name).trim()).find((t) => t !== "");
+  const words = (filled("text") ?? filled("line") ?? "").replace(/\s+/g, " ");
+  return words.length <= max ? words : `${words.slice(0, max - 1).trimEnd()}…`;
+}
+
+/** A record's marks, in the order they matter. */
+export function badges(record: JournalRecord, unread: boolean): { text: string; tone: "urgent" | "new" | "plain" }[] {
+  const out: { text: string; tone: "urgent" | "new" | "plain" }[] = [];
+  if (unread) out.push({ text: "New", tone: "new" });
+  if (isUrgent(record)) out.push({ text: "Urgent", tone: "urgent" });
+  if (record.fields["flag"] === true) out.push({ text: "Flagged for supervision", tone: "plain" });
+  if (record.kind === "signpost" && typeof record.fields["status"] === "string") {
+    out.push({ text: choiceLabel("signpost", "status", record.fields["status"]), tone: "plain" });
+  }
+  if (record.conflict) out.push({ text: "Changed in two places", tone: "plain" });
+  return out;
+}
+
+/** Opens a record; a new note or acknowledgement is marked read as it opens. */
+export function openRecord(record: JournalRecord, unread = false): void {
+  if (unread) {
+    // A failure only leaves it showing as new; the record offers Mark as read.
+    api.markRead(record.id).catch(() => undefined);
+  }
+  navigate({ name: "record", id: record.id });
+}
+
+// ---- The entry ----
+
+type HeadingLevel = 2 | 3 | 4 | 5;
+
+interface RecordSummaryProps {
+  record: JournalRecord;
+  /** Prefix of the entry's ids (the same record may be in two lists on a screen). */
+  idPrefix: string;
+  /** The level of the entry's heading in the screen's outline. */
+  level?: HeadingLevel;
+  /** Whether to name the person (not on their own page). */
+  showPerson?: boolean;
+  /** A title other than the record's own ("Planned contact"). */
+  title?: string;
+  /** When, in words other than the record's own time ("Planned for Tue 3 Dec"). */
+  when?: string;
+  /** Whether to show a line of what it says. */
+  showText?: boolean;
+  /** A note or acknowledgement not yet read here: marked New, and read once opened. */
+  unread?: boolean;
+  /** Whether its title takes focus as it appears (the first of a page just shown). */
+  focus?: boolean;
+  /** Buttons for what can be done with it from here. */
+  children?: ComponentChildren;
+}
+
+export function RecordSummary(props: RecordSummaryProps) {
+  const { record, idPrefix, level = 3, showPerson = true, showText = true, unread = false, focus = false } = props;
+  const open = useRef<HTMLButtonElement>(null);
+  useLayoutEffect(() => {
+    if (focus) open.current?.focus();
+  }, [focus]);
+
+  const id = `${idPrefix}-${record.id}`;
+  const when = props.when ?? friendly(record.at);
+  const who = showPerson && record.person !== null ? personName(record.person) : "";
+  const marks = badges(record, unread);
+  const words = showText ? snippet(record) : "";
+  const Heading = `h${level}` as "h2" | "h3" | "h4" | "h5";
+  const meta = when === "" ? [] : [when];
+  const classes = ["summary", `summary-${record.kind}`, isUrgent(record) ? "summary-urgent" : "", unread ? "summary-new" : ""];
+
+  return (
+    <article class={classes.filter((c) => c !== "").join(" ")} aria-labelledby={`${id}-title`}>
+      <Heading class="summary-title" id={`${id}-title`}>
+        <button
+          ref={open}
+          type="button"
+          class="summary-open"
+          aria-describedby={[meta.length > 0 ? `${id}-meta` : "", marks.length > 0 ? `${id}-marks` : ""].filter((x) => x !== "").join(" ") || undefined}
+          onClick={() => openRecord(record, unread)}
+        >
+          {props.title ?? headline(record, who)}
+        </button>
+      </Heading>
+      {meta.length === 0 && marks.length === 0 ? null : (
+        <div class="summary-line">
+          {meta.length === 0 ? null : (
+            <p class="summary-meta" id={`${id}-meta`}>
+              {meta.join(" · ")}
+            </p>
+          )}
+          {marks.length === 0 ? null : (
+            <p class="summary-marks" id={`${id}-marks`}>
+              {marks.map((mark) => (
+                <span key={mark.text} class={`badge badge-${mark.tone}`}>
+                  {mark.text}
+                </span>
+              ))}
+            </p>
+          )}
+        </div>
+      )}
+      {words === "" ? null : <p class="summary-text">{words}</p>}
+      {props.children === undefined || props.children === null ? null : <div class="summary-actions">{props.children}</div>}
+    </article>
+  );
+}
+
+// ---- Lists of records, 50 at a time ----
+
+export interface PagedRecords {
+  readonly items: Signal<readonly JournalRecord[]>;
+  /** Loading the first page, or another; ready; or the last ask failed (see `error`). */
+  readonly status: Signal<"loading" | "ready" | "failed">;
+  /** What went wrong with the last ask, in plain words; "" when nothing did. */
+  readonly error: Signal<string>;
+  /** Whether the journal may hold more than those shown. */
+  readonly more: Signal<boolean>;
+  /** The first record of the page last added (for focus); null for the first page. */
+  readonly firstNew: Signal<RecordId | null>;
+  /** Asks for the next page (or the first again, after a failure). */
+  loadMore(): void;
+  /** Starts again from the first page. */
+  reload(): void;
+}
+
+/** A list of records read from the journal a page at a time, the first page as the component mounts. */
+export function usePagedRecords(ask: (page: Page) => Promise<JournalRecord[]>): PagedRecords {
+  const items = useSignal<readonly JournalRecord[]>([]);
+  const status = useSignal<"loading" | "ready" | "failed">("loading");
+  const error = useSignal("");
+  const more = useSignal(false);
+  const firstNew = useSignal<RecordId | null>(null);
+  // Each ask's number: an answer to one overtaken by a reload is dropped.
+  const asked = useRef(0);
+
+  function fetchPage(fresh: boolean): void {
+    const ticket = ++asked.current;
+    const offset = fresh ? 0 : items.peek().length;
+    status.value = "loading";
+    error.value = "";
+    ask({ limit: PAGE_SIZE, offset }).then(
+      (page) => {
+        if (ticket !== asked.current) return;
+        const seen = new Set(fresh ? [] : items.peek().map((r) => r.id));
+        const added = page.filter((r) => !seen.has(r.id));
+        firstNew.value = fresh || added[0] === undefined ? null : added[0].id;
+        items.value = fresh ? added : [...items.peek(), ...added];
+        more.value = page.length === PAGE_SIZE;
+        status.value = "ready";
+      },
+      (reason: unknown) => {
+        if (ticket !== asked.current) return;
+        error.value = toUiError(reason).message;
+        status.value = "failed";
+      },
+    );
+  }
+
+  const list = useRef<PagedRecords | null>(null);
+  if (list.current === null) {
+    list.current = {
+      items,
+      status,
+      error,
+      more,
+      firstNew,
+      loadMore: () => {
+        if (status.peek() !== "loading") fetchPage(items.peek().length === 0);
+      },
+      reload: () => fetchPage(true),
+    };
+  }
+  useEffect(() => {
+    fetchPage(true);
+  }, []);
+  return list.current;
+}
+
+interface ListFooterProps {
+  list: PagedRecords;
+  /** Prefix of the footer's ids: `${id}-more`, `${id}-error`. */
+  id: string;
+  /** What the button says: "Show more", "Show earlier". */
+  moreLabel?: string;
+  /** What the list is, for the button's busy words: "Finding more…". */
+  busyLabel?: string;
+}
+
+/** Under a paged list: what went wrong with it (and Try again), or Show more while there may be more. */
+export function ListFooter({ list, id, moreLabel = "Show more", busyLabel = "Finding more…" }: ListFooterProps): JSX.Element | null {
+  const status = list.status.value;
+  const error = list.error.value;
+  const loadingMore = status === "loading" && list.items.value.length > 0;
+  return (
+    <div class="list-footer">
+      <p id={`${id}-error`} class="message message-error" role="alert">
+        {error}
+      </p>
+      {status === "failed" ? (
+        <button id={`${id}-retry`} type="button" class="button button-quiet" onClick={() => list.loadMore()}>
+          Try again
+        </button>
+      ) : list.more.value ? (
+        <button
+          id={`${id}-more`}
+          type="button"
+          class={loadingMore ? "button button-quiet is-busy" : "button button-quiet"}
+          // Not disabled while busy, so focus stays on it until the new entries take it.
+          aria-busy={loadingMore ? "true" : undefined}
+          onClick={() => list.loadMore()}
+        >
+          {loadingMore ? busyLabel : moreLabel}
+        </button>
+      ) : null}
+    </div>
+  );
+}
