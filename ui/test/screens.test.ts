@@ -11,6 +11,10 @@ vi.mock("../src/api", () => ({
     touch: vi.fn(),
     setIdleLockMinutes: vi.fn(),
     passphraseStrength: vi.fn(),
+    listRecords: vi.fn(),
+    dueRecords: vi.fn(),
+    needingAttention: vi.fn(),
+    unreadRecords: vi.fn(),
   },
   onJournalLocked: vi.fn(),
 }));
@@ -24,8 +28,10 @@ import { TOUCH_INTERVAL_MS } from "../src/activity";
 import { RECOVERY_MESSAGES } from "../src/screens/Recovery";
 import { SETUP_MESSAGES } from "../src/screens/Setup";
 import { UNLOCK_MESSAGES } from "../src/screens/Unlock";
+import { TODAY_WORDS } from "../src/screens/Today";
+import { appState as sharedState } from "../src/state";
 import { tooEasyMessage } from "../src/strength";
-import { $, appState, choose, click, consoleSpies, deferred, expectCspClean, fieldError, input, KEY, press, screenName, settle, type } from "./helpers";
+import { $, appState, click, consoleSpies, deferred, expectCspClean, fieldError, fromOutside, input, KEY, press, screenName, settle, type } from "./helpers";
 
 const mocked = {
   appState: vi.mocked(api.appState),
@@ -36,6 +42,10 @@ const mocked = {
   touch: vi.mocked(api.touch),
   setIdleLockMinutes: vi.mocked(api.setIdleLockMinutes),
   passphraseStrength: vi.mocked(api.passphraseStrength),
+  listRecords: vi.mocked(api.listRecords),
+  dueRecords: vi.mocked(api.dueRecords),
+  needingAttention: vi.mocked(api.needingAttention),
+  unreadRecords: vi.mocked(api.unreadRecords),
 };
 
 /** Stands in for the core's estimator: "password" and anything under 12 characters are too easy. */
@@ -70,6 +80,11 @@ beforeEach(() => {
   });
   mocked.touch.mockResolvedValue(undefined);
   mocked.passphraseStrength.mockImplementation(async (passphrase) => judged(passphrase));
+  // An empty journal: Today's lists, the people and the services are empty.
+  mocked.listRecords.mockResolvedValue([]);
+  mocked.dueRecords.mockResolvedValue([]);
+  mocked.needingAttention.mockResolvedValue([]);
+  mocked.unreadRecords.mockResolvedValue([]);
 });
 
 afterEach(() => {
@@ -456,40 +471,29 @@ describe("today", () => {
     expect(document.querySelector("#home-retention-note")).toBeNull();
   });
 
-  test("greets by name, shows the role and the idle-lock choice", async () => {
-    await start(appState({ name: "Sam", role: "supervisor", idleLockMinutes: 10 }));
+  test("greets by name, shows the role, and offers Log a contact; settings are elsewhere", async () => {
+    await start(appState({ name: "Sam", role: "volunteer", idleLockMinutes: 10 }));
     expect($("#home-name").textContent).toBe("Sam");
-    expect($("[data-screen=today]").textContent).toMatch(/Supervisor/);
-    const select = $<HTMLSelectElement>("#idle-minutes");
-    expect([...select.options].map((o) => o.value)).toEqual(["2", "5", "10", "15", "30", "60"]);
-    expect(select.value).toBe("10");
+    expect($("[data-screen=today]").textContent).toMatch(/Volunteer journal/);
+    expect($("#today-log-contact").textContent).toBe("Log a contact");
+    expect(document.querySelector("#idle-minutes")).toBeNull();
     expect($("#lock-button").closest("header")).not.toBeNull();
     expectCspClean();
   });
 
-  test("an idle time set elsewhere still shows truthfully", async () => {
-    await start(appState({ idleLockMinutes: 1 }));
-    const select = $<HTMLSelectElement>("#idle-minutes");
-    expect(select.value).toBe("1");
-    expect(select.selectedOptions[0]?.textContent).toBe("1 minute");
+  test("an empty journal says what will show, and where it comes from", async () => {
+    await start(appState());
+    await settle();
+    expect($("#today-due").textContent).toContain(TODAY_WORDS.nothingDue);
+    expect($("#today-unread").textContent).toContain(TODAY_WORDS.nothingNew);
+    // No concerns: no section for them.
+    expect(document.querySelector("#today-concerns")).toBeNull();
   });
 
-  test("changing the idle time saves it", async () => {
-    await start(appState({ idleLockMinutes: 5 }));
-    mocked.setIdleLockMinutes.mockResolvedValue(appState({ idleLockMinutes: 15 }));
-    choose("#idle-minutes", "15");
-    await settle();
-    expect(mocked.setIdleLockMinutes).toHaveBeenCalledWith(15);
-    expect($("#idle-minutes-status").textContent).toMatch(/15 minutes/);
-  });
-
-  test("if saving fails, the choice goes back and the message shows", async () => {
-    await start(appState({ idleLockMinutes: 5 }));
-    mocked.setIdleLockMinutes.mockRejectedValue({ kind: "invalidInput", message: "Choose between 1 and 240 minutes." });
-    const select = choose("#idle-minutes", "30");
-    await settle();
-    expect(select.value).toBe("5");
-    expect(fieldError("idle-minutes")).toBe("Choose between 1 and 240 minutes.");
+  test("a supervisor's journal is greeted as one, with no Log a contact", async () => {
+    await start(appState({ role: "supervisor" }));
+    expect($("[data-screen=today]").textContent).toMatch(/Supervisor journal/);
+    expect(document.querySelector("#today-log-contact")).toBeNull();
   });
 
   test("the Lock button locks and shows the unlock screen", async () => {
@@ -516,9 +520,10 @@ describe("locking by itself", () => {
 
   test("the note uses the idle time last saved", async () => {
     await start(appState({ idleLockMinutes: 5 }));
-    mocked.setIdleLockMinutes.mockResolvedValue(appState({ idleLockMinutes: 2 }));
-    choose("#idle-minutes", "2");
-    await settle();
+    // As Settings does once the backend has saved a new time.
+    fromOutside(() => {
+      sharedState.value = appState({ idleLockMinutes: 2 });
+    });
     journalLocked?.();
     expect($("#unlock-note").textContent).toMatch(/2 minutes/);
   });

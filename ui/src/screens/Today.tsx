@@ -1,31 +1,28 @@
-// Route "today", the open journal. For now: a greeting, an honest empty state,
-// what happened at unlock (retention, a clock ahead) and the idle-lock
-// setting. Lock is in the header (app.tsx), as on every open screen.
-import { useSignal } from "@preact/signals";
+// Route "today", the open journal's first screen: a greeting and Log a
+// contact; what happened at unlock (retention, a clock ahead); then, most
+// pressing first, the concerns not yet acknowledged (urgent first), what is
+// due (planned contacts, signposts to check in on, ground rules to look at
+// again), and new notes and acknowledgements from supervision. Lock is in the
+// header (app.tsx), as on every open screen; settings are in Settings.
+import { useEffect } from "preact/hooks";
 import { api } from "../api";
 import type { AppState } from "../bindings/AppState";
+import type { JournalRecord } from "../bindings/JournalRecord";
 import type { Role } from "../bindings/Role";
-import { Form, SelectField, useForm, type Values } from "../forms";
+import { ListFooter, RecordSummary, headline, refreshServiceNames, serviceName, usePagedRecords, type PagedRecords } from "../components/RecordSummary";
+import { kindOf, text } from "../kinds";
+import { personName } from "../people";
+import { navigate, type Route } from "../routes";
+import { logContact } from "../shortcuts";
 import { appState } from "../state";
 import { useFocusOnMount } from "./focus";
-import { minutes } from "./words";
+import { friendly } from "./words";
 import "./Today.css";
-
-/** The idle-lock choices offered, in minutes. */
-export const IDLE_CHOICES = [2, 5, 10, 15, 30, 60] as const;
 
 const ROLE_LINES: Record<Role, string> = {
   volunteer: "Volunteer journal",
   supervisor: "Supervisor journal",
 };
-
-function idleOptions(current: number): { value: string; label: string }[] {
-  // A value set elsewhere (the command line allows 1 to 240) still shows truthfully.
-  const choices: number[] = [...IDLE_CHOICES];
-  if (!choices.includes(current)) choices.push(current);
-  choices.sort((a, b) => a - b);
-  return choices.map((n) => ({ value: String(n), label: minutes(n) }));
-}
 
 /** What the retention check did at unlock, said once, plainly. */
 export function retentionText(erased: number, months: number): string {
@@ -44,20 +41,48 @@ export function aheadBy(minutesAhead: number): string {
   return plural(minutesAhead, "minute");
 }
 
+/** The words Today says when a list is empty, and about its lists. */
+export const TODAY_WORDS = {
+  nothingDue: "Nothing is due. When you plan a next contact, it will show here.",
+  nothingNew: "No new notes. When your supervisor writes to you or acknowledges a concern, it will show here.",
+  nothingNewSupervisor: "No new notes. Notes written to you will show here.",
+  concernsHint: "A concern stays here until your supervisor acknowledges it. It goes to them in your next export.",
+  concernsHintSupervisor: "Concerns from volunteers stay here until you acknowledge them.",
+} as const;
+
+const URGENCY_ORDER: Record<string, number> = { immediate: 0, high: 1, medium: 2, low: 3 };
+
+/** The most urgent first; of the same urgency, as the journal gave them (newest first). */
+export function urgentFirst(concerns: readonly JournalRecord[]): JournalRecord[] {
+  const rank = (r: JournalRecord) => URGENCY_ORDER[String(r.fields["urgency"])] ?? 4;
+  return concerns.map((r, i) => ({ r, i })).sort((a, b) => rank(a.r) - rank(b.r) || a.i - b.i).map(({ r }) => r);
+}
+
 export function Today() {
   const title = useFocusOnMount<HTMLHeadingElement>();
   // The route guard shows home only while the journal is open, so the state is there.
   const state = appState.value as AppState;
+  useEffect(() => {
+    void refreshServiceNames();
+  }, []);
+  const supervisor = state.role === "supervisor";
   return (
     <>
-      <section class="intro">
-        <h1 ref={title} tabIndex={-1}>
-          Hello, <span id="home-name">{state.name ?? ""}</span>
-        </h1>
-        {state.role === null ? null : (
-          <p class="role" id="home-role">
-            {ROLE_LINES[state.role]}
-          </p>
+      <section class="intro today-intro">
+        <div>
+          <h1 ref={title} tabIndex={-1}>
+            Hello, <span id="home-name">{state.name ?? ""}</span>
+          </h1>
+          {state.role === null ? null : (
+            <p class="role" id="home-role">
+              {ROLE_LINES[state.role]}
+            </p>
+          )}
+        </div>
+        {supervisor ? null : (
+          <button id="today-log-contact" type="button" class="button button-primary today-log" aria-keyshortcuts="Control+N" onClick={() => logContact()}>
+            Log a contact
+          </button>
         )}
       </section>
       {state.erasedAtUnlock > 0 ? (
@@ -74,62 +99,130 @@ export function Today() {
           </p>
         </section>
       )}
-      <section class="card empty-state" aria-labelledby="home-ready-title">
-        <h2 id="home-ready-title">Your journal is ready</h2>
-        <p>It is encrypted and kept on this computer only.</p>
-        <p>
-          Recording your contacts, and the rest of your peer support work, arrives in a later version of Peer Journal.
-          Until then there is nothing to fill in here.
-        </p>
-      </section>
-      <Settings state={state} />
+      <Concerns supervisor={supervisor} />
+      <Due />
+      <Unread supervisor={supervisor} />
     </>
   );
 }
 
-/** The idle-lock setting, saved as soon as it is picked. */
-function Settings({ state }: { state: AppState }) {
-  const form = useForm<"minutes">("idle", { minutes: String(state.idleLockMinutes) });
-  const saved = useSignal("");
-
-  async function send({ minutes: chosen }: Values<"minutes">): Promise<void> {
-    saved.value = "";
-    const next = await api.setIdleLockMinutes(Number(chosen));
-    appState.value = next;
-    saved.value = `Saved. The journal will lock after ${minutes(next.idleLockMinutes)} without use.`;
-  }
-
+/** While a list's first page is on its way: a quiet line, announced. */
+function Looking({ list, id }: { list: PagedRecords; id: string }) {
+  const first = list.status.value === "loading" && list.items.value.length === 0;
   return (
-    <section class="card settings" aria-labelledby="home-settings-title">
-      <h2 id="home-settings-title">Settings</h2>
-      <Form
-        form={form}
-        bare
-        labelledBy="home-settings-title"
-        send={send}
-        // The one field is what every refusal concerns; the choice goes back to what is saved.
-        fieldFor={() => "minutes"}
-        onFailed={() => {
-          saved.value = "";
-          form.values.minutes.value = String(appState.peek()?.idleLockMinutes ?? state.idleLockMinutes);
-        }}
-      >
-        <SelectField
-          form={form}
-          name="minutes"
-          id="idle-minutes"
-          label="Lock the journal after"
-          after="without use"
-          options={idleOptions(state.idleLockMinutes)}
-          submitOnPick
-        />
-        <p id="idle-minutes-status" class="message message-status" role="status">
-          {saved.value}
-        </p>
-      </Form>
-      <p class="hint journal-dir">
-        Kept in <code translate={false}>{state.journalDir}</code>
-      </p>
+    <p id={`${id}-looking`} class="hint looking" role="status">
+      {first ? "Looking…" : ""}
+    </p>
+  );
+}
+
+/** Concerns not yet acknowledged, the most urgent first. Not shown when there are none. */
+function Concerns({ supervisor }: { supervisor: boolean }) {
+  const list = usePagedRecords((page) => api.needingAttention("concern", page));
+  const concerns = urgentFirst(list.items.value);
+  if (concerns.length === 0 && list.status.value !== "failed") return null;
+  return (
+    <section class="card today-section today-concerns" id="today-concerns" aria-labelledby="today-concerns-title">
+      <h2 id="today-concerns-title">{concerns.length === 1 ? "An open concern" : "Open concerns"}</h2>
+      <p class="hint">{supervisor ? TODAY_WORDS.concernsHintSupervisor : TODAY_WORDS.concernsHint}</p>
+      <ul class="record-list" id="today-concerns-list">
+        {concerns.map((concern) => (
+          <li key={concern.id}>
+            <RecordSummary record={concern} idPrefix="today-concern" focus={concern.id === list.firstNew.value}>
+              {supervisor ? (
+                <button type="button" class="button button-quiet" onClick={() => navigate(acknowledge(concern))}>
+                  Acknowledge
+                </button>
+              ) : null}
+            </RecordSummary>
+          </li>
+        ))}
+      </ul>
+      <ListFooter list={list} id="today-concerns" />
+    </section>
+  );
+}
+
+function acknowledge(concern: JournalRecord): Route {
+  return concern.person === null
+    ? { name: "new", kind: "acknowledgement", about: concern.id }
+    : { name: "new", kind: "acknowledgement", about: concern.id, person: concern.person };
+}
+
+/** How a due record is named in the list, with who it is for, and when it was due. */
+export function dueWords(record: JournalRecord): { title: string; when: string } {
+  const dueField = kindOf(record.kind).due;
+  const on = friendly(dueField === null ? record.at : text(record, dueField));
+  const who = record.person === null ? "" : personName(record.person);
+  const with_ = (words: string, joint = "with") => (who === "" ? words : `${words} ${joint} ${who}`);
+  switch (record.kind) {
+    case "contact":
+      return { title: with_("Planned contact"), when: `Planned for ${on}` };
+    case "signpost": {
+      const service = serviceName(record.fields["service"]);
+      return { title: who === "" ? `Check in on the signpost to ${service}` : `Check in with ${who} about ${service}`, when: `Reminder for ${on}` };
+    }
+    case "boundary-agreement":
+      return { title: with_("Look again at ground rules"), when: `Review planned for ${on}` };
+    default:
+      return { title: headline(record, who), when: on };
+  }
+}
+
+/** What is due today or before, the soonest first. */
+function Due() {
+  const list = usePagedRecords((page) => api.dueRecords(page));
+  const items = list.items.value;
+  return (
+    <section class="card today-section" id="today-due" aria-labelledby="today-due-title">
+      <h2 id="today-due-title">What's due</h2>
+      <Looking list={list} id="today-due" />
+      {list.status.value === "ready" && items.length === 0 ? <p class="empty-line">{TODAY_WORDS.nothingDue}</p> : null}
+      {items.length === 0 ? null : (
+        <ul class="record-list" id="today-due-list">
+          {items.map((record) => {
+            const words = dueWords(record);
+            const person = record.person;
+            return (
+              <li key={record.id}>
+                <RecordSummary record={record} idPrefix="today-due" title={words.title} when={words.when} showText={false} focus={record.id === list.firstNew.value}>
+                  {record.kind === "contact" && person !== null ? (
+                    <button type="button" class="button button-quiet" onClick={() => navigate({ name: "new", kind: "contact", person })}>
+                      Log the contact
+                    </button>
+                  ) : null}
+                </RecordSummary>
+              </li>
+            );
+          })}
+        </ul>
+      )}
+      <ListFooter list={list} id="today-due" />
+    </section>
+  );
+}
+
+/** Supervision notes and acknowledgements not yet read here; opening one marks it read. */
+function Unread({ supervisor }: { supervisor: boolean }) {
+  const list = usePagedRecords((page) => api.unreadRecords(page));
+  const items = list.items.value;
+  return (
+    <section class="card today-section" id="today-unread" aria-labelledby="today-unread-title">
+      <h2 id="today-unread-title">New from supervision</h2>
+      <Looking list={list} id="today-unread" />
+      {list.status.value === "ready" && items.length === 0 ? (
+        <p class="empty-line">{supervisor ? TODAY_WORDS.nothingNewSupervisor : TODAY_WORDS.nothingNew}</p>
+      ) : null}
+      {items.length === 0 ? null : (
+        <ul class="record-list" id="today-unread-list">
+          {items.map((record) => (
+            <li key={record.id}>
+              <RecordSummary record={record} idPrefix="today-unread" unread focus={record.id === list.firstNew.value} />
+            </li>
+          ))}
+        </ul>
+      )}
+      <ListFooter list={list} id="today-unread" />
     </section>
   );
 }
