@@ -1,6 +1,7 @@
 // The screens that show the journal, driven as a person would: Today, People,
 // a person's page, a record, and the banner for an urgent concern. Only
 // api.ts is mocked; the journal behind it is a few records in memory.
+import axe from "axe-core";
 import { act } from "preact/test-utils";
 import { render } from "preact";
 import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
@@ -39,6 +40,7 @@ import { PEOPLE_WORDS } from "../src/screens/People";
 import { RECORD_WORDS } from "../src/screens/RecordView";
 import { TODAY_WORDS } from "../src/screens/Today";
 import { appState as shared } from "../src/state";
+import appSource from "../src/app.tsx?raw";
 import { $, appState, click, consoleSpies, deferred, expectCspClean, fromOutside, press, screenName, settle, type } from "./helpers";
 
 const mocked = {
@@ -58,6 +60,21 @@ const mocked = {
 };
 
 const MINE = "mine000000000000";
+
+/** Whether app.tsx places the banner itself; until it does, the tests place it beside the app. */
+const APP_HAS_BANNER = appSource.includes("<ConcernBanner");
+
+/** Renders the banner beside the app unless the app has its own; returns how to take it away. */
+async function placeBanner(): Promise<() => void> {
+  if (APP_HAS_BANNER) return () => undefined;
+  const spot = document.createElement("div");
+  document.body.prepend(spot);
+  await act(async () => {
+    render(<ConcernBanner />, spot);
+  });
+  await settle();
+  return () => render(null, spot);
+}
 const SUPERVISOR = "7k3mq9tx2b4dhw8r";
 
 function rec(kind: Kind, id: string, fields: Record<string, unknown>, extra: Partial<JournalRecord> = {}): JournalRecord {
@@ -274,20 +291,14 @@ describe("today", () => {
 describe("the urgent concern banner", () => {
   const urgent = rec("concern", "k-urgent", { person: "p-rosa", at: "2024-12-02T10:00", category: "safeguarding", urgency: "high" });
 
-  async function withBanner(state?: AppState): Promise<HTMLElement> {
+  async function withBanner(state?: AppState): Promise<() => void> {
     await start(state);
-    const spot = document.createElement("div");
-    document.body.append(spot);
-    await act(async () => {
-      render(<ConcernBanner />, spot);
-    });
-    await settle();
-    return spot;
+    return placeBanner();
   }
 
   test("while an urgent concern is not acknowledged: who, that it goes in the next export, and the way to it", async () => {
     mocked.needingAttention.mockResolvedValue([urgent]);
-    const spot = await withBanner();
+    const remove = await withBanner();
     const banner = $("#concern-banner");
     expect(banner.getAttribute("aria-label")).toBe("Urgent concern");
     expect(banner.textContent).toContain("An urgent concern about Rosa Maria is not yet acknowledged.");
@@ -299,35 +310,35 @@ describe("the urgent concern banner", () => {
     // On the concern itself, there is no way to it.
     expect(document.querySelector("#concern-banner-open")).toBeNull();
     expectCspClean();
-    render(null, spot);
+    remove();
   });
 
   test("a concern that is not urgent raises no banner", async () => {
     mocked.needingAttention.mockResolvedValue([rec("concern", "k", { person: "p-rosa", urgency: "medium" })]);
-    const spot = await withBanner();
+    const remove = await withBanner();
     expect(document.querySelector("#concern-banner")).toBeNull();
-    render(null, spot);
+    remove();
   });
 
   test("once acknowledged it goes, at the next screen", async () => {
     mocked.needingAttention.mockResolvedValue([urgent]);
-    const spot = await withBanner();
+    const remove = await withBanner();
     expect(document.querySelector("#concern-banner")).not.toBeNull();
     mocked.needingAttention.mockResolvedValue([]);
     await go({ name: "people" });
     expect(document.querySelector("#concern-banner")).toBeNull();
-    render(null, spot);
+    remove();
   });
 
   test("nothing shows while the journal is locked", async () => {
     mocked.needingAttention.mockResolvedValue([urgent]);
-    const spot = await withBanner();
+    const remove = await withBanner();
     fromOutside(() => {
       shared.value = appState({ journal: "locked", name: null, role: null });
     });
     await settle();
     expect(document.querySelector("#concern-banner")).toBeNull();
-    render(null, spot);
+    remove();
   });
 });
 
@@ -718,5 +729,40 @@ describe("what stays private", () => {
     });
     await settle();
     expect(document.body.textContent).not.toContain("Rosa");
+  });
+});
+
+describe("every reading screen, with something in it", () => {
+  const contact = rec("contact", "c-1", { person: "p-rosa", at: "2024-12-03T14:30", how: "home-visit", focus: "Sleep", next_contact: "2024-12-04T10:00" });
+  const note = rec("supervision-note", "n-1", { person: "p-rosa", about: "c-1", at: "2024-12-05T09:00", text: "Good listening" }, { owner: SUPERVISOR });
+  const concern = rec("concern", "k-1", { person: "p-rosa", at: "2024-12-02T10:00", category: "safeguarding", urgency: "high", notes: "Worried" });
+  const signpost = rec("signpost", "s-1", { person: "p-rosa", at: "2024-11-20", service: "svc-food", status: "made", reminder: "2024-12-01" }, { conflict: true });
+
+  test.each([
+    ["today", { name: "today" }],
+    ["people", { name: "people" }],
+    ["a person", { name: "person", id: "p-rosa" }],
+    ["a contact", { name: "record", id: "c-1" }],
+    ["a signpost", { name: "record", id: "s-1" }],
+    ["a note", { name: "record", id: "n-1" }],
+  ] as const)("%s has nothing axe-core finds wrong", async (_name, to) => {
+    const all = [rosa, jo, contact, note, concern, signpost];
+    mocked.needingAttention.mockResolvedValue([concern]);
+    mocked.dueRecords.mockResolvedValue([signpost, contact]);
+    mocked.unreadRecords.mockResolvedValue([note]);
+    mocked.personTimeline.mockResolvedValue([note, contact, concern, signpost]);
+    mocked.getRecord.mockImplementation(async (id) => all.find((r) => r.id === id) ?? rosa);
+    mocked.recordHistory.mockResolvedValue([{ at: "2024-12-03T14:40:00Z", device: "dev0000000000000abcdef12", seq: 1, changed: { how: "home-visit" } }]);
+    await start();
+    const remove = await placeBanner();
+    await go(to as Route);
+    if (to.name === "record" && to.id === "s-1") click("#record-status-outcome");
+    if (to.name === "record" && to.id === "c-1") click("#record-delete");
+    if (to.name === "person") click("#person-forget");
+    expect(document.querySelector("#concern-banner")).not.toBeNull();
+    // Layout is jsdom's, so contrast is checked by the end-to-end tests instead.
+    const result = await axe.run(document.body, { rules: { "color-contrast": { enabled: false }, region: { enabled: false } } });
+    expect(result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.html).join(" | ")}`)).toEqual([]);
+    remove();
   });
 });
