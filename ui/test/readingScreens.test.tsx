@@ -598,8 +598,10 @@ describe("a record", () => {
     expect(screenName()).toBe("record");
   });
 
-  test("a person is changed here but not deleted", async () => {
-    await open(rosa);
+  test("a person is changed here but not deleted; discreet mode keeps to initials here too", async () => {
+    await open(rosa, appState({ fingerprint: MINE, discreetMode: true }));
+    expect(field("alias")).toBe("R.M.");
+    expect(text()).not.toContain("Rosa");
     expect(document.querySelector("#record-change")).not.toBeNull();
     expect(document.querySelector("#record-delete")).toBeNull();
     click("#record-person-page");

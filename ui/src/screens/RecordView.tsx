@@ -17,7 +17,7 @@ import type { RecordId } from "../bindings/RecordId";
 import { badges, headline, refreshServiceNames, serviceName } from "../components/RecordSummary";
 import { toUiError } from "../errors";
 import { choiceLabel, fieldOf, kindOf, text } from "../kinds";
-import { personName } from "../people";
+import { nameOf, personName } from "../people";
 import { navigate, type Route } from "../routes";
 import { appState } from "../state";
 import { useFocusOnMount } from "./focus";
@@ -257,6 +257,8 @@ function FieldValue({ record, field }: { record: JournalRecord; field: FieldDesc
   switch (field.input.type) {
     case "line":
     case "text":
+      // A person's alias follows discreet mode here too; the rest is what was written.
+      if (record.kind === "person" && field.name === "alias") return <>{nameOf(text(record, field.name))}</>;
       return <span class="record-text">{text(record, field.name)}</span>;
     case "choice":
       return <>{choiceLabel(record.kind, field.name, value)}</>;
