@@ -8,6 +8,8 @@ import { useLayoutEffect } from "preact/hooks";
 import { watchActivity } from "./activity";
 import { api, onJournalLocked } from "./api";
 import { AppHeader } from "./components/AppHeader";
+import { ConcernBanner } from "./components/ConcernBanner";
+import { DemoBanner } from "./components/DemoBanner";
 import { toUiError } from "./errors";
 import { back, ROUTES, shown, type Route } from "./routes";
 import { MainNav } from "./components/MainNav";
@@ -18,6 +20,7 @@ import { People } from "./screens/People";
 import { Person } from "./screens/Person";
 import { RecordView } from "./screens/RecordView";
 import { Reflections } from "./screens/Reflections";
+import { Restore } from "./screens/Restore";
 import { Search } from "./screens/Search";
 import { Services } from "./screens/Services";
 import { Settings } from "./screens/Settings";
@@ -41,6 +44,8 @@ function Screen({ at }: { at: Route }) {
       return <Setup />;
     case "recovery":
       return <Recovery {...at} />;
+    case "restore":
+      return <Restore />;
     case "unlock":
       return <Unlock {...at} />;
     case "today":
@@ -104,7 +109,9 @@ function Frame({ at }: { at: Route }) {
   return (
     <div class="screen" data-screen={at.name}>
       <AppHeader>{info.lock ? <LockButton error={lockError} /> : null}</AppHeader>
+      {appState.value?.demo === true ? <DemoBanner /> : null}
       {info.access === "open" && at.name !== "recovery" ? <MainNav /> : null}
+      {info.access === "open" && at.name !== "recovery" ? <ConcernBanner /> : null}
       <main class="content">
         {info.lock ? (
           <p id="lock-error" class="message message-error" role="alert">

@@ -27,6 +27,8 @@ export type Route =
   | { name: "problem"; error: UiError }
   /** First run: no journal yet. */
   | { name: "setup" }
+  /** First run, instead of set-up: bring a journal back from a backup. */
+  | { name: "restore" }
   /** Right after set-up: the new recovery key, shown this once. */
   | { name: "recovery"; recoveryKey: string }
   /** The journal is locked; `lockedBy` says the idle timer did it, so the screen can say why. */
@@ -76,6 +78,7 @@ export const ROUTES: { readonly [N in RouteName]: RouteInfo } = {
   starting: { title: "Peer Journal", access: "any", remembered: false, lock: false },
   problem: { title: "Peer Journal", access: "any", remembered: false, lock: false },
   setup: { title: "Set up — Peer Journal", access: "missing", remembered: true, lock: false },
+  restore: { title: "Restore from a backup — Peer Journal", access: "missing", remembered: true, lock: false },
   // Locking here would lose the key before the person has checked their copy.
   recovery: { title: "Your recovery key — Peer Journal", access: "open", remembered: false, lock: false },
   unlock: { title: "Unlock — Peer Journal", access: "locked", remembered: true, lock: false },

@@ -11,6 +11,15 @@ export function logContact(): void {
   navigate(person === undefined ? { name: "new", kind: "contact" } : { name: "new", kind: "contact", person });
 }
 
+/** Goes to search; already there, goes back to its field, keeping what was typed. */
+function search(): void {
+  if (shown.peek().name === "search") {
+    document.querySelector<HTMLInputElement>("[data-screen=search] input[type=search], [data-screen=search] input")?.focus();
+    return;
+  }
+  navigate({ name: "search", query: "" });
+}
+
 /** Whether the event's target takes typed text (where / is a character, not a shortcut). */
 function typingIn(target: EventTarget | null): boolean {
   return (
@@ -28,12 +37,8 @@ export function openJournalKey(event: KeyboardEvent): boolean {
     logContact();
     return true;
   }
-  if (plain && event.ctrlKey && (event.key === "k" || event.key === "K")) {
-    navigate({ name: "search", query: "" });
-    return true;
-  }
-  if (plain && !event.ctrlKey && event.key === "/" && !typingIn(event.target)) {
-    navigate({ name: "search", query: "" });
+  if ((plain && event.ctrlKey && (event.key === "k" || event.key === "K")) || (plain && !event.ctrlKey && event.key === "/" && !typingIn(event.target))) {
+    search();
     return true;
   }
   return false;

@@ -4,7 +4,9 @@ import { api } from "../api";
 import type { Role } from "../bindings/Role";
 import { StrengthHint } from "../components/StrengthHint";
 import { ChoiceField, Form, FormProblem, SubmitButton, TextField, useForm, type ChoiceOption, type Values } from "../forms";
+import { navigate } from "../routes";
 import { arrive } from "../session";
+import { TryTheDemo } from "./TryTheDemo";
 import { tooEasyMessage } from "../strength";
 import { useFocusOnMount } from "./focus";
 import { PASSPHRASE_HINT } from "./words";
@@ -110,6 +112,16 @@ export function Setup() {
           autocomplete="new-password"
         />
       </Form>
+      <section class="card other-starts" aria-labelledby="setup-other-title">
+        <h2 id="setup-other-title">Other ways to start</h2>
+        <TryTheDemo />
+        <div class="other-start">
+          <p>Moving to this computer? Bring your journal back from a backup, with your recovery key.</p>
+          <button type="button" class="button" onClick={() => navigate({ name: "restore" })}>
+            Restore from a backup
+          </button>
+        </div>
+      </section>
     </>
   );
 }

@@ -2,7 +2,9 @@
 // route's recovery-key mode, with the recovery key and a new passphrase. The
 // two modes are two entries in the history, so Back (and "I remember my
 // passphrase") returns from the second to the first.
+import { useSignal } from "@preact/signals";
 import { api } from "../api";
+import { toUiError } from "../errors";
 import { StrengthHint } from "../components/StrengthHint";
 import { Form, FormProblem, SubmitButton, TextField, useForm, type Values } from "../forms";
 import { formatKey, GROUP_COUNT, GROUP_LENGTH, looksLikeRecoveryKey } from "../recoveryKey";
@@ -28,7 +30,51 @@ export function idleNote(idleLockMinutes: number | null): string {
 }
 
 export function Unlock({ mode, lockedBy }: RouteOf<"unlock">) {
+  // The demo's passphrase is no secret: it opens again with one press.
+  if (appState.value?.demo === true) return <DemoLocked />;
   return mode === "recoveryKey" ? <WithRecoveryKey /> : <WithPassphrase idle={lockedBy === "idle"} />;
+}
+
+function DemoLocked() {
+  return (
+    <section class="panel">
+      <div class="intro">
+        <h1>The demo is locked</h1>
+        <p>It locked itself, as a real journal does when it is left. Nothing in it is real.</p>
+      </div>
+      <TryAgain />
+    </section>
+  );
+}
+
+function TryAgain() {
+  const busy = useSignal(false);
+  const error = useSignal("");
+  return (
+    <>
+      <button
+        type="button"
+        class="button button-primary"
+        aria-busy={busy.value ? "true" : undefined}
+        disabled={busy.value}
+        onClick={() => {
+          busy.value = true;
+          api.openDemo().then(
+            (state) => arrive(state),
+            (reason: unknown) => {
+              busy.value = false;
+              error.value = toUiError(reason).message;
+            },
+          );
+        }}
+      >
+        {busy.value ? "Opening the demo…" : "Open the demo again"}
+      </button>
+      <p class="message message-error" role="alert">
+        {error.value}
+      </p>
+    </>
+  );
 }
 
 function WithPassphrase({ idle }: { idle: boolean }) {
