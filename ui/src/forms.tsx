@@ -685,11 +685,17 @@ export function CheckboxField<F extends string>(props: FieldProps<F>) {
   );
 }
 
-/** A calendar date ("2026-12-03") or a local date and time ("2026-12-03T14:30"), with the system's own picker. */
-export function DateField<F extends string>(props: FieldProps<F> & { withTime: boolean }) {
-  const { form, name, id, label, hint, needed = false, withTime } = props;
+/**
+ * A calendar date ("2026-12-03") or a local date and time
+ * ("2026-12-03T14:30"), with the system's own picker, and the value said
+ * again in words under it (`echo`): the picker's own display may order the
+ * day and month either way, and shows a made-up date, greyed, when empty.
+ */
+export function DateField<F extends string>(props: FieldProps<F> & { withTime: boolean; echo?: ((value: string) => string) | undefined }) {
+  const { form, name, id, label, hint, needed = false, withTime, echo } = props;
   const ref = useFocusTarget<F, HTMLInputElement>(form, name);
   const error = form.errors[name].value;
+  const value = form.values[name].value;
   return (
     <div class="field">
       <FieldLabel id={id} label={label} needed={needed} />
@@ -703,7 +709,7 @@ export function DateField<F extends string>(props: FieldProps<F> & { withTime: b
         required={needed}
         aria-invalid={error === "" ? undefined : "true"}
         aria-describedby={describedBy(hint !== undefined && `${id}-hint`, error !== "" && `${id}-error`)}
-        value={form.values[name].value}
+        value={value}
         onInput={(event) => {
           form.values[name].value = event.currentTarget.value;
         }}
@@ -711,6 +717,11 @@ export function DateField<F extends string>(props: FieldProps<F> & { withTime: b
           form.values[name].value = event.currentTarget.value;
         }}
       />
+      {echo === undefined ? null : (
+        <p id={`${id}-echo`} class={value === "" ? "field-echo is-empty" : "field-echo"}>
+          {echo(value)}
+        </p>
+      )}
       <FieldError id={`${id}-error`} message={error} />
       {props.children}
     </div>

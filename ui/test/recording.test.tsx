@@ -42,7 +42,7 @@ import { kindOf } from "../src/kinds";
 import { back, navigate, shown, type Route } from "../src/routes";
 import { median, NEW_TITLES } from "../src/screens/NewRecord";
 import { history, lastPerson } from "../src/state";
-import { $, appState, click, consoleSpies, deferred, expectCspClean, fieldError, fromOutside, input, press, screenName, settle, type } from "./helpers";
+import { $, appState, choose, click, consoleSpies, deferred, expectCspClean, fieldError, fromOutside, input, press, screenName, settle, type } from "./helpers";
 
 const made = (apiModule as unknown as { __made: Map<string, ReturnType<typeof vi.fn>> }).__made;
 const mocked = {
@@ -318,6 +318,9 @@ describe("Log a contact", () => {
     expect($("h1").textContent).toBe("Log a contact");
     expect(text(`#${fieldId("person")}-fixed`)).toContain("Rosa Maria");
     expect(input(`#${fieldId("at")}`).value).toBe("2026-12-03T14:30");
+    // The picker's own display may put the month first: the day is said again in words.
+    expect(text(`#${fieldId("at")}-echo`)).toBe("Thu 3 Dec, 14:30");
+    expect(text(`#${fieldId("next_contact")}-echo`)).toBe("No day or time chosen.");
     expect($<HTMLSelectElement>(`#${fieldId("how")}`).value).toBe("home-visit");
     expect(input(`#${fieldId("minutes")}`).value).toBe("45");
     expect(input(`input[name=${fieldId("minutes")}-quick][value="45"]`).checked).toBe(true);
@@ -335,6 +338,7 @@ describe("Log a contact", () => {
     expect(median([30, 45, 120, 90, 45])).toBe(45);
     expect(median([30, 60])).toBe(45);
     expect(median([40, 45])).toBe(45);
+    expect(median([34])).toBe(35);
     expect(median([])).toBeNull();
     await logFor("p-rosa");
     click(`#${fieldId("person")}-change`);
@@ -481,6 +485,61 @@ describe("Log a contact", () => {
     expect(mocked.addRecord).toHaveBeenLastCalledWith("contact", expect.objectContaining({ person: journal.find((r) => r.kind === "person" && r.fields["alias"] === "Sam K")?.id, focus: "a first visit" }));
     // Back goes to where the contact was begun, never to a filled form.
     expect(history.value.some((r) => r.name === "new")).toBe(false);
+  });
+});
+
+describe("the person picker", () => {
+  async function picker(): Promise<HTMLInputElement> {
+    await start();
+    await go({ name: "new", kind: "boundary-issue" });
+    return input(`#${fieldId("person")}`);
+  }
+
+  const options = () => [...document.querySelectorAll(`#${fieldId("person")}-list [role=option]`)].map((o) => o.textContent);
+
+  test("arrows move through the list, Escape closes it, and the chosen one is what the form keeps", async () => {
+    const field = await picker();
+    expect(keyOn(field, "ArrowDown")).toBe(true);
+    expect(field.getAttribute("aria-expanded")).toBe("true");
+    expect(options()).toEqual(["Ann Lee", "Jo Bloggs", "Rosa Maria", "Add someone new…"]);
+    keyOn(field, "ArrowDown");
+    expect(field.getAttribute("aria-activedescendant")).toBe(`${fieldId("person")}-option-1`);
+    expect($(`#${fieldId("person")}-option-1`).getAttribute("aria-selected")).toBe("true");
+    keyOn(field, "ArrowUp");
+    keyOn(field, "ArrowUp");
+    expect(field.getAttribute("aria-activedescendant")).toBe(`${fieldId("person")}-option-3`);
+    expect(keyOn(field, "Escape")).toBe(true);
+    expect(field.getAttribute("aria-expanded")).toBe("false");
+    expect($(`#${fieldId("person")}-list`).hidden).toBe(true);
+  });
+
+  test("a name typed in full is chosen on leaving the field", async () => {
+    const field = await picker();
+    type(`#${fieldId("person")}`, "jo bloggs");
+    fromOutside(() => field.dispatchEvent(new FocusEvent("blur")));
+    typeArea(`#${fieldId("what_happened")}`, "a call at 11pm");
+    choose(`#${fieldId("category")}`, "out-of-hours-contact");
+    click("#record-save");
+    await settle();
+    await settle();
+    expect(mocked.addRecord).toHaveBeenCalledWith("boundary-issue", expect.objectContaining({ person: "p-jo", category: "out-of-hours-contact" }));
+  });
+
+  test("part of a name, not chosen, is asked about beside the field", async () => {
+    const field = await picker();
+    type(`#${fieldId("person")}`, "ro");
+    fromOutside(() => field.dispatchEvent(new FocusEvent("blur")));
+    click("#record-save");
+    expect(fieldError(fieldId("person"))).toBe("Please choose someone from the list.");
+    expect(field.value).toBe("ro");
+  });
+
+  test("with no one in the journal yet, it says so and offers to add someone", async () => {
+    journal = journal.filter((r) => r.kind !== "person");
+    const field = await picker();
+    expect(text(`#${fieldId("person")}-hint`)).toContain("There is no one in your journal yet");
+    keyOn(field, "ArrowDown");
+    expect(options()).toEqual(["Add someone new…"]);
   });
 });
 
@@ -717,6 +776,14 @@ describe("changing a record", () => {
     click("#draft-carry-on");
     await settle();
     expect($<HTMLTextAreaElement>(`#${fieldId("focus")}`).value).toBe("sleep, mostly");
+  });
+
+  test("a record from another journal is not offered for changing", async () => {
+    journal = [{ ...rec("supervision-note", "n-1", { volunteer: "7K3M-Q9TX-2B4D-HW8R", at: "2026-12-01T10:00", text: "well handled" }), owner: "7k3mq9tx2b4dhw8r" }, ...journal];
+    await start();
+    await go({ name: "edit", id: "n-1" });
+    expect(text("#record-not-yours")).toContain("only they can change it");
+    expect(document.querySelector("form")).toBeNull();
   });
 
   test("a record that is gone says so plainly, with a way back", async () => {

@@ -17,7 +17,7 @@ import type { FieldValues } from "../bindings/FieldValues";
 import type { JournalRecord } from "../bindings/JournalRecord";
 import type { Kind } from "../bindings/Kind";
 import type { PersonId } from "../bindings/PersonId";
-import { sentence, useDraftKeeper } from "../drafts";
+import { friendlyLocal, sentence, useDraftKeeper } from "../drafts";
 import { toUiError } from "../errors";
 import {
   charCount,
@@ -300,6 +300,13 @@ export interface RecordFormProps {
   children?: ComponentChildren;
 }
 
+/** A date field's value said in words under it: "Thu 3 Dec, 14:30", or that none is chosen. */
+export function dateInWords(value: string, withTime: boolean): string {
+  if (value === "") return withTime ? "No day or time chosen." : "No day chosen.";
+  const words = friendlyLocal(value);
+  return words === value ? "" : words;
+}
+
 /** Where focus starts: the first field still needed, else the first one to write in. */
 function firstToFill(kind: Kind, values: RecordValues, shown: (name: string) => boolean): string | null {
   const fields = kindOf(kind).fields.filter((f) => shown(f.name));
@@ -491,7 +498,7 @@ function RecordField({ kind, form, field, addNew, children }: RecordFieldProps) 
     }
     case "date":
     case "dateTime":
-      return <DateField {...common} withTime={input.type === "dateTime"} />;
+      return <DateField {...common} withTime={input.type === "dateTime"} echo={(value) => dateInWords(value, input.type === "dateTime")} />;
     case "minutes":
       return <MinutesField {...common} />;
     case "yesNo":

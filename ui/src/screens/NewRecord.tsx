@@ -56,14 +56,13 @@ const MORE: Partial<Record<Kind, readonly string[]>> = {
   service: ["opening_times", "notes"],
 };
 
-/** The middle of some lengths in minutes (of two middles, their mean to the nearest 5). */
+/** The middle of some lengths in minutes (of two middles, their mean), to the nearest 5: it is "about how long". */
 export function median(minutes: readonly number[]): number | null {
   if (minutes.length === 0) return null;
   const sorted = [...minutes].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
-  if (sorted.length % 2 === 1) return sorted[mid] ?? null;
-  const mean = ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
-  return Math.round(mean / 5) * 5;
+  const middle = sorted.length % 2 === 1 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
+  return Math.round(middle / 5) * 5;
 }
 
 /** How long this person's contacts usually last: the middle of their last five that say; null when none do. */
