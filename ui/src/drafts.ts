@@ -14,7 +14,7 @@
 // service) and back, with everything typed still in place. Held in memory
 // only, and forgotten when the journal locks.
 import { effect, signal, type Signal } from "@preact/signals";
-import { useEffect, useMemo } from "preact/hooks";
+import { useLayoutEffect, useMemo } from "preact/hooks";
 import { api } from "./api";
 import type { Draft } from "./bindings/Draft";
 import type { FieldValues } from "./bindings/FieldValues";
@@ -74,11 +74,16 @@ export function createDraftKeeper(key: string, kind: Kind, delayMs = DRAFT_DELAY
   let timer: ReturnType<typeof setTimeout> | null = null;
   let finished = false;
   let queue: Promise<void> = Promise.resolve();
+  let queued = 0;
   const failure = signal("");
   const savedAt = signal<string | null>(null);
 
+  // Work starts at once when nothing is on its way (so a form being left
+  // has asked the journal to keep its draft before the next form asks for
+  // drafts), else after what is.
   const enqueue = (work: () => Promise<void>): Promise<void> => {
-    queue = queue.then(work, work);
+    const run = (): Promise<void> => work().finally(() => void queued--);
+    queue = queued++ === 0 ? run() : queue.then(run, run);
     return queue;
   };
 
@@ -138,13 +143,14 @@ export function sentence(message: string): string {
 }
 
 /**
- * A form's draft keeper for as long as the form is on screen: `read` says
- * what to keep (null: nothing worth keeping yet). Kept at once when the
- * window loses focus or is hidden, and when the form is left.
+ * A form's draft keeper for as long as the form is on screen. What it has
+ * been told of is kept at once when the window loses focus or is hidden,
+ * and when the form is left: in a layout effect's cleanup, which runs as
+ * the form goes rather than after the next paint.
  */
 export function useDraftKeeper(key: string, kind: Kind): DraftKeeper {
   const keeper = useMemo(() => createDraftKeeper(key, kind), [key, kind]);
-  useEffect(() => {
+  useLayoutEffect(() => {
     const now = (): void => keeper.flush();
     const hidden = (): void => {
       if (document.visibilityState === "hidden") keeper.flush();

@@ -35,7 +35,7 @@ import type { JournalRecord } from "../src/bindings/JournalRecord";
 import type { Kind } from "../src/bindings/Kind";
 import type { Page } from "../src/bindings/Page";
 import { KINDS } from "../src/bindings/kinds";
-import { checkRecord, fieldId, fieldOfMessage, valuesOf } from "../src/components/RecordForm";
+import { checkRecord, fieldId, fieldNote, fieldOfMessage, valuesOf } from "../src/components/RecordForm";
 import { draftTime } from "../src/drafts";
 import { NEEDED } from "../src/forms";
 import { kindOf } from "../src/kinds";
@@ -586,6 +586,31 @@ describe("drafts", () => {
     expect(mocked.saveDraft.mock.calls[1]?.[2]).toMatchObject({ steps: "went to the group on her own" });
   });
 
+  test("kept at once when focus leaves the form, as for Lock", async () => {
+    await openContact();
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    const notes = $<HTMLTextAreaElement>(`#${fieldId("notes")}`);
+    typeArea(`#${fieldId("notes")}`, "tired but hopeful");
+    fromOutside(() => notes.dispatchEvent(new FocusEvent("focusout", { bubbles: true, relatedTarget: $("#lock-button") })));
+    expect(mocked.saveDraft).toHaveBeenCalledTimes(1);
+    // Moving between its own fields does not.
+    typeArea(`#${fieldId("notes")}`, "tired but hopeful, and laughing");
+    fromOutside(() => notes.dispatchEvent(new FocusEvent("focusout", { bubbles: true, relatedTarget: $(`#${fieldId("flag")}`) })));
+    expect(mocked.saveDraft).toHaveBeenCalledTimes(1);
+  });
+
+  test("a form left for another of its kind (Ctrl+N again) is offered back there, nothing lost", async () => {
+    await openContact();
+    typeArea(`#${fieldId("focus")}`, "the park");
+    keyOn($(`#${fieldId("focus")}`), "n", { ctrlKey: true });
+    await settle();
+    await settle();
+    expect(text(".draft-offer")).toContain("You started this on");
+    click("#draft-carry-on");
+    await settle();
+    expect($<HTMLTextAreaElement>(`#${fieldId("focus")}`).value).toBe("the park");
+  });
+
   test("already in the journal when the idle lock clears the screen", async () => {
     await openContact();
     vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
@@ -712,6 +737,9 @@ describe("what some kinds say", () => {
     await go({ name: "new", kind: "ending", person: "p-rosa" });
     expect(text(`#${fieldId("on")}-note`)).toBe(
       "Saving this starts the clock: 18 months after the day it ended, everything in your journal about Rosa Maria is erased.",
+    );
+    expect(fieldNote("ending", "on", { ...valuesOf("ending"), person: "p-rosa" }, true)).toBe(
+      "The clock runs from the day it ended: 18 months after it, everything in your journal about Rosa Maria is erased.",
     );
     // Planned or not is asked, never assumed.
     expect(input(`#${fieldId("planned")}-true`).checked).toBe(false);

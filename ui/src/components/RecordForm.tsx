@@ -246,8 +246,8 @@ export function fieldOfMessage(kind: Kind, message: string): string | null {
 
 // ---- What some fields mean, said beside them ----
 
-/** The words under a field that depend on what it says; "" for none. */
-export function fieldNote(kind: Kind, field: string, values: RecordValues): string {
+/** The words under a field that depend on what it says (and on whether the record is new); "" for none. */
+export function fieldNote(kind: Kind, field: string, values: RecordValues, changing = false): string {
   if (kind === "concern" && field === "urgency" && (values.urgency === "high" || values.urgency === "immediate")) {
     return (
       "This concern will go to your supervisor in the next file you send them. If someone is in danger, " +
@@ -262,9 +262,10 @@ export function fieldNote(kind: Kind, field: string, values: RecordValues): stri
   if (kind === "ending" && field === "on") {
     const months = appState.value?.retentionMonths ?? 0;
     const who = values.person === undefined || values.person === "" ? "them" : personName(values.person as PersonId);
-    return months > 0
-      ? `Saving this starts the clock: ${months} months after the day it ended, everything in your journal about ${who} is erased.`
-      : "Saving this starts the clock: some months after the day it ended, everything in your journal about them is erased.";
+    const after = months > 0 ? `${months} months` : "some months";
+    return changing
+      ? `The clock runs from the day it ended: ${after} after it, everything in your journal about ${who} is erased.`
+      : `Saving this starts the clock: ${after} after the day it ended, everything in your journal about ${who} is erased.`;
   }
   return "";
 }
@@ -371,7 +372,7 @@ export function RecordForm(props: RecordFormProps) {
   const values = Object.fromEntries(Object.entries(form.values).map(([k, v]) => [k, v.value]));
   const renderField = (field: FieldDescription) => {
     if (field.name in fixed) return <FixedField key={field.name} form={form} field={field} text={fixed[field.name] ?? ""} unfix={unfix} />;
-    const note = fieldNote(kind, field.name, values);
+    const note = fieldNote(kind, field.name, values, original !== undefined);
     return (
       <RecordField key={field.name} kind={kind} form={form} field={field} addNew={props.addNew}>
         {note === "" && !hasNote(kind, field.name) ? null : (
@@ -386,49 +387,58 @@ export function RecordForm(props: RecordFormProps) {
   const main = description.fields.filter((f) => !isMore(f.name));
   const extra = description.fields.filter((f) => isMore(f.name));
   return (
-    <Form
-      form={form}
-      labelledBy={props.labelledBy}
-      check={(v) => checkRecord(kind, v)}
-      send={send}
-      writing
-      actions={
-        <>
-          <SubmitButton form={form} id={`${FORM_ID}-save`} busyLabel={props.busyLabel ?? "Saving…"} keyshortcuts="Control+Enter">
-            {props.submitLabel}
-          </SubmitButton>
-          <p class="hint save-keys" aria-hidden="true">
-            or press Ctrl+Enter
-          </p>
-        </>
-      }
+    // Focus leaving the form (for Lock, the navigation) keeps the draft at once.
+    <div
+      class="record-form"
+      onFocusOut={(event) => {
+        const next = event.relatedTarget;
+        if (!(next instanceof Node) || !event.currentTarget.contains(next)) keeper.flush();
+      }}
     >
-      {props.children}
-      {main.map(renderField)}
-      {extra.length === 0 ? null : (
-        <div class="more-details">
-          {/* Once something is written there, the fields stay in sight. */}
-          {moreHolds ? null : (
-            <button
-              type="button"
-              id={`${FORM_ID}-more`}
-              class="button button-link"
-              aria-expanded={moreOpen ? "true" : "false"}
-              aria-controls={`${FORM_ID}-more-fields`}
-              onClick={() => {
-                showMore.value = !showMore.peek();
-              }}
-            >
-              {moreOpen ? "Fewer details" : "More details"}
-            </button>
-          )}
-          <div id={`${FORM_ID}-more-fields`} hidden={!moreOpen}>
-            {moreOpen ? extra.map(renderField) : null}
+      <Form
+        form={form}
+        labelledBy={props.labelledBy}
+        check={(v) => checkRecord(kind, v)}
+        send={send}
+        writing
+        actions={
+          <>
+            <SubmitButton form={form} id={`${FORM_ID}-save`} busyLabel={props.busyLabel ?? "Saving…"} keyshortcuts="Control+Enter">
+              {props.submitLabel}
+            </SubmitButton>
+            <p class="hint save-keys" aria-hidden="true">
+              or press Ctrl+Enter
+            </p>
+          </>
+        }
+      >
+        {props.children}
+        {main.map(renderField)}
+        {extra.length === 0 ? null : (
+          <div class="more-details">
+            {/* Once something is written there, the fields stay in sight. */}
+            {moreHolds ? null : (
+              <button
+                type="button"
+                id={`${FORM_ID}-more`}
+                class="button button-link"
+                aria-expanded={moreOpen ? "true" : "false"}
+                aria-controls={`${FORM_ID}-more-fields`}
+                onClick={() => {
+                  showMore.value = !showMore.peek();
+                }}
+              >
+                {moreOpen ? "Fewer details" : "More details"}
+              </button>
+            )}
+            <div id={`${FORM_ID}-more-fields`} hidden={!moreOpen}>
+              {moreOpen ? extra.map(renderField) : null}
+            </div>
           </div>
-        </div>
-      )}
-      <DraftStatus failure={keeper.failure.value} />
-    </Form>
+        )}
+        <DraftStatus failure={keeper.failure.value} />
+      </Form>
+    </div>
   );
 }
 
