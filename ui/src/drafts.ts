@@ -20,6 +20,7 @@ import type { Draft } from "./bindings/Draft";
 import type { FieldValues } from "./bindings/FieldValues";
 import type { Kind } from "./bindings/Kind";
 import type { RecordId } from "./bindings/RecordId";
+import { friendlyAt } from "./dates";
 import { toUiError } from "./errors";
 import type { Route } from "./routes";
 import { history, journalOpen } from "./state";
@@ -168,48 +169,9 @@ export function useDraftKeeper(key: string, kind: Kind): DraftKeeper {
   return keeper;
 }
 
-// ---- Friendly times ----
-
-const DAYS = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"] as const;
-const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"] as const;
-
-/** "Tue 3 Dec" (with the year when it is not this one). */
-export function friendlyDay(date: Date, now: Date = new Date()): string {
-  const year = date.getFullYear() === now.getFullYear() ? "" : ` ${date.getFullYear()}`;
-  return `${DAYS[date.getDay()]} ${date.getDate()} ${MONTHS[date.getMonth()]}${year}`;
-}
-
-/** "14:30". */
-export function friendlyTime(date: Date): string {
-  return `${String(date.getHours()).padStart(2, "0")}:${String(date.getMinutes()).padStart(2, "0")}`;
-}
-
 /** When a draft was kept, in local time: "Tue 3 Dec at 14:30" (the journal stamps it in UTC). */
 export function draftTime(updatedAt: string, now: Date = new Date()): string {
-  const date = new Date(updatedAt);
-  if (Number.isNaN(date.getTime())) return "earlier";
-  return `${friendlyDay(date, now)} at ${friendlyTime(date)}`;
-}
-
-/** A record's local date ("2026-12-03") or date and time ("2026-12-03T14:30") as people say it: "Tue 3 Dec, 14:30". */
-export function friendlyLocal(value: string, now: Date = new Date()): string {
-  const parts = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2}))?$/.exec(value);
-  if (parts === null) return value;
-  const [, y, m, d, hh, mm] = parts;
-  const date = new Date(Number(y), Number(m) - 1, Number(d));
-  if (date.getMonth() !== Number(m) - 1) return value;
-  return hh === undefined ? friendlyDay(date, now) : `${friendlyDay(date, now)}, ${hh}:${mm}`;
-}
-
-/** Now, as a record's local date and time: "2026-12-03T14:30". */
-export function localMoment(now: Date = new Date()): string {
-  return `${localDate(now)}T${friendlyTime(now)}`;
-}
-
-/** Today, as a record's local date: "2026-12-03". */
-export function localDate(now: Date = new Date()): string {
-  const pad = (n: number) => String(n).padStart(2, "0");
-  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
+  return friendlyAt(updatedAt, now) || "earlier";
 }
 
 // ---- Detours: leaving a form to add what it needs, and coming back ----

@@ -41,7 +41,8 @@ import { people } from "../src/people";
 import { back, shown, type Route } from "../src/routes";
 import { Conflicts } from "../src/screens/Conflicts";
 import { Reflections, SHARED_WORDS } from "../src/screens/Reflections";
-import { Marked, PAGE_SIZE, Search, SEARCH_DELAY_MS, whenText } from "../src/screens/Search";
+import { Marked, PAGE_SIZE, Search, SEARCH_DELAY_MS } from "../src/screens/Search";
+import { friendly } from "../src/dates";
 import { Services } from "../src/screens/Services";
 import { APP_VERSION, IDLE_CHOICES, purgeText, RETENTION_CHOICES, Settings, SETTINGS_MESSAGES } from "../src/screens/Settings";
 import { appState, history, route } from "../src/state";
@@ -225,7 +226,7 @@ describe("search", () => {
     const item = $(".hit");
     expect(item.querySelector("h2 button")?.textContent).toBe("Rosa Maria");
     expect(item.querySelector(".hit-kind")?.textContent).toBe("Contact");
-    expect(item.querySelector("time")?.textContent).toBe(whenText("2024-12-03T14:30"));
+    expect(item.querySelector("time")?.textContent).toBe(friendly("2024-12-03T14:30"));
     expect(item.querySelector("time")?.getAttribute("datetime")).toBe("2024-12-03T14:30");
     const marks = [...item.querySelectorAll("mark")].map((m) => m.textContent);
     expect(marks).toEqual(["Walk", "park", "walk"]);
@@ -356,11 +357,11 @@ describe("marking and dates", () => {
 
   test("dates read as people say them", () => {
     const now = new Date(2024, 11, 20);
-    expect(whenText("2024-12-03T14:30", now)).toBe("Tue 3 Dec, 14:30");
-    expect(whenText("2024-12-03", now)).toBe("Tue 3 Dec");
-    expect(whenText("2023-01-09T08:05", now)).toBe("Mon 9 Jan 2023, 08:05");
-    expect(whenText("soon", now)).toBe("soon");
-    expect(whenText(null, now)).toBe("");
+    expect(friendly("2024-12-03T14:30", now)).toBe("Tue 3 Dec, 14:30");
+    expect(friendly("2024-12-03", now)).toBe("Tue 3 Dec");
+    expect(friendly("2023-01-09T08:05", now)).toBe("Mon 9 Jan 2023, 08:05");
+    expect(friendly("soon", now)).toBe("soon");
+    expect(friendly(null, now)).toBe("");
   });
 });
 
@@ -379,7 +380,7 @@ describe("reflections", () => {
     expect(mocked.listRecords).toHaveBeenCalledWith("reflection", null, { limit: PAGE_SIZE, offset: 0 });
     const items = document.querySelectorAll(".reflection");
     expect(items).toHaveLength(2);
-    expect(items[0]?.querySelector("h2")?.textContent).toBe(`${whenText("2024-12-03T14:30")}, about Rosa Maria`);
+    expect(items[0]?.querySelector("h2")?.textContent).toBe(`${friendly("2024-12-03T14:30")}, about Rosa Maria`);
     expect(items[0]?.querySelector(".reflection-shared")?.textContent).toBe(SHARED_WORDS.shared);
     expect(items[1]?.querySelector(".reflection-shared")?.textContent).toBe(SHARED_WORDS.private);
     expect(SHARED_WORDS.private).toMatch(/stays in this journal/);
@@ -543,7 +544,7 @@ describe("changed in two places", () => {
     const intro = $(".conflicts-intro").textContent ?? "";
     expect(intro).toMatch(/two computers/);
     expect(intro).toMatch(/history/);
-    expect(text(".conflict h2")).toBe(`Contact · Rosa Maria · ${whenText("2024-12-03T14:30")}`);
+    expect(text(".conflict h2")).toBe(`Contact · Rosa Maria · ${friendly("2024-12-03T14:30")}`);
     const fields = document.querySelectorAll(".conflict-field");
     expect(fields).toHaveLength(2);
     expect(fields[0]?.querySelector("h3")?.textContent).toBe("How");
@@ -838,7 +839,7 @@ describe("settings", () => {
     mocked.findBackups.mockResolvedValue([{ path: "/files/a.pjbackup", name: "a.pjbackup", modified: "2024-12-01T09:30", bytes: 2_000_000 }]);
     await settings({ filesDir: "/home/sam/Documents/Peer Journal" });
     expect(text("#settings-files-dir")).toBe("/home/sam/Documents/Peer Journal");
-    expect(text("#settings-backup-latest")).toBe(`Your latest backup there is from ${whenText("2024-12-01T09:30")}.`);
+    expect(text("#settings-backup-latest")).toBe(`Your latest backup there is from ${friendly("2024-12-01T09:30")}.`);
     const pending = deferred<{ path: string; bytes: number }>();
     mocked.backUpJournal.mockReturnValue(pending.promise);
     click("#settings-backup");

@@ -16,7 +16,8 @@ import { folded, matches } from "../src/screens/People";
 import { forgetWords, story } from "../src/screens/Person";
 import { changedLabel, nextSteps, readAloud, writtenElsewhere } from "../src/screens/RecordView";
 import { urgentFirst } from "../src/screens/Today";
-import { count, friendly, friendlyDay, monthHeading, monthKey, shortId } from "../src/screens/words";
+import { friendly, friendlyDay, monthHeading, monthKey } from "../src/dates";
+import { count, shortId } from "../src/screens/words";
 import { appState } from "../src/state";
 import { appState as state } from "./helpers";
 

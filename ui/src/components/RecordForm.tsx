@@ -17,7 +17,8 @@ import type { FieldValues } from "../bindings/FieldValues";
 import type { JournalRecord } from "../bindings/JournalRecord";
 import type { Kind } from "../bindings/Kind";
 import type { PersonId } from "../bindings/PersonId";
-import { friendlyLocal, sentence, useDraftKeeper } from "../drafts";
+import { friendly, localTime } from "../dates";
+import { sentence, useDraftKeeper } from "../drafts";
 import { toUiError } from "../errors";
 import {
   charCount,
@@ -164,15 +165,6 @@ function missing(field: FieldDescription): string {
 const LOCAL_DATE = /^\d{4}-\d{2}-\d{2}$/;
 const LOCAL_MOMENT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/;
 
-/** A local date or moment as a Date; null when it is not one. */
-function localTime(value: string): Date | null {
-  const parts = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2}))?$/.exec(value);
-  if (parts === null) return null;
-  const [, y, m, d, hh = "0", mm = "0"] = parts;
-  const date = new Date(Number(y), Number(m) - 1, Number(d), Number(hh), Number(mm));
-  return Number.isNaN(date.getTime()) || date.getDate() !== Number(d) ? null : date;
-}
-
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 /**
@@ -304,7 +296,7 @@ export interface RecordFormProps {
 /** A date field's value said in words under it: "Thu 3 Dec, 14:30", or that none is chosen. */
 export function dateInWords(value: string, withTime: boolean): string {
   if (value === "") return withTime ? "No day or time chosen." : "No day chosen.";
-  const words = friendlyLocal(value);
+  const words = friendly(value);
   return words === value ? "" : words;
 }
 

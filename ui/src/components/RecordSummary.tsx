@@ -15,7 +15,7 @@ import { choiceLabel, kindOf, text } from "../kinds";
 import { discreet, nameOf, personName } from "../people";
 import { navigate } from "../routes";
 import { journalOpen } from "../state";
-import { friendly } from "../screens/words";
+import { friendly } from "../dates";
 import "./RecordSummary.css";
 
 /** How many records a list asks for at a time. */

@@ -16,7 +16,9 @@ import { choiceLabel, fieldOf, text } from "../kinds";
 import { personName } from "../people";
 import { navigate } from "../routes";
 import { useFocusOnMount } from "./focus";
-import { kindName, ShowMore, useFocusWhen, usePages, When, whenText } from "./Search";
+import { When } from "../components/When";
+import { friendly } from "../dates";
+import { kindName, ShowMore, useFocusWhen, usePages } from "./Search";
 import { minutes } from "./words";
 import "./Conflicts.css";
 
@@ -31,7 +33,7 @@ function RecordName({ id }: { id: RecordId }) {
     api.getRecord(id).then(
       (record) => {
         if (!live) return;
-        const title = record.kind === "service" ? text(record, "name") : `${kindName(record.kind)} ${whenText(record.at)}`.trim();
+        const title = record.kind === "service" ? text(record, "name") : `${kindName(record.kind)} ${friendly(record.at)}`.trim();
         name.value = title === "" ? "Another record" : title;
       },
       () => {

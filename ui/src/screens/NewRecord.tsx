@@ -18,7 +18,8 @@ import type { Kind } from "../bindings/Kind";
 import type { PersonId } from "../bindings/PersonId";
 import type { RecordId } from "../bindings/RecordId";
 import { FORM_ID, RecordForm, restoreDraft, valuesOf, type RecordValues } from "../components/RecordForm";
-import { detourFor, discardDraft, draftKey, draftTime, findDraft, finishDetour, friendlyLocal, localDate, localMoment, returnFrom, startDetour, type Detour } from "../drafts";
+import { friendly, localDate, localMoment } from "../dates";
+import { detourFor, discardDraft, draftKey, draftTime, findDraft, finishDetour, returnFrom, startDetour, type Detour } from "../drafts";
 import { useForm } from "../forms";
 import { aKind, kindOf } from "../kinds";
 import { personName, refreshPeople } from "../people";
@@ -100,7 +101,7 @@ export function defaultsFor(kind: Kind, options: { person?: PersonId | undefined
 
 /** "A concern from Tue 3 Dec": what a record is, for a form about it. */
 export function describeRecord(record: JournalRecord): string {
-  return record.at === null ? aKind(record.kind) : `${aKind(record.kind)} from ${friendlyLocal(record.at)}`;
+  return record.at === null ? aKind(record.kind) : `${aKind(record.kind)} from ${friendly(record.at)}`;
 }
 
 /** Where a saved record shows: its person's page, else the place records of its kind belong. */

@@ -14,7 +14,8 @@ import { discreet, initials, nameOf, people, refreshPeople } from "../people";
 import { navigate } from "../routes";
 import { appState } from "../state";
 import { useFocusOnMount } from "./focus";
-import { count, friendlyDay } from "./words";
+import { friendlyDay } from "../dates";
+import { count } from "./words";
 import "./People.css";
 
 /** Said once on this screen after a person is forgotten (set by their page as it leaves). */

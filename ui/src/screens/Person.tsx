@@ -19,7 +19,8 @@ import { navigate } from "../routes";
 import { appState } from "../state";
 import { useFocusOnMount } from "./focus";
 import { farewell } from "./People";
-import { count, friendlyDay, monthHeading, monthKey } from "./words";
+import { friendlyDay, monthHeading, monthKey } from "../dates";
+import { count } from "./words";
 import "./Person.css";
 
 /** What can be added to a person's story, in the order offered, with the words on each button. */

@@ -21,7 +21,8 @@ import { nameOf, personName } from "../people";
 import { navigate, type Route } from "../routes";
 import { appState } from "../state";
 import { useFocusOnMount } from "./focus";
-import { friendly, minutes, shortId } from "./words";
+import { friendly } from "../dates";
+import { minutes, shortId } from "./words";
 import "./RecordView.css";
 
 /** A signpost's way from suggestion to outcome; "declined" may come at any step before the end. */

@@ -9,7 +9,8 @@ import { text } from "../kinds";
 import { discreet, personName } from "../people";
 import { navigate } from "../routes";
 import { useFocusOnMount } from "./focus";
-import { ShowMore, useFocusWhen, usePages, When } from "./Search";
+import { When } from "../components/When";
+import { ShowMore, useFocusWhen, usePages } from "./Search";
 import "./Reflections.css";
 
 /** How much of a reflection the list shows, in characters. */

@@ -14,7 +14,7 @@ import { arrive } from "../session";
 import { appState } from "../state";
 import { tooEasyMessage } from "../strength";
 import { useFocusOnMount } from "./focus";
-import { friendly } from "./words";
+import { friendly } from "../dates";
 import { PASSPHRASE_HINT } from "./words";
 
 export const RESTORE_MESSAGES = {

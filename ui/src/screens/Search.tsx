@@ -6,8 +6,8 @@
 // returns to the same search.
 //
 // Also here, for the other places' lists (Reflections, Services, Conflicts):
-// a page-at-a-time list (`usePages`, `ShowMore`) and the friendly form of a
-// record's date (`whenText`). They belong in a module of their own.
+// a page-at-a-time list (`usePages`, `ShowMore`). It belongs in a module of
+// its own.
 import { batch, signal, useSignal, type Signal } from "@preact/signals";
 import type { ComponentChildren } from "preact";
 import { useLayoutEffect, useMemo, useRef } from "preact/hooks";
@@ -20,42 +20,13 @@ import { toUiError } from "../errors";
 import { kindOf, text } from "../kinds";
 import { discreet, initials, people, personName } from "../people";
 import { navigate, type Route, type RouteOf } from "../routes";
+import { When } from "../components/When";
 import "./Search.css";
 
 // ---- Shared by the other places ----
 
 /** How many records a list asks for at a time. */
 export const PAGE_SIZE = 50;
-
-const DAYS = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"] as const;
-const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"] as const;
-
-/**
- * A record's local date ("2024-12-03") or date and time ("2024-12-03T14:30")
- * as people say it: "Tue 3 Dec", "Tue 3 Dec, 14:30", with the year when it
- * is not this one. Anything else is shown as it is.
- */
-export function whenText(value: string | null | undefined, now: Date = new Date()): string {
-  if (value === null || value === undefined) return "";
-  const parts = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2}))?/.exec(value);
-  if (parts === null) return value;
-  const [, y, m, d, hh, mm] = parts;
-  const date = new Date(Number(y), Number(m) - 1, Number(d));
-  if (Number.isNaN(date.getTime()) || date.getMonth() !== Number(m) - 1) return value;
-  const year = date.getFullYear() === now.getFullYear() ? "" : ` ${date.getFullYear()}`;
-  const day = `${DAYS[date.getDay()]} ${date.getDate()} ${MONTHS[date.getMonth()]}${year}`;
-  return hh === undefined ? day : `${day}, ${hh}:${mm}`;
-}
-
-/** A date as a <time> element, in its friendly form. */
-export function When({ value, id }: { value: string | null; id?: string }) {
-  if (value === null || value === "") return null;
-  return (
-    <time id={id} dateTime={value}>
-      {whenText(value)}
-    </time>
-  );
-}
 
 /** A kind's name as a heading starts it: "Boundary agreement". */
 export function kindName(kind: Kind): string {

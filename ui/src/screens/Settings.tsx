@@ -20,7 +20,8 @@ import { navigate } from "../routes";
 import { appState } from "../state";
 import { tooEasyMessage } from "../strength";
 import { useFocusOnMount } from "./focus";
-import { PAGE_SIZE, When } from "./Search";
+import { When } from "../components/When";
+import { PAGE_SIZE } from "./Search";
 import { minutes, PASSPHRASE_HINT } from "./words";
 import "./Settings.css";
 

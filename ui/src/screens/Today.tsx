@@ -16,7 +16,7 @@ import { navigate, type Route } from "../routes";
 import { logContact } from "../shortcuts";
 import { appState } from "../state";
 import { useFocusOnMount } from "./focus";
-import { friendly } from "./words";
+import { friendly } from "../dates";
 import "./Today.css";
 
 const ROLE_LINES: Record<Role, string> = {
