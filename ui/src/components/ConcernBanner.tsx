@@ -10,7 +10,8 @@ import type { JournalRecord } from "../bindings/JournalRecord";
 import { personName } from "../people";
 import { navigate, shown } from "../routes";
 import { appState, journalOpen } from "../state";
-import { PAGE_SIZE, isUrgent } from "./RecordSummary";
+import { PAGE_SIZE } from "./PagedList";
+import { isUrgent } from "./RecordSummary";
 import "./ConcernBanner.css";
 
 /** At most this many pages of open concerns are read (a journal holds a handful). */

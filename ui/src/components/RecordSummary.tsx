@@ -3,23 +3,18 @@
 // supervision, urgent, a signpost's status, new), and the way to open it.
 // Also what every list of records shares: asking the journal 50 at a time,
 // with Show more, and the names of the services signposts point to.
-import { effect, signal, useSignal, type Signal } from "@preact/signals";
-import type { ComponentChildren, JSX } from "preact";
-import { useEffect, useLayoutEffect, useRef } from "preact/hooks";
+import { effect, signal } from "@preact/signals";
+import type { ComponentChildren } from "preact";
 import { api } from "../api";
 import type { JournalRecord } from "../bindings/JournalRecord";
-import type { Page } from "../bindings/Page";
 import type { RecordId } from "../bindings/RecordId";
-import { toUiError } from "../errors";
+import { friendly } from "../dates";
 import { choiceLabel, kindOf, text } from "../kinds";
 import { discreet, nameOf, personName } from "../people";
 import { navigate } from "../routes";
 import { journalOpen } from "../state";
-import { friendly } from "../dates";
+import { useFocusWhen } from "./PagedList";
 import "./RecordSummary.css";
-
-/** How many records a list asks for at a time. */
-export const PAGE_SIZE = 50;
 
 // ---- Services, by id: what a signpost's summary calls its service ----
 
@@ -157,10 +152,7 @@ interface RecordSummaryProps {
 
 export function RecordSummary(props: RecordSummaryProps) {
   const { record, idPrefix, level = 3, showPerson = true, showText = true, unread = false, focus = false } = props;
-  const open = useRef<HTMLButtonElement>(null);
-  useLayoutEffect(() => {
-    if (focus) open.current?.focus();
-  }, [focus]);
+  const open = useFocusWhen<HTMLButtonElement>(focus);
 
   const id = `${idPrefix}-${record.id}`;
   const when = props.when ?? friendly(record.at);
@@ -205,116 +197,5 @@ export function RecordSummary(props: RecordSummaryProps) {
       {words === "" ? null : <p class="summary-text">{words}</p>}
       {props.children === undefined || props.children === null ? null : <div class="summary-actions">{props.children}</div>}
     </article>
-  );
-}
-
-// ---- Lists of records, 50 at a time ----
-
-export interface PagedRecords {
-  readonly items: Signal<readonly JournalRecord[]>;
-  /** Loading the first page, or another; ready; or the last ask failed (see `error`). */
-  readonly status: Signal<"loading" | "ready" | "failed">;
-  /** What went wrong with the last ask, in plain words; "" when nothing did. */
-  readonly error: Signal<string>;
-  /** Whether the journal may hold more than those shown. */
-  readonly more: Signal<boolean>;
-  /** The first record of the page last added (for focus); null for the first page. */
-  readonly firstNew: Signal<RecordId | null>;
-  /** Asks for the next page (or the first again, after a failure). */
-  loadMore(): void;
-  /** Starts again from the first page. */
-  reload(): void;
-}
-
-/** A list of records read from the journal a page at a time, the first page as the component mounts. */
-export function usePagedRecords(ask: (page: Page) => Promise<JournalRecord[]>): PagedRecords {
-  const items = useSignal<readonly JournalRecord[]>([]);
-  const status = useSignal<"loading" | "ready" | "failed">("loading");
-  const error = useSignal("");
-  const more = useSignal(false);
-  const firstNew = useSignal<RecordId | null>(null);
-  // Each ask's number: an answer to one overtaken by a reload is dropped.
-  const asked = useRef(0);
-
-  function fetchPage(fresh: boolean): void {
-    const ticket = ++asked.current;
-    const offset = fresh ? 0 : items.peek().length;
-    status.value = "loading";
-    error.value = "";
-    ask({ limit: PAGE_SIZE, offset }).then(
-      (page) => {
-        if (ticket !== asked.current) return;
-        const seen = new Set(fresh ? [] : items.peek().map((r) => r.id));
-        const added = page.filter((r) => !seen.has(r.id));
-        firstNew.value = fresh || added[0] === undefined ? null : added[0].id;
-        items.value = fresh ? added : [...items.peek(), ...added];
-        more.value = page.length === PAGE_SIZE;
-        status.value = "ready";
-      },
-      (reason: unknown) => {
-        if (ticket !== asked.current) return;
-        error.value = toUiError(reason).message;
-        status.value = "failed";
-      },
-    );
-  }
-
-  const list = useRef<PagedRecords | null>(null);
-  if (list.current === null) {
-    list.current = {
-      items,
-      status,
-      error,
-      more,
-      firstNew,
-      loadMore: () => {
-        if (status.peek() !== "loading") fetchPage(items.peek().length === 0);
-      },
-      reload: () => fetchPage(true),
-    };
-  }
-  useEffect(() => {
-    fetchPage(true);
-  }, []);
-  return list.current;
-}
-
-interface ListFooterProps {
-  list: PagedRecords;
-  /** Prefix of the footer's ids: `${id}-more`, `${id}-error`. */
-  id: string;
-  /** What the button says: "Show more", "Show earlier". */
-  moreLabel?: string;
-  /** What the list is, for the button's busy words: "Finding more…". */
-  busyLabel?: string;
-}
-
-/** Under a paged list: what went wrong with it (and Try again), or Show more while there may be more. */
-export function ListFooter({ list, id, moreLabel = "Show more", busyLabel = "Finding more…" }: ListFooterProps): JSX.Element | null {
-  const status = list.status.value;
-  const error = list.error.value;
-  const loadingMore = status === "loading" && list.items.value.length > 0;
-  return (
-    <div class="list-footer">
-      <p id={`${id}-error`} class="message message-error" role="alert">
-        {error}
-      </p>
-      {status === "failed" ? (
-        <button id={`${id}-retry`} type="button" class="button button-quiet" onClick={() => list.loadMore()}>
-          Try again
-        </button>
-      ) : list.more.value ? (
-        <button
-          id={`${id}-more`}
-          type="button"
-          class={loadingMore ? "button button-quiet is-busy" : "button button-quiet"}
-          // Not disabled while busy, so focus stays on it until the new entries take it.
-          aria-busy={loadingMore ? "true" : undefined}
-          onClick={() => list.loadMore()}
-        >
-          {loadingMore ? busyLabel : moreLabel}
-        </button>
-      ) : null}
-    </div>
   );
 }

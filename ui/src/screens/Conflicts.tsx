@@ -11,14 +11,14 @@ import type { ConflictField } from "../bindings/ConflictField";
 import type { Kind } from "../bindings/Kind";
 import type { PersonId } from "../bindings/PersonId";
 import type { RecordId } from "../bindings/RecordId";
+import { ListError, ShowMore, useFocusWhen, usePages } from "../components/PagedList";
+import { When } from "../components/When";
+import { friendly } from "../dates";
 import { toUiError } from "../errors";
-import { choiceLabel, fieldOf, text } from "../kinds";
+import { choiceLabel, fieldOf, kindName, text } from "../kinds";
 import { personName } from "../people";
 import { navigate } from "../routes";
 import { useFocusOnMount } from "./focus";
-import { When } from "../components/When";
-import { friendly } from "../dates";
-import { kindName, ShowMore, useFocusWhen, usePages } from "./Search";
 import { minutes } from "./words";
 import "./Conflicts.css";
 
@@ -181,7 +181,7 @@ export function Conflicts() {
   const title = useFocusOnMount<HTMLHeadingElement>();
   const status = useRef<HTMLParagraphElement>(null);
   const said = useSignal("");
-  const pages = usePages<Conflict>((page) => api.listConflicts(page));
+  const pages = usePages<Conflict>((page) => api.listConflicts(page), (conflict) => conflict.record.id);
 
   async function keep(conflict: Conflict, field: ConflictField, value: unknown): Promise<void> {
     const record = await api.resolveConflict(conflict.record.id, field.field, value);
@@ -216,16 +216,7 @@ export function Conflicts() {
       <p ref={status} id="conflicts-status" class="message message-status conflicts-status" role="status" tabIndex={-1}>
         {said.value}
       </p>
-      <p id="conflicts-error" class="message message-error conflicts-error" role="alert">
-        {loaded ? "" : pages.error.value}
-      </p>
-      {!loaded && pages.error.value !== "" ? (
-        <div class="actions">
-          <button id="conflicts-retry" type="button" class="button button-quiet" onClick={() => pages.start()}>
-            Try again
-          </button>
-        </div>
-      ) : null}
+      <ListError pages={pages} id="conflicts" />
       {loaded && items.length === 0 ? (
         <section class="card conflicts-empty" id="conflicts-empty">
           <h2>Nothing to choose between</h2>

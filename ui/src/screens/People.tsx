@@ -7,14 +7,14 @@ import { useEffect, useLayoutEffect, useMemo, useRef } from "preact/hooks";
 import { api } from "../api";
 import type { JournalRecord } from "../bindings/JournalRecord";
 import type { PersonId } from "../bindings/PersonId";
-import { PAGE_SIZE } from "../components/RecordSummary";
+import { MoreButton, PAGE_SIZE } from "../components/PagedList";
+import { friendlyDay } from "../dates";
 import { toUiError } from "../errors";
 import { text } from "../kinds";
 import { discreet, initials, nameOf, people, refreshPeople } from "../people";
 import { navigate } from "../routes";
 import { appState } from "../state";
 import { useFocusOnMount } from "./focus";
-import { friendlyDay } from "../dates";
 import { count } from "./words";
 import "./People.css";
 
@@ -213,18 +213,16 @@ export function People() {
           </ul>
         )}
         {found.value.length > visible.length ? (
-          <div class="list-footer">
-            <button
+          <div class="show-more">
+            <MoreButton
               id="people-more"
-              type="button"
-              class="button button-quiet"
-              onClick={() => {
+              onMore={() => {
                 focusFrom.value = limit.value;
                 limit.value += PAGE_SIZE;
               }}
             >
               Show more
-            </button>
+            </MoreButton>
           </div>
         ) : null}
       </section>

@@ -16,7 +16,7 @@ import type { PersonId } from "../bindings/PersonId";
 import type { RecordId } from "../bindings/RecordId";
 import { badges, headline, refreshServiceNames, serviceName } from "../components/RecordSummary";
 import { toUiError } from "../errors";
-import { choiceLabel, fieldOf, kindOf, text } from "../kinds";
+import { choiceLabel, fieldOf, kindName, kindOf, text } from "../kinds";
 import { nameOf, personName } from "../people";
 import { navigate, type Route } from "../routes";
 import { appState } from "../state";
@@ -165,7 +165,7 @@ export function RecordView({ id }: { id: RecordId }) {
   return (
     <>
       <section class="intro record-intro">
-        <p class="record-kind">{kindLabel(record)}</p>
+        <p class="record-kind">{kindName(record.kind)}</p>
         <h1 ref={title} tabIndex={-1} id="record-title">
           {headline(record)}
         </h1>
@@ -216,12 +216,6 @@ export function RecordView({ id }: { id: RecordId }) {
       </section>
     </>
   );
-}
-
-/** "Contact", "Supervision note": the kind, capitalised. */
-function kindLabel(record: JournalRecord): string {
-  const label = kindOf(record.kind).label;
-  return label.charAt(0).toUpperCase() + label.slice(1);
 }
 
 /** Who wrote it, and who changed it last. */

@@ -5,12 +5,12 @@
 import { api } from "../api";
 import type { JournalRecord } from "../bindings/JournalRecord";
 import type { PersonId } from "../bindings/PersonId";
+import { ListError, ShowMore, useFocusWhen, usePages } from "../components/PagedList";
+import { When } from "../components/When";
 import { text } from "../kinds";
 import { discreet, personName } from "../people";
 import { navigate } from "../routes";
 import { useFocusOnMount } from "./focus";
-import { When } from "../components/When";
-import { ShowMore, useFocusWhen, usePages } from "./Search";
 import "./Reflections.css";
 
 /** How much of a reflection the list shows, in characters. */
@@ -89,16 +89,7 @@ export function Reflections() {
           </button>
         </div>
       </section>
-      <p id="reflections-error" class="message message-error reflections-error" role="alert">
-        {loaded ? "" : pages.error.value}
-      </p>
-      {!loaded && pages.error.value !== "" ? (
-        <div class="actions">
-          <button id="reflections-retry" type="button" class="button button-quiet" onClick={() => pages.start()}>
-            Try again
-          </button>
-        </div>
-      ) : null}
+      <ListError pages={pages} id="reflections" />
       {loaded && items.length === 0 ? (
         <section class="card reflections-empty" id="reflections-empty">
           <h2>No reflections yet</h2>

@@ -5,11 +5,12 @@
 import { useSignal } from "@preact/signals";
 import { api } from "../api";
 import type { JournalRecord } from "../bindings/JournalRecord";
+import { ListError, ShowMore, useFocusWhen, usePages } from "../components/PagedList";
 import { fieldOf, text } from "../kinds";
 import { navigate } from "../routes";
 import { appState } from "../state";
 import { useFocusOnMount } from "./focus";
-import { searchWords, ShowMore, useFocusWhen, usePages } from "./Search";
+import { searchWords } from "./Search";
 import "./Services.css";
 
 /** The details shown for each service, in this order, named as the kind names them. */
@@ -109,16 +110,7 @@ export function Services() {
           </button>
         </div>
       </section>
-      <p id="services-error" class="message message-error services-error" role="alert">
-        {loaded ? "" : pages.error.value}
-      </p>
-      {!loaded && pages.error.value !== "" ? (
-        <div class="actions">
-          <button id="services-retry" type="button" class="button button-quiet" onClick={() => pages.start()}>
-            Try again
-          </button>
-        </div>
-      ) : null}
+      <ListError pages={pages} id="services" />
       {loaded && all.length === 0 ? (
         <section class="card services-empty" id="services-empty">
           <h2>Your directory is empty</h2>

@@ -12,7 +12,9 @@ import type { FoundFile } from "../bindings/FoundFile";
 import type { PersonId } from "../bindings/PersonId";
 import type { PurgeReport } from "../bindings/PurgeReport";
 import type { SubjectAccessWritten } from "../bindings/SubjectAccessWritten";
+import { PAGE_SIZE } from "../components/PagedList";
 import { StrengthHint } from "../components/StrengthHint";
+import { When } from "../components/When";
 import { toUiError } from "../errors";
 import { Form, FormProblem, SelectField, SubmitButton, TextField, useForm, type Values } from "../forms";
 import { nameOf, people, refreshPeople } from "../people";
@@ -20,8 +22,6 @@ import { navigate } from "../routes";
 import { appState } from "../state";
 import { tooEasyMessage } from "../strength";
 import { useFocusOnMount } from "./focus";
-import { When } from "../components/When";
-import { PAGE_SIZE } from "./Search";
 import { minutes, PASSPHRASE_HINT } from "./words";
 import "./Settings.css";
 
