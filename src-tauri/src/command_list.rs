@@ -59,8 +59,8 @@ app_commands! {
     search_records(query: String, page: Page) -> Vec<SearchHit>;
     /// What is due today or before: planned contacts, reminders, reviews.
     due_records(page: Page) -> Vec<JournalRecord>;
-    /// Records of a kind that need attention (open concerns, issues
-    /// flagged for supervision, referrals with no outcome yet).
+    /// Records of a kind that need attention (open concerns, contacts and
+    /// issues flagged for supervision, referrals with no outcome yet).
     needing_attention(kind: Kind, page: Page) -> Vec<JournalRecord>;
     /// Supervision notes and acknowledgements not yet read here.
     unread_records(page: Page) -> Vec<JournalRecord>;

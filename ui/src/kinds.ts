@@ -37,9 +37,33 @@ export function text(record: JournalRecord, field: string): string {
   return typeof value === "string" ? value : value === undefined || value === null ? "" : String(value);
 }
 
+/** A kind's name as a heading or a title starts it: "Boundary agreement", "Supervision note". */
+export function kindName(kind: Kind): string {
+  const label = kindOf(kind).label;
+  return label.charAt(0).toUpperCase() + label.slice(1);
+}
+
 /** "A contact", "An ending": the kind's label with its article, capitalised. */
 export function aKind(kind: Kind): string {
   const label = kindOf(kind).label;
   const article = /^[aeiou]/i.test(label) ? "An" : "A";
   return `${article} ${label}`;
 }
+
+/**
+ * What doing each kind is called, as the person would say it: the title of
+ * its form, and the button that opens the form (a person's page, Today).
+ */
+export const KIND_ACTIONS: Record<Kind, string> = {
+  person: "A new person",
+  contact: "Log a contact",
+  "boundary-agreement": "Record the ground rules you agreed",
+  "boundary-issue": "Record a boundary issue",
+  service: "Add a service to the directory",
+  signpost: "Suggest a service",
+  concern: "Raise a concern",
+  ending: "Record an ending",
+  reflection: "Write a reflection",
+  "supervision-note": "Write a supervision note",
+  acknowledgement: "Acknowledge a concern",
+};

@@ -196,6 +196,27 @@ describe("today", () => {
     everyControlNamed();
   });
 
+  test("what was flagged for supervision waits on Today, contacts and boundary issues each paged on their own", async () => {
+    const contact = rec("contact", "c-flag", { person: "p-rosa", at: "2024-12-02T10:00", how: "home-visit", flag: true });
+    const issue = rec("boundary-issue", "bi-flag", { person: "p-jo", at: "2024-12-01T10:00", what: "Asked to borrow money", flag: true });
+    mocked.needingAttention.mockImplementation(async (kind) => (kind === "contact" ? [contact] : kind === "boundary-issue" ? [issue] : []));
+    await start();
+    expect(mocked.needingAttention).toHaveBeenCalledWith("contact", { limit: 50, offset: 0 });
+    expect(mocked.needingAttention).toHaveBeenCalledWith("boundary-issue", { limit: 50, offset: 0 });
+    const sections = [...document.querySelectorAll("main section[id^=today-]")].map((s) => s.id);
+    expect(sections).toEqual(["today-due", "today-supervision", "today-unread"]);
+    expect(document.querySelectorAll("#today-flagged-contacts-list > li")).toHaveLength(1);
+    expect(document.querySelectorAll("#today-flagged-issues-list > li")).toHaveLength(1);
+    expect(text("#today-supervision")).toContain("Rosa Maria");
+    expect(text("#today-supervision")).toContain("Jo Bloggs");
+    everyControlNamed();
+  });
+
+  test("nothing flagged, no supervision section", async () => {
+    await start();
+    expect(document.querySelector("#today-supervision")).toBeNull();
+  });
+
   test("what is due says who and when, with a way to act on it", async () => {
     const planned = rec("contact", "c-plan", { person: "p-rosa", at: "2024-11-26T10:00", how: "phone", next_contact: "2024-12-03T14:30" });
     const signpost = rec("signpost", "s-1", { person: "p-jo", at: "2024-11-20", service: "svc-food", status: "made", reminder: "2024-12-01" });

@@ -40,7 +40,8 @@ import { draftTime } from "../src/drafts";
 import { NEEDED } from "../src/forms";
 import { kindOf } from "../src/kinds";
 import { back, navigate, shown, type Route } from "../src/routes";
-import { median, NEW_TITLES } from "../src/screens/NewRecord";
+import { median } from "../src/screens/NewRecord";
+import { KIND_ACTIONS } from "../src/kinds";
 import { history, lastPerson } from "../src/state";
 import { $, appState, choose, click, consoleSpies, deferred, expectCspClean, fieldError, fromOutside, input, press, screenName, settle, type } from "./helpers";
 
@@ -227,8 +228,8 @@ describe("every kind's form comes from its description", () => {
     await start();
     await go({ name: "new", kind });
     expect(screenName()).toBe("new");
-    expect($("h1").textContent).toBe(NEW_TITLES[kind]);
-    expect(document.title).toBe(`${NEW_TITLES[kind]} — Peer Journal`);
+    expect($("h1").textContent).toBe(KIND_ACTIONS[kind]);
+    expect(document.title).toBe(`${KIND_ACTIONS[kind]} — Peer Journal`);
     // Fields behind More details are asked all the same.
     if (document.getElementById("record-more") !== null) click("#record-more");
     for (const field of kindOf(kind).fields) {

@@ -61,7 +61,7 @@ export interface Commands {
   search_records: { args: { query: string; page: Page }; result: Array<SearchHit> };
   /** What is due today or before: planned contacts, reminders, reviews. */
   due_records: { args: { page: Page }; result: Array<JournalRecord> };
-  /** Records of a kind that need attention (open concerns, issues flagged for supervision, referrals with no outcome yet). */
+  /** Records of a kind that need attention (open concerns, contacts and issues flagged for supervision, referrals with no outcome yet). */
   needing_attention: { args: { kind: Kind; page: Page }; result: Array<JournalRecord> };
   /** Supervision notes and acknowledgements not yet read here. */
   unread_records: { args: { page: Page }; result: Array<JournalRecord> };

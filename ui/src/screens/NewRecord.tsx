@@ -21,26 +21,11 @@ import { FORM_ID, RecordForm, restoreDraft, valuesOf, type RecordValues } from "
 import { friendly, localDate, localMoment } from "../dates";
 import { detourFor, discardDraft, draftKey, draftTime, findDraft, finishDetour, returnFrom, startDetour, type Detour } from "../drafts";
 import { useForm } from "../forms";
-import { aKind, kindOf } from "../kinds";
+import { aKind, KIND_ACTIONS, kindOf } from "../kinds";
 import { personName, refreshPeople } from "../people";
 import { back, navigate, shown, type Route, type RouteOf } from "../routes";
 import { lastPerson } from "../state";
 import "./NewRecord.css";
-
-/** Each kind's form title, as the person would say what they are doing. */
-export const NEW_TITLES: Record<Kind, string> = {
-  person: "A new person",
-  contact: "Log a contact",
-  "boundary-agreement": "Record the ground rules you agreed",
-  "boundary-issue": "Record a boundary issue",
-  service: "Add a service to the directory",
-  signpost: "Suggest a service",
-  concern: "Raise a concern",
-  ending: "Record an ending",
-  reflection: "Write a reflection",
-  "supervision-note": "Write a supervision note",
-  acknowledgement: "Acknowledge a concern",
-};
 
 /** Each kind's save button. */
 const SAVE_LABELS: Partial<Record<Kind, string>> = {
@@ -123,7 +108,7 @@ export function NewRecord({ kind, person, about }: RouteOf<"new">) {
   // The route object on screen: Back from a detour returns to this very one.
   const here = useMemo(() => shown.peek(), []);
   const key = draftKey(kind);
-  const title = NEW_TITLES[kind];
+  const title = KIND_ACTIONS[kind];
   const start = useSignal<Start | null>(null);
   const offer = useSignal<{ draft: Draft; fresh: Start } | null>(null);
   const aboutText = useSignal("");

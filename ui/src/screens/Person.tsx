@@ -11,28 +11,30 @@ import type { JournalRecord } from "../bindings/JournalRecord";
 import type { Kind } from "../bindings/Kind";
 import type { PersonId } from "../bindings/PersonId";
 import type { RecordId } from "../bindings/RecordId";
-import { ListFooter, RecordSummary, refreshServiceNames, usePagedRecords } from "../components/RecordSummary";
+import { ListError, Looking, ShowMore, usePages, type Pages } from "../components/PagedList";
+import { RecordSummary, refreshServiceNames } from "../components/RecordSummary";
+import { friendlyDay, monthHeading, monthKey } from "../dates";
 import { toUiError } from "../errors";
-import { kindOf, text } from "../kinds";
+import { KIND_ACTIONS, kindOf, text } from "../kinds";
 import { nameOf, people, refreshPeople } from "../people";
 import { navigate } from "../routes";
 import { appState } from "../state";
 import { useFocusOnMount } from "./focus";
 import { farewell } from "./People";
-import { friendlyDay, monthHeading, monthKey } from "../dates";
 import { count } from "./words";
 import "./Person.css";
 
 /** What can be added to a person's story, in the order offered, with the words on each button. */
-export const ADD_FOR_PERSON: readonly { kind: Kind; label: string }[] = [
-  { kind: "contact", label: "Log a contact" },
-  { kind: "boundary-agreement", label: "Agree ground rules" },
-  { kind: "boundary-issue", label: "Note a boundary issue" },
-  { kind: "signpost", label: "Signpost to a service" },
-  { kind: "concern", label: "Note a concern" },
-  { kind: "ending", label: "Record an ending" },
-  { kind: "reflection", label: "Write a reflection" },
-  { kind: "supervision-note", label: "Write a supervision note" },
+/** What can be added from a person's page, in the order offered. */
+export const ADD_FOR_PERSON: readonly Kind[] = [
+  "contact",
+  "boundary-agreement",
+  "boundary-issue",
+  "signpost",
+  "concern",
+  "ending",
+  "reflection",
+  "supervision-note",
 ];
 
 /** The kinds a note or acknowledgement is; they sit under what they are about. */
@@ -99,7 +101,7 @@ export function Person({ id }: { id: PersonId }) {
   const load = useSignal<Load>({ state: "loading" });
   const ending = useSignal<JournalRecord | null>(null);
   const unread = useSignal<ReadonlySet<RecordId>>(new Set());
-  const timeline = usePagedRecords((page) => api.personTimeline(id, page));
+  const timeline = usePages((page) => api.personTimeline(id, page));
 
   function loadPerson(): void {
     load.value = { state: "loading" };
@@ -183,8 +185,12 @@ export function Person({ id }: { id: PersonId }) {
       <AddForPerson id={id} />
       <section class="card person-story" aria-labelledby="person-story-title">
         <h2 id="person-story-title">Your time together</h2>
+        <Looking pages={timeline} id="person-timeline" />
         <Story timeline={timeline} unread={unread.value} name={name} />
-        <ListFooter list={timeline} id="person-timeline" moreLabel="Show earlier" busyLabel="Finding earlier entries…" />
+        <ListError pages={timeline} id="person-timeline" />
+        <ShowMore pages={timeline} id="person-timeline-more" busyLabel="Finding earlier entries…">
+          Show earlier
+        </ShowMore>
       </section>
       {record === null ? null : <Forget id={id} name={name} mine={mine} />}
     </>
@@ -218,7 +224,7 @@ function Facts({ record, ending }: { record: JournalRecord; ending: JournalRecor
 function AddForPerson({ id }: { id: PersonId }) {
   const role = appState.value?.role ?? "volunteer";
   const writers = role === "volunteer" ? "volunteers" : "supervisors";
-  const offered = ADD_FOR_PERSON.filter(({ kind }) => {
+  const offered = ADD_FOR_PERSON.filter((kind) => {
     const who = kindOf(kind).writers;
     return who === writers || who === "either";
   });
@@ -227,7 +233,7 @@ function AddForPerson({ id }: { id: PersonId }) {
     <section class="card person-add" aria-labelledby="person-add-title">
       <h2 id="person-add-title">Add to your time together</h2>
       <ul class="person-add-list">
-        {offered.map(({ kind, label }, i) => (
+        {offered.map((kind, i) => (
           <li key={kind}>
             <button
               id={`person-add-${kind}`}
@@ -235,7 +241,7 @@ function AddForPerson({ id }: { id: PersonId }) {
               class={i === 0 ? "button button-primary" : "button button-quiet"}
               onClick={() => navigate({ name: "new", kind, person: id })}
             >
-              {label}
+              {KIND_ACTIONS[kind]}
             </button>
           </li>
         ))}
@@ -244,21 +250,14 @@ function AddForPerson({ id }: { id: PersonId }) {
   );
 }
 
-function Story({ timeline, unread, name }: { timeline: ReturnType<typeof usePagedRecords>; unread: ReadonlySet<RecordId>; name: string }) {
+function Story({ timeline, unread, name }: { timeline: Pages<JournalRecord>; unread: ReadonlySet<RecordId>; name: string }) {
   const records = timeline.items.value;
   if (records.length === 0) {
-    if (timeline.status.value === "loading") {
-      return (
-        <p class="hint" role="status">
-          Looking…
-        </p>
-      );
-    }
-    return timeline.status.value === "ready" ? (
+    return timeline.loaded.value && !timeline.loading.value ? (
       <p class="person-empty">{`Nothing written about ${name} yet. When you log a contact, your time together starts here.`}</p>
     ) : null;
   }
-  const focusId = timeline.firstNew.value;
+  const focused = timeline.revealed.value;
   return (
     <>
       <p class="hint" id="person-timeline-count" role="status">
@@ -277,7 +276,7 @@ function Story({ timeline, unread, name }: { timeline: ReturnType<typeof usePage
                     level={4}
                     showPerson={false}
                     unread={unread.has(record.id)}
-                    focus={record.id === focusId}
+                    focus={record === focused}
                   />
                   {replies.length === 0 ? null : (
                     <ul class="timeline-replies" aria-label="About this">
@@ -289,7 +288,7 @@ function Story({ timeline, unread, name }: { timeline: ReturnType<typeof usePage
                             level={5}
                             showPerson={false}
                             unread={unread.has(reply.id)}
-                            focus={reply.id === focusId}
+                            focus={reply === focused}
                           />
                         </li>
                       ))}

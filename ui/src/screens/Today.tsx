@@ -9,14 +9,15 @@ import { api } from "../api";
 import type { AppState } from "../bindings/AppState";
 import type { JournalRecord } from "../bindings/JournalRecord";
 import type { Role } from "../bindings/Role";
-import { ListFooter, RecordSummary, headline, refreshServiceNames, serviceName, usePagedRecords, type PagedRecords } from "../components/RecordSummary";
+import { ListError, Looking, ShowMore, usePages } from "../components/PagedList";
+import { RecordSummary, headline, refreshServiceNames, serviceName } from "../components/RecordSummary";
+import { friendly } from "../dates";
 import { kindOf, text } from "../kinds";
 import { personName } from "../people";
 import { navigate, type Route } from "../routes";
 import { logContact } from "../shortcuts";
 import { appState } from "../state";
 import { useFocusOnMount } from "./focus";
-import { friendly } from "../dates";
 import "./Today.css";
 
 const ROLE_LINES: Record<Role, string> = {
@@ -47,6 +48,7 @@ export const TODAY_WORDS = {
   nothingNew: "No new notes. When your supervisor writes to you or acknowledges a concern, it will show here.",
   nothingNewSupervisor: "No new notes. Notes written to you will show here.",
   concernsHint: "A concern stays here until your supervisor acknowledges it. It goes to them in your next export.",
+  supervisionHint: "What you marked to talk about in supervision. It stays here until you change the entry and take the mark off.",
   concernsHintSupervisor: "Concerns from volunteers stay here until you acknowledge them.",
 } as const;
 
@@ -101,26 +103,17 @@ export function Today() {
       )}
       <Concerns supervisor={supervisor} />
       <Due />
+      {supervisor ? null : <ForSupervision />}
       <Unread supervisor={supervisor} />
     </>
   );
 }
 
-/** While a list's first page is on its way: a quiet line, announced. */
-function Looking({ list, id }: { list: PagedRecords; id: string }) {
-  const first = list.status.value === "loading" && list.items.value.length === 0;
-  return (
-    <p id={`${id}-looking`} class="hint looking" role="status">
-      {first ? "Looking…" : ""}
-    </p>
-  );
-}
-
 /** Concerns not yet acknowledged, the most urgent first. Not shown when there are none. */
 function Concerns({ supervisor }: { supervisor: boolean }) {
-  const list = usePagedRecords((page) => api.needingAttention("concern", page));
-  const concerns = urgentFirst(list.items.value);
-  if (concerns.length === 0 && list.status.value !== "failed") return null;
+  const pages = usePages((page) => api.needingAttention("concern", page));
+  const concerns = urgentFirst(pages.items.value);
+  if (concerns.length === 0 && pages.error.value === "") return null;
   return (
     <section class="card today-section today-concerns" id="today-concerns" aria-labelledby="today-concerns-title">
       <h2 id="today-concerns-title">{concerns.length === 1 ? "An open concern" : "Open concerns"}</h2>
@@ -128,7 +121,7 @@ function Concerns({ supervisor }: { supervisor: boolean }) {
       <ul class="record-list" id="today-concerns-list">
         {concerns.map((concern) => (
           <li key={concern.id}>
-            <RecordSummary record={concern} idPrefix="today-concern" focus={concern.id === list.firstNew.value}>
+            <RecordSummary record={concern} idPrefix="today-concern" focus={concern === pages.revealed.value}>
               {supervisor ? (
                 <button type="button" class="button button-quiet" onClick={() => navigate(acknowledge(concern))}>
                   Acknowledge
@@ -138,7 +131,8 @@ function Concerns({ supervisor }: { supervisor: boolean }) {
           </li>
         ))}
       </ul>
-      <ListFooter list={list} id="today-concerns" />
+      <ListError pages={pages} id="today-concerns" />
+      <ShowMore pages={pages} id="today-concerns-more" />
     </section>
   );
 }
@@ -171,13 +165,13 @@ export function dueWords(record: JournalRecord): { title: string; when: string }
 
 /** What is due today or before, the soonest first. */
 function Due() {
-  const list = usePagedRecords((page) => api.dueRecords(page));
-  const items = list.items.value;
+  const pages = usePages((page) => api.dueRecords(page));
+  const items = pages.items.value;
   return (
     <section class="card today-section" id="today-due" aria-labelledby="today-due-title">
       <h2 id="today-due-title">What's due</h2>
-      <Looking list={list} id="today-due" />
-      {list.status.value === "ready" && items.length === 0 ? <p class="empty-line">{TODAY_WORDS.nothingDue}</p> : null}
+      <Looking pages={pages} id="today-due" />
+      {pages.loaded.value && !pages.loading.value && items.length === 0 ? <p class="empty-line">{TODAY_WORDS.nothingDue}</p> : null}
       {items.length === 0 ? null : (
         <ul class="record-list" id="today-due-list">
           {items.map((record) => {
@@ -185,7 +179,7 @@ function Due() {
             const person = record.person;
             return (
               <li key={record.id}>
-                <RecordSummary record={record} idPrefix="today-due" title={words.title} when={words.when} showText={false} focus={record.id === list.firstNew.value}>
+                <RecordSummary record={record} idPrefix="today-due" title={words.title} when={words.when} showText={false} focus={record === pages.revealed.value}>
                   {record.kind === "contact" && person !== null ? (
                     <button type="button" class="button button-quiet" onClick={() => navigate({ name: "new", kind: "contact", person })}>
                       Log the contact
@@ -197,32 +191,66 @@ function Due() {
           })}
         </ul>
       )}
-      <ListFooter list={list} id="today-due" />
+      <ListError pages={pages} id="today-due" />
+      <ShowMore pages={pages} id="today-due-more" />
+    </section>
+  );
+}
+
+/** Contacts and boundary issues flagged to talk about in supervision, until the flag is taken off. */
+function ForSupervision() {
+  const contacts = usePages((page) => api.needingAttention("contact", page));
+  const issues = usePages((page) => api.needingAttention("boundary-issue", page));
+  const lists = [contacts, issues];
+  if (lists.every((pages) => pages.items.value.length === 0 && pages.error.value === "")) return null;
+  return (
+    <section class="card today-section" id="today-supervision" aria-labelledby="today-supervision-title">
+      <h2 id="today-supervision-title">For your next supervision</h2>
+      <p class="hint">{TODAY_WORDS.supervisionHint}</p>
+      {lists.map((pages, i) => {
+        const id = i === 0 ? "today-flagged-contacts" : "today-flagged-issues";
+        return (
+          <div key={id}>
+            {pages.items.value.length === 0 ? null : (
+              <ul class="record-list" id={`${id}-list`}>
+                {pages.items.value.map((record) => (
+                  <li key={record.id}>
+                    <RecordSummary record={record} idPrefix={id} showText={false} focus={record === pages.revealed.value} />
+                  </li>
+                ))}
+              </ul>
+            )}
+            <ListError pages={pages} id={id} />
+            <ShowMore pages={pages} id={`${id}-more`} />
+          </div>
+        );
+      })}
     </section>
   );
 }
 
 /** Supervision notes and acknowledgements not yet read here; opening one marks it read. */
 function Unread({ supervisor }: { supervisor: boolean }) {
-  const list = usePagedRecords((page) => api.unreadRecords(page));
-  const items = list.items.value;
+  const pages = usePages((page) => api.unreadRecords(page));
+  const items = pages.items.value;
   return (
     <section class="card today-section" id="today-unread" aria-labelledby="today-unread-title">
       <h2 id="today-unread-title">New from supervision</h2>
-      <Looking list={list} id="today-unread" />
-      {list.status.value === "ready" && items.length === 0 ? (
+      <Looking pages={pages} id="today-unread" />
+      {pages.loaded.value && !pages.loading.value && items.length === 0 ? (
         <p class="empty-line">{supervisor ? TODAY_WORDS.nothingNewSupervisor : TODAY_WORDS.nothingNew}</p>
       ) : null}
       {items.length === 0 ? null : (
         <ul class="record-list" id="today-unread-list">
           {items.map((record) => (
             <li key={record.id}>
-              <RecordSummary record={record} idPrefix="today-unread" unread focus={record.id === list.firstNew.value} />
+              <RecordSummary record={record} idPrefix="today-unread" unread focus={record === pages.revealed.value} />
             </li>
           ))}
         </ul>
       )}
-      <ListFooter list={list} id="today-unread" />
+      <ListError pages={pages} id="today-unread" />
+      <ShowMore pages={pages} id="today-unread-more" />
     </section>
   );
 }

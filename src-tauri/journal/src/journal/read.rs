@@ -188,7 +188,8 @@ impl Journal {
     }
 
     /// Records of a kind that need attention: concerns not yet acknowledged,
-    /// boundary issues flagged for supervision, referrals with no outcome.
+    /// contacts and boundary issues flagged for supervision, referrals with
+    /// no outcome.
     pub fn needing_attention(&self, kind: Kind, page: Page) -> Result<Vec<Record>> {
         let page = page.checked()?;
         let mut stmt = self.conn.prepare_cached(&format!("SELECT {RECORD_COLUMNS} {NEEDING_ATTENTION}"))?;

@@ -287,6 +287,37 @@ fn due_open_concerns_and_flagged_issues() {
 }
 
 #[test]
+fn a_contact_flagged_for_supervision_waits_for_it_and_older_journals_catch_up() {
+    let d = tempfile::tempdir().unwrap();
+    let (mut j, _) = Journal::create(
+        d.path(),
+        &NewJournal { name: "Sam", role: Role::Volunteer, passphrase: "correct horse battery", kdf: FAST },
+    )
+    .unwrap();
+    let p = person(&mut j, "R.M.");
+    let flagged = j
+        .add(Kind::Contact, fields(json!({"person": p, "at": "2026-01-01T10:00", "how": "phone", "flag": true})))
+        .unwrap()
+        .id;
+    contact(&mut j, &p, "2026-01-02T10:00", "not flagged");
+    let waiting = |j: &Journal| -> Vec<RecordId> {
+        j.needing_attention(Kind::Contact, Page::default()).unwrap().into_iter().map(|r| r.id).collect()
+    };
+    assert_eq!(waiting(&j), vec![flagged.clone()]);
+    // Taking the flag off takes it off the list.
+    j.update(&flagged, fields(json!({"flag": false}))).unwrap();
+    assert!(waiting(&j).is_empty());
+    j.update(&flagged, fields(json!({"flag": true}))).unwrap();
+    // A journal written before the rule (migration 0016) has its flagged
+    // contacts marked when it is next opened.
+    j.conn.execute_batch("UPDATE records SET attention = 0; PRAGMA user_version = 15;").unwrap();
+    assert!(waiting(&j).is_empty());
+    drop(j);
+    let j = Journal::open(d.path(), "correct horse battery").unwrap();
+    assert_eq!(waiting(&j), vec![flagged]);
+}
+
+#[test]
 fn forgetting_a_person_leaves_none_of_their_words_anywhere() {
     let (dir, mut j) = journal();
     let p = j

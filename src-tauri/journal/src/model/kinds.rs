@@ -793,13 +793,13 @@ static ACKNOWLEDGEMENT: KindSpec = KindSpec {
 /// Whether a record of this kind with these fields needs someone's
 /// attention, as far as its own fields say: a concern (until an
 /// acknowledgement points at it, which the journal works out: see
-/// `events`), a boundary issue flagged for supervision, or a referral with
-/// no outcome yet.
+/// `events`), a contact or a boundary issue flagged for supervision, or a
+/// referral with no outcome yet.
 pub fn needs_attention(kind: Kind, data: &Fields) -> bool {
     let text = |k: &str| data.get(k).and_then(Value::as_str);
     match kind {
         Kind::Concern => true,
-        Kind::BoundaryIssue => data.get("flag").and_then(Value::as_bool).unwrap_or(false),
+        Kind::Contact | Kind::BoundaryIssue => data.get("flag").and_then(Value::as_bool).unwrap_or(false),
         Kind::Signpost => !matches!(text("status"), Some("outcome" | "declined")),
         _ => false,
     }
@@ -1284,6 +1284,10 @@ mod tests {
         assert!(needs_attention(Kind::Concern, &fields(json!({}))));
         assert!(needs_attention(Kind::BoundaryIssue, &fields(json!({"flag": true}))));
         assert!(!needs_attention(Kind::BoundaryIssue, &fields(json!({"flag": false}))));
+        // A contact flagged for supervision waits for it; one not flagged does not.
+        assert!(needs_attention(Kind::Contact, &fields(json!({"how": "phone", "flag": true}))));
+        assert!(!needs_attention(Kind::Contact, &fields(json!({"how": "phone", "flag": false}))));
+        assert!(!needs_attention(Kind::Contact, &fields(json!({"how": "phone"}))));
     }
 
     #[test]

@@ -39,6 +39,7 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0013_devices_by_number.sql"),
     include_str!("../../migrations/0014_ownership.sql"),
     include_str!("../../migrations/0015_drafts.sql"),
+    include_str!("../../migrations/0016_flagged_contacts_need_attention.sql"),
 ];
 
 /// Undoes migrations 0015 and 0014, for tests that make a journal as an
