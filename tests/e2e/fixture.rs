@@ -43,7 +43,7 @@ impl Driver {
              Run the tests with `make test`, which installs it.",
         )?;
         let root = tempfile::Builder::new().prefix("peer-journal-e2e-").tempdir()?;
-        for dir in ["journal", "data", "config", "cache", "runtime"] {
+        for dir in ["journal", "data", "config", "cache", "runtime", "files"] {
             fs::create_dir(root.path().join(dir))?;
         }
         // The XDG runtime folder must be private to its owner.
@@ -57,6 +57,9 @@ impl Driver {
         command
             .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
             .env("PEERJOURNAL_DIR", root.path().join("journal"))
+            // Backups and exports: a folder of their own, as the person's
+            // documents would be.
+            .env("PEERJOURNAL_FILES_DIR", root.path().join("files"))
             // The web view keeps its own storage and caches: keep them in
             // the temp folder too, so each test starts fresh.
             .env("XDG_DATA_HOME", root.path().join("data"))
@@ -107,6 +110,11 @@ impl Driver {
     /// The journal folder the app was given (`PEERJOURNAL_DIR`).
     pub fn journal_dir(&self) -> PathBuf {
         self.root.path().join("journal")
+    }
+
+    /// Where the app writes backups and exports (`PEERJOURNAL_FILES_DIR`).
+    pub fn files_dir(&self) -> PathBuf {
+        self.root.path().join("files")
     }
 
     /// Every folder the app or its web view may write to.

@@ -49,6 +49,9 @@ macro_rules! ensure {
         }
     };
 }
+pub(crate) use ensure;
+
+mod journeys;
 
 #[test]
 fn first_run_creates_an_encrypted_journal_and_lands_on_home() {
@@ -119,12 +122,23 @@ fn recovery_key_replaces_a_forgotten_passphrase() {
 /// Starts a driver and the app and runs `test` on them. A failure fails the
 /// test with its message, after what the driver and the app printed.
 fn with_app(test: impl FnOnce(&Driver, Session) -> TestResult) {
+    with_prepared_app(|_| Ok(()), |driver, app, ()| test(driver, app));
+}
+
+/// As [`with_app`], with `prepare` run on the driver before the app starts
+/// (a journal made beforehand, say); `test` is given what it returns.
+fn with_prepared_app<T>(
+    prepare: impl FnOnce(&Driver) -> TestResult<T>,
+    test: impl FnOnce(&Driver, Session, T) -> TestResult,
+) {
     let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(PoisonError::into_inner);
     let has_display =
         ["DISPLAY", "WAYLAND_DISPLAY"].iter().any(|var| std::env::var_os(var).is_some_and(|value| !value.is_empty()));
     assert!(has_display, "no display to open the app on: run the tests with `make test` (it uses xvfb-run)");
     let driver = Driver::start().unwrap_or_else(|e| panic!("{e}"));
-    let result = driver.launch(Path::new(APP), &[]).map_err(Into::into).and_then(|app| test(&driver, app));
+    let result = prepare(&driver)
+        .and_then(|prepared| driver.launch(Path::new(APP), &[]).map_err(Into::into).map(|app| (app, prepared)))
+        .and_then(|(app, prepared)| test(&driver, app, prepared));
     if let Err(failure) = result {
         eprintln!("{}", driver.log_tail());
         panic!("{failure}");
@@ -209,9 +223,25 @@ fn axe_source() -> TestResult<&'static str> {
 /// Checks what is on screen with axe-core: no serious or critical
 /// violation. `what` names the screen in the failure.
 fn accessible(app: &Session, what: &str) -> TestResult {
+    keep_screenshot(what);
     let violations = app.accessibility_violations(axe_source()?)?;
     ensure!(violations.is_empty(), "axe-core finds on {what}:\n  {}", violations.join("\n  "));
     Ok(())
+}
+
+/// With `PEERJOURNAL_E2E_SHOTS=DIR`, saves the display at each
+/// accessibility check as `DIR/<what>.png` (with ImageMagick's `import`),
+/// for a person to look at every screen the journeys reach (made-up people
+/// only). Off by default; a screenshot that cannot be taken is only said.
+fn keep_screenshot(what: &str) {
+    let Some(dir) = std::env::var_os("PEERJOURNAL_E2E_SHOTS") else { return };
+    let name: String = what.chars().map(|c| if c.is_alphanumeric() { c } else { '-' }).collect();
+    let file = Path::new(&dir).join(format!("{name}.png"));
+    let taken = std::fs::create_dir_all(&dir)
+        .and_then(|()| std::process::Command::new("import").args(["-window", "root"]).arg(&file).status());
+    if !matches!(taken, Ok(status) if status.success()) {
+        eprintln!("no screenshot of {what}: {taken:?}");
+    }
 }
 
 /// Waits for text in `expected`. If it never comes, the failure also says

@@ -262,7 +262,9 @@ impl Session {
     }
 
     /// The first shown element whose role and accessible name are these
-    /// (the name compared without regard to case or runs of spaces), now.
+    /// (the name compared without regard to case or runs of spaces; a name
+    /// followed by words in brackets, like a field's "(needed)", matches
+    /// too; a name asked for ending in "…" matches any that start so), now.
     pub fn by_role(&self, role: &str, name: &str) -> Result<Element<'_>> {
         let what = format!("the {role} named {name:?}");
         let found = self
@@ -384,6 +386,26 @@ impl<'s> Element<'s> {
         self.call("POST", "/clear", Some(json!({}))).map(drop)
     }
 
+    /// The first element inside this one matching the CSS selector, now.
+    pub fn find(&self, selector: &str) -> Result<Element<'s>> {
+        let value = self.call("POST", "/element", Some(json!({ "using": "css selector", "value": selector })))?;
+        Element::from_reference(self.session, &format!("{} {selector}", self.selector), &value)
+    }
+
+    /// The option of this `<select>` whose text is `text` (as shown in the
+    /// list, without regard to case), to click as a person would choose it.
+    pub fn option(&self, text: &str) -> Result<Element<'s>> {
+        let what = format!("the option {text:?} of {}", self.selector);
+        let found = self.session.execute(
+            "return [...arguments[0].options].find((o) => o.text.trim().toLowerCase() === arguments[1].toLowerCase()) ?? null;",
+            json!([{ ELEMENT_KEY: self.id }, text]),
+        )?;
+        if found.is_null() {
+            return Err(Error::WebDriver { code: "no such element".into(), message: what });
+        }
+        Element::from_reference(self.session, &what, &found)
+    }
+
     /// The element's rendered text.
     pub fn text(&self) -> Result<String> {
         let value = self.call("GET", "/text", None)?;
@@ -448,15 +470,25 @@ function nameOf(el) {
   if (["button", "link", "heading", "tab", "menuitem", "option", "listitem", "checkbox", "radio"].includes(roleOf(el))) return el.textContent;
   return el.getAttribute("title") || el.getAttribute("alt") || "";
 }
+// A name matches when it is the one asked for, or that followed by words in
+// brackets (a field's "(needed)"); a name asked for ending in "…" matches
+// every name that starts with it, and one beginning and ending with "…"
+// every name that contains it.
+function matches(actual, asked) {
+  const a = norm(actual), q = norm(asked);
+  if (q.startsWith("…") && q.endsWith("…")) return a.includes(q.slice(1, -1));
+  if (q.endsWith("…")) return a.startsWith(q.slice(0, -1));
+  return a === q || (a.startsWith(q + " (") && a.endsWith(")"));
+}
 function findByRole(role, name) {
   for (const el of document.querySelectorAll("*")) {
-    if (roleOf(el) === role && norm(nameOf(el)) === norm(name) && shown(el)) return el;
+    if (roleOf(el) === role && matches(nameOf(el), name) && shown(el)) return el;
   }
   return null;
 }
 function findByLabel(label) {
   for (const el of document.querySelectorAll("input, textarea, select, [role=textbox], [role=combobox], [role=searchbox], [role=checkbox], [role=radio], [role=switch]")) {
-    if (norm(nameOf(el)) === norm(label) && shown(el)) return el;
+    if (matches(nameOf(el), label) && shown(el)) return el;
   }
   return null;
 }
