@@ -2,7 +2,7 @@
 //! versions are generated from these by ts-rs into `ui/src/bindings/` and
 //! committed; `make test` fails when they are stale.
 
-use peerjournal::{ErrorKind, Fields, Fingerprint, Role};
+use peerjournal::{DeviceId, ErrorKind, Fields, Fingerprint, Role};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use ts_rs::TS;
@@ -50,6 +50,9 @@ pub struct AppState {
     /// The fingerprint of the journal's card, when unlocked: what others
     /// check when they take the card in.
     pub fingerprint: Option<Fingerprint>,
+    /// This computer's device of the journal, when unlocked: a record's
+    /// history says "on this computer" for changes made with it.
+    pub device_id: Option<DeviceId>,
     /// Whether the journal in use is the demo, of made-up people: every
     /// screen says so.
     pub demo: bool,

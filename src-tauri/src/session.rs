@@ -141,6 +141,7 @@ impl Session {
             clock_ahead_minutes: None,
             discreet_mode: false,
             fingerprint: None,
+            device_id: None,
             demo: self.in_demo(),
             files_dir: self.files_dir.display().to_string(),
         };
@@ -151,6 +152,7 @@ impl Session {
                 state.name = Some(status.name);
                 state.role = Some(status.role);
                 state.fingerprint = Some(status.fingerprint);
+                state.device_id = Some(status.device_id);
                 state.erased_at_unlock = inner.erased_at_unlock;
                 state.retention_months = j.retention_months()?;
                 state.clock_ahead_minutes = j.clock_ahead_minutes()?.map(|m| u32::try_from(m).unwrap_or(u32::MAX));

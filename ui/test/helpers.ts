@@ -6,7 +6,7 @@ import { expect, vi } from "vitest";
 import type { AppState } from "../src/bindings/AppState";
 
 export function appState(overrides: Partial<AppState> = {}): AppState {
-  return { journal: "unlocked", name: "Sam", role: "volunteer", idleLockMinutes: 5, journalDir: "/tmp/pj", erasedAtUnlock: 0, retentionMonths: 12, clockAheadMinutes: null, discreetMode: false, fingerprint: null, demo: false, filesDir: "/tmp/pj-files", ...overrides };
+  return { journal: "unlocked", name: "Sam", role: "volunteer", idleLockMinutes: 5, journalDir: "/tmp/pj", erasedAtUnlock: 0, retentionMonths: 12, clockAheadMinutes: null, discreetMode: false, fingerprint: null, deviceId: "d-here", demo: false, filesDir: "/tmp/pj-files", ...overrides };
 }
 
 export const KEY = "7K3M-Q9TX-A1B2-C3D4-E5F6-G7H8-J9K0-MNPQ";

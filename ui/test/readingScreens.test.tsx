@@ -567,7 +567,7 @@ describe("a record", () => {
   test("every field with its label, who changed it last, and its history", async () => {
     mocked.recordHistory.mockResolvedValue([
       { at: "2024-12-03T14:40:00Z", device: "dev0000000000000abcdef12", seq: 4, changed: { person: "p-rosa", at: "2024-12-03T14:30", how: "home-visit" } },
-      { at: "2024-12-03T15:00:00Z", device: "dev0000000000000abcdef12", seq: 5, changed: { focus: "Sleep routines\nand naps", minutes: 45 } },
+      { at: "2024-12-03T15:00:00Z", device: "d-here", seq: 5, changed: { focus: "Sleep routines\nand naps", minutes: 45 } },
     ]);
     await open(contact);
     expect($("h1").textContent).toBe("Home visit");
@@ -578,11 +578,11 @@ describe("a record", () => {
     expect(field("focus")).toBe("Sleep routines\nand naps");
     expect(field("next_contact")).toMatch(/^Tue 10 Dec( 2024)?, 10:00$/);
     expect(field("person")).toBe("Rosa Maria");
-    expect(text("#record-written")).toMatch(/Written in your journal\. Last changed .*, on device abcdef12\./);
+    expect(text("#record-written")).toMatch(/Written in your journal\. Last changed .*, on another computer \(abcdef12\)\./);
     const history = [...document.querySelectorAll("#record-history li")].map((li) => (li.textContent ?? "").replace(/\s+/g, " "));
     expect(history).toHaveLength(2);
-    expect(history[0]).toMatch(/^Written .*, on device abcdef12$/);
-    expect(history[1]).toMatch(/^Changed .*, on device abcdef12What they chose to focus on, Minutes$/);
+    expect(history[0]).toMatch(/^Written .*, on another computer \(abcdef12\)$/);
+    expect(history[1]).toMatch(/^Changed .*, on this computerWhat they chose to focus on, Minutes$/);
     everyControlNamed();
     expectCspClean();
   });

@@ -212,15 +212,26 @@ export function RecordView({ id }: { id: RecordId }) {
 
       <section class="card" aria-labelledby="record-history-title">
         <h2 id="record-history-title">Its history</h2>
-        <History record={record} entries={history.value} error={historyError.value} retry={loadHistory} />
+        <History record={record} entries={history.value} elsewhere={elsewhere} error={historyError.value} retry={loadHistory} />
       </section>
     </>
   );
 }
 
+/**
+ * Where a change was made, as the person would say it: this computer, another
+ * computer of this journal (the same journal used on two), or the other
+ * person's journal.
+ */
+export function madeOn(device: string, elsewhere: boolean): string {
+  if (elsewhere) return "in their journal";
+  if (device === appState.value?.deviceId) return "on this computer";
+  return `on another computer (${shortId(device)})`;
+}
+
 /** Who wrote it, and who changed it last. */
 function writtenWords(record: JournalRecord, elsewhere: boolean, supervisor: boolean): string {
-  const last = `Last changed ${friendly(record.updatedAt)}, on device ${shortId(record.updatedBy)}.`;
+  const last = `Last changed ${friendly(record.updatedAt)}, ${madeOn(record.updatedBy, elsewhere)}.`;
   if (!elsewhere) return `Written in your journal. ${last}`;
   const who = supervisor ? "a volunteer" : "your supervisor";
   return `Written by ${who} (journal ${readAloud(record.owner ?? "")}); only they can change it. ${last}`;
@@ -593,7 +604,7 @@ function Actions({ record, elsewhere, supervisor, done }: { record: JournalRecor
 }
 
 /** Each change, oldest first: when, on which device, which fields. */
-function History({ record, entries, error, retry }: { record: JournalRecord; entries: readonly HistoryEntry[] | null; error: string; retry: () => void }) {
+function History({ record, entries, elsewhere, error, retry }: { record: JournalRecord; entries: readonly HistoryEntry[] | null; elsewhere: boolean; error: string; retry: () => void }) {
   if (error !== "") {
     return (
       <>
@@ -622,7 +633,7 @@ function History({ record, entries, error, retry }: { record: JournalRecord; ent
         return (
           <li key={`${entry.device}-${entry.seq}`} class="record-history-entry">
             <p class="record-history-when">
-              <strong>{what}</strong> {`${friendly(entry.at)}, on device ${shortId(entry.device)}`}
+              <strong>{what}</strong> {`${friendly(entry.at)}, ${madeOn(entry.device, elsewhere)}`}
             </p>
             {i === 0 || fields.length === 0 ? null : <p class="record-history-fields">{fields.join(", ")}</p>}
           </li>
