@@ -110,6 +110,11 @@ pub enum Error {
     /// A self-check found a problem.
     #[error("the journal failed its check: {0}")]
     CheckFailed(String),
+
+    /// A long task (an import, an export) was stopped on request before it
+    /// finished; nothing was changed.
+    #[error("stopped before it finished; nothing was changed")]
+    Cancelled,
 }
 
 /// What kind of failure an [`Error`] is: few enough for a screen or a
@@ -145,6 +150,8 @@ pub enum ErrorKind {
     NotAllowed,
     /// A file could not be read or written; the message says which and why.
     Io,
+    /// A long task was stopped on request; nothing was changed.
+    Cancelled,
     /// Anything else (a failing disk, a bug).
     Internal,
 }
@@ -290,6 +297,7 @@ impl Error {
             Error::Invalid(_) => ErrorKind::InvalidInput,
             Error::NotAllowed(_) => ErrorKind::NotAllowed,
             Error::Io { .. } => ErrorKind::Io,
+            Error::Cancelled => ErrorKind::Cancelled,
             Error::NoEncryption | Error::Database(_) => ErrorKind::Internal,
         }
     }

@@ -5,4 +5,4 @@
  * script to choose what to do by, stable across versions. Written in
  * camelCase where it leaves the program (`--json`, the app).
  */
-export type ErrorKind = "wrongPassphrase" | "badRecoveryKey" | "notFound" | "notAJournal" | "journalExists" | "damaged" | "tooNew" | "busy" | "diskFull" | "bundleRefused" | "invalidInput" | "notAllowed" | "io" | "internal";
+export type ErrorKind = "wrongPassphrase" | "badRecoveryKey" | "notFound" | "notAJournal" | "journalExists" | "damaged" | "tooNew" | "busy" | "diskFull" | "bundleRefused" | "invalidInput" | "notAllowed" | "io" | "cancelled" | "internal";

@@ -147,6 +147,9 @@ pub struct Journal {
     key: DataKey,
     pub(crate) key_file: KeyFile,
     pub(crate) last_purge: Option<crate::model::record::PurgeReport>,
+    /// Set (from any thread, see [`Journal::stop_flag`]) to stop a long
+    /// import or export; cleared as each starts.
+    pub(crate) stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl std::fmt::Debug for Journal {
@@ -268,7 +271,10 @@ impl Journal {
 
         let conn = store::open(&db_path, &key, &salt, cipher, Mode::Existing)?;
         let search = SearchIndex::open(dir, &key, &conn)?;
-        Ok((Journal { dir: dir.to_path_buf(), conn, search, key, key_file, last_purge: None }, recovery))
+        Ok((
+            Journal { dir: dir.to_path_buf(), conn, search, key, key_file, last_purge: None, stop: Default::default() },
+            recovery,
+        ))
     }
 
     /// Unlocks the journal in `dir` with its passphrase.
@@ -308,7 +314,8 @@ impl Journal {
             return Err(Error::KeyFileMismatch(dir.to_path_buf()));
         }
         let search = SearchIndex::open(dir, &key, &conn)?;
-        let mut journal = Journal { dir: dir.to_path_buf(), conn, search, key, key_file, last_purge: None };
+        let mut journal =
+            Journal { dir: dir.to_path_buf(), conn, search, key, key_file, last_purge: None, stop: Default::default() };
         journal.finish_upgrade()?;
         journal.repair_clock()?;
         journal.remove_partial_file();
@@ -475,6 +482,15 @@ impl Journal {
     /// The Argon2id settings of the current passphrase.
     pub fn passphrase_kdf(&self) -> KdfParams {
         self.key_file.passphrase_kdf()
+    }
+
+    /// A flag that stops the import or export running on this journal when
+    /// set, from any thread: it ends with [`Error::Cancelled`] having
+    /// changed nothing (an import's transaction is rolled back; an export's
+    /// unfinished file is removed). Each import or export clears it as it
+    /// starts, so a stop asked for before one starts does not stop it.
+    pub fn stop_flag(&self) -> std::sync::Arc<std::sync::atomic::AtomicBool> {
+        std::sync::Arc::clone(&self.stop)
     }
 
     /// A summary safe to show.

@@ -57,7 +57,9 @@ pub struct ExportSummary {
     pub kinds: BTreeMap<String, u64>,
 }
 
-/// Progress of a long export or import: (done, total).
+/// Progress of a long export or import: (done, total). An export counts the
+/// changes written of those it will write; an import, the bytes of the
+/// file read so far of its size.
 pub type Progress<'a> = &'a mut dyn FnMut(u64, u64);
 
 impl Journal {
@@ -120,6 +122,8 @@ impl Journal {
         let sender_name = self.status()?.name;
         let card = serde_json::to_value(self.card()?).map_err(|e| Error::invalid(e.to_string()))?;
         let device = String::from(self.device_id()?);
+        self.stop.store(false, std::sync::atomic::Ordering::Relaxed);
+        let stop = std::sync::Arc::clone(&self.stop);
 
         // The file is written under a name of its own, and renamed into
         // place once whole. Where it is is noted in the journal first, so
@@ -181,6 +185,9 @@ impl Journal {
                 count += 1;
                 if count % 1000 == 0 {
                     progress(count, total);
+                    if stop.load(std::sync::atomic::Ordering::Relaxed) {
+                        return Err(Error::Cancelled);
+                    }
                 }
                 Ok(())
             })?;

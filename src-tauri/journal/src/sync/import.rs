@@ -45,7 +45,7 @@ use crate::store::identity;
 use crate::store::search::SearchTx;
 use crate::sync::export::Progress;
 use crate::sync::incoming::Incoming;
-use crate::sync::wire::{hex, next_line, open_stream, Header, Manifest, Tally, Trailer, FORMAT, VERSION};
+use crate::sync::wire::{hex, next_line, open_counted, BytesRead, Header, Manifest, Tally, Trailer, FORMAT, VERSION};
 
 /// Per-kind counts of what an import did.
 #[derive(Debug, Clone, Default, Serialize, TS, PartialEq, Eq)]
@@ -89,6 +89,29 @@ pub struct ImportSummary {
     pub kinds: BTreeMap<String, KindCounts>,
     /// Things the person should know (the import itself went in).
     pub notices: Vec<ImportNotice>,
+}
+
+/// What a bundle file says of itself before it is imported: who it is from,
+/// and whether this journal has it already. Read from its first line alone
+/// (only the start of the file is decrypted), with the sender checked
+/// against the roster as an import checks it; the signature, at the end of
+/// the file, is checked by the import itself, which refuses a forgery.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct BundleLook {
+    /// The bundle's id.
+    pub bundle_id: String,
+    /// Who it says it is from: a name from this journal's roster.
+    pub sender: String,
+    /// Their fingerprint.
+    pub sender_fingerprint: Fingerprint,
+    /// Their role.
+    pub sender_role: Role,
+    /// Whether it was imported here before.
+    pub already_imported: bool,
+    /// Whether it comes from another computer of this same journal.
+    pub from_this_journal: bool,
 }
 
 /// Something an import noticed that the person should know; the import
@@ -178,6 +201,27 @@ impl Journal {
         text.parse().map_err(|_| Error::CheckFailed("this journal's receiving key is malformed".into()))
     }
 
+    /// Looks at a bundle without importing it (see [`BundleLook`]). Fails
+    /// with the refusal an import would meet at its start: not for this
+    /// journal, written here, from a card not in the roster or revoked, not
+    /// a bundle, damaged. Changes nothing.
+    pub fn peek_bundle(&self, path: &Path) -> Result<BundleLook> {
+        let identity = self.age_identity()?;
+        let own = self.own_fingerprint()?;
+        let own_device = String::from(self.device_id()?);
+        let opened = open_bundle(self, path, &identity, &own, &own_device)?;
+        let already_imported = bundle_imported(&self.conn, &opened.header.bundle_id)?;
+        let Sender { fingerprint, name, role, sibling, .. } = opened.sender;
+        Ok(BundleLook {
+            bundle_id: opened.header.bundle_id,
+            sender: name,
+            sender_fingerprint: Fingerprint::trusted(fingerprint),
+            sender_role: role,
+            already_imported,
+            from_this_journal: sibling,
+        })
+    }
+
     /// Imports a bundle in one transaction, committed only once all of it
     /// has been verified. Importing the same bundle again changes nothing;
     /// a second import of a bundle already being imported (another window,
@@ -192,6 +236,9 @@ impl Journal {
             return already_imported(opened, &own);
         }
         let sender = opened.sender.clone();
+        let (read, size) = (opened.read.clone(), opened.size);
+        self.stop.store(false, std::sync::atomic::Ordering::Relaxed);
+        let stop = std::sync::Arc::clone(&self.stop);
         let owners = fold::Owners {
             sender: sender.fingerprint.clone(),
             sender_name: sender.name.clone(),
@@ -242,7 +289,10 @@ impl Journal {
                 }
                 done += 1;
                 if done % 1000 == 0 {
-                    progress(done, 0);
+                    progress(read.get().min(size), size);
+                    if stop.load(std::sync::atomic::Ordering::Relaxed) {
+                        return Err(Error::Cancelled);
+                    }
                 }
                 Ok(())
             })
@@ -264,7 +314,7 @@ impl Journal {
             // the transaction's pages written to the log and made durable,
             // so that its commit, once the index has its words, is short.
             let written = applied.and_then(|(manifest, conflicts)| {
-                progress(done, manifest.events);
+                progress(size, size);
                 let own_device_seq = own_device_seq.max(receipt_for(&manifest, &own_device));
                 let notices = record_import(&tx, &sender, &manifest, max_hlc, (stored_seq, own_device_seq))?;
                 tx.cache_flush()?;
@@ -428,6 +478,9 @@ fn record_import(
 /// still to be read from `reader`.
 struct Opened<R> {
     reader: R,
+    /// How much of the file has been read, of `size` bytes.
+    read: BytesRead,
+    size: u64,
     header: Header,
     header_hash: String,
     signer: VerifyingKey,
@@ -491,7 +544,8 @@ fn open_bundle(
     own: &str,
     own_device: &str,
 ) -> Result<Opened<impl BufRead + Send>> {
-    let mut reader = open_stream(path, identity)?;
+    let read = BytesRead::default();
+    let (mut reader, size) = open_counted(path, identity, &read)?;
     let mut line = Vec::with_capacity(4096);
     if next_line(&mut reader, &mut line)?.is_none() {
         return Err(Refusal::Damaged.into());
@@ -547,7 +601,7 @@ fn open_bundle(
         return Err(Refusal::DemoMix { sender: name, from_demo: card.demo }.into());
     }
     let sender = Sender { fingerprint: header.sender.clone(), name, role, devices: card.devices, key, sibling };
-    Ok(Opened { reader, header, header_hash, signer, sender })
+    Ok(Opened { reader, read, size, header, header_hash, signer, sender })
 }
 
 impl<R: BufRead> Opened<R> {

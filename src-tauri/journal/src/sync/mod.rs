@@ -15,7 +15,7 @@ mod scope;
 mod wire;
 
 pub use export::{ExportOptions, ExportSummary, Progress};
-pub use import::{duration_words, ImportNotice, ImportSummary, KindCounts};
+pub use import::{duration_words, BundleLook, ImportNotice, ImportSummary, KindCounts};
 pub use wire::VERSION;
 
 #[cfg(test)]

@@ -1137,3 +1137,68 @@ fn demo_journals_and_real_ones_never_mix() {
     let other = Journal::create_demo(other_dir.path()).unwrap();
     demo.add_card(&other.card().unwrap()).unwrap();
 }
+
+#[test]
+fn a_bundle_is_looked_at_before_import_and_says_who_it_is_from() {
+    let mut v = party("Sam", Role::Volunteer);
+    let mut s = party("Morgan", Role::Supervisor);
+    trust(&mut v, &mut s);
+    let p = v.j.add(Kind::Person, fields(json!({"alias": "R.M.", "consent": true}))).unwrap().as_person().unwrap();
+    v.j.add(Kind::Contact, fields(json!({"person": p, "how": "phone", "minutes": 30}))).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let b = export(&mut v, &[&s.fp.clone()], false, dir.path(), "b.pjbundle");
+    let before = dump(&s.j, ALL_TABLES);
+    let look = s.j.peek_bundle(&b).unwrap();
+    assert_eq!((look.sender.as_str(), &look.sender_fingerprint, look.sender_role), ("Sam", &v.fp, Role::Volunteer));
+    assert!(!look.already_imported && !look.from_this_journal);
+    assert_eq!(dump(&s.j, ALL_TABLES), before, "looking changed the journal");
+    import(&mut s, &b).unwrap();
+    assert!(s.j.peek_bundle(&b).unwrap().already_imported);
+    // Its writer cannot bring it in, and a stranger cannot open it.
+    assert!(matches!(v.j.peek_bundle(&b), Err(Error::Refused(Refusal::OwnBundle))));
+    let stranger = party("Kim", Role::Supervisor);
+    assert!(matches!(stranger.j.peek_bundle(&b), Err(Error::Refused(Refusal::NotForUs))));
+}
+
+#[test]
+fn a_stopped_import_or_export_changes_nothing() {
+    let mut v = party("Sam", Role::Volunteer);
+    let mut s = party("Morgan", Role::Supervisor);
+    trust(&mut v, &mut s);
+    let p = v.j.add(Kind::Person, fields(json!({"alias": "R.M.", "consent": true}))).unwrap().as_person().unwrap();
+    for i in 0..2500 {
+        v.j.add(Kind::Contact, fields(json!({"person": p, "how": "phone", "notes": format!("visit {i}")}))).unwrap();
+    }
+    let dir = tempfile::tempdir().unwrap();
+    // An export stopped part way leaves no file, finished or partial.
+    let stop = v.j.stop_flag();
+    let out = dir.path().join("stopped.pjbundle");
+    let options = ExportOptions { to: vec![s.fp.clone()], full: false };
+    let stopped = v.j.export_bundle(&options, &out, &mut |done, _| {
+        if done >= 1000 {
+            stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        }
+    });
+    assert!(matches!(stopped, Err(Error::Cancelled)), "{stopped:?}");
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0, "the stopped export left a file");
+    // The flag is cleared as the next one starts.
+    let b = export(&mut v, &[&s.fp.clone()], false, dir.path(), "b.pjbundle");
+
+    // An import stopped part way is rolled back; the progress counts the
+    // file's bytes up to its size.
+    let before = (dump(&s.j, ALL_TABLES), search_dump(&s.j));
+    let stop = s.j.stop_flag();
+    let size = std::fs::metadata(&b).unwrap().len();
+    let mut seen = Vec::new();
+    let stopped = s.j.import_bundle(&b, &mut |done, total| {
+        seen.push((done, total));
+        stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    });
+    assert!(matches!(stopped, Err(Error::Cancelled)), "{stopped:?}");
+    assert_eq!((dump(&s.j, ALL_TABLES), search_dump(&s.j)), before, "a stopped import changed the journal");
+    assert!(seen.iter().all(|&(done, total)| total == size && done <= size), "{seen:?}");
+    let mut last = (0, 0);
+    let summary = s.j.import_bundle(&b, &mut |done, total| last = (done, total)).unwrap();
+    assert_eq!(summary.events, 2501);
+    assert_eq!(last, (size, size));
+}

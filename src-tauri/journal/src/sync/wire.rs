@@ -28,6 +28,8 @@ use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -124,13 +126,50 @@ pub(crate) fn hex(bytes: &[u8]) -> String {
     data_encoding::HEXLOWER.encode(bytes)
 }
 
+/// How many bytes of a file have been read, shared with whoever reports
+/// progress while another part of the program reads.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct BytesRead(Arc<AtomicU64>);
+
+impl BytesRead {
+    pub(crate) fn get(&self) -> u64 {
+        self.0.load(Ordering::Relaxed)
+    }
+}
+
+/// A reader that counts what it reads into a [`BytesRead`].
+struct Counting<R> {
+    inner: R,
+    read: BytesRead,
+}
+
+impl<R: Read> Read for Counting<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.read.0.fetch_add(n as u64, Ordering::Relaxed);
+        Ok(n)
+    }
+}
+
 /// Opens the age layer. Every failure is one of the plain refusals.
+#[cfg(test)]
 pub(crate) fn open_stream(path: &Path, identity: &age::x25519::Identity) -> Result<impl BufRead + Send> {
+    Ok(open_counted(path, identity, &BytesRead::default())?.0)
+}
+
+/// [`open_stream`], counting the file's bytes read into `read`; also
+/// returns the file's size.
+pub(crate) fn open_counted(
+    path: &Path,
+    identity: &age::x25519::Identity,
+    read: &BytesRead,
+) -> Result<(impl BufRead + Send, u64)> {
     let file = File::open(path).map_err(|e| match e.kind() {
         std::io::ErrorKind::NotFound => Error::invalid(format!("no file at {}", path.display())),
         _ => Error::io("read", path, e),
     })?;
-    let mut input = BufReader::with_capacity(256 * 1024, file);
+    let size = file.metadata().map_err(|e| Error::io("read", path, e))?.len();
+    let mut input = BufReader::with_capacity(256 * 1024, Counting { inner: file, read: read.clone() });
     // An age file that fails to parse was cut or changed; anything else is
     // simply not a bundle.
     let is_age = input.fill_buf().map(|b| b.starts_with(b"age-encryption.org/")).unwrap_or(false);
@@ -146,7 +185,7 @@ pub(crate) fn open_stream(path: &Path, identity: &age::x25519::Identity) -> Resu
         age::DecryptError::NoMatchingKeys => Error::from(Refusal::NotForUs),
         _ => Error::from(Refusal::Damaged),
     })?;
-    Ok(BufReader::with_capacity(256 * 1024, reader))
+    Ok((BufReader::with_capacity(256 * 1024, reader), size))
 }
 
 /// Reads one line, at most [`MAX_LINE`] bytes. `Ok(None)` at the clean end.

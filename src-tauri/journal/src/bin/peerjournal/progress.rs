@@ -17,6 +17,15 @@ impl Progress {
         Progress(bar)
     }
 
+    /// A bar labelled `what` ("importing") over the bytes of a file.
+    pub fn bytes(what: &'static str) -> Progress {
+        let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+        let template = "{msg} {wide_bar} {bytes}/{total_bytes}";
+        bar.set_style(ProgressStyle::with_template(template).unwrap_or_else(|_| ProgressStyle::default_bar()));
+        bar.set_message(what);
+        Progress(bar)
+    }
+
     /// What the core's progress callbacks are given: (done, total).
     pub fn update(&self) -> impl FnMut(u64, u64) + '_ {
         |done, total| {

@@ -179,7 +179,7 @@ pub fn export(j: &mut Journal, to: Vec<String>, path: PathBuf, full: bool, out: 
 pub fn import(j: &mut Journal, files: Vec<PathBuf>, out: &Output) -> Result<(), Failure> {
     let mut summaries = Vec::new();
     for file in files {
-        let progress = Progress::new("importing", "changes");
+        let progress = Progress::bytes("importing");
         let summary = j.import_bundle(&file, &mut progress.update());
         drop(progress);
         let summary = summary.map_err(|e| Failure::from(e).prefixed(&file.display().to_string()))?;
