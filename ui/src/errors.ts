@@ -22,6 +22,7 @@ const KIND_NAMES: Record<UiErrorKind, true> = {
   invalidInput: true,
   notAllowed: true,
   io: true,
+  cancelled: true,
   internal: true,
 };
 const KINDS: ReadonlySet<string> = new Set(Object.keys(KIND_NAMES));
