@@ -102,4 +102,28 @@ app_commands! {
     /// Writes everything held about a person (subject access) into the
     /// files folder, as a JSON file and a printable page.
     export_person(person: PersonId) -> SubjectAccessWritten;
+
+    // ---- Exchanging files (see src/exchange.rs) ----
+    /// The exchange folder, this journal's card, and each trusted card with
+    /// what its receipts say.
+    exchange_overview() -> ExchangeOverview;
+    /// Chooses the exchange folder ("" for the app's own).
+    set_exchange_folder(folder: String) -> ExchangeOverview;
+    /// Saves this journal's card into the exchange folder.
+    save_my_card() -> SavedFile;
+    /// The files in the exchange folder, and those dropped on the window,
+    /// that this journal can do something with.
+    exchange_files() -> Vec<ExchangeFile>;
+    /// Trusts the card in a file, once the person has checked its
+    /// fingerprint (the one they checked is given).
+    trust_card(file: FileToken, fingerprint: Fingerprint) -> RosterEntry;
+    /// Stops trusting a card.
+    revoke_card(fingerprint: Fingerprint) -> RosterEntry;
+    /// Writes what a card has not yet received into the exchange folder,
+    /// with progress ("job-progress" events).
+    export_to(to: Fingerprint) -> ExportDone;
+    /// Brings in one file, with progress; all of it or none of it.
+    import_file(file: FileToken) -> ImportSummary;
+    /// Stops the import or export running; it changes nothing.
+    stop_job() -> ();
 }

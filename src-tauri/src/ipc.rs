@@ -131,6 +131,14 @@ pub struct UiError {
 }
 
 impl UiError {
+    /// Something failed inside the app itself (a command's thread died).
+    pub fn internal() -> Self {
+        UiError {
+            kind: UiErrorKind::Journal(ErrorKind::Internal),
+            message: "something went wrong inside Peer Journal; please try again".into(),
+        }
+    }
+
     /// The journal must be unlocked for this.
     pub fn locked() -> Self {
         UiError { kind: UiErrorKind::Locked, message: "the journal is locked; unlock it to carry on".into() }

@@ -10,6 +10,7 @@
 #![forbid(unsafe_code)]
 
 pub mod commands;
+pub mod exchange;
 pub mod ipc;
 pub mod session;
 #[cfg(test)]
@@ -25,6 +26,11 @@ use session::Session;
 
 /// The event the UI hears when the idle timer has locked the journal.
 pub const JOURNAL_LOCKED_EVENT: &str = "journal-locked";
+/// The event carrying an import's or export's progress ([`exchange::JobProgress`]).
+pub const JOB_PROGRESS_EVENT: &str = "job-progress";
+/// The event the UI hears when files were dropped on the window (the
+/// exchange screens then list them with the exchange folder's).
+pub const FILES_DROPPED_EVENT: &str = "files-dropped";
 
 /// Where the journal lives: `$PEERJOURNAL_DIR` if set (tests use this),
 /// otherwise the OS data folder.
@@ -66,8 +72,20 @@ pub fn run() -> Result<(), String> {
     tauri::Builder::default()
         .manage(Session::with_files_dir(dir.clone(), files_dir(&dir), KdfParams::PASSPHRASE))
         .invoke_handler(commands::handler())
+        .on_window_event(|window, event| {
+            // Only the shell hears where dropped files are; the window is
+            // told that there are some, and asks for them by number.
+            if let tauri::WindowEvent::DragDrop(tauri::DragDropEvent::Drop { paths, .. }) = event {
+                window.state::<Session>().files_dropped(paths.clone());
+                let _ = window.emit(FILES_DROPPED_EVENT, ());
+            }
+        })
         .setup(|app| {
             calm_rendering(app);
+            let emitter = app.handle().clone();
+            app.state::<Session>().on_progress(move |progress| {
+                let _ = emitter.emit(JOB_PROGRESS_EVENT, progress);
+            });
             let handle = app.handle().clone();
             std::thread::Builder::new().name("idle-lock".into()).spawn(move || loop {
                 std::thread::sleep(Duration::from_secs(5));

@@ -11,7 +11,7 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 use std::time::{Duration, Instant};
 
 use peerjournal::keys::PassphraseStrength;
@@ -24,6 +24,7 @@ use zeroize::Zeroizing;
 use peerjournal::access::Written as SubjectAccessWritten;
 use peerjournal::journal::backup::BackupWritten;
 
+use crate::exchange::JobProgress;
 use crate::ipc::{AppState, CreateJournalRequest, Created, FieldValue, FieldValues, FoundFile, JournalState, UiError};
 
 /// The app's state, shared by every command.
@@ -40,7 +41,17 @@ pub struct Session {
     demo: AtomicBool,
     kdf: KdfParams,
     inner: Mutex<Inner>,
+    /// The open journal's stop flag, reachable while an import or export
+    /// holds `inner` (see `exchange`).
+    stop: Mutex<Option<Arc<AtomicBool>>>,
+    /// Where import and export progress goes (see `Session::on_progress`).
+    pub(crate) progress: OnceLock<ProgressSink>,
+    /// Files dropped on the window, by number (see `exchange::FileToken`).
+    dropped: Mutex<Vec<PathBuf>>,
 }
+
+/// Where import and export progress is sent.
+pub(crate) type ProgressSink = Box<dyn Fn(&JobProgress) + Send + Sync>;
 
 /// The demo journal's folder for the journal in `dir`.
 pub fn demo_dir_for(dir: &Path) -> PathBuf {
@@ -78,6 +89,30 @@ impl Session {
                 idle_lock: minutes(peerjournal::journal::DEFAULT_IDLE_LOCK_MINUTES),
                 last_activity: Instant::now(),
             }),
+            stop: Mutex::new(None),
+            progress: OnceLock::new(),
+            dropped: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// The open journal's stop flag, if one was opened.
+    pub(crate) fn stop_flag(&self) -> Option<Arc<AtomicBool>> {
+        self.stop.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    /// The files dropped on the window so far, by number.
+    pub(crate) fn dropped_files(&self) -> Vec<PathBuf> {
+        self.dropped.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    /// Notes files dropped on the window, so the exchange screens may open
+    /// them (and only them, of all the files outside the exchange folder).
+    pub fn files_dropped(&self, paths: Vec<PathBuf>) {
+        let mut dropped = self.dropped.lock().unwrap_or_else(|p| p.into_inner());
+        for path in paths {
+            if !dropped.contains(&path) {
+                dropped.push(path);
+            }
         }
     }
 
@@ -109,7 +144,7 @@ impl Session {
     /// error read as the UI shows it, and notes that the person is using
     /// the app. Every command that asks or changes the journal goes
     /// through here.
-    fn with_journal<T>(&self, f: impl FnOnce(&mut Journal) -> peerjournal::Result<T>) -> Result<T, UiError> {
+    pub(crate) fn with_journal<T>(&self, f: impl FnOnce(&mut Journal) -> peerjournal::Result<T>) -> Result<T, UiError> {
         let mut inner = self.inner();
         let journal = inner.journal.as_mut().ok_or_else(UiError::locked)?;
         let out = f(journal).map_err(|e| self.fail(e));
@@ -173,7 +208,7 @@ impl Session {
             &NewJournal { name: &request.name, role: request.role, passphrase: &request.passphrase, kdf: self.kdf },
         )
         .map_err(|e| self.fail(e))?;
-        Self::opened(&mut inner, journal)?;
+        self.opened(&mut inner, journal)?;
         let state = self.state_of(&inner)?;
         Ok(Created { recovery_key: recovery.display().to_string(), state })
     }
@@ -183,7 +218,7 @@ impl Session {
         let passphrase = Zeroizing::new(passphrase);
         let mut inner = self.inner();
         let journal = Journal::open(self.dir(), &passphrase).map_err(|e| self.fail(e))?;
-        Self::opened(&mut inner, journal)?;
+        self.opened(&mut inner, journal)?;
         self.state_of(&inner)
     }
 
@@ -192,11 +227,12 @@ impl Session {
         let (recovery_key, new_passphrase) = (Zeroizing::new(recovery_key), Zeroizing::new(new_passphrase));
         let mut inner = self.inner();
         let journal = Journal::recover(self.dir(), &recovery_key, &new_passphrase).map_err(|e| self.fail(e))?;
-        Self::opened(&mut inner, journal)?;
+        self.opened(&mut inner, journal)?;
         self.state_of(&inner)
     }
 
-    fn opened(inner: &mut Inner, journal: Journal) -> Result<(), UiError> {
+    fn opened(&self, inner: &mut Inner, journal: Journal) -> Result<(), UiError> {
+        *self.stop.lock().unwrap_or_else(|p| p.into_inner()) = Some(journal.stop_flag());
         inner.idle_lock = minutes(journal.idle_lock_minutes()?);
         inner.erased_at_unlock = journal.last_purge().map_or(0, |r| r.erased_people.len() as u32);
         inner.journal = Some(journal);
@@ -204,8 +240,10 @@ impl Session {
         Ok(())
     }
 
-    /// Locks: closes the database and wipes the key.
+    /// Locks: closes the database and wipes the key. An import or export
+    /// running is stopped first, changing nothing.
     pub fn lock(&self) -> Result<AppState, UiError> {
+        self.stop_running_job();
         let mut inner = self.inner();
         inner.journal = None;
         self.state_of(&inner)
@@ -376,7 +414,7 @@ impl Session {
             Journal::open(self.dir(), peerjournal::journal::DEMO_PASSPHRASE)
         };
         match opened {
-            Ok(journal) => Self::opened(&mut inner, journal)?,
+            Ok(journal) => self.opened(&mut inner, journal)?,
             Err(e) => {
                 self.demo.store(false, Ordering::SeqCst);
                 return Err(self.fail(e));
@@ -427,7 +465,7 @@ impl Session {
         let journal =
             peerjournal::journal::backup::restore(Path::new(&path), self.dir(), &recovery_key, &new_passphrase)
                 .map_err(|e| self.fail(e))?;
-        Self::opened(&mut inner, journal)?;
+        self.opened(&mut inner, journal)?;
         self.state_of(&inner)
     }
 

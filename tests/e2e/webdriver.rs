@@ -312,11 +312,6 @@ impl Session {
         self.remote.call("DELETE", "/actions", None).map(drop)
     }
 
-    /// Sets the window's outer size.
-    pub fn set_window_size(&self, width: u32, height: u32) -> Result<()> {
-        self.remote.call("POST", "/window/rect", Some(json!({ "width": width, "height": height }))).map(drop)
-    }
-
     /// Checks what the window shows with axe-core (`axe_source`: the text of
     /// `axe.min.js`, injected for the check and never shipped in the app).
     /// Returns the violations of impact serious or critical, each as one

@@ -5,10 +5,16 @@ import type { Conflict } from "./Conflict";
 import type { CreateJournalRequest } from "./CreateJournalRequest";
 import type { Created } from "./Created";
 import type { Draft } from "./Draft";
+import type { ExchangeFile } from "./ExchangeFile";
+import type { ExchangeOverview } from "./ExchangeOverview";
+import type { ExportDone } from "./ExportDone";
 import type { FieldValue } from "./FieldValue";
 import type { FieldValues } from "./FieldValues";
+import type { FileToken } from "./FileToken";
+import type { Fingerprint } from "./Fingerprint";
 import type { FoundFile } from "./FoundFile";
 import type { HistoryEntry } from "./HistoryEntry";
+import type { ImportSummary } from "./ImportSummary";
 import type { JournalRecord } from "./JournalRecord";
 import type { Kind } from "./Kind";
 import type { Page } from "./Page";
@@ -16,6 +22,8 @@ import type { PassphraseStrength } from "./PassphraseStrength";
 import type { PersonId } from "./PersonId";
 import type { PurgeReport } from "./PurgeReport";
 import type { RecordId } from "./RecordId";
+import type { RosterEntry } from "./RosterEntry";
+import type { SavedFile } from "./SavedFile";
 import type { SearchHit } from "./SearchHit";
 import type { SubjectAccessWritten } from "./SubjectAccessWritten";
 
@@ -95,4 +103,22 @@ export interface Commands {
   restore_backup: { args: { path: string; recoveryKey: string; newPassphrase: string }; result: AppState };
   /** Writes everything held about a person (subject access) into the files folder, as a JSON file and a printable page. */
   export_person: { args: { person: PersonId }; result: SubjectAccessWritten };
+  /** The exchange folder, this journal's card, and each trusted card with what its receipts say. */
+  exchange_overview: { args: undefined; result: ExchangeOverview };
+  /** Chooses the exchange folder ("" for the app's own). */
+  set_exchange_folder: { args: { folder: string }; result: ExchangeOverview };
+  /** Saves this journal's card into the exchange folder. */
+  save_my_card: { args: undefined; result: SavedFile };
+  /** The files in the exchange folder, and those dropped on the window, that this journal can do something with. */
+  exchange_files: { args: undefined; result: Array<ExchangeFile> };
+  /** Trusts the card in a file, once the person has checked its fingerprint (the one they checked is given). */
+  trust_card: { args: { file: FileToken; fingerprint: Fingerprint }; result: RosterEntry };
+  /** Stops trusting a card. */
+  revoke_card: { args: { fingerprint: Fingerprint }; result: RosterEntry };
+  /** Writes what a card has not yet received into the exchange folder, with progress ("job-progress" events). */
+  export_to: { args: { to: Fingerprint }; result: ExportDone };
+  /** Brings in one file, with progress; all of it or none of it. */
+  import_file: { args: { file: FileToken }; result: ImportSummary };
+  /** Stops the import or export running; it changes nothing. */
+  stop_job: { args: undefined; result: null };
 }

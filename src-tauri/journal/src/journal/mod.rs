@@ -49,6 +49,8 @@ pub const DEMO_PASSPHRASE: &str = "made-up people only";
 const DEMO_KDF: KdfParams = KdfParams { memory_kib: 64 * 1024, iterations: 1, parallelism: 1 };
 /// The journal's setting for discreet mode (see [`Journal::discreet_mode`]).
 const DISCREET_MODE: &str = "discreet_mode";
+/// The journal's setting for its exchange folder (see [`Journal::exchange_folder`]).
+const EXCHANGE_FOLDER: &str = "exchange_folder";
 /// Idle minutes before the app locks itself, unless the person chose otherwise.
 pub const DEFAULT_IDLE_LOCK_MINUTES: u32 = 10;
 /// The longest idle time that may be chosen, in minutes.
@@ -539,6 +541,31 @@ impl Journal {
     /// Turns discreet mode on or off.
     pub fn set_discreet_mode(&mut self, on: bool) -> Result<()> {
         self.set_meta(DISCREET_MODE, if on { "on" } else { "off" })
+    }
+
+    /// The folder chosen on this computer to exchange files in (a shared
+    /// folder, a USB stick), if one was; the app offers its own otherwise.
+    pub fn exchange_folder(&self) -> Result<Option<PathBuf>> {
+        Ok(self.meta(EXCHANGE_FOLDER)?.filter(|f| !f.is_empty()).map(PathBuf::from))
+    }
+
+    /// Chooses the exchange folder; `None` goes back to the app's own.
+    /// The folder must be given whole (absolute); it is not made here.
+    pub fn set_exchange_folder(&mut self, folder: Option<&Path>) -> Result<()> {
+        let value = match folder {
+            None => String::new(),
+            Some(folder) if !folder.is_absolute() => {
+                return Err(Error::invalid(format!(
+                    "{} is not a whole folder path; give it from the start, like /media/usb or /home/sam/Documents",
+                    folder.display()
+                )))
+            }
+            Some(folder) => folder
+                .to_str()
+                .ok_or_else(|| Error::invalid("that folder's name has characters Peer Journal cannot keep"))?
+                .to_string(),
+        };
+        self.set_meta(EXCHANGE_FOLDER, &value)
     }
 
     /// Checks the encryption, every page's authentication, the database's
