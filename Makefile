@@ -5,6 +5,9 @@
 #                  tests and typecheck, all Rust tests including the end-to-end
 #                  tests under Xvfb, and the check that committed bindings are
 #                  up to date
+#   make package   install what is missing, build the release app and the
+#                  peerjournal command, and make the Debian package of both
+#                  (target/release/bundle/deb/peer-journal_VERSION_ARCH.deb)
 #   make bindings  regenerate the TypeScript types that cross IPC (ui/src/bindings)
 #   make bench     run the benchmarks
 #   make clean     remove build output
@@ -15,7 +18,7 @@
 SHELL := bash
 .SHELLFLAGS := -euo pipefail -c
 .DEFAULT_GOAL := run
-.PHONY: run test bindings bench clean
+.PHONY: run test package bindings bench clean
 
 CARGO := cargo
 # xvfb-run's default screen is 640x480 at 8-bit colour: give the app a
@@ -38,6 +41,17 @@ run:
 	$(build_ui)
 	$(call heading,Running Peer Journal)
 	$(CARGO) run --release --locked -p peer-journal-app
+
+# The same release build as `make run` (the same packages and features), plus
+# the command; Tauri's bundler then packs both (scripts/package.sh).
+package:
+	$(call heading,Checking what the build needs)
+	scripts/setup.sh app
+	$(build_ui)
+	$(call heading,Building the release app and the peerjournal command)
+	$(CARGO) build --release --locked -p peer-journal-app -p peerjournal
+	$(call heading,Making the Debian package)
+	scripts/package.sh release
 
 test:
 	$(call heading,Checking what the tests need)

@@ -97,6 +97,8 @@ if $want_tests; then
 fi
 
 # --- the UI's npm packages -------------------------------------------------
+# These include the Tauri CLI (@tauri-apps/cli, pinned, prebuilt), which
+# makes the Debian package (scripts/package.sh).
 # npm ci wipes node_modules, so a stamp inside it records that the install
 # finished and for which lock file.
 ui="$repo/ui"
