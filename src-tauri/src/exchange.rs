@@ -176,7 +176,8 @@ fn modified(path: &Path) -> String {
 }
 
 /// What `path` is for `journal`, or None when it is nothing of its to show
-/// (another journal's, written here, or not Peer Journal's).
+/// (another journal's, written here, or not named as Peer Journal's). A
+/// file named as a bundle that is not one is shown as damaged.
 fn classify(journal: &Journal, path: &Path) -> Option<FileKind> {
     let extension = path.extension().and_then(|e| e.to_str()).unwrap_or("");
     if extension == CARD_EXTENSION {
@@ -193,7 +194,8 @@ fn classify(journal: &Journal, path: &Path) -> Option<FileKind> {
     }
     match journal.peek_bundle(path) {
         Ok(look) => Some(FileKind::Bundle { look }),
-        Err(Error::Refused(Refusal::NotForUs | Refusal::OwnBundle | Refusal::NotABundle)) => None,
+        // Another journal's, or this one's own: nothing to do with it here.
+        Err(Error::Refused(Refusal::NotForUs | Refusal::OwnBundle)) => None,
         Err(e) => Some(FileKind::Problem { reason: e.to_string() }),
     }
 }
