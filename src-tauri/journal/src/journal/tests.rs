@@ -713,6 +713,18 @@ fn draft_keys(j: &Journal) -> Vec<String> {
 }
 
 #[test]
+fn deleting_a_record_discards_the_draft_of_a_change_to_it() {
+    let (_d, mut j) = journal();
+    let p = person(&mut j, "R.M.");
+    let c = contact(&mut j, &p, "2026-11-01T10:00", "a visit");
+    let other = contact(&mut j, &p, "2026-11-02T10:00", "another visit");
+    j.save_draft(&format!("contact:{c}"), Kind::Contact, fields(json!({"notes": "half typed"}))).unwrap();
+    j.save_draft(&format!("contact:{other}"), Kind::Contact, fields(json!({"notes": "kept"}))).unwrap();
+    j.delete(&c).unwrap();
+    assert_eq!(draft_keys(&j), vec![format!("contact:{other}")]);
+}
+
+#[test]
 fn a_draft_is_kept_as_typed_replaced_and_discarded() {
     let (_d, mut j) = journal();
     let p = person(&mut j, "R.M.");

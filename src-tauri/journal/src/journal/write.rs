@@ -170,7 +170,10 @@ impl Journal {
             set.insert(DELETED.into(), change(Value::Bool(true), base_of(&clocks, DELETED)));
             batch.apply(&next(id, kind, Op::Put, set)?, None)?;
             Ok(())
-        })
+        })?;
+        // A change to it, half typed, has nothing left to change.
+        self.conn.execute("DELETE FROM drafts WHERE record = ?1", [id])?;
+        Ok(())
     }
 
     /// Forgets a person: erases them and every record about them (notes and
