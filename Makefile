@@ -8,6 +8,7 @@
 #   make package   install what is missing, build the release app and the
 #                  peerjournal command, and make the Debian package of both
 #                  (target/release/bundle/deb/peer-journal_VERSION_ARCH.deb)
+#   make test-package  just the package test (part of make test)
 #   make bindings  regenerate the TypeScript types that cross IPC (ui/src/bindings)
 #   make bench     run the benchmarks
 #   make clean     remove build output
@@ -18,7 +19,7 @@
 SHELL := bash
 .SHELLFLAGS := -euo pipefail -c
 .DEFAULT_GOAL := run
-.PHONY: run test package bindings bench clean
+.PHONY: run test package test-package bindings bench clean
 
 CARGO := cargo
 # xvfb-run's default screen is 640x480 at 8-bit colour: give the app a
@@ -52,6 +53,18 @@ package:
 	$(CARGO) build --release --locked -p peer-journal-app -p peerjournal
 	$(call heading,Making the Debian package)
 	scripts/package.sh release
+
+# The package test alone: tests/package packs the debug build `make test`
+# makes, so this makes that very build first (--no-run: every program, the
+# peerjournal command included, without running the tests).
+test-package:
+	$(call heading,Checking what the tests need)
+	scripts/setup.sh test
+	$(build_ui)
+	$(call heading,Building what make test builds)
+	$(CARGO) test --workspace --locked --no-run
+	$(call heading,The package test (under Xvfb))
+	$(XVFB_RUN) $(CARGO) test --workspace --locked --test package
 
 test:
 	$(call heading,Checking what the tests need)

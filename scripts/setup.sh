@@ -3,7 +3,8 @@
 #
 #   scripts/setup.sh app    what building and running the desktop app needs
 #   scripts/setup.sh test   that, plus what the tests need (Xvfb, the WebKit
-#                           WebDriver and tauri-driver)
+#                           WebDriver, tauri-driver, and desktop-file-utils for
+#                           the package test)
 #
 # Used by `make run` and `make test`. It is idempotent: it checks every item
 # first and installs only what is missing, printing one line per install, so a
@@ -20,8 +21,10 @@ APP_PACKAGES=(
   libwebkit2gtk-4.1-dev build-essential curl wget file libxdo-dev libssl-dev
   libayatana-appindicator3-dev librsvg2-dev pkg-config
 )
-# xvfb-run calls xauth, which the xvfb package only recommends.
-TEST_PACKAGES=(webkit2gtk-driver xvfb xauth)
+# xvfb-run calls xauth, which the xvfb package only recommends. The package
+# test checks the desktop entry with desktop-file-validate (it reads the
+# package with dpkg-deb and readelf, which dpkg and build-essential bring).
+TEST_PACKAGES=(webkit2gtk-driver xvfb xauth desktop-file-utils)
 
 usage() {
   echo "usage: $0 app|test" >&2
