@@ -126,4 +126,11 @@ app_commands! {
     import_file(file: FileToken) -> ImportSummary;
     /// Stops the import or export running; it changes nothing.
     stop_job() -> ();
+
+    // ---- A supervisor's screens ----
+    /// Every volunteer's card, with when their last file came and what of
+    /// theirs needs a look.
+    volunteers() -> Vec<VolunteerSummary>;
+    /// What needs a look before supervision, list by list.
+    review(options: ReviewOptions) -> Review;
 }

@@ -20,6 +20,8 @@ use peerjournal::{
     RecordCounts, RecordId, SearchHit,
 };
 
+use peerjournal::journal::review::{Review, ReviewOptions};
+use peerjournal::journal::VolunteerSummary;
 use peerjournal::store::roster::RosterEntry;
 use peerjournal::sync::ImportSummary;
 

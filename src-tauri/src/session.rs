@@ -474,6 +474,19 @@ impl Session {
         self.with_journal(|j| peerjournal::access::export_person(j, &person, &self.files_dir))
     }
 
+    /// Every volunteer's card, with what this journal holds of theirs.
+    pub fn volunteers(&self) -> Result<Vec<peerjournal::journal::VolunteerSummary>, UiError> {
+        self.with_journal(|j| j.volunteers())
+    }
+
+    /// What needs a look before supervision.
+    pub fn review(
+        &self,
+        options: peerjournal::journal::review::ReviewOptions,
+    ) -> Result<peerjournal::journal::review::Review, UiError> {
+        self.with_journal(|j| j.review(&options))
+    }
+
     /// Does the work saves leave for idle moments (a step of merging the
     /// search index, folding the write-ahead logs back into the database
     /// files; see `Journal::tidy_while_idle`) if the journal is open and

@@ -506,6 +506,14 @@ fn export_import_and_receipts_through_the_command_line() {
     assert_eq!(summary["kinds"]["contact"]["new"], 1);
     assert_eq!(summary["kinds"]["person"]["new"], 1);
     assert_eq!(json_ok(&s, &["import", bundle.to_str().unwrap()])["alreadyImported"], true);
+    // The supervisor's roster of volunteers: Sam's file, and Sam's open concern.
+    let roster = json_ok(&s, &["roster"]);
+    assert_eq!(roster.as_array().map(Vec::len), Some(1), "{roster}");
+    assert_eq!((roster[0]["name"].as_str(), roster[0]["files"].as_i64()), (Some("Sam"), Some(1)));
+    assert_eq!((roster[0]["records"].as_i64(), roster[0]["openConcerns"].as_i64()), (Some(3), Some(1)));
+    let plain = peerjournal(&s, Some(PASS), &["roster"]);
+    let plain = String::from_utf8(plain.stdout).unwrap();
+    assert!(plain.contains("Sam") && plain.contains("1 concern open"), "{plain}");
     // The supervisor acknowledges the concern, and writes a note about it;
     // neither changes the volunteer's concern, and both go back by file.
     let ack = json_ok(&s, &["concern", "ack", &concern, "--notes", "spoke to the team"]);

@@ -22,10 +22,13 @@ import type { PassphraseStrength } from "./PassphraseStrength";
 import type { PersonId } from "./PersonId";
 import type { PurgeReport } from "./PurgeReport";
 import type { RecordId } from "./RecordId";
+import type { Review } from "./Review";
+import type { ReviewOptions } from "./ReviewOptions";
 import type { RosterEntry } from "./RosterEntry";
 import type { SavedFile } from "./SavedFile";
 import type { SearchHit } from "./SearchHit";
 import type { SubjectAccessWritten } from "./SubjectAccessWritten";
+import type { VolunteerSummary } from "./VolunteerSummary";
 
 /** Each command's arguments (camelCase, as Tauri expects from JavaScript) and result. */
 export interface Commands {
@@ -121,4 +124,8 @@ export interface Commands {
   import_file: { args: { file: FileToken }; result: ImportSummary };
   /** Stops the import or export running; it changes nothing. */
   stop_job: { args: undefined; result: null };
+  /** Every volunteer's card, with when their last file came and what of theirs needs a look. */
+  volunteers: { args: undefined; result: Array<VolunteerSummary> };
+  /** What needs a look before supervision, list by list. */
+  review: { args: { options: ReviewOptions }; result: Review };
 }

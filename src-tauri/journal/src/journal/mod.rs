@@ -14,6 +14,7 @@ pub mod backup;
 pub mod drafts;
 mod read;
 pub mod retention;
+pub mod review;
 mod roster;
 mod write;
 
@@ -58,6 +59,7 @@ pub const MAX_IDLE_LOCK_MINUTES: u32 = 240;
 const MAX_NAME_CHARS: usize = 80;
 
 pub use crate::model::kinds::Role;
+pub use roster::VolunteerSummary;
 
 /// Whether a folder holds a journal, without unlocking anything.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

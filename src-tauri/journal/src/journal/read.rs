@@ -15,7 +15,7 @@ use crate::model::ids::{DeviceId, PersonId, RecordId};
 use crate::model::kinds::{self, Kind, Role};
 use crate::model::record::{Conflict, ConflictField, HistoryEntry, Page, Record, RecordCounts, SearchHit};
 
-const RECORD_COLUMNS: &str = "r.id, r.kind, r.person, r.at, r.data, r.created_hlc, r.updated_hlc,
+pub(super) const RECORD_COLUMNS: &str = "r.id, r.kind, r.person, r.at, r.data, r.created_hlc, r.updated_hlc,
      (SELECT id FROM devices WHERE n = r.updated_device), r.conflict,
      (SELECT journal FROM devices WHERE n = r.created_device)";
 
@@ -69,7 +69,7 @@ const DUE: &str = "FROM (
 const NEEDING_ATTENTION: &str = "FROM records r WHERE r.kind = ?1 AND r.deleted = 0 AND r.attention = 1
      ORDER BY r.at_key DESC, r.rowid DESC LIMIT ?2 OFFSET ?3";
 
-fn record_from_row(row: &Row<'_>) -> rusqlite::Result<Record> {
+pub(super) fn record_from_row(row: &Row<'_>) -> rusqlite::Result<Record> {
     let kind: String = row.get(1)?;
     let data: String = row.get(4)?;
     let mut fields: Map<String, Value> = serde_json::from_str(&data).unwrap_or_default();

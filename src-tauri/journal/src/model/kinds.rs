@@ -897,7 +897,7 @@ pub fn check_written_form(kind: Kind, name: &str, value: &Value) -> Result<()> {
 fn normal_form(kind: Kind, name: &str, value: &Value) -> Result<Option<Value>> {
     let spec = kind.spec();
     let field =
-        spec.field(name).ok_or_else(|| Error::invalid(format!("a {} has no field called {name}", spec.label)))?;
+        spec.field(name).ok_or_else(|| Error::invalid(format!("{} has no field called {name}", a(spec.label))))?;
     if value.is_null() {
         if field.required {
             return Err(Error::invalid(format!("{} is needed", field.label.to_lowercase())));

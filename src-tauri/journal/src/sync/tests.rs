@@ -1202,3 +1202,87 @@ fn a_stopped_import_or_export_changes_nothing() {
     assert_eq!(summary.events, 2501);
     assert_eq!(last, (size, size));
 }
+
+#[test]
+fn the_volunteers_roster_counts_what_each_sent() {
+    let mut sam = party("Sam", Role::Volunteer);
+    let mut jo = party("Jo", Role::Volunteer);
+    let mut morgan = party("Morgan", Role::Supervisor);
+    trust(&mut sam, &mut morgan);
+    trust(&mut jo, &mut morgan);
+    let p = sam.j.add(Kind::Person, fields(json!({"alias": "R.M.", "consent": true}))).unwrap().as_person().unwrap();
+    sam.j.add(Kind::Contact, fields(json!({"person": p, "how": "phone", "flag": true}))).unwrap();
+    sam.j.add(Kind::Contact, fields(json!({"person": p, "how": "phone"}))).unwrap();
+    sam.j
+        .add(Kind::Concern, fields(json!({"person": p, "category": "wellbeing", "urgency": "low", "notes": "x"})))
+        .unwrap();
+    // A private reflection stays with Sam.
+    sam.j.add(Kind::Reflection, fields(json!({"text": "mine alone"}))).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    send(&mut sam, &mut morgan, false, dir.path(), "1.pjbundle").unwrap();
+    let roster = morgan.j.volunteers().unwrap();
+    assert_eq!(roster.iter().map(|v| v.card.name.as_str()).collect::<Vec<_>>(), vec!["Jo", "Sam"]);
+    let (jo_row, sam_row) = (&roster[0], &roster[1]);
+    assert_eq!((jo_row.files, jo_row.records, jo_row.last_file_at.is_none()), (0, 0, true));
+    assert_eq!(
+        (sam_row.files, sam_row.records, sam_row.people, sam_row.open_concerns, sam_row.flagged),
+        (1, 4, 1, 1, 1)
+    );
+    assert!(sam_row.last_file_at.is_some());
+    // Morgan's own records are nobody's on this list.
+    morgan.j.add(Kind::Service, fields(json!({"name": "Food bank", "category": "food"}))).unwrap();
+    assert_eq!(morgan.j.volunteers().unwrap()[1].records, 4);
+}
+
+#[test]
+fn a_supervisors_review_lists_what_needs_a_look() {
+    use crate::journal::review::ReviewOptions;
+    let mut sam = party("Sam", Role::Volunteer);
+    let mut jo = party("Jo", Role::Volunteer);
+    let mut morgan = party("Morgan", Role::Supervisor);
+    trust(&mut sam, &mut morgan);
+    trust(&mut jo, &mut morgan);
+    let add = |p: &mut Party, kind: Kind, v: Value| p.j.add(kind, fields(v)).unwrap();
+    let rosa = add(&mut sam, Kind::Person, json!({"alias": "R.M.", "consent": true})).as_person().unwrap();
+    let ben = add(&mut sam, Kind::Person, json!({"alias": "B.J.", "consent": true})).as_person().unwrap();
+    let kit = add(&mut jo, Kind::Person, json!({"alias": "K.T.", "consent": true})).as_person().unwrap();
+    // Rosa: known for a year and a half, last seen two months ago, a flagged issue.
+    add(&mut sam, Kind::Contact, json!({"person": rosa, "at": "2025-05-01T10:00", "how": "home-visit"}));
+    add(&mut sam, Kind::Contact, json!({"person": rosa, "at": crate::model::kinds::months_ago(2), "how": "phone"}));
+    add(
+        &mut sam,
+        Kind::BoundaryIssue,
+        json!({"person": rosa, "category": "gifts-or-money", "what_happened": "cash", "flag": true}),
+    );
+    // Ben: seen today; a concern; a signpost past its reminder.
+    add(&mut sam, Kind::Contact, json!({"person": ben, "how": "phone"}));
+    add(&mut sam, Kind::Concern, json!({"person": ben, "category": "wellbeing", "urgency": "low", "notes": "x"}));
+    let svc = add(&mut morgan, Kind::Service, json!({"name": "Food bank", "category": "food"})).id;
+    let dir = tempfile::tempdir().unwrap();
+    send(&mut morgan, &mut sam, false, dir.path(), "svc.pjbundle").unwrap();
+    add(&mut sam, Kind::Signpost, json!({"person": ben, "service": svc, "status": "made", "reminder": "2026-01-01"}));
+    add(&mut sam, Kind::Reflection, json!({"text": "I felt stuck", "shared": true}));
+    add(&mut sam, Kind::Reflection, json!({"text": "private"}));
+    // Kit (Jo's): seen three months ago; their support ended.
+    add(&mut jo, Kind::Contact, json!({"person": kit, "at": crate::model::kinds::months_ago(3), "how": "phone"}));
+    add(&mut jo, Kind::Ending, json!({"person": kit, "on": crate::model::kinds::months_ago(0), "planned": true}));
+    send(&mut sam, &mut morgan, false, dir.path(), "sam.pjbundle").unwrap();
+    send(&mut jo, &mut morgan, false, dir.path(), "jo.pjbundle").unwrap();
+
+    let everyone = ReviewOptions { volunteer: None, quiet_weeks: 4, long_months: 12 };
+    let r = morgan.j.review(&everyone).unwrap();
+    assert_eq!(r.concerns.len(), 1);
+    assert_eq!(r.flagged.iter().map(|x| x.kind).collect::<Vec<_>>(), vec![Kind::BoundaryIssue]);
+    assert_eq!(r.shared_reflections.len(), 1, "only the shared one");
+    assert_eq!(r.stale_signposts.len(), 1);
+    let names = |l: &[crate::journal::review::PersonSince]| -> Vec<String> {
+        l.iter().map(|p| p.person.fields["alias"].as_str().unwrap().to_string()).collect()
+    };
+    // Kit's support ended: on neither list.
+    assert_eq!(names(&r.quiet_people), vec!["R.M."]);
+    assert_eq!(names(&r.long_relationships), vec!["R.M."]);
+    assert_eq!(r.long_relationships[0].since, "2025-05-01T10:00");
+    // One volunteer's alone.
+    let jos = morgan.j.review(&ReviewOptions { volunteer: Some(jo.fp.clone()), ..everyone }).unwrap();
+    assert!(jos.concerns.is_empty() && jos.flagged.is_empty() && jos.quiet_people.is_empty());
+}

@@ -212,6 +212,10 @@ enum Command {
     /// Cards: exchange them to trust each other's bundles.
     #[command(subcommand)]
     Card(sync::CardCommand),
+    /// A supervisor's volunteers: when each one's last file came, and what
+    /// of theirs needs a look (open concerns, what they flagged for supervision).
+    #[command(after_long_help = "Example:\n  peerjournal roster")]
+    Roster,
     /// Write an encrypted, signed bundle of changes for the people named.
     #[command(after_long_help = "Example:\n  peerjournal export --to 7K3M-Q9TX-2B4D-HW8R --out for-kim.pjbundle")]
     Export {
@@ -632,6 +636,7 @@ fn run_records(j: &mut Journal, command: Command, out: &Output) -> Result<(), Fa
             Ok(())
         }
         Command::Card(c) => sync::card(j, c, out),
+        Command::Roster => sync::roster(j, out),
         Command::Export { to, out: path, full } => sync::export(j, to, path, full, out),
         Command::Import { files } => sync::import(j, files, out),
         Command::Conflicts(c) => sync::conflicts(j, c, out),

@@ -176,6 +176,33 @@ pub fn export(j: &mut Journal, to: Vec<String>, path: PathBuf, full: bool, out: 
     Ok(())
 }
 
+pub fn roster(j: &mut Journal, out: &Output) -> Result<(), Failure> {
+    let volunteers = j.volunteers()?;
+    if out.json {
+        out.print_json(&volunteers);
+        return Ok(());
+    }
+    if volunteers.is_empty() {
+        say!("No volunteers' cards yet. Add one with `peerjournal card import FILE`.");
+    }
+    for v in volunteers {
+        let last = match &v.last_file_at {
+            Some(at) => format!("last file {at} ({})", count(v.files, "file", "files")),
+            None => "no file from them yet".to_string(),
+        };
+        let revoked = if v.card.revoked_at.is_some() { " [revoked]" } else { "" };
+        say!("{}{}  {}  {last}", v.card.name, revoked, v.card.fingerprint);
+        say!(
+            "  {} about {}; {} open; {} flagged for supervision",
+            count(v.records, "record", "records"),
+            count(v.people, "person", "people"),
+            count(v.open_concerns, "concern", "concerns"),
+            v.flagged
+        );
+    }
+    Ok(())
+}
+
 pub fn import(j: &mut Journal, files: Vec<PathBuf>, out: &Output) -> Result<(), Failure> {
     let mut summaries = Vec::new();
     for file in files {
