@@ -13,9 +13,16 @@ import type { Commands } from "./bindings/Commands";
 import type { Created } from "./bindings/Created";
 import type { Conflict } from "./bindings/Conflict";
 import type { Draft } from "./bindings/Draft";
+import type { ExchangeFile } from "./bindings/ExchangeFile";
+import type { ExchangeOverview } from "./bindings/ExchangeOverview";
+import type { ExportDone } from "./bindings/ExportDone";
 import type { FieldValue } from "./bindings/FieldValue";
 import type { FieldValues } from "./bindings/FieldValues";
+import type { FileToken } from "./bindings/FileToken";
+import type { Fingerprint } from "./bindings/Fingerprint";
 import type { HistoryEntry } from "./bindings/HistoryEntry";
+import type { ImportSummary } from "./bindings/ImportSummary";
+import type { JobProgress } from "./bindings/JobProgress";
 import type { JournalRecord } from "./bindings/JournalRecord";
 import type { Kind } from "./bindings/Kind";
 import type { Page } from "./bindings/Page";
@@ -23,6 +30,8 @@ import type { PassphraseStrength } from "./bindings/PassphraseStrength";
 import type { PersonId } from "./bindings/PersonId";
 import type { PurgeReport } from "./bindings/PurgeReport";
 import type { RecordId } from "./bindings/RecordId";
+import type { RosterEntry } from "./bindings/RosterEntry";
+import type { SavedFile } from "./bindings/SavedFile";
 import type { SearchHit } from "./bindings/SearchHit";
 import { toUiError } from "./errors";
 
@@ -91,6 +100,18 @@ export const api = {
   restoreBackup: (path: string, recoveryKey: string, newPassphrase: string): Promise<AppState> =>
     call("restore_backup", { path, recoveryKey, newPassphrase }),
   exportPerson: (person: PersonId): Promise<SubjectAccessWritten> => call("export_person", { person }),
+
+  exchangeOverview: (): Promise<ExchangeOverview> => call("exchange_overview", undefined),
+  setExchangeFolder: (folder: string): Promise<ExchangeOverview> => call("set_exchange_folder", { folder }),
+  saveMyCard: (): Promise<SavedFile> => call("save_my_card", undefined),
+  exchangeFiles: (): Promise<ExchangeFile[]> => call("exchange_files", undefined),
+  trustCard: (file: FileToken, fingerprint: Fingerprint): Promise<RosterEntry> => call("trust_card", { file, fingerprint }),
+  revokeCard: (fingerprint: Fingerprint): Promise<RosterEntry> => call("revoke_card", { fingerprint }),
+  exportTo: (to: Fingerprint): Promise<ExportDone> => call("export_to", { to }),
+  importFile: (file: FileToken): Promise<ImportSummary> => call("import_file", { file }),
+  stopJob: async (): Promise<void> => {
+    await call("stop_job", undefined);
+  },
 };
 
 /** Event the backend emits when its idle timer has locked the journal. */
@@ -99,4 +120,20 @@ export const JOURNAL_LOCKED_EVENT = "journal-locked";
 /** Calls `callback` whenever the backend locks the journal by itself; resolves to an unsubscribe function. */
 export async function onJournalLocked(callback: () => void): Promise<() => void> {
   return listen<null>(JOURNAL_LOCKED_EVENT, () => callback());
+}
+
+/** Event the backend emits as an import or export goes on (`JobProgress`). */
+export const JOB_PROGRESS_EVENT = "job-progress";
+
+/** Calls `callback` with each report of an import's or export's progress; resolves to an unsubscribe function. */
+export async function onJobProgress(callback: (progress: JobProgress) => void): Promise<() => void> {
+  return listen<JobProgress>(JOB_PROGRESS_EVENT, (event) => callback(event.payload));
+}
+
+/** Event the backend emits when files were dropped on the window (they are listed with the exchange folder's). */
+export const FILES_DROPPED_EVENT = "files-dropped";
+
+/** Calls `callback` whenever files are dropped on the window; resolves to an unsubscribe function. */
+export async function onFilesDropped(callback: () => void): Promise<() => void> {
+  return listen<null>(FILES_DROPPED_EVENT, () => callback());
 }

@@ -5,7 +5,7 @@ vi.mock("@tauri-apps/api/event", () => ({ listen: vi.fn() }));
 
 import { invoke } from "@tauri-apps/api/core";
 import { listen } from "@tauri-apps/api/event";
-import { api, onJournalLocked } from "../src/api";
+import { api, onFilesDropped, onJobProgress, onJournalLocked } from "../src/api";
 import { INTERNAL_MESSAGE } from "../src/errors";
 
 const invokeMock = vi.mocked(invoke);
@@ -24,6 +24,15 @@ describe("commands", () => {
     ["lock", "lock", undefined, () => api.lock()],
     ["touch", "touch", undefined, () => api.touch()],
     ["setIdleLockMinutes", "set_idle_lock_minutes", { minutes: 15 }, () => api.setIdleLockMinutes(15)],
+    ["exchangeOverview", "exchange_overview", undefined, () => api.exchangeOverview()],
+    ["setExchangeFolder", "set_exchange_folder", { folder: "/media/stick" }, () => api.setExchangeFolder("/media/stick")],
+    ["saveMyCard", "save_my_card", undefined, () => api.saveMyCard()],
+    ["exchangeFiles", "exchange_files", undefined, () => api.exchangeFiles()],
+    ["trustCard", "trust_card", { file: "kim.pjcard", fingerprint: "5DBJ-38B8-KSC6-VE5X" }, () => api.trustCard("kim.pjcard", "5DBJ-38B8-KSC6-VE5X")],
+    ["revokeCard", "revoke_card", { fingerprint: "5DBJ-38B8-KSC6-VE5X" }, () => api.revokeCard("5DBJ-38B8-KSC6-VE5X")],
+    ["exportTo", "export_to", { to: "7K3M-Q9TX-2B4D-HW8R" }, () => api.exportTo("7K3M-Q9TX-2B4D-HW8R")],
+    ["importFile", "import_file", { file: "dropped:0" }, () => api.importFile("dropped:0")],
+    ["stopJob", "stop_job", undefined, () => api.stopJob()],
   ] as const)("%s invokes %s with camelCase arguments", async (_name, command, args, run) => {
     invokeMock.mockResolvedValue(command === "touch" ? null : state);
     await run();
@@ -70,5 +79,27 @@ describe("onJournalLocked", () => {
     expect(callback).toHaveBeenCalledTimes(1);
     stop();
     expect(unlisten).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe("exchange events", () => {
+  test("job-progress hands each report on as it came", async () => {
+    vi.mocked(listen).mockResolvedValue(vi.fn());
+    const callback = vi.fn();
+    await onJobProgress(callback);
+    expect(vi.mocked(listen)).toHaveBeenCalledWith("job-progress", expect.any(Function));
+    const handler = vi.mocked(listen).mock.calls[0]?.[1];
+    const report = { job: "import", file: "a.pjbundle", done: 5, total: 10 };
+    handler?.({ event: "job-progress", id: 1, payload: report });
+    expect(callback).toHaveBeenCalledWith(report);
+  });
+
+  test("files-dropped calls back with nothing: the files are asked for by number", async () => {
+    vi.mocked(listen).mockResolvedValue(vi.fn());
+    const callback = vi.fn();
+    await onFilesDropped(callback);
+    expect(vi.mocked(listen)).toHaveBeenCalledWith("files-dropped", expect.any(Function));
+    vi.mocked(listen).mock.calls[0]?.[1]?.({ event: "files-dropped", id: 1, payload: null });
+    expect(callback).toHaveBeenCalledWith();
   });
 });
