@@ -1,20 +1,24 @@
 // The app shell: the route on screen inside the frame every screen shares
 // (header with Back and Lock, then the screen), and the wiring to the world
-// outside the components: the backend's idle-lock event, the activity pings
-// while the journal is open, Alt+Left for Back.
+// outside the components: the backend's idle-lock event, its events about
+// exchanging files (progress, files dropped on the window), the activity
+// pings while the journal is open, Alt+Left for Back.
 import { effect, useSignal, type Signal } from "@preact/signals";
 import { render } from "preact";
 import { useLayoutEffect } from "preact/hooks";
 import { watchActivity } from "./activity";
-import { api, onJournalLocked } from "./api";
+import { api, onFilesDropped, onJobProgress, onJournalLocked } from "./api";
 import { AppHeader } from "./components/AppHeader";
 import { ConcernBanner } from "./components/ConcernBanner";
 import { DemoBanner } from "./components/DemoBanner";
+import { BusyBanner } from "./components/Progress";
 import { toUiError } from "./errors";
+import { filesDropped, followJournal, jobProgressed } from "./exchange";
 import { back, ROUTES, shown, type Route } from "./routes";
 import { MainNav } from "./components/MainNav";
 import { Conflicts } from "./screens/Conflicts";
 import { EditRecord } from "./screens/EditRecord";
+import { Exchange } from "./screens/Exchange";
 import { NewRecord } from "./screens/NewRecord";
 import { People } from "./screens/People";
 import { Person } from "./screens/Person";
@@ -68,6 +72,8 @@ function Screen({ at }: { at: Route }) {
       return <Services />;
     case "conflicts":
       return <Conflicts />;
+    case "exchange":
+      return <Exchange />;
     case "settings":
       return <Settings />;
   }
@@ -112,6 +118,7 @@ function Frame({ at }: { at: Route }) {
       {appState.value?.demo === true ? <DemoBanner /> : null}
       {info.access === "open" && at.name !== "recovery" ? <MainNav /> : null}
       {info.access === "open" && at.name !== "recovery" ? <ConcernBanner /> : null}
+      {info.access === "open" && at.name !== "recovery" ? <BusyBanner /> : null}
       <main class="content">
         {info.lock ? (
           <p id="lock-error" class="message message-error" role="alert">
@@ -173,16 +180,23 @@ export async function startApp(root: HTMLElement, activityTarget: EventTarget = 
     else if (journalOpen.peek() && openJournalKey(event)) event.preventDefault();
   };
   window.addEventListener("keydown", onKeyDown);
+  const stopFollowing = followJournal();
   const unlisten = await onJournalLocked(lockNow).catch(() => null);
+  const unlistenProgress = await onJobProgress(jobProgressed).catch(() => null);
+  const unlistenDrops = await onFilesDropped(filesDropped).catch(() => null);
   await boot();
 
   return {
     stop: () => {
       unlisten?.();
+      unlistenProgress?.();
+      unlistenDrops?.();
       stopWatching();
       window.removeEventListener("keydown", onKeyDown);
       render(null, root);
       appState.value = null;
+      // After the journal is gone, so what was kept of the exchange goes with it.
+      stopFollowing();
       route.value = { name: "starting" };
       history.value = [];
     },

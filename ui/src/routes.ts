@@ -53,7 +53,9 @@ export type Route =
   | { name: "services" }
   /** Records changed in two places at once: choose which value stays. */
   | { name: "conflicts" }
-  /** Auto-lock, discreet mode, passphrase, retention, backup, about. */
+  /** Exchanging files: sending changes, bringing in what others sent, cards and whom they trust. */
+  | { name: "exchange" }
+  /** Auto-lock, discreet mode, passphrase, retention, the exchange folder, backup, about. */
   | { name: "settings" };
 
 export type RouteName = Route["name"];
@@ -92,6 +94,7 @@ export const ROUTES: { readonly [N in RouteName]: RouteInfo } = {
   reflections: { title: "Reflections — Peer Journal", access: "open", remembered: true, lock: true },
   services: { title: "Services — Peer Journal", access: "open", remembered: true, lock: true },
   conflicts: { title: "Changed in two places — Peer Journal", access: "open", remembered: true, lock: true },
+  exchange: { title: "Exchange files — Peer Journal", access: "open", remembered: true, lock: true },
   settings: { title: "Settings — Peer Journal", access: "open", remembered: true, lock: true },
 };
 

@@ -19,6 +19,8 @@ vi.mock("../src/api", () => ({
     unreadRecords: vi.fn(),
   },
   onJournalLocked: vi.fn(),
+  onJobProgress: vi.fn(async () => () => undefined),
+  onFilesDropped: vi.fn(async () => () => undefined),
 }));
 
 import { api, onJournalLocked } from "../src/api";

@@ -25,6 +25,8 @@ vi.mock("../src/api", () => ({
     listConflicts: vi.fn(),
   },
   onJournalLocked: vi.fn(),
+  onJobProgress: vi.fn(async () => () => undefined),
+  onFilesDropped: vi.fn(async () => () => undefined),
 }));
 
 import { api, onJournalLocked } from "../src/api";

@@ -22,7 +22,7 @@ vi.mock("../src/api", () => {
       },
     },
   );
-  return { api, onJournalLocked: vi.fn(), __made: made };
+  return { api, onJournalLocked: vi.fn(), onJobProgress: vi.fn(async () => () => undefined), onFilesDropped: vi.fn(async () => () => undefined), __made: made };
 });
 
 import * as apiModule from "../src/api";

@@ -11,7 +11,7 @@ beforeEach(() => {
 
 describe("the route table", () => {
   test("every route says where it may show, and the recovery key is never kept for Back", () => {
-    expect(Object.keys(ROUTES).sort()).toEqual(["conflicts", "edit", "new", "people", "person", "problem", "record", "recovery", "reflections", "restore", "search", "services", "settings", "setup", "starting", "today", "unlock"]);
+    expect(Object.keys(ROUTES).sort()).toEqual(["conflicts", "edit", "exchange", "new", "people", "person", "problem", "record", "recovery", "reflections", "restore", "search", "services", "settings", "setup", "starting", "today", "unlock"]);
     expect(ROUTES.recovery.remembered).toBe(false);
     expect(ROUTES.today.access).toBe("open");
     expect(ROUTES.unlock.access).toBe("locked");

@@ -8,7 +8,7 @@ import { logContact } from "../shortcuts";
 import "./MainNav.css";
 
 interface Place {
-  name: "today" | "people" | "search" | "reflections" | "services" | "settings";
+  name: "today" | "people" | "search" | "reflections" | "services" | "exchange" | "settings";
   label: string;
   /** Other routes that count as being in this place. */
   within?: readonly RouteName[];
@@ -21,6 +21,7 @@ const PLACES: readonly Place[] = [
   { name: "search", label: "Search", keys: "Control+K" },
   { name: "reflections", label: "Reflections" },
   { name: "services", label: "Services" },
+  { name: "exchange", label: "Exchange" },
   { name: "settings", label: "Settings", within: ["conflicts"] },
 ];
 
