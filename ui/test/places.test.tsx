@@ -23,6 +23,9 @@ vi.mock("../src/api", () => ({
     findBackups: vi.fn(),
     backUpJournal: vi.fn(),
     exportPerson: vi.fn(),
+    exchangeOverview: vi.fn(),
+    exchangeFiles: vi.fn(),
+    setExchangeFolder: vi.fn(),
   },
   onJournalLocked: vi.fn(),
 }));
@@ -30,6 +33,7 @@ vi.mock("../src/api", () => ({
 import { api } from "../src/api";
 import type { AppState } from "../src/bindings/AppState";
 import type { Conflict } from "../src/bindings/Conflict";
+import type { ExchangeOverview } from "../src/bindings/ExchangeOverview";
 import type { JournalRecord } from "../src/bindings/JournalRecord";
 import type { Kind } from "../src/bindings/Kind";
 import type { Page } from "../src/bindings/Page";
@@ -45,7 +49,8 @@ import { PAGE_SIZE } from "../src/components/PagedList";
 import { Marked, Search, SEARCH_DELAY_MS } from "../src/screens/Search";
 import { friendly } from "../src/dates";
 import { Services } from "../src/screens/Services";
-import { APP_VERSION, IDLE_CHOICES, purgeText, RETENTION_CHOICES, Settings, SETTINGS_MESSAGES } from "../src/screens/Settings";
+import { APP_VERSION, exchangeFolderText, IDLE_CHOICES, purgeText, RETENTION_CHOICES, Settings, SETTINGS_MESSAGES } from "../src/screens/Settings";
+import { overview, resetExchange } from "../src/exchange";
 import { appState, history, route } from "../src/state";
 import { tooEasyMessage } from "../src/strength";
 import packageJson from "../package.json?raw";
@@ -67,6 +72,8 @@ const mocked = {
   findBackups: vi.mocked(api.findBackups),
   backUpJournal: vi.mocked(api.backUpJournal),
   exportPerson: vi.mocked(api.exportPerson),
+  exchangeOverview: vi.mocked(api.exchangeOverview),
+  setExchangeFolder: vi.mocked(api.setExchangeFolder),
 };
 
 const OWN = "VG7E-89FM-8HGE-F63C";
@@ -100,6 +107,11 @@ function personRecord(alias: string): JournalRecord {
 
 const ROSA = personRecord("Rosa Maria");
 const ROSA_ID = ROSA.id as string as PersonId;
+
+/** The exchange folder in use, as the journal says it: the app's own unless another is given. */
+function exchangeView(folder = "/home/sam/Documents/Peer Journal", folderIsDefault = true): ExchangeOverview {
+  return { folder, folderIsDefault, myCard: { name: "Sam", role: "volunteer", fingerprint: OWN }, peers: [] };
+}
 
 function hit(r: JournalRecord, excerpt: string): SearchHit {
   return { ...r, excerpt };
@@ -164,6 +176,7 @@ beforeEach(() => {
   mocked.searchRecords.mockResolvedValue([]);
   mocked.listConflicts.mockResolvedValue([]);
   mocked.findBackups.mockResolvedValue([]);
+  mocked.exchangeOverview.mockResolvedValue(exchangeView());
   mocked.passphraseStrength.mockImplementation(async (passphrase) => judged(passphrase));
   vi.mocked(api.touch).mockResolvedValue(undefined);
 });
@@ -633,6 +646,7 @@ describe("settings", () => {
       "Your passphrase",
       "Keeping records",
       "Changed in two places",
+      "Exchange folder",
       "Back up and move to another computer",
       "Export everything about a person",
       "About",
@@ -890,6 +904,64 @@ describe("settings", () => {
     people.value = new Map([[ROSA_ID, ROSA]]);
     await settings({ discreetMode: true });
     expect([...$<HTMLSelectElement>("#settings-export-person").options].map((o) => o.textContent)).toEqual(["Choose someone", "R.M."]);
+  });
+
+  describe("exchange folder", () => {
+    test("shows the folder in use, and a chosen one is used and said beside it", async () => {
+      resetExchange();
+      await settings();
+      const field = input("#settings-exchange-folder");
+      expect(text("label[for=settings-exchange-folder]")).toBe("Exchange folder");
+      expect(field.value).toBe("/home/sam/Documents/Peer Journal");
+      // The app's own folder is in use: there is nothing to go back to.
+      expect(document.querySelector("#settings-exchange-default")).toBeNull();
+      const chosen = exchangeView("/media/sam/STICK", false);
+      mocked.setExchangeFolder.mockResolvedValue(chosen);
+      type("#settings-exchange-folder", "  /media/sam/STICK ");
+      click("#settings-exchange-submit");
+      await settle();
+      expect(mocked.setExchangeFolder).toHaveBeenCalledWith("/media/sam/STICK");
+      expect(text("#settings-exchange-status")).toBe("Files will be saved to and looked for in /media/sam/STICK.");
+      expect(exchangeFolderText("/x")).toBe("Files will be saved to and looked for in /x.");
+      expect($("#settings-exchange-status").getAttribute("role")).toBe("status");
+      // The exchange screen hears of it too.
+      expect(overview.value?.folder).toBe("/media/sam/STICK");
+      expect(text("#settings-exchange-default")).toBe("Go back to the app's own folder");
+      expectEveryControlNamed();
+    });
+
+    test("a folder the journal refuses is said beside the field, and what was typed stays", async () => {
+      await settings();
+      mocked.setExchangeFolder.mockRejectedValue({ kind: "invalidInput", message: "there is no folder at /nope; check the name, or plug the drive in first" });
+      type("#settings-exchange-folder", "/nope");
+      click("#settings-exchange-submit");
+      await settle();
+      expect(fieldError("settings-exchange-folder")).toBe("there is no folder at /nope; check the name, or plug the drive in first");
+      expect(input("#settings-exchange-folder").value).toBe("/nope");
+      expect(text("#settings-exchange-status")).toBe("");
+    });
+
+    test("an empty folder is asked for before the journal is", async () => {
+      await settings();
+      type("#settings-exchange-folder", " ");
+      click("#settings-exchange-submit");
+      await settle();
+      expect(fieldError("settings-exchange-folder")).toBe(SETTINGS_MESSAGES.folderMissing);
+      expect(mocked.setExchangeFolder).not.toHaveBeenCalled();
+    });
+
+    test("another folder in use can be left for the app's own", async () => {
+      mocked.exchangeOverview.mockResolvedValue(exchangeView("/media/sam/STICK", false));
+      await settings();
+      expect(input("#settings-exchange-folder").value).toBe("/media/sam/STICK");
+      mocked.setExchangeFolder.mockResolvedValue(exchangeView());
+      click("#settings-exchange-default");
+      await settle();
+      expect(mocked.setExchangeFolder).toHaveBeenCalledWith("");
+      expect(input("#settings-exchange-folder").value).toBe("/home/sam/Documents/Peer Journal");
+      expect(text("#settings-exchange-status")).toBe("Files will be saved to and looked for in /home/sam/Documents/Peer Journal.");
+      expect(document.querySelector("#settings-exchange-default")).toBeNull();
+    });
   });
 
   test("about: the version, where the journal lives, and its fingerprint", async () => {

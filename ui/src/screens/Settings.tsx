@@ -1,13 +1,14 @@
 // Route "settings": how the journal looks after itself, each part saved on
 // its own and saying so beside it: the auto-lock, discreet mode, the
 // passphrase, how long records are kept (and erasing what is due now),
-// records changed in two places, backing up, gathering everything kept about
-// a person for them, and about the journal.
+// records changed in two places, the exchange folder, backing up, gathering
+// everything kept about a person for them, and about the journal.
 import { batch, useSignal } from "@preact/signals";
 import { useLayoutEffect, useRef } from "preact/hooks";
 import { api } from "../api";
 import type { AppState } from "../bindings/AppState";
 import type { BackupWritten } from "../bindings/BackupWritten";
+import type { ExchangeOverview } from "../bindings/ExchangeOverview";
 import type { FoundFile } from "../bindings/FoundFile";
 import type { PersonId } from "../bindings/PersonId";
 import type { PurgeReport } from "../bindings/PurgeReport";
@@ -16,6 +17,7 @@ import { PAGE_SIZE } from "../components/PagedList";
 import { StrengthHint } from "../components/StrengthHint";
 import { When } from "../components/When";
 import { toUiError } from "../errors";
+import { overviewChanged } from "../exchange";
 import { Form, FormProblem, SelectField, SubmitButton, TextField, useForm, type Values } from "../forms";
 import { nameOf, people, refreshPeople } from "../people";
 import { navigate } from "../routes";
@@ -36,6 +38,7 @@ export const IDLE_CHOICES = [2, 5, 10, 15, 30, 60] as const;
 export const RETENTION_CHOICES = [6, 12, 24, 36, 60, 84] as const;
 
 export const SETTINGS_MESSAGES = {
+  folderMissing: "Please type the full name of the folder to use, such as the one of a USB stick.",
   currentMissing: "Please type the passphrase you use now.",
   wrongCurrent: "That is not the passphrase your journal opens with now. Please check it and type it again.",
   newMissing: "Please choose a new passphrase.",
@@ -97,6 +100,7 @@ export function Settings() {
       <Passphrase />
       <Retention />
       <ChangedInTwoPlaces />
+      <ExchangeFolder />
       <Backup />
       <ExportPerson />
       <About />
@@ -494,6 +498,147 @@ function ChangedInTwoPlaces() {
         </div>
       ) : null}
     </section>
+  );
+}
+
+/** What the status beside the exchange folder says once it is chosen. */
+export function exchangeFolderText(folder: string): string {
+  return `Files will be saved to and looked for in ${folder}.`;
+}
+
+/** Where files to exchange are saved and looked for: any folder (a USB stick, a shared folder), or the app's own. */
+function ExchangeFolder() {
+  // The field shows once the folder in use is known, filled with it, so nothing typed meanwhile is overwritten.
+  const loaded = useSignal<{ view: ExchangeOverview | null } | null>(null);
+  const loadError = useSignal("");
+
+  useLayoutEffect(() => {
+    let live = true;
+    api.exchangeOverview().then(
+      (view) => {
+        if (live) loaded.value = { view };
+      },
+      (reason: unknown) => {
+        if (!live) return;
+        batch(() => {
+          loadError.value = `The folder in use could not be read just now. ${toUiError(reason).message}`;
+          loaded.value = { view: null };
+        });
+      },
+    );
+    return () => {
+      live = false;
+    };
+  }, []);
+
+  const ready = loaded.value;
+  return (
+    <section class="card settings-section" aria-labelledby="settings-exchange-title">
+      <h2 id="settings-exchange-title">Exchange folder</h2>
+      <p class="hint">
+        Where the files you send are saved, and where Peer Journal looks for the files others send you. It can be any
+        folder: a USB stick, or a folder you share.
+      </p>
+      <p id="settings-exchange-load-error" class="message message-error" role="alert">
+        {loadError.value}
+      </p>
+      {ready === null ? (
+        <p class="hint" role="status">
+          Looking…
+        </p>
+      ) : (
+        <ExchangeFolderForm initial={ready.view} cleared={() => (loadError.value = "")} />
+      )}
+    </section>
+  );
+}
+
+function ExchangeFolderForm({ initial, cleared }: { initial: ExchangeOverview | null; cleared: () => void }) {
+  const form = useForm<"folder">("settings-exchange", { folder: initial?.folder ?? "" });
+  const current = useSignal<ExchangeOverview | null>(initial);
+  const saved = useSignal("");
+  const resetting = useSignal(false);
+
+  function chosen(view: ExchangeOverview): void {
+    batch(() => {
+      current.value = view;
+      form.values.folder.value = view.folder;
+      saved.value = exchangeFolderText(view.folder);
+    });
+    cleared();
+    overviewChanged(view);
+  }
+
+  async function send({ folder }: Values<"folder">): Promise<void> {
+    saved.value = "";
+    chosen(await api.setExchangeFolder(folder.trim()));
+  }
+
+  function goBackToOwn(): void {
+    if (resetting.peek() || form.busy.peek()) return;
+    batch(() => {
+      resetting.value = true;
+      saved.value = "";
+      form.errors.folder.value = "";
+      form.formError.value = "";
+    });
+    api.setExchangeFolder("").then(
+      (view) => {
+        resetting.value = false;
+        chosen(view);
+      },
+      (reason: unknown) => {
+        batch(() => {
+          resetting.value = false;
+          form.formError.value = toUiError(reason).message;
+        });
+      },
+    );
+  }
+
+  const view = current.value;
+  return (
+    <>
+      <Form
+        form={form}
+        bare
+        labelledBy="settings-exchange-title"
+        check={({ folder }) => (folder.trim() === "" ? new FormProblem("folder", SETTINGS_MESSAGES.folderMissing) : null)}
+        send={send}
+        fieldFor={() => "folder"}
+        actions={
+          <>
+            <SubmitButton form={form} id="settings-exchange-submit" busyLabel="Checking the folder…">
+              Use this folder
+            </SubmitButton>
+            {view === null || view.folderIsDefault ? null : (
+              <button
+                id="settings-exchange-default"
+                type="button"
+                class={resetting.value ? "button button-quiet is-busy" : "button button-quiet"}
+                aria-busy={resetting.value ? "true" : undefined}
+                disabled={resetting.value}
+                onClick={goBackToOwn}
+              >
+                Go back to the app's own folder
+              </button>
+            )}
+          </>
+        }
+      >
+        <TextField
+          form={form}
+          name="folder"
+          id="settings-exchange-folder"
+          label="Exchange folder"
+          hint={view?.folderIsDefault === true ? "This is the app's own folder." : undefined}
+          autocomplete="off"
+        />
+      </Form>
+      <p id="settings-exchange-status" class="message message-status" role="status">
+        {saved.value}
+      </p>
+    </>
   );
 }
 
