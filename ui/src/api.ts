@@ -30,9 +30,12 @@ import type { PassphraseStrength } from "./bindings/PassphraseStrength";
 import type { PersonId } from "./bindings/PersonId";
 import type { PurgeReport } from "./bindings/PurgeReport";
 import type { RecordId } from "./bindings/RecordId";
+import type { Review } from "./bindings/Review";
+import type { ReviewOptions } from "./bindings/ReviewOptions";
 import type { RosterEntry } from "./bindings/RosterEntry";
 import type { SavedFile } from "./bindings/SavedFile";
 import type { SearchHit } from "./bindings/SearchHit";
+import type { VolunteerSummary } from "./bindings/VolunteerSummary";
 import { toUiError } from "./errors";
 
 async function call<C extends keyof Commands>(command: C, args: Commands[C]["args"]): Promise<Commands[C]["result"]> {
@@ -112,6 +115,9 @@ export const api = {
   stopJob: async (): Promise<void> => {
     await call("stop_job", undefined);
   },
+
+  volunteers: (): Promise<VolunteerSummary[]> => call("volunteers", undefined),
+  review: (options: ReviewOptions): Promise<Review> => call("review", { options }),
 };
 
 /** Event the backend emits when its idle timer has locked the journal. */

@@ -33,6 +33,13 @@ describe("commands", () => {
     ["exportTo", "export_to", { to: "7K3M-Q9TX-2B4D-HW8R" }, () => api.exportTo("7K3M-Q9TX-2B4D-HW8R")],
     ["importFile", "import_file", { file: "dropped:0" }, () => api.importFile("dropped:0")],
     ["stopJob", "stop_job", undefined, () => api.stopJob()],
+    ["volunteers", "volunteers", undefined, () => api.volunteers()],
+    [
+      "review",
+      "review",
+      { options: { volunteer: "3ZT0-941R-PER2-DH6T", quietWeeks: 4, longMonths: 12 } },
+      () => api.review({ volunteer: "3ZT0-941R-PER2-DH6T", quietWeeks: 4, longMonths: 12 }),
+    ],
   ] as const)("%s invokes %s with camelCase arguments", async (_name, command, args, run) => {
     invokeMock.mockResolvedValue(command === "touch" ? null : state);
     await run();
