@@ -15,7 +15,7 @@ import { people } from "../src/people";
 import { folded, matches } from "../src/screens/People";
 import { forgetWords, story } from "../src/screens/Person";
 import { changedLabel, nextSteps, readAloud, writtenElsewhere } from "../src/screens/RecordView";
-import { urgentFirst } from "../src/screens/Today";
+import { urgentFirst } from "../src/components/OpenConcern";
 import { friendly, friendlyDay, monthHeading, monthKey } from "../src/dates";
 import { count, shortId } from "../src/screens/words";
 import { appState } from "../src/state";

@@ -14,6 +14,7 @@ import type { HistoryEntry } from "../bindings/HistoryEntry";
 import type { JournalRecord } from "../bindings/JournalRecord";
 import type { PersonId } from "../bindings/PersonId";
 import type { RecordId } from "../bindings/RecordId";
+import { AcknowledgeButton } from "../components/OpenConcern";
 import { badges, headline, refreshServiceNames, serviceName } from "../components/RecordSummary";
 import { toUiError } from "../errors";
 import { choiceLabel, fieldOf, kindName, kindOf, text } from "../kinds";
@@ -531,16 +532,9 @@ function Actions({ record, elsewhere, supervisor, done }: { record: JournalRecor
           </button>
         ) : null}
         {acknowledge ? (
-          <button
-            id="record-acknowledge"
-            type="button"
-            class="button button-quiet"
-            onClick={() =>
-              navigate(person === null ? { name: "new", kind: "acknowledgement", about: record.id } : { name: "new", kind: "acknowledgement", about: record.id, person })
-            }
-          >
+          <AcknowledgeButton concern={record} id="record-acknowledge">
             Acknowledge this concern
-          </button>
+          </AcknowledgeButton>
         ) : null}
         {noteAbout && person !== null ? (
           <button

@@ -9,12 +9,13 @@ import { api } from "../api";
 import type { AppState } from "../bindings/AppState";
 import type { JournalRecord } from "../bindings/JournalRecord";
 import type { Role } from "../bindings/Role";
+import { AcknowledgeButton, urgentFirst } from "../components/OpenConcern";
 import { ListError, Looking, ShowMore, usePages } from "../components/PagedList";
 import { RecordSummary, headline, refreshServiceNames, serviceName } from "../components/RecordSummary";
 import { friendly } from "../dates";
 import { kindOf, text } from "../kinds";
 import { personName } from "../people";
-import { navigate, type Route } from "../routes";
+import { navigate } from "../routes";
 import { logContact } from "../shortcuts";
 import { appState } from "../state";
 import { useFocusOnMount } from "./focus";
@@ -51,14 +52,6 @@ export const TODAY_WORDS = {
   supervisionHint: "What you marked to talk about in supervision. It stays here until you change the entry and take the mark off.",
   concernsHintSupervisor: "Concerns from volunteers stay here until you acknowledge them.",
 } as const;
-
-const URGENCY_ORDER: Record<string, number> = { immediate: 0, high: 1, medium: 2, low: 3 };
-
-/** The most urgent first; of the same urgency, as the journal gave them (newest first). */
-export function urgentFirst(concerns: readonly JournalRecord[]): JournalRecord[] {
-  const rank = (r: JournalRecord) => URGENCY_ORDER[String(r.fields["urgency"])] ?? 4;
-  return concerns.map((r, i) => ({ r, i })).sort((a, b) => rank(a.r) - rank(b.r) || a.i - b.i).map(({ r }) => r);
-}
 
 export function Today() {
   const title = useFocusOnMount<HTMLHeadingElement>();
@@ -122,11 +115,7 @@ function Concerns({ supervisor }: { supervisor: boolean }) {
         {concerns.map((concern) => (
           <li key={concern.id}>
             <RecordSummary record={concern} idPrefix="today-concern" focus={concern === pages.revealed.value}>
-              {supervisor ? (
-                <button type="button" class="button button-quiet" onClick={() => navigate(acknowledge(concern))}>
-                  Acknowledge
-                </button>
-              ) : null}
+              {supervisor ? <AcknowledgeButton concern={concern} /> : null}
             </RecordSummary>
           </li>
         ))}
@@ -135,12 +124,6 @@ function Concerns({ supervisor }: { supervisor: boolean }) {
       <ShowMore pages={pages} id="today-concerns-more" />
     </section>
   );
-}
-
-function acknowledge(concern: JournalRecord): Route {
-  return concern.person === null
-    ? { name: "new", kind: "acknowledgement", about: concern.id }
-    : { name: "new", kind: "acknowledgement", about: concern.id, person: concern.person };
 }
 
 /** How a due record is named in the list, with who it is for, and when it was due. */
