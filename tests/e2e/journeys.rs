@@ -108,31 +108,7 @@ fn tick(app: &Session, label: &str) -> TestResult {
 
 /// Waits until the screen named `screen` shows text containing `text`.
 fn shows(app: &Session, screen: &str, text: &str) -> TestResult<String> {
-    let selector = format!("[data-screen={screen}]");
-    let mut last = String::new();
-    let found = app.wait_until(&format!("waiting for {screen} to show {text:?}"), TIMEOUT, || {
-        // The page's own innerText: WebKitWebDriver's element text leaves out
-        // text clamped to two lines (`-webkit-line-clamp`), which is shown.
-        let shown = app
-            .execute(
-                "const e = document.querySelector(arguments[0]); return e === null ? null : e.innerText;",
-                json!([selector]),
-            )?
-            .as_str()
-            .map(str::to_owned)
-            .ok_or_else(|| format!("nothing matches {selector}"));
-        let shown = match shown {
-            Ok(shown) => shown,
-            Err(_) => return Ok(None),
-        };
-        if shown.contains(text) {
-            return Ok(Some(shown));
-        }
-        last = shown;
-        Ok(None)
-    });
-    // What the screen said instead (made-up test data) makes a failure readable.
-    Ok(found.map_err(|e| format!("{e}; the screen said: {:?}", last.chars().take(600).collect::<String>()))?)
+    crate::says(app, &format!("[data-screen={screen}]"), text)
 }
 
 /// First run → log a contact (adding the person on the way) → it shows on

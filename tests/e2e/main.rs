@@ -51,6 +51,7 @@ macro_rules! ensure {
 }
 pub(crate) use ensure;
 
+mod exchange;
 mod journeys;
 
 #[test]
@@ -242,6 +243,28 @@ fn keep_screenshot(what: &str) {
     if !matches!(taken, Ok(status) if status.success()) {
         eprintln!("no screenshot of {what}: {taken:?}");
     }
+}
+
+/// Waits until the element `selector` shows text containing `text`, as the
+/// page's own `innerText` has it (WebKitWebDriver's element text leaves out
+/// text clamped to two lines with `-webkit-line-clamp`, which is shown);
+/// returns all it shows. A failure says what it showed instead (made-up
+/// test data only).
+fn says(app: &Session, selector: &str, text: &str) -> TestResult<String> {
+    let mut last = String::new();
+    let found = app.wait_until(&format!("waiting for {selector} to show {text:?}"), TIMEOUT, || {
+        let shown = app.execute(
+            "const e = document.querySelector(arguments[0]); return e === null ? null : e.innerText;",
+            serde_json::json!([selector]),
+        )?;
+        let shown = shown.as_str().unwrap_or_default();
+        if shown.contains(text) {
+            return Ok(Some(shown.to_owned()));
+        }
+        last = shown.to_owned();
+        Ok(None)
+    });
+    Ok(found.map_err(|e| format!("{e}; it showed: {:?}", last.chars().take(800).collect::<String>()))?)
 }
 
 /// Waits for text in `expected`. If it never comes, the failure also says
