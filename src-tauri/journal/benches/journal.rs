@@ -282,6 +282,27 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             search.push(t.elapsed());
         }
         report("  full-text search (50)", &mut search, 20.0);
+        // The supervisor's review over everything just imported: every list,
+        // for all volunteers and for the one.
+        let mut review = Vec::new();
+        for i in 0..50 {
+            let options = peerjournal::journal::review::ReviewOptions {
+                volunteer: (i % 2 == 1).then(|| volunteer.clone()),
+                quiet_weeks: 4,
+                long_months: 12,
+            };
+            let t = Instant::now();
+            std::hint::black_box(supervisor.review(&options)?);
+            review.push(t.elapsed());
+        }
+        report("  review (every list)", &mut review, 200.0);
+        let mut roster = Vec::new();
+        for _ in 0..50 {
+            let t = Instant::now();
+            std::hint::black_box(supervisor.volunteers()?);
+            roster.push(t.elapsed());
+        }
+        report("  volunteers' roster", &mut roster, 200.0);
     }
     Ok(())
 }

@@ -510,7 +510,7 @@ fn export_import_and_receipts_through_the_command_line() {
     let roster = json_ok(&s, &["roster"]);
     assert_eq!(roster.as_array().map(Vec::len), Some(1), "{roster}");
     assert_eq!((roster[0]["name"].as_str(), roster[0]["files"].as_i64()), (Some("Sam"), Some(1)));
-    assert_eq!((roster[0]["records"].as_i64(), roster[0]["openConcerns"].as_i64()), (Some(3), Some(1)));
+    assert_eq!((roster[0]["changes"].as_i64(), roster[0]["openConcerns"].as_i64()), (Some(3), Some(1)));
     let plain = peerjournal(&s, Some(PASS), &["roster"]);
     let plain = String::from_utf8(plain.stdout).unwrap();
     assert!(plain.contains("Sam") && plain.contains("1 concern open"), "{plain}");

@@ -17,9 +17,9 @@ lastFileAt: string | null,
  */
 files: number, 
 /**
- * Records of theirs held here (people included).
+ * Changes of theirs held here (each once, however often sent).
  */
-records: number, 
+changes: number, 
 /**
  * People of theirs held here.
  */

@@ -72,19 +72,19 @@ pub const REVIEW_LIST: i64 = 50;
 const BY: &str = "(?1 IS NULL OR r.created_device IN (SELECT n FROM devices WHERE journal = ?1))";
 
 /// Each person still supported (not deleted, no ending), with the `at` of
-/// their first or last contact (`?3`: 'first' or 'last'), from the index
-/// of each person's records.
+/// their first or last contact (`{ORDER}`: ASC or DESC), read in order from
+/// the index of each person's records, so each costs one step into it.
 const PEOPLE_BY_CONTACT: &str = "
     SELECT {RECORD_COLUMNS}, c.at, c.at_key FROM records r
     CROSS JOIN records c ON c.rowid = (
         SELECT l.rowid FROM records l INDEXED BY records_by_person
         WHERE l.person_key = r.person_key AND l.person = r.id AND l.kind = 'contact' AND l.deleted = 0
-        ORDER BY CASE WHEN ?3 = 'last' THEN -l.at_key ELSE l.at_key END, l.rowid LIMIT 1)
+        ORDER BY l.at_key {ORDER}, l.rowid {ORDER} LIMIT 1)
     WHERE r.kind = 'person' AND r.deleted = 0 AND {BY}
       AND r.id NOT IN (SELECT e.person FROM records e INDEXED BY records_endings
                        WHERE e.kind = 'ending' AND e.deleted = 0 AND e.person IS NOT NULL)
       AND c.at_key <= ?2
-    ORDER BY c.at_key, r.rowid LIMIT ?4";
+    ORDER BY c.at_key, r.rowid LIMIT ?3";
 
 impl Journal {
     /// What needs a look before supervision (see the module's words).
@@ -123,12 +123,14 @@ impl Journal {
 
     /// People still supported whose first or last contact was at `before` or earlier.
     fn people_by_contact(&self, which: &str, before: i64, volunteer: Option<&str>) -> Result<Vec<PersonSince>> {
-        let sql = PEOPLE_BY_CONTACT.replace("{RECORD_COLUMNS}", RECORD_COLUMNS).replace("{BY}", BY);
+        let order = if which == "last" { "DESC" } else { "ASC" };
+        let sql =
+            PEOPLE_BY_CONTACT.replace("{RECORD_COLUMNS}", RECORD_COLUMNS).replace("{BY}", BY).replace("{ORDER}", order);
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let since = |row: &Row<'_>| -> rusqlite::Result<PersonSince> {
             Ok(PersonSince { person: record_from_row(row)?, since: row.get(10)? })
         };
-        let rows = stmt.query_map(params![volunteer, before, which, REVIEW_LIST], since)?;
+        let rows = stmt.query_map(params![volunteer, before, REVIEW_LIST], since)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 }

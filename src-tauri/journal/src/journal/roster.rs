@@ -27,9 +27,9 @@ pub struct VolunteerSummary {
     /// How many files of theirs have been brought in.
     #[ts(type = "number")]
     pub files: i64,
-    /// Records of theirs held here (people included).
+    /// Changes of theirs held here (each once, however often sent).
     #[ts(type = "number")]
-    pub records: i64,
+    pub changes: i64,
     /// People of theirs held here.
     #[ts(type = "number")]
     pub people: i64,
@@ -73,38 +73,51 @@ impl Journal {
     }
 
     /// Every volunteer's card in the roster, by name, with what this
-    /// journal holds of theirs. One pass over the records (grouped by the
-    /// journal that wrote each), however many volunteers.
+    /// journal holds of theirs. Read from indexes alone (the log's by
+    /// device, people by kind, what needs attention), not from every record.
     pub fn volunteers(&self) -> Result<Vec<VolunteerSummary>> {
-        let mut counts: std::collections::HashMap<String, [i64; 4]> = std::collections::HashMap::new();
+        // People, open concerns and flagged records, by the journal that wrote them.
+        let mut counts: std::collections::HashMap<String, [i64; 3]> = std::collections::HashMap::new();
         let mut stmt = self.conn.prepare_cached(
-            "SELECT d.journal, count(*), sum(r.kind = 'person'),
-                    sum(r.attention = 1 AND r.kind = 'concern'),
-                    sum(r.attention = 1 AND r.kind IN ('contact', 'boundary-issue'))
-             FROM records r JOIN devices d ON d.n = r.created_device
-             WHERE r.deleted = 0 AND d.journal IS NOT NULL
-             GROUP BY d.journal",
+            "SELECT d.journal, r.kind FROM records r INDEXED BY records_by_kind
+                 JOIN devices d ON d.n = r.created_device
+             WHERE r.kind = 'person' AND r.deleted = 0 AND d.journal IS NOT NULL
+             UNION ALL
+             SELECT d.journal, r.kind FROM records r INDEXED BY records_attention
+                 JOIN devices d ON d.n = r.created_device
+             WHERE r.kind IN ('concern', 'contact', 'boundary-issue') AND r.deleted = 0 AND r.attention = 1
+               AND d.journal IS NOT NULL",
         )?;
-        let rows =
-            stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, [r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?])))?;
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
         for row in rows {
-            let (journal, n) = row?;
-            counts.insert(journal, n);
+            let (journal, kind) = row?;
+            let n = counts.entry(journal).or_default();
+            match kind.as_str() {
+                "person" => n[0] += 1,
+                "concern" => n[1] += 1,
+                _ => n[2] += 1,
+            }
         }
         let mut out = Vec::new();
         for card in self.roster()?.into_iter().filter(|c| c.role == Role::Volunteer) {
+            let fp = card.fingerprint.as_str();
             let (last_file_at, files): (Option<String>, i64) = self
                 .conn
-                .query_row(
-                    "SELECT max(at), count(*) FROM bundles WHERE direction = 'in' AND peer = ?1",
-                    [card.fingerprint.as_str()],
-                    |r| Ok((r.get(0)?, r.get(1)?)),
-                )
+                .query_row("SELECT max(at), count(*) FROM bundles WHERE direction = 'in' AND peer = ?1", [fp], |r| {
+                    Ok((r.get(0)?, r.get(1)?))
+                })
                 .optional()?
                 .unwrap_or((None, 0));
-            let [records, people, open_concerns, flagged] =
-                counts.get(card.fingerprint.as_str()).copied().unwrap_or_default();
-            out.push(VolunteerSummary { card, last_file_at, files, records, people, open_concerns, flagged });
+            // Their changes in the log, and those held by the records they made.
+            let changes: i64 = self.conn.query_row(
+                "SELECT (SELECT count(*) FROM events WHERE device IN (SELECT id FROM devices WHERE journal = ?1))
+                      + (SELECT count(*) FROM records INDEXED BY records_lazy_event
+                         WHERE created_device IN (SELECT n FROM devices WHERE journal = ?1) AND lazy_seq IS NOT NULL)",
+                [fp],
+                |r| r.get(0),
+            )?;
+            let [people, open_concerns, flagged] = counts.get(fp).copied().unwrap_or_default();
+            out.push(VolunteerSummary { card, last_file_at, files, changes, people, open_concerns, flagged });
         }
         Ok(out)
     }

@@ -1223,15 +1223,18 @@ fn the_volunteers_roster_counts_what_each_sent() {
     let roster = morgan.j.volunteers().unwrap();
     assert_eq!(roster.iter().map(|v| v.card.name.as_str()).collect::<Vec<_>>(), vec!["Jo", "Sam"]);
     let (jo_row, sam_row) = (&roster[0], &roster[1]);
-    assert_eq!((jo_row.files, jo_row.records, jo_row.last_file_at.is_none()), (0, 0, true));
+    assert_eq!((jo_row.files, jo_row.changes, jo_row.last_file_at.is_none()), (0, 0, true));
     assert_eq!(
-        (sam_row.files, sam_row.records, sam_row.people, sam_row.open_concerns, sam_row.flagged),
+        (sam_row.files, sam_row.changes, sam_row.people, sam_row.open_concerns, sam_row.flagged),
         (1, 4, 1, 1, 1)
     );
+    // Sent again, each change still counts once.
+    send(&mut sam, &mut morgan, true, dir.path(), "again.pjbundle").unwrap();
+    assert_eq!(morgan.j.volunteers().unwrap()[1].changes, 4);
     assert!(sam_row.last_file_at.is_some());
     // Morgan's own records are nobody's on this list.
     morgan.j.add(Kind::Service, fields(json!({"name": "Food bank", "category": "food"}))).unwrap();
-    assert_eq!(morgan.j.volunteers().unwrap()[1].records, 4);
+    assert_eq!(morgan.j.volunteers().unwrap()[1].changes, 4);
 }
 
 #[test]

@@ -194,7 +194,7 @@ pub fn roster(j: &mut Journal, out: &Output) -> Result<(), Failure> {
         say!("{}{}  {}  {last}", v.card.name, revoked, v.card.fingerprint);
         say!(
             "  {} about {}; {} open; {} flagged for supervision",
-            count(v.records, "record", "records"),
+            count(v.changes, "change", "changes"),
             count(v.people, "person", "people"),
             count(v.open_concerns, "concern", "concerns"),
             v.flagged
