@@ -114,6 +114,9 @@ app_commands! {
     /// The files in the exchange folder, and those dropped on the window,
     /// that this journal can do something with.
     exchange_files() -> Vec<ExchangeFile>;
+    /// Opens the file chooser; returns the files chosen that this journal
+    /// can do something with.
+    choose_files() -> Vec<ExchangeFile>;
     /// Trusts the card in a file, once the person has checked its
     /// fingerprint (the one they checked is given).
     trust_card(file: FileToken, fingerprint: Fingerprint) -> RosterEntry;

@@ -207,6 +207,12 @@ impl Session {
         let _ = self.progress.set(Box::new(send));
     }
 
+    /// Gives the session the native file chooser (the shell opens it).
+    /// Set once, at start.
+    pub fn on_choose(&self, choose: impl Fn() -> Vec<PathBuf> + Send + Sync + 'static) {
+        let _ = self.chooser.set(Box::new(choose));
+    }
+
     fn report(&self, job: &str, file: &str, done: u64, total: u64) {
         if let Some(send) = self.progress.get() {
             send(&JobProgress { job: job.into(), file: file.into(), done, total });
@@ -323,6 +329,24 @@ impl Session {
             found.sort_by(|a, b| b.modified.cmp(&a.modified).then_with(|| a.name.cmp(&b.name)));
             Ok(found)
         })
+    }
+
+    /// Opens the file chooser; the files chosen become reachable as dropped
+    /// ones are, and are returned as the exchange screens list them (those
+    /// this journal can do nothing with are left out, as in the folder).
+    pub fn choose_files(&self) -> Result<Vec<ExchangeFile>, UiError> {
+        let chosen = self.chooser.get().map(|choose| choose()).unwrap_or_default();
+        if chosen.is_empty() {
+            return Ok(Vec::new());
+        }
+        self.files_dropped(chosen.clone());
+        let dropped = self.dropped_files();
+        let tokens: Vec<FileToken> = chosen
+            .iter()
+            .filter_map(|path| dropped.iter().position(|d| d == path))
+            .map(|n| FileToken(format!("dropped:{n}")))
+            .collect();
+        Ok(self.exchange_files()?.into_iter().filter(|f| tokens.contains(&f.token)).collect())
     }
 
     /// Adds the card in `file` to the roster, once the person has said its
@@ -486,6 +510,26 @@ mod tests {
         session.files_dropped(vec![outside.clone()]);
         let err = session.import_file(FileToken("dropped:0".into())).unwrap_err();
         assert_ne!(err.kind, UiErrorKind::Journal(ErrorKind::InvalidInput), "a dropped file is reachable");
+    }
+
+    #[test]
+    fn files_chosen_in_the_chooser_are_listed_and_reachable() {
+        let dir = tempfile::tempdir().unwrap();
+        let (session, mut morgan, _files) = pair(dir.path(), 0);
+        // Nothing to choose from yet: the chooser is not set, or cancelled.
+        assert!(session.choose_files().unwrap().is_empty());
+        let elsewhere = dir.path().join("stick");
+        std::fs::create_dir_all(&elsewhere).unwrap();
+        let to_sam = ExportOptions { to: vec![session.exchange_overview().unwrap().my_card.fingerprint], full: false };
+        let file = elsewhere.join("from-morgan.pjbundle");
+        morgan.export_bundle(&to_sam, &file, &mut |_, _| {}).unwrap();
+        let chosen = vec![file.clone(), elsewhere.join("notes.txt")];
+        session.on_choose(move || chosen.clone());
+        let found = session.choose_files().unwrap();
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(matches!(found[0].what, FileKind::Bundle { .. }));
+        let summary = session.import_file(found[0].token.clone()).unwrap();
+        assert_eq!(summary.sender, "Morgan");
     }
 
     #[test]

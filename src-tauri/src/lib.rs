@@ -71,6 +71,7 @@ pub fn run() -> Result<(), String> {
     let dir = journal_dir().ok_or("cannot tell where your data folder is; set PEERJOURNAL_DIR")?;
     tauri::Builder::default()
         .manage(Session::with_files_dir(dir.clone(), files_dir(&dir), KdfParams::PASSPHRASE))
+        .plugin(tauri_plugin_dialog::init())
         .invoke_handler(commands::handler())
         .on_window_event(|window, event| {
             // Only the shell hears where dropped files are; the window is
@@ -85,6 +86,22 @@ pub fn run() -> Result<(), String> {
             let emitter = app.handle().clone();
             app.state::<Session>().on_progress(move |progress| {
                 let _ = emitter.emit(JOB_PROGRESS_EVENT, progress);
+            });
+            // The file chooser is opened here, by the shell: the window is
+            // granted none of the dialog plugin's commands.
+            let dialogs = app.handle().clone();
+            app.state::<Session>().on_choose(move || {
+                use tauri_plugin_dialog::DialogExt;
+                dialogs
+                    .dialog()
+                    .file()
+                    .set_title("Choose files to bring in")
+                    .add_filter("Peer Journal files", &[exchange::BUNDLE_EXTENSION, exchange::CARD_EXTENSION])
+                    .blocking_pick_files()
+                    .unwrap_or_default()
+                    .into_iter()
+                    .filter_map(|file| file.into_path().ok())
+                    .collect()
             });
             let handle = app.handle().clone();
             std::thread::Builder::new().name("idle-lock".into()).spawn(move || loop {

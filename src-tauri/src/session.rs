@@ -46,12 +46,18 @@ pub struct Session {
     stop: Mutex<Option<Arc<AtomicBool>>>,
     /// Where import and export progress goes (see `Session::on_progress`).
     pub(crate) progress: OnceLock<ProgressSink>,
-    /// Files dropped on the window, by number (see `exchange::FileToken`).
+    /// Files dropped on the window or chosen in the file chooser, by
+    /// number (see `exchange::FileToken`).
     dropped: Mutex<Vec<PathBuf>>,
+    /// Opens the native file chooser and returns what was chosen (see
+    /// `Session::on_choose`).
+    pub(crate) chooser: OnceLock<Chooser>,
 }
 
 /// Where import and export progress is sent.
 pub(crate) type ProgressSink = Box<dyn Fn(&JobProgress) + Send + Sync>;
+/// The native file chooser: the files the person chose (none if they cancelled).
+pub(crate) type Chooser = Box<dyn Fn() -> Vec<PathBuf> + Send + Sync>;
 
 /// The demo journal's folder for the journal in `dir`.
 pub fn demo_dir_for(dir: &Path) -> PathBuf {
@@ -92,6 +98,7 @@ impl Session {
             stop: Mutex::new(None),
             progress: OnceLock::new(),
             dropped: Mutex::new(Vec::new()),
+            chooser: OnceLock::new(),
         }
     }
 

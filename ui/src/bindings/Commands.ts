@@ -114,6 +114,8 @@ export interface Commands {
   save_my_card: { args: undefined; result: SavedFile };
   /** The files in the exchange folder, and those dropped on the window, that this journal can do something with. */
   exchange_files: { args: undefined; result: Array<ExchangeFile> };
+  /** Opens the file chooser; returns the files chosen that this journal can do something with. */
+  choose_files: { args: undefined; result: Array<ExchangeFile> };
   /** Trusts the card in a file, once the person has checked its fingerprint (the one they checked is given). */
   trust_card: { args: { file: FileToken; fingerprint: Fingerprint }; result: RosterEntry };
   /** Stops trusting a card. */
