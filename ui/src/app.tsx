@@ -14,7 +14,7 @@ import { DemoBanner } from "./components/DemoBanner";
 import { BusyBanner } from "./components/Progress";
 import { toUiError } from "./errors";
 import { filesDropped, followJournal, jobProgressed } from "./exchange";
-import { back, ROUTES, shown, type Route } from "./routes";
+import { back, firstShownAs, ROUTES, shown, type Route } from "./routes";
 import { MainNav } from "./components/MainNav";
 import { Conflicts } from "./screens/Conflicts";
 import { EditRecord } from "./screens/EditRecord";
@@ -25,10 +25,12 @@ import { Person } from "./screens/Person";
 import { RecordView } from "./screens/RecordView";
 import { Reflections } from "./screens/Reflections";
 import { Restore } from "./screens/Restore";
+import { Review } from "./screens/Review";
 import { Search } from "./screens/Search";
 import { Services } from "./screens/Services";
 import { Settings } from "./screens/Settings";
 import { Today } from "./screens/Today";
+import { Volunteers } from "./screens/Volunteers";
 import { openJournalKey } from "./shortcuts";
 import { Problem } from "./screens/Problem";
 import { Recovery } from "./screens/Recovery";
@@ -54,6 +56,10 @@ function Screen({ at }: { at: Route }) {
       return <Unlock {...at} />;
     case "today":
       return <Today />;
+    case "review":
+      return <Review {...at} />;
+    case "volunteers":
+      return <Volunteers />;
     case "people":
       return <People />;
     case "person":
@@ -73,7 +79,7 @@ function Screen({ at }: { at: Route }) {
     case "conflicts":
       return <Conflicts />;
     case "exchange":
-      return <Exchange />;
+      return <Exchange {...at} />;
     case "settings":
       return <Settings />;
   }
@@ -131,7 +137,8 @@ function Frame({ at }: { at: Route }) {
   );
 }
 
-// Every navigation makes a new route object; going back reuses one, whose screen has long gone.
+// Every navigation makes a new route object; going back reuses one, whose screen has long gone. A route
+// that only changes the parameters of the one on screen (a filter) keeps its visit, and so its screen.
 const visits = new WeakMap<Route, number>();
 let visitCount = 0;
 function visitOf(at: Route): number {
@@ -146,7 +153,7 @@ function visitOf(at: Route): number {
 export function App() {
   const at = shown.value;
   if (at.name === "starting") return null;
-  return <Frame key={visitOf(at)} at={at} />;
+  return <Frame key={visitOf(firstShownAs(at))} at={at} />;
 }
 
 /** Alt+Left, except where it moves the caret by a word (Option+Left in a text field on a Mac). */

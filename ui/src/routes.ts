@@ -8,9 +8,11 @@
 // `shown` never holds a route the journal's state does not allow, so nothing
 // past the unlock screen can be on screen while the journal is locked,
 // whatever asked for it. Each route's screen is the component of the same
-// name in screens/ (app.tsx puts them together).
+// name in screens/ (app.tsx puts them together). Home, where the open
+// journal begins, is Today for a volunteer and Review for a supervisor.
 import { batch, computed } from "@preact/signals";
 import type { AppState } from "./bindings/AppState";
+import type { Fingerprint } from "./bindings/Fingerprint";
 import type { Kind } from "./bindings/Kind";
 import type { PersonId } from "./bindings/PersonId";
 import type { RecordId } from "./bindings/RecordId";
@@ -33,8 +35,12 @@ export type Route =
   | { name: "recovery"; recoveryKey: string }
   /** The journal is locked; `lockedBy` says the idle timer did it, so the screen can say why. */
   | { name: "unlock"; mode: UnlockMode; lockedBy?: "idle" }
-  /** The open journal's first screen: what is due, open concerns, new notes, and Log a contact. */
+  /** A volunteer's home: what is due, open concerns, new notes, and Log a contact. */
   | { name: "today" }
+  /** A supervisor's home: what in the volunteers' records needs a look before supervision, perhaps one volunteer's only. */
+  | { name: "review"; volunteer?: Fingerprint }
+  /** A supervisor's volunteers: for each, their last file, what is held of theirs, and what needs a look. */
+  | { name: "volunteers" }
   /** Everyone the volunteer supports, found as you type; add a person. */
   | { name: "people" }
   /** One person's whole story, newest first, and what can be added to it. */
@@ -53,8 +59,8 @@ export type Route =
   | { name: "services" }
   /** Records changed in two places at once: choose which value stays. */
   | { name: "conflicts" }
-  /** Exchanging files: sending changes, bringing in what others sent, cards and whom they trust. */
-  | { name: "exchange" }
+  /** Exchanging files: sending changes (to `to`, when given), bringing in what others sent, cards and whom they trust. */
+  | { name: "exchange"; to?: Fingerprint }
   /** Auto-lock, discreet mode, passphrase, retention, the exchange folder, backup, about. */
   | { name: "settings" };
 
@@ -85,6 +91,8 @@ export const ROUTES: { readonly [N in RouteName]: RouteInfo } = {
   recovery: { title: "Your recovery key — Peer Journal", access: "open", remembered: false, lock: false },
   unlock: { title: "Unlock — Peer Journal", access: "locked", remembered: true, lock: false },
   today: { title: "Today — Peer Journal", access: "open", remembered: true, lock: true },
+  review: { title: "Review — Peer Journal", access: "open", remembered: true, lock: true },
+  volunteers: { title: "Volunteers — Peer Journal", access: "open", remembered: true, lock: true },
   people: { title: "People — Peer Journal", access: "open", remembered: true, lock: true },
   person: { title: "A person — Peer Journal", access: "open", remembered: true, lock: true },
   new: { title: "New record — Peer Journal", access: "open", remembered: true, lock: true },
@@ -110,6 +118,11 @@ export function allowed(to: Route, state: AppState | null): boolean {
   return access === "any" || (state !== null && ACCESS_BY_STATE[state.journal] === access);
 }
 
+/** Where the open journal begins, and where "home" is: Review for a supervisor, Today for a volunteer. */
+export function homeRoute(state: AppState | null = appState.peek()): Route {
+  return state?.role === "supervisor" ? { name: "review" } : { name: "today" };
+}
+
 /** Where the app begins for a journal in `state`. */
 export function startRoute(state: AppState | null): Route {
   if (state === null) return { name: "starting" };
@@ -119,7 +132,7 @@ export function startRoute(state: AppState | null): Route {
     case "locked":
       return { name: "unlock", mode: "passphrase" };
     case "unlocked":
-      return { name: "today" };
+      return homeRoute(state);
   }
 }
 
@@ -135,21 +148,36 @@ export const canGoBack = computed(() => {
   return previous !== undefined && allowed(previous, appState.value);
 });
 
+/** Routes that are the screen on show with its parameters changed (navigate's `update`), each with the route it changed. */
+const updates = new WeakMap<Route, Route>();
+
+/** The route a screen was first shown for: the same screen stays while only its parameters change. */
+export function firstShownAs(at: Route): Route {
+  let first = at;
+  for (let earlier = updates.get(first); earlier !== undefined; earlier = updates.get(first)) first = earlier;
+  return first;
+}
+
 /**
  * Shows `to`. The route on screen now is kept for Back if it may be returned
  * to and `to` needs the journal in the same state; a move across the lock
  * (opening, locking, creating) starts the history afresh. A route the
  * journal's state does not allow shows where that state begins instead.
+ * `update`: `to` is the screen on show with other parameters (a filter
+ * chosen): it takes the place of the route on screen, and the screen stays
+ * as it is, focus and all.
  */
-export function navigate(to: Route, options: { replace?: boolean } = {}): void {
+export function navigate(to: Route, options: { replace?: boolean; update?: boolean } = {}): void {
   batch(() => {
     const state = appState.value;
     const target = allowed(to, state) ? to : startRoute(state);
     // The route left: the one last asked for, if the journal's state (perhaps just changed) still allows it.
     const from = route.value;
     const sameSide = allowed(from, state) && ROUTES[from.name].access === ROUTES[target.name].access;
+    const update = options.update === true && sameSide && from.name === target.name;
     if (!sameSide) history.value = [];
-    else if (options.replace !== true && ROUTES[from.name].remembered) history.value = [...history.value, from];
+    else if (options.replace !== true && !update && ROUTES[from.name].remembered) history.value = [...history.value, from];
+    if (update) updates.set(target, from);
     route.value = target;
   });
 }

@@ -23,6 +23,8 @@ vi.mock("../src/api", () => ({
     deleteRecord: vi.fn(),
     forgetPerson: vi.fn(),
     listConflicts: vi.fn(),
+    review: vi.fn(),
+    volunteers: vi.fn(),
   },
   onJournalLocked: vi.fn(),
   onJobProgress: vi.fn(async () => () => undefined),
@@ -171,6 +173,9 @@ beforeEach(() => {
   mocked.personTimeline.mockResolvedValue([]);
   mocked.recordHistory.mockResolvedValue([]);
   vi.mocked(api.listConflicts).mockResolvedValue([]);
+  // A supervisor's journal opens on Review.
+  vi.mocked(api.review).mockResolvedValue({ concerns: [], flagged: [], sharedReflections: [], staleSignposts: [], quietPeople: [], longRelationships: [] });
+  vi.mocked(api.volunteers).mockResolvedValue([]);
 });
 
 afterEach(() => {
@@ -305,6 +310,7 @@ describe("today", () => {
   test("a supervisor acknowledges a concern from Today", async () => {
     mocked.needingAttention.mockResolvedValue([urgent]);
     await start(appState({ fingerprint: SUPERVISOR, role: "supervisor" }));
+    await go({ name: "today" });
     expect(text("#today-concerns")).toContain(TODAY_WORDS.concernsHintSupervisor);
     press_(button("Acknowledge"));
     expect(shown.value).toEqual({ name: "new", kind: "acknowledgement", about: "k-urgent", person: "p-rosa" });

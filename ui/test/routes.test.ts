@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, test } from "vitest";
-import { back, canGoBack, navigate, ROUTES, shown, startRoute, type Route } from "../src/routes";
+import { back, canGoBack, firstShownAs, homeRoute, navigate, ROUTES, shown, startRoute, type Route } from "../src/routes";
 import { appState, history, route } from "../src/state";
 import { appState as state } from "./helpers";
 
@@ -11,7 +11,7 @@ beforeEach(() => {
 
 describe("the route table", () => {
   test("every route says where it may show, and the recovery key is never kept for Back", () => {
-    expect(Object.keys(ROUTES).sort()).toEqual(["conflicts", "edit", "exchange", "new", "people", "person", "problem", "record", "recovery", "reflections", "restore", "search", "services", "settings", "setup", "starting", "today", "unlock"]);
+    expect(Object.keys(ROUTES).sort()).toEqual(["conflicts", "edit", "exchange", "new", "people", "person", "problem", "record", "recovery", "reflections", "restore", "review", "search", "services", "settings", "setup", "starting", "today", "unlock", "volunteers"]);
     expect(ROUTES.recovery.remembered).toBe(false);
     expect(ROUTES.today.access).toBe("open");
     expect(ROUTES.unlock.access).toBe("locked");
@@ -23,6 +23,13 @@ describe("the route table", () => {
     ["unlocked", { name: "today" }],
   ] as const)("a %s journal starts at %o", (journal, expected) => {
     expect(startRoute(state({ journal }))).toEqual(expected);
+  });
+
+  test("home is Review for a supervisor's journal, Today for a volunteer's", () => {
+    expect(startRoute(state({ role: "supervisor" }))).toEqual({ name: "review" });
+    expect(homeRoute(state({ role: "supervisor" }))).toEqual({ name: "review" });
+    expect(homeRoute(state({ role: "volunteer" }))).toEqual({ name: "today" });
+    expect(homeRoute(null)).toEqual({ name: "today" });
   });
 });
 
@@ -71,6 +78,21 @@ describe("history", () => {
     navigate({ name: "unlock", mode: "recoveryKey" });
     navigate({ name: "unlock", mode: "passphrase" }, { replace: true });
     expect(history.value).toEqual([]);
+  });
+
+  test("update changes the screen's parameters in place: nothing is kept for Back, and the screen is the one first shown", () => {
+    appState.value = state({ role: "supervisor" });
+    navigate({ name: "volunteers" });
+    const first: Route = { name: "review" };
+    navigate(first);
+    navigate({ name: "review", volunteer: "3ZT0-941R-PER2-DH6T" }, { update: true });
+    navigate({ name: "review" }, { update: true });
+    expect(history.value).toEqual([{ name: "volunteers" }]);
+    expect(firstShownAs(shown.value)).toBe(first);
+    // To another screen it is an ordinary move.
+    navigate({ name: "volunteers" }, { update: true });
+    expect(history.value).toHaveLength(2);
+    expect(firstShownAs(shown.value)).toBe(shown.value);
   });
 
   test("opening or locking the journal starts the history afresh", () => {

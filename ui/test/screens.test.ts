@@ -15,6 +15,8 @@ vi.mock("../src/api", () => ({
     dueRecords: vi.fn(),
     needingAttention: vi.fn(),
     unreadRecords: vi.fn(),
+    review: vi.fn(),
+    volunteers: vi.fn(),
   },
   onJournalLocked: vi.fn(),
   onJobProgress: vi.fn(async () => () => undefined),
@@ -48,6 +50,8 @@ const mocked = {
   dueRecords: vi.mocked(api.dueRecords),
   needingAttention: vi.mocked(api.needingAttention),
   unreadRecords: vi.mocked(api.unreadRecords),
+  review: vi.mocked(api.review),
+  volunteers: vi.mocked(api.volunteers),
 };
 
 /** Stands in for the core's estimator: "password" and anything under 12 characters are too easy. */
@@ -87,6 +91,8 @@ beforeEach(() => {
   mocked.dueRecords.mockResolvedValue([]);
   mocked.needingAttention.mockResolvedValue([]);
   mocked.unreadRecords.mockResolvedValue([]);
+  mocked.review.mockResolvedValue({ concerns: [], flagged: [], sharedReflections: [], staleSignposts: [], quietPeople: [], longRelationships: [] });
+  mocked.volunteers.mockResolvedValue([]);
 });
 
 afterEach(() => {
@@ -494,6 +500,10 @@ describe("today", () => {
 
   test("a supervisor's journal is greeted as one, with no Log a contact", async () => {
     await start(appState({ role: "supervisor" }));
+    // A supervisor's journal opens on Review; Today is in the main navigation.
+    expect(screenName()).toBe("review");
+    const today = [...document.querySelectorAll<HTMLButtonElement>(".main-nav li button")].find((b) => b.textContent === "Today");
+    void act(() => today?.click());
     expect($("[data-screen=today]").textContent).toMatch(/Supervisor journal/);
     expect(document.querySelector("#today-log-contact")).toBeNull();
   });

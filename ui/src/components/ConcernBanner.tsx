@@ -8,7 +8,7 @@ import { useEffect } from "preact/hooks";
 import { api } from "../api";
 import type { JournalRecord } from "../bindings/JournalRecord";
 import { personName } from "../people";
-import { navigate, shown } from "../routes";
+import { homeRoute, navigate, shown } from "../routes";
 import { appState, journalOpen } from "../state";
 import { PAGE_SIZE } from "./PagedList";
 import { isUrgent } from "./RecordSummary";
@@ -73,8 +73,9 @@ export function ConcernBanner() {
   if (!open || first === undefined || at.name === "recovery") return null;
   const words = bannerText(concerns, appState.value?.role === "supervisor");
   const one = concerns.length === 1;
-  // The way to it, unless it is what is on screen.
-  const here = one ? at.name === "record" && at.id === first.id : at.name === "today";
+  // The way to it, unless it is what is on screen: the concern, or home's list of open concerns.
+  const home = homeRoute();
+  const here = one ? at.name === "record" && at.id === first.id : at.name === home.name;
   return (
     <aside class="concern-banner" id="concern-banner" aria-label="Urgent concern">
       <p class="concern-banner-text">
@@ -86,7 +87,7 @@ export function ConcernBanner() {
           id="concern-banner-open"
           type="button"
           class="button button-quiet concern-banner-open"
-          onClick={() => navigate(one ? { name: "record", id: first.id } : { name: "today" })}
+          onClick={() => navigate(one ? { name: "record", id: first.id } : home)}
         >
           {one ? "Open the concern" : "See open concerns"}
         </button>

@@ -1,14 +1,16 @@
 // The way around the open journal, under the header on every open screen:
-// the main places, and Log a contact, always in reach. The place on screen is
+// the main places, and Log a contact, always in reach. A supervisor's journal
+// has two places more, first: Review and Volunteers. The place on screen is
 // marked (aria-current). The same moves have keys (app.tsx): Ctrl+N logs a
 // contact, Ctrl+K or / searches.
 import type { RouteName } from "../routes";
 import { navigate, shown } from "../routes";
 import { logContact } from "../shortcuts";
+import { appState } from "../state";
 import "./MainNav.css";
 
 interface Place {
-  name: "today" | "people" | "search" | "reflections" | "services" | "exchange" | "settings";
+  name: "review" | "volunteers" | "today" | "people" | "search" | "reflections" | "services" | "exchange" | "settings";
   label: string;
   /** Other routes that count as being in this place. */
   within?: readonly RouteName[];
@@ -25,12 +27,16 @@ const PLACES: readonly Place[] = [
   { name: "settings", label: "Settings", within: ["conflicts"] },
 ];
 
+/** A supervisor's places before the others: what needs a look, and their volunteers. */
+const SUPERVISOR_PLACES: readonly Place[] = [{ name: "review", label: "Review" }, { name: "volunteers", label: "Volunteers" }, ...PLACES];
+
 export function MainNav() {
   const at = shown.value.name;
+  const places = appState.value?.role === "supervisor" ? SUPERVISOR_PLACES : PLACES;
   return (
     <nav class="main-nav" aria-label="Main">
       <ul>
-        {PLACES.map((place) => {
+        {places.map((place) => {
           const here = at === place.name || (place.within?.includes(at) ?? false);
           return (
             <li key={place.name}>

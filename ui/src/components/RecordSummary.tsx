@@ -140,6 +140,8 @@ interface RecordSummaryProps {
   title?: string;
   /** When, in words other than the record's own time ("Planned for Tue 3 Dec"). */
   when?: string;
+  /** Whose it is, where a list holds several journals' records ("Written by Sam"). */
+  from?: string;
   /** Whether to show a line of what it says. */
   showText?: boolean;
   /** A note or acknowledgement not yet read here: marked New, and read once opened. */
@@ -160,7 +162,7 @@ export function RecordSummary(props: RecordSummaryProps) {
   const marks = badges(record, unread);
   const words = showText ? snippet(record) : "";
   const Heading = `h${level}` as "h2" | "h3" | "h4" | "h5";
-  const meta = when === "" ? [] : [when];
+  const meta = [when, props.from ?? ""].filter((part) => part !== "");
   const classes = ["summary", `summary-${record.kind}`, isUrgent(record) ? "summary-urgent" : "", unread ? "summary-new" : ""];
 
   return (

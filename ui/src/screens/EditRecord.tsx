@@ -15,7 +15,7 @@ import { toUiError } from "../errors";
 import { useForm } from "../forms";
 import { kindOf } from "../kinds";
 import { refreshPeople } from "../people";
-import { back, canGoBack, navigate, type RouteOf } from "../routes";
+import { back, canGoBack, homeRoute, navigate, type RouteOf } from "../routes";
 import { appState, lastPerson } from "../state";
 import { describeRecord, DraftOffer, placeOf } from "./NewRecord";
 
@@ -97,7 +97,7 @@ export function EditRecord({ id }: RouteOf<"edit">) {
         <div class="card" role="alert" id="record-load-error">
           <p>{now.message}</p>
           <p>
-            <button type="button" class="button button-quiet" onClick={() => (canGoBack.peek() ? back() : navigate({ name: "today" }))}>
+            <button type="button" class="button button-quiet" onClick={() => (canGoBack.peek() ? back() : navigate(homeRoute()))}>
               Go back
             </button>
           </p>

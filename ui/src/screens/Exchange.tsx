@@ -10,6 +10,7 @@
 // exchanged with: what their receipts prove they have, and what is waiting,
 // never more. What runs and what it did is kept in exchange.ts, so it
 // survives moving to another screen.
+// A route naming a card (`to`: Volunteers' Write a file) has it chosen to send to.
 import { batch, useSignal, type Signal } from "@preact/signals";
 import type { ComponentChildren } from "preact";
 import { useEffect, useLayoutEffect, useRef } from "preact/hooks";
@@ -18,6 +19,7 @@ import type { CardSummary } from "../bindings/CardSummary";
 import type { ExchangeFile } from "../bindings/ExchangeFile";
 import type { ExchangeOverview } from "../bindings/ExchangeOverview";
 import type { ExportDone } from "../bindings/ExportDone";
+import type { Fingerprint } from "../bindings/Fingerprint";
 import type { ImportNotice } from "../bindings/ImportNotice";
 import type { ImportSummary } from "../bindings/ImportSummary";
 import type { Kind } from "../bindings/Kind";
@@ -51,11 +53,11 @@ import {
 } from "../exchange";
 import { FormProblem, Form, SelectField, useForm, type Values } from "../forms";
 import { kindOf } from "../kinds";
-import { navigate } from "../routes";
+import { navigate, type RouteOf } from "../routes";
 import { appState } from "../state";
 import { useFocusOnMount } from "./focus";
 import { aheadBy } from "./Today";
-import { count } from "./words";
+import { count, sameFingerprint } from "./words";
 import "./Exchange.css";
 
 // ---------------------------------------------------------------- Words
@@ -204,8 +206,10 @@ export function whoText(name: string, role: Role): string {
   return `${name} (${role})`;
 }
 
-/** The card preselected: a volunteer's only supervisor, else the first. */
-export function preselected(trusted: readonly PeerStatus[], role: Role | null | undefined): PeerStatus | undefined {
+/** The card preselected: the one asked for (from Volunteers), else a volunteer's only supervisor, else the first. */
+export function preselected(trusted: readonly PeerStatus[], role: Role | null | undefined, to?: Fingerprint): PeerStatus | undefined {
+  const asked = trusted.find((p) => sameFingerprint(p.fingerprint, to));
+  if (asked !== undefined) return asked;
   const supervisors = trusted.filter((p) => p.role === "supervisor");
   if (role === "volunteer" && supervisors.length === 1) return supervisors[0];
   return trusted[0];
@@ -234,7 +238,7 @@ export const EXCHANGE_WORDS = {
 
 // ---------------------------------------------------------------- Screen
 
-export function Exchange() {
+export function Exchange({ to }: RouteOf<"exchange">) {
   const title = useFocusOnMount<HTMLHeadingElement>();
   useEffect(() => {
     void readOverview();
@@ -279,7 +283,7 @@ export function Exchange() {
           </div>
         ) : null}
       </section>
-      {view === null ? null : <Send view={view} />}
+      {view === null ? null : <Send view={view} to={to} />}
       <Files />
       {view === null ? null : <Cards view={view} />}
       {view === null ? null : <People view={view} />}
@@ -315,22 +319,22 @@ function useFocusAfter(when: boolean, target: { current: HTMLElement | null }, w
 
 // ---------------------------------------------------------------- Send
 
-function Send({ view }: { view: ExchangeOverview }) {
+function Send({ view, to }: { view: ExchangeOverview; to: Fingerprint | undefined }) {
   const trusted = view.peers.filter((p) => p.revokedAt === null);
   return (
     <Section id="exchange-send" title="Send your changes">
       {trusted.length === 0 ? (
         <p id="exchange-send-nobody">{EXCHANGE_WORDS.nobodyToSend}</p>
       ) : (
-        <SendForm trusted={trusted} />
+        <SendForm trusted={trusted} to={to} />
       )}
       <SendOutcome />
     </Section>
   );
 }
 
-function SendForm({ trusted }: { trusted: readonly PeerStatus[] }) {
-  const first = preselected(trusted, appState.value?.role);
+function SendForm({ trusted, to: asked }: { trusted: readonly PeerStatus[]; to: Fingerprint | undefined }) {
+  const first = preselected(trusted, appState.value?.role, asked);
   const form = useForm<"to">("exchange-send-form", { to: first?.fingerprint ?? "" });
   const to = form.values.to;
   // As cards are added and revoked, the choice follows the preselection (a

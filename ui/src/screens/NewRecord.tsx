@@ -23,7 +23,7 @@ import { detourFor, discardDraft, draftKey, draftTime, findDraft, finishDetour, 
 import { useForm } from "../forms";
 import { aKind, KIND_ACTIONS, kindOf } from "../kinds";
 import { personName, refreshPeople } from "../people";
-import { back, navigate, shown, type Route, type RouteOf } from "../routes";
+import { back, homeRoute, navigate, shown, type Route, type RouteOf } from "../routes";
 import { lastPerson } from "../state";
 import "./NewRecord.css";
 
@@ -94,7 +94,7 @@ export function placeOf(kind: Kind, record: JournalRecord): Route {
   if (kind === "reflection") return { name: "reflections" };
   if (kind === "service") return { name: "services" };
   const person = kind === "person" ? (record.id as string as PersonId) : record.person;
-  return person === null ? { name: "today" } : { name: "person", id: person };
+  return person === null ? homeRoute() : { name: "person", id: person };
 }
 
 /** How the form starts: its values, whether they still need keeping, which of its fields the route fixes. */

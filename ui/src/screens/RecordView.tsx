@@ -19,7 +19,7 @@ import { badges, headline, refreshServiceNames, serviceName } from "../component
 import { toUiError } from "../errors";
 import { choiceLabel, fieldOf, kindName, kindOf, text } from "../kinds";
 import { nameOf, personName } from "../people";
-import { navigate, type Route } from "../routes";
+import { homeRoute, navigate, type Route } from "../routes";
 import { appState } from "../state";
 import { useFocusOnMount } from "./focus";
 import { friendly } from "../dates";
@@ -147,8 +147,8 @@ export function RecordView({ id }: { id: RecordId }) {
               Try again
             </button>
           ) : null}
-          <button id="record-to-today" type="button" class="button button-quiet" onClick={() => navigate({ name: "today" }, { replace: true })}>
-            Go to Today
+          <button id="record-to-today" type="button" class="button button-quiet" onClick={() => navigate(homeRoute(), { replace: true })}>
+            {homeRoute().name === "review" ? "Go to Review" : "Go to Today"}
           </button>
         </div>
       </section>
@@ -448,7 +448,7 @@ function afterDelete(record: JournalRecord): Route {
   if (record.person !== null && record.kind !== "reflection") return { name: "person", id: record.person };
   if (record.kind === "reflection") return { name: "reflections" };
   if (record.kind === "service") return { name: "services" };
-  return { name: "today" };
+  return homeRoute();
 }
 
 /** Change, Delete, Mark as read, and a supervisor's replies. */

@@ -7,7 +7,7 @@ import { useLayoutEffect, useRef } from "preact/hooks";
 import { api } from "../api";
 import { Form, FormProblem, SubmitButton, TextField, useForm, type Values } from "../forms";
 import { GROUP_LENGTH, matchesLastGroup } from "../recoveryKey";
-import { navigate, type RouteOf } from "../routes";
+import { homeRoute, navigate, type RouteOf } from "../routes";
 import { useFocusOnMount } from "./focus";
 import "./Recovery.css";
 
@@ -91,7 +91,7 @@ export function Recovery({ recoveryKey }: RouteOf<"recovery">) {
         form={form}
         labelledBy="recovery-check-title"
         check={check}
-        send={() => navigate({ name: "today" })}
+        send={() => navigate(homeRoute())}
         actions={
           <SubmitButton form={form} id="recovery-confirm-submit" busyLabel="Checking…">
             I have written it down

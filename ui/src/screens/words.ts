@@ -18,3 +18,9 @@ export function count(n: number, one: string, many = `${one}s`): string {
 export function shortId(id: string): string {
   return id.length <= 8 ? id : id.slice(-8);
 }
+
+/** Whether two fingerprints are the same journal's, however each is written (case, dashes). */
+export function sameFingerprint(a: string | null | undefined, b: string | null | undefined): boolean {
+  const key = (f: string) => f.replace(/[-\s]/g, "").toUpperCase();
+  return a !== null && a !== undefined && b !== null && b !== undefined && key(a) === key(b);
+}
