@@ -108,6 +108,7 @@ export const api = {
   setExchangeFolder: (folder: string): Promise<ExchangeOverview> => call("set_exchange_folder", { folder }),
   saveMyCard: (): Promise<SavedFile> => call("save_my_card", undefined),
   exchangeFiles: (): Promise<ExchangeFile[]> => call("exchange_files", undefined),
+  chooseFiles: (): Promise<ExchangeFile[]> => call("choose_files", undefined),
   trustCard: (file: FileToken, fingerprint: Fingerprint): Promise<RosterEntry> => call("trust_card", { file, fingerprint }),
   revokeCard: (fingerprint: Fingerprint): Promise<RosterEntry> => call("revoke_card", { fingerprint }),
   exportTo: (to: Fingerprint): Promise<ExportDone> => call("export_to", { to }),

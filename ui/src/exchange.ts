@@ -136,6 +136,20 @@ export async function readFiles(): Promise<void> {
   }
 }
 
+/**
+ * Opens the file chooser (the app opens it; the window never sees a path),
+ * then lists what was chosen with what the folder holds.
+ */
+export async function chooseFiles(): Promise<void> {
+  try {
+    await api.chooseFiles();
+  } catch (reason) {
+    filesError.value = toUiError(reason).message;
+    return;
+  }
+  await readFiles();
+}
+
 /** The overview, as Settings has just had it back from the backend. */
 export function overviewChanged(next: ExchangeOverview): void {
   overviewAsked++;

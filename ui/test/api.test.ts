@@ -28,6 +28,7 @@ describe("commands", () => {
     ["setExchangeFolder", "set_exchange_folder", { folder: "/media/stick" }, () => api.setExchangeFolder("/media/stick")],
     ["saveMyCard", "save_my_card", undefined, () => api.saveMyCard()],
     ["exchangeFiles", "exchange_files", undefined, () => api.exchangeFiles()],
+    ["chooseFiles", "choose_files", undefined, () => api.chooseFiles()],
     ["trustCard", "trust_card", { file: "kim.pjcard", fingerprint: "5DBJ-38B8-KSC6-VE5X" }, () => api.trustCard("kim.pjcard", "5DBJ-38B8-KSC6-VE5X")],
     ["revokeCard", "revoke_card", { fingerprint: "5DBJ-38B8-KSC6-VE5X" }, () => api.revokeCard("5DBJ-38B8-KSC6-VE5X")],
     ["exportTo", "export_to", { to: "7K3M-Q9TX-2B4D-HW8R" }, () => api.exportTo("7K3M-Q9TX-2B4D-HW8R")],

@@ -21,6 +21,7 @@ vi.mock("../src/api", () => ({
     findBackups: vi.fn(),
     exchangeOverview: vi.fn(),
     exchangeFiles: vi.fn(),
+    chooseFiles: vi.fn(),
     setExchangeFolder: vi.fn(),
     saveMyCard: vi.fn(),
     trustCard: vi.fn(),
@@ -65,6 +66,7 @@ const mocked = {
   appState: vi.mocked(api.appState),
   exchangeOverview: vi.mocked(api.exchangeOverview),
   exchangeFiles: vi.mocked(api.exchangeFiles),
+  chooseFiles: vi.mocked(api.chooseFiles),
   saveMyCard: vi.mocked(api.saveMyCard),
   trustCard: vi.mocked(api.trustCard),
   revokeCard: vi.mocked(api.revokeCard),
@@ -597,6 +599,24 @@ describe("the exchange screen", () => {
         "This bundle is damaged or incomplete (it may have been cut short or changed on the way); ask for it to be exported again.",
       ]);
       expect(document.querySelector("#exchange-files-empty")).toBeNull();
+    });
+
+    test("Choose files from elsewhere opens the app's chooser, then lists what was chosen", async () => {
+      await exchange();
+      mocked.chooseFiles.mockImplementation(async () => {
+        folder = [bundle("dropped", "Morgan")];
+        return folder;
+      });
+      press("button", "Choose files from elsewhere…");
+      await settle();
+      expect(mocked.chooseFiles).toHaveBeenCalledTimes(1);
+      expect(mocked.exchangeFiles).toHaveBeenCalledTimes(2);
+      expect(text("#exchange-file-0-from")).toBe("From Morgan (supervisor)");
+      // A chooser that fails says why, where the list's errors go.
+      mocked.chooseFiles.mockRejectedValue({ kind: "io", message: "The file chooser could not open." });
+      press("button", "Choose files from elsewhere…");
+      await settle();
+      expect(text("#exchange-files-error")).toBe("The file chooser could not open.");
     });
 
     test("files dropped on the window are looked for, from the exchange screen or from another", async () => {

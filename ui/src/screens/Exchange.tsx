@@ -36,6 +36,7 @@ import { toUiError } from "../errors";
 import {
   bringIn,
   bringInAll,
+  chooseFiles,
   exported,
   files,
   filesError,
@@ -229,7 +230,8 @@ function sender(file: ExchangeFile): { name: string; role: Role; here: boolean }
 export const EXCHANGE_WORDS = {
   nobodyToSend:
     "To send your changes, you first need the card of the person you send them to, checked with them. When they give you their card, put it in the exchange folder (or drop it on this window), and check it under Cards below.",
-  noFiles: "Files others send you appear here once they are saved into the exchange folder, or dropped on this window.",
+  noFiles:
+    "Files others send you appear here once they are saved into the exchange folder, dropped on this window, or chosen with Choose files from elsewhere.",
   noCards:
     "When someone gives you their card, put it in the exchange folder (or drop it on this window), and it appears here for you to check.",
   nobody: "No one yet. Once you add someone's card, they are listed here with what they have received from you.",
@@ -474,6 +476,9 @@ function Files() {
           onClick={() => void readFiles()}
         >
           Look in the folder again
+        </button>
+        <button id="exchange-choose" type="button" class="button button-quiet" onClick={() => void chooseFiles()}>
+          Choose files from elsewhere…
         </button>
       </div>
       {problems.length === 0 ? null : (
