@@ -53,6 +53,7 @@ pub(crate) use ensure;
 
 mod exchange;
 mod journeys;
+mod supervisor;
 
 #[test]
 fn first_run_creates_an_encrypted_journal_and_lands_on_home() {
