@@ -592,3 +592,44 @@ fn the_demo_journal_is_marked_and_apart() {
         Ok(())
     })
 }
+
+/// With text at 200% in a 1024-pixel-wide window, every main screen and the
+/// contact form fit the width: nothing needs scrolling sideways, and every
+/// control is still reached and pressed by its name.
+#[test]
+fn every_screen_fits_with_text_at_double_size() {
+    with_journal(
+        |j| {
+            let p = person(j, "Rosa Maria")?;
+            j.add(
+                Kind::Contact,
+                fields(json!({ "person": p, "how": "phone", "notes": "a long chat about the garden" })),
+            )
+        },
+        |_driver, app, ()| {
+            unlock(&app)?;
+            // Text at twice the size, as a person who sets their text larger
+            // has it: every size of the app is in rem, so it all grows.
+            app.execute("document.documentElement.style.fontSize = '200%';", json!([]))?;
+            let overflow = |where_: &str| -> TestResult {
+                let sizes = app
+                    .execute("const e = document.documentElement; return [e.scrollWidth, e.clientWidth];", json!([]))?;
+                let (wide, room) = (sizes[0].as_i64().unwrap_or(0), sizes[1].as_i64().unwrap_or(0));
+                crate::ensure!(wide <= room + 1, "{where_} with text at 200%: the page is {wide} px wide in {room}");
+                Ok(())
+            };
+            for place in ["Today", "People", "Search", "Reflections", "Services", "Exchange", "Settings"] {
+                go(&app, place)?;
+                app.wait_for(&format!("[data-screen={}]", place.to_lowercase()), TIMEOUT)?;
+                overflow(place)?;
+            }
+            open_person(&app, "Rosa Maria")?;
+            overflow("a person's page")?;
+            press(&app, "Log a contact")?;
+            app.wait_for("[data-screen=new]", TIMEOUT)?;
+            overflow("Log a contact")?;
+            accessible(&app, "Log a contact with text at 200%")?;
+            Ok(())
+        },
+    );
+}
