@@ -1,7 +1,7 @@
 // The moves the open journal offers from anywhere, by key and from the main
 // navigation: log a contact (Ctrl+N) and search (Ctrl+K, or / when not
 // typing). Only while the journal is open.
-import { lastPerson } from "./state";
+import { appState, lastPerson } from "./state";
 import { navigate, shown } from "./routes";
 
 /** Opens Log a contact, about the person whose page is on screen, else the last one a record was logged for. */
@@ -33,7 +33,8 @@ function typingIn(target: EventTarget | null): boolean {
 /** Handles a key of the open journal's; true when it did something. */
 export function openJournalKey(event: KeyboardEvent): boolean {
   const plain = !event.altKey && !event.metaKey && !event.shiftKey;
-  if (plain && event.ctrlKey && (event.key === "n" || event.key === "N")) {
+  // Contacts are the volunteers' to log: a supervisor's journal has no Ctrl+N.
+  if (plain && event.ctrlKey && (event.key === "n" || event.key === "N") && appState.peek()?.role !== "supervisor") {
     logContact();
     return true;
   }

@@ -224,11 +224,28 @@ describe("where a supervisor's journal opens", () => {
     expect($(".main-nav [aria-current=page]").textContent).toBe("Volunteers");
   });
 
+  test("offers no Log a contact, by button or Ctrl+N: contacts are the volunteers' to log", async () => {
+    await start();
+    expect(document.querySelector(".main-nav .nav-log")).toBeNull();
+    await act(async () => {
+      document.dispatchEvent(new KeyboardEvent("keydown", { key: "n", ctrlKey: true, bubbles: true }));
+    });
+    await settle();
+    expect(screenName()).toBe("review");
+  });
+
   test("a volunteer's journal opens on Today, with the navigation as it was", async () => {
     await start(appState({ fingerprint: SAM }));
     expect(screenName()).toBe("today");
     expect(navPlaces()).toEqual(["Today", "People", "Search", "Reflections", "Services", "Exchange", "Settings"]);
     expect(mocked.review).not.toHaveBeenCalled();
+    // Ctrl+N, as a supervisor's journal ignores it, logs a contact here.
+    expect(document.querySelector(".main-nav .nav-log")).not.toBeNull();
+    await act(async () => {
+      document.dispatchEvent(new KeyboardEvent("keydown", { key: "n", ctrlKey: true, bubbles: true }));
+    });
+    await settle();
+    expect(screenName()).toBe("new");
   });
 
   test("unlocking a supervisor's journal lands on Review", async () => {

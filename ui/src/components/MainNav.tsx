@@ -32,7 +32,9 @@ const SUPERVISOR_PLACES: readonly Place[] = [{ name: "review", label: "Review" }
 
 export function MainNav() {
   const at = shown.value.name;
-  const places = appState.value?.role === "supervisor" ? SUPERVISOR_PLACES : PLACES;
+  // Contacts are the volunteers' to log (the journal refuses a supervisor's).
+  const supervisor = appState.value?.role === "supervisor";
+  const places = supervisor ? SUPERVISOR_PLACES : PLACES;
   return (
     <nav class="main-nav" aria-label="Main">
       <ul>
@@ -53,9 +55,11 @@ export function MainNav() {
           );
         })}
       </ul>
-      <button type="button" class="button button-primary nav-log" aria-keyshortcuts="Control+N" onClick={() => logContact()}>
-        Log a contact
-      </button>
+      {supervisor ? null : (
+        <button type="button" class="button button-primary nav-log" aria-keyshortcuts="Control+N" onClick={() => logContact()}>
+          Log a contact
+        </button>
+      )}
     </nav>
   );
 }
