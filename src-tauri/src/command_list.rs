@@ -136,4 +136,10 @@ app_commands! {
     volunteers() -> Vec<VolunteerSummary>;
     /// What needs a look before supervision, list by list.
     review(options: ReviewOptions) -> Review;
+    /// The de-identified summary of a period, of everything or of one
+    /// volunteer's records (days YYYY-MM-DD, either end open).
+    report(since: Option<String>, until: Option<String>, volunteer: Option<Fingerprint>) -> Report;
+    /// Writes the funder report of a period into the files folder (a
+    /// printable page and a CSV table), naming no one.
+    save_report(since: Option<String>, until: Option<String>) -> SavedFile;
 }

@@ -22,6 +22,7 @@ use peerjournal::{
 
 use peerjournal::journal::review::{Review, ReviewOptions};
 use peerjournal::journal::VolunteerSummary;
+use peerjournal::report::Report;
 use peerjournal::store::roster::RosterEntry;
 use peerjournal::sync::ImportSummary;
 

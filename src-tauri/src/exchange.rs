@@ -213,7 +213,7 @@ impl Session {
         let _ = self.chooser.set(Box::new(choose));
     }
 
-    fn report(&self, job: &str, file: &str, done: u64, total: u64) {
+    fn send_progress(&self, job: &str, file: &str, done: u64, total: u64) {
         if let Some(send) = self.progress.get() {
             send(&JobProgress { job: job.into(), file: file.into(), done, total });
         }
@@ -375,9 +375,9 @@ impl Session {
             let path = neutral_name("peer-journal", BUNDLE_EXTENSION, &dir);
             let name = file_name(&path);
             let options = ExportOptions { to: vec![to], full: false };
-            self.report("export", &name, 0, 0);
+            self.send_progress("export", &name, 0, 0);
             let summary =
-                j.export_bundle(&options, &path, &mut |done, total| self.report("export", &name, done, total))?;
+                j.export_bundle(&options, &path, &mut |done, total| self.send_progress("export", &name, done, total))?;
             Ok(ExportDone { summary, file_name: name, folder: dir.display().to_string() })
         })
     }
@@ -388,8 +388,8 @@ impl Session {
         self.with_journal(|j| {
             let path = self.resolve(j, &file)?;
             let name = file_name(&path);
-            self.report("import", &name, 0, 0);
-            j.import_bundle(&path, &mut |done, total| self.report("import", &name, done, total))
+            self.send_progress("import", &name, 0, 0);
+            j.import_bundle(&path, &mut |done, total| self.send_progress("import", &name, done, total))
         })
     }
 
@@ -494,6 +494,21 @@ mod tests {
         assert!(look.already_imported);
         let peer = &session.exchange_overview().unwrap().peers[0];
         assert!(peer.received_at.is_some() && peer.waiting_changes == 0, "{peer:?}");
+    }
+
+    #[test]
+    fn the_report_is_counted_and_saved_naming_no_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let (session, _morgan, files) = pair(dir.path(), 2);
+        let all = session.report(None, None, None).unwrap();
+        assert_eq!((all.contacts, all.people), (2, 1));
+        let bad = session.report(Some("last week".into()), None, None).unwrap_err();
+        assert_eq!(bad.kind, UiErrorKind::Journal(ErrorKind::InvalidInput));
+        let saved = session.save_report(None, None).unwrap();
+        let html = std::fs::read_to_string(files.join(&saved.file_name)).unwrap();
+        assert!(html.contains("<!doctype html>") && !html.contains("R.M."), "the page names someone");
+        let csv = files.join(saved.file_name.replace(".html", ".csv"));
+        assert!(std::fs::read_to_string(csv).unwrap().contains("contacts"));
     }
 
     #[test]

@@ -494,6 +494,40 @@ impl Session {
         self.with_journal(|j| j.review(&options))
     }
 
+    /// The de-identified summary of a period (days `YYYY-MM-DD`, either
+    /// end open), of everything or of one volunteer's records: for charts.
+    pub fn report(
+        &self,
+        since: Option<String>,
+        until: Option<String>,
+        volunteer: Option<peerjournal::Fingerprint>,
+    ) -> Result<peerjournal::report::Report, UiError> {
+        self.with_journal(|j| {
+            let period = peerjournal::report::Period::parse(since.as_deref(), until.as_deref())?;
+            j.report_of(period, volunteer.as_ref())
+        })
+    }
+
+    /// Writes the funder report of a period (everything, naming no one) into
+    /// the files folder, as a printable page and a CSV table.
+    pub fn save_report(
+        &self,
+        since: Option<String>,
+        until: Option<String>,
+    ) -> Result<crate::exchange::SavedFile, UiError> {
+        self.with_journal(|j| {
+            let report = j.report(peerjournal::report::Period::parse(since.as_deref(), until.as_deref())?)?;
+            let dir = &self.files_dir;
+            let io = |path: &Path, e| peerjournal::Error::Io { action: "write", path: path.to_path_buf(), source: e };
+            std::fs::create_dir_all(dir).map_err(|e| io(dir, e))?;
+            let stem = format!("peer-journal-report-{}", chrono::Local::now().format("%Y-%m-%d-%H%M%S"));
+            let (html, csv) = (dir.join(format!("{stem}.html")), dir.join(format!("{stem}.csv")));
+            peerjournal::report::write_new(&html, &report.to_html(&j.status()?.name))?;
+            peerjournal::report::write_new(&csv, &report.to_csv())?;
+            Ok(crate::exchange::SavedFile { file_name: format!("{stem}.html"), folder: dir.display().to_string() })
+        })
+    }
+
     /// Does the work saves leave for idle moments (a step of merging the
     /// search index, folding the write-ahead logs back into the database
     /// files; see `Journal::tidy_while_idle`) if the journal is open and

@@ -22,6 +22,7 @@ import type { PassphraseStrength } from "./PassphraseStrength";
 import type { PersonId } from "./PersonId";
 import type { PurgeReport } from "./PurgeReport";
 import type { RecordId } from "./RecordId";
+import type { Report } from "./Report";
 import type { Review } from "./Review";
 import type { ReviewOptions } from "./ReviewOptions";
 import type { RosterEntry } from "./RosterEntry";
@@ -130,4 +131,8 @@ export interface Commands {
   volunteers: { args: undefined; result: Array<VolunteerSummary> };
   /** What needs a look before supervision, list by list. */
   review: { args: { options: ReviewOptions }; result: Review };
+  /** The de-identified summary of a period, of everything or of one volunteer's records (days YYYY-MM-DD, either end open). */
+  report: { args: { since: string | null; until: string | null; volunteer: Fingerprint | null }; result: Report };
+  /** Writes the funder report of a period into the files folder (a printable page and a CSV table), naming no one. */
+  save_report: { args: { since: string | null; until: string | null }; result: SavedFile };
 }

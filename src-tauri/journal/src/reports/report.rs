@@ -15,6 +15,7 @@ use ts_rs::TS;
 
 use crate::error::{Error, Result};
 use crate::journal::Journal;
+use crate::model::ids::Fingerprint;
 use crate::model::kinds;
 use crate::reports::access::{capitalise, escape};
 
@@ -126,12 +127,27 @@ pub struct Report {
     pub months: Vec<Month>,
 }
 
+/// `sql` with its `{WRITTEN_BY}` (and `{WRITTEN_BY_R}`, for the records
+/// aliased `r`) made to keep the records written by the journal `?3`, or
+/// all when `?3` is NULL.
+fn written_by(sql: &str) -> String {
+    let by = |r: &str| format!("(?3 IS NULL OR {r}created_device IN (SELECT n FROM devices WHERE journal = ?3))");
+    sql.replace("{WRITTEN_BY_R}", &by("r.")).replace("{WRITTEN_BY}", &by(""))
+}
+
 /// What a record of a kind without a value for a breakdown is counted as.
 const UNSET: &str = "not recorded";
 
 impl Journal {
     /// The de-identified summary of `period`. Deleted records are left out.
     pub fn report(&self, period: Period) -> Result<Report> {
+        self.report_of(period, None)
+    }
+
+    /// [`Journal::report`] of the records one journal wrote (a volunteer's,
+    /// for a supervisor's charts), or of all when `volunteer` is None.
+    pub fn report_of(&self, period: Period, volunteer: Option<&Fingerprint>) -> Result<Report> {
+        let volunteer = volunteer.map(Fingerprint::as_str);
         let (from, before) = period.bounds();
         let mut report = Report {
             since: period.since.map(|d| d.to_string()),
@@ -150,11 +166,11 @@ impl Journal {
         let text = |v: Option<String>| v.filter(|s| !s.is_empty()).unwrap_or_else(|| UNSET.to_string());
 
         let mut people = BTreeSet::new();
-        let mut stmt = self.conn.prepare(
+        let mut stmt = self.conn.prepare(&written_by(
             "SELECT at, person, json_extract(data, '$.how'), coalesce(json_extract(data, '$.minutes'), 0)
-             FROM records WHERE kind = 'contact' AND deleted = 0 AND at_key >= ?1 AND at_key < ?2",
-        )?;
-        let mut rows = stmt.query(params![from, before])?;
+             FROM records WHERE kind = 'contact' AND deleted = 0 AND at_key >= ?1 AND at_key < ?2 AND {WRITTEN_BY}",
+        ))?;
+        let mut rows = stmt.query(params![from, before, volunteer])?;
         while let Some(r) = rows.next()? {
             let (at, person, how, minutes): (String, Option<String>, Option<String>, i64) =
                 (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?);
@@ -172,13 +188,14 @@ impl Journal {
         }
         report.people = people.len() as u32;
 
-        let mut stmt = self.conn.prepare(
+        let mut stmt = self.conn.prepare(&written_by(
             "SELECT r.at, json_extract(r.data, '$.status'), json_extract(r.data, '$.accompanied'),
                     json_extract(s.data, '$.category')
              FROM records r LEFT JOIN records s ON s.id = json_extract(r.data, '$.service') AND s.kind = 'service'
-             WHERE r.kind = 'signpost' AND r.deleted = 0 AND r.at_key >= ?1 AND r.at_key < ?2",
-        )?;
-        let mut rows = stmt.query(params![from, before])?;
+             WHERE r.kind = 'signpost' AND r.deleted = 0 AND r.at_key >= ?1 AND r.at_key < ?2
+               AND {WRITTEN_BY_R}",
+        ))?;
+        let mut rows = stmt.query(params![from, before, volunteer])?;
         while let Some(r) = rows.next()? {
             let (at, status, accompanied, category): (String, Option<String>, Option<bool>, Option<String>) =
                 (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?);
@@ -189,11 +206,11 @@ impl Journal {
             month(&mut months, &at).0.signposts += 1;
         }
 
-        let mut stmt = self.conn.prepare(
+        let mut stmt = self.conn.prepare(&written_by(
             "SELECT at, json_extract(data, '$.category'), json_extract(data, '$.urgency'), attention
-             FROM records WHERE kind = 'concern' AND deleted = 0 AND at_key >= ?1 AND at_key < ?2",
-        )?;
-        let mut rows = stmt.query(params![from, before])?;
+             FROM records WHERE kind = 'concern' AND deleted = 0 AND at_key >= ?1 AND at_key < ?2 AND {WRITTEN_BY}",
+        ))?;
+        let mut rows = stmt.query(params![from, before, volunteer])?;
         while let Some(r) = rows.next()? {
             let (at, category, urgency, open): (String, Option<String>, Option<String>, bool) =
                 (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?);
@@ -204,11 +221,11 @@ impl Journal {
             month(&mut months, &at).0.concerns += 1;
         }
 
-        let mut stmt = self.conn.prepare(
+        let mut stmt = self.conn.prepare(&written_by(
             "SELECT at, json_extract(data, '$.category'), json_extract(data, '$.flag')
-             FROM records WHERE kind = 'boundary-issue' AND deleted = 0 AND at_key >= ?1 AND at_key < ?2",
-        )?;
-        let mut rows = stmt.query(params![from, before])?;
+             FROM records WHERE kind = 'boundary-issue' AND deleted = 0 AND at_key >= ?1 AND at_key < ?2 AND {WRITTEN_BY}",
+        ))?;
+        let mut rows = stmt.query(params![from, before, volunteer])?;
         while let Some(r) = rows.next()? {
             let (at, category, flag): (String, Option<String>, Option<bool>) = (r.get(0)?, r.get(1)?, r.get(2)?);
             report.boundary_issues += 1;
@@ -217,11 +234,11 @@ impl Journal {
             month(&mut months, &at).0.boundary_issues += 1;
         }
 
-        let mut stmt = self.conn.prepare(
+        let mut stmt = self.conn.prepare(&written_by(
             "SELECT at, json_extract(data, '$.planned')
-             FROM records WHERE kind = 'ending' AND deleted = 0 AND at_key >= ?1 AND at_key < ?2",
-        )?;
-        let mut rows = stmt.query(params![from, before])?;
+             FROM records WHERE kind = 'ending' AND deleted = 0 AND at_key >= ?1 AND at_key < ?2 AND {WRITTEN_BY}",
+        ))?;
+        let mut rows = stmt.query(params![from, before, volunteer])?;
         while let Some(r) = rows.next()? {
             let (at, planned): (String, Option<bool>) = (r.get(0)?, r.get(1)?);
             report.endings += 1;

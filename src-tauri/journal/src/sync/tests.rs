@@ -1289,3 +1289,29 @@ fn a_supervisors_review_lists_what_needs_a_look() {
     let jos = morgan.j.review(&ReviewOptions { volunteer: Some(jo.fp.clone()), ..everyone }).unwrap();
     assert!(jos.concerns.is_empty() && jos.flagged.is_empty() && jos.quiet_people.is_empty());
 }
+
+#[test]
+fn a_report_can_count_one_volunteers_records() {
+    use crate::reports::report::Period;
+    let mut sam = party("Sam", Role::Volunteer);
+    let mut jo = party("Jo", Role::Volunteer);
+    let mut morgan = party("Morgan", Role::Supervisor);
+    trust(&mut sam, &mut morgan);
+    trust(&mut jo, &mut morgan);
+    for (v, visits) in [(&mut sam, 3), (&mut jo, 1)] {
+        let p = v.j.add(Kind::Person, fields(json!({"alias": "R.M.", "consent": true}))).unwrap().as_person().unwrap();
+        for _ in 0..visits {
+            v.j.add(Kind::Contact, fields(json!({"person": p, "how": "home-visit", "minutes": 60}))).unwrap();
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    send(&mut sam, &mut morgan, false, dir.path(), "sam.pjbundle").unwrap();
+    send(&mut jo, &mut morgan, false, dir.path(), "jo.pjbundle").unwrap();
+    let all = morgan.j.report(Period::default()).unwrap();
+    let sams = morgan.j.report_of(Period::default(), Some(&sam.fp)).unwrap();
+    let jos = morgan.j.report_of(Period::default(), Some(&jo.fp)).unwrap();
+    assert_eq!((all.contacts, all.minutes, all.people), (4, 240, 2));
+    assert_eq!((sams.contacts, sams.minutes, sams.people), (3, 180, 1));
+    assert_eq!((jos.contacts, jos.minutes, jos.people), (1, 60, 1));
+    assert_eq!(sams.months.iter().map(|m| m.contacts).sum::<u32>(), 3);
+}
