@@ -30,6 +30,7 @@ import type { PassphraseStrength } from "./bindings/PassphraseStrength";
 import type { PersonId } from "./bindings/PersonId";
 import type { PurgeReport } from "./bindings/PurgeReport";
 import type { RecordId } from "./bindings/RecordId";
+import type { Report } from "./bindings/Report";
 import type { Review } from "./bindings/Review";
 import type { ReviewOptions } from "./bindings/ReviewOptions";
 import type { RosterEntry } from "./bindings/RosterEntry";
@@ -119,6 +120,11 @@ export const api = {
 
   volunteers: (): Promise<VolunteerSummary[]> => call("volunteers", undefined),
   review: (options: ReviewOptions): Promise<Review> => call("review", { options }),
+  /** The figures of a period (days YYYY-MM-DD, either end open), of every record or of those one volunteer's journal wrote. */
+  report: (since: string | null, until: string | null, volunteer: Fingerprint | null): Promise<Report> =>
+    call("report", { since, until, volunteer }),
+  /** Writes the whole journal's funder report of a period, naming no one, into the files folder. */
+  saveReport: (since: string | null, until: string | null): Promise<SavedFile> => call("save_report", { since, until }),
 };
 
 /** Event the backend emits when its idle timer has locked the journal. */

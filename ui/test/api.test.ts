@@ -41,6 +41,9 @@ describe("commands", () => {
       { options: { volunteer: "3ZT0-941R-PER2-DH6T", quietWeeks: 4, longMonths: 12 } },
       () => api.review({ volunteer: "3ZT0-941R-PER2-DH6T", quietWeeks: 4, longMonths: 12 }),
     ],
+    ["report", "report", { since: "2026-01-01", until: "2026-12-03", volunteer: "3ZT0-941R-PER2-DH6T" }, () => api.report("2026-01-01", "2026-12-03", "3ZT0-941R-PER2-DH6T")],
+    ["report of everyone, open ends", "report", { since: null, until: null, volunteer: null }, () => api.report(null, null, null)],
+    ["saveReport", "save_report", { since: "2026-01-01", until: "2026-12-03" }, () => api.saveReport("2026-01-01", "2026-12-03")],
   ] as const)("%s invokes %s with camelCase arguments", async (_name, command, args, run) => {
     invokeMock.mockResolvedValue(command === "touch" ? null : state);
     await run();
