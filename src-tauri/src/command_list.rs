@@ -142,4 +142,9 @@ app_commands! {
     /// Writes the funder report of a period into the files folder (a
     /// printable page and a CSV table), naming no one.
     save_report(since: Option<String>, until: Option<String>) -> SavedFile;
+    /// Adds the services of a spreadsheet's CSV text; rows that cannot be
+    /// taken are reported with their line and why.
+    import_directory(text: String) -> DirectoryImport;
+    /// Writes a CSV file to start a service directory from into the files folder.
+    save_directory_template() -> SavedFile;
 }

@@ -20,6 +20,7 @@ use peerjournal::{
     RecordCounts, RecordId, SearchHit,
 };
 
+use peerjournal::journal::directory::DirectoryImport;
 use peerjournal::journal::review::{Review, ReviewOptions};
 use peerjournal::journal::VolunteerSummary;
 use peerjournal::report::Report;

@@ -512,6 +512,19 @@ mod tests {
     }
 
     #[test]
+    fn the_directory_comes_from_a_template_filled_in() {
+        let dir = tempfile::tempdir().unwrap();
+        let (session, _morgan, files) = pair(dir.path(), 0);
+        let saved = session.save_directory_template().unwrap();
+        let mut text = std::fs::read_to_string(files.join(&saved.file_name)).unwrap();
+        text.push_str(",no name,,,,\n");
+        let report = session.import_directory(text).unwrap();
+        assert_eq!((report.added, report.rejected.len()), (1, 1));
+        let bad = session.import_directory("Phone\n1\n".into()).unwrap_err();
+        assert_eq!(bad.kind, UiErrorKind::Journal(ErrorKind::InvalidInput));
+    }
+
+    #[test]
     fn only_files_in_the_exchange_folder_or_dropped_can_be_named() {
         let dir = tempfile::tempdir().unwrap();
         let (session, _morgan, files) = pair(dir.path(), 0);

@@ -528,6 +528,25 @@ impl Session {
         })
     }
 
+    /// Adds the services of a spreadsheet's CSV text (the window reads the
+    /// file the person picked, so no path crosses to here); rows that
+    /// cannot be taken are reported.
+    pub fn import_directory(&self, text: String) -> Result<peerjournal::journal::directory::DirectoryImport, UiError> {
+        self.with_journal(|j| j.import_directory(&text))
+    }
+
+    /// Writes a CSV file to start a directory from into the files folder.
+    pub fn save_directory_template(&self) -> Result<crate::exchange::SavedFile, UiError> {
+        let dir = &self.files_dir;
+        std::fs::create_dir_all(dir).map_err(|e| {
+            self.fail(peerjournal::Error::Io { action: "make the folder", path: dir.clone(), source: e })
+        })?;
+        let name = format!("peer-journal-services-{}.csv", chrono::Local::now().format("%Y-%m-%d-%H%M%S"));
+        peerjournal::report::write_new(&dir.join(&name), &peerjournal::journal::directory::template())
+            .map_err(|e| self.fail(e))?;
+        Ok(crate::exchange::SavedFile { file_name: name, folder: dir.display().to_string() })
+    }
+
     /// Does the work saves leave for idle moments (a step of merging the
     /// search index, folding the write-ahead logs back into the database
     /// files; see `Journal::tidy_while_idle`) if the journal is open and

@@ -694,3 +694,30 @@ fn a_full_disk_is_named_plainly_and_changes_nothing() {
     let aliases: Vec<&str> = list.as_array().unwrap().iter().filter_map(|p| p["fields"]["alias"].as_str()).collect();
     assert_eq!(aliases, ["R.M."]);
 }
+
+#[test]
+fn the_service_directory_comes_from_a_spreadsheet() {
+    let tmp = tempfile::tempdir().unwrap();
+    let j = tmp.path().join("J");
+    init(&j, "Sam");
+    let template = tmp.path().join("services.csv");
+    json_ok(&j, &["service", "template", "--out", template.to_str().unwrap()]);
+    let mut text = fs::read_to_string(&template).unwrap();
+    text.push_str("Housing advice,housing,South,,,\n,food,,,,\n");
+    fs::write(&template, &text).unwrap();
+    let report = json_ok(&j, &["service", "import", template.to_str().unwrap()]);
+    assert_eq!(report["added"], 2, "{report}");
+    assert_eq!(report["rejected"][0]["line"], 4, "{report}");
+    let plain = peerjournal(&j, Some(PASS), &["service", "import", template.to_str().unwrap()]);
+    let plain = String::from_utf8(plain.stdout).unwrap();
+    assert!(
+        plain.contains("Added 0 services.") && plain.contains("line 2 (Northside Food Bank): not added"),
+        "{plain}"
+    );
+    assert_eq!(json_ok(&j, &["service", "list"]).as_array().map(Vec::len), Some(2));
+    // Not a directory: refused whole, nothing added.
+    fs::write(&template, "Phone,Name\n1,x\n").unwrap();
+    let before = snapshot(&j);
+    assert_refused(&peerjournal(&j, Some(PASS), &["service", "import", template.to_str().unwrap()]), "Phone");
+    assert_unchanged(&before, &j);
+}

@@ -4,6 +4,7 @@ import type { BackupWritten } from "./BackupWritten";
 import type { Conflict } from "./Conflict";
 import type { CreateJournalRequest } from "./CreateJournalRequest";
 import type { Created } from "./Created";
+import type { DirectoryImport } from "./DirectoryImport";
 import type { Draft } from "./Draft";
 import type { ExchangeFile } from "./ExchangeFile";
 import type { ExchangeOverview } from "./ExchangeOverview";
@@ -135,4 +136,8 @@ export interface Commands {
   report: { args: { since: string | null; until: string | null; volunteer: Fingerprint | null }; result: Report };
   /** Writes the funder report of a period into the files folder (a printable page and a CSV table), naming no one. */
   save_report: { args: { since: string | null; until: string | null }; result: SavedFile };
+  /** Adds the services of a spreadsheet's CSV text; rows that cannot be taken are reported with their line and why. */
+  import_directory: { args: { text: string }; result: DirectoryImport };
+  /** Writes a CSV file to start a service directory from into the files folder. */
+  save_directory_template: { args: undefined; result: SavedFile };
 }

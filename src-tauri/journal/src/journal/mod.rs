@@ -11,6 +11,7 @@
 //! them consistent, and the key file is only ever replaced atomically.
 
 pub mod backup;
+pub mod directory;
 pub mod drafts;
 mod read;
 pub mod retention;

@@ -196,6 +196,23 @@ pub enum ServiceCommand {
         #[command(flatten)]
         page: PageArgs,
     },
+    /// Add the services of a spreadsheet's CSV file; rows that cannot be
+    /// taken are listed with their line and why, and the rest are added.
+    #[command(
+        after_long_help = "Example:\n  peerjournal service template --out services.csv\n  peerjournal service import services.csv"
+    )]
+    Import {
+        /// The CSV file: a first row naming the columns (name, category, area,
+        /// contact, opening, notes), then one service a row.
+        file: PathBuf,
+    },
+    /// Write a CSV file to start a directory from: the columns, and one service.
+    #[command(after_long_help = "Example:\n  peerjournal service template --out services.csv")]
+    Template {
+        /// Where to write it (an existing file is never overwritten).
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -575,6 +592,43 @@ pub fn service(j: &mut Journal, cmd: ServiceCommand, out: &Output) -> Result<(),
             out.record(&r);
         }
         ServiceCommand::List { page } => out.records(&j.list(Kind::Service, None, page.into())?),
+        ServiceCommand::Import { file } => {
+            let too_large = std::fs::metadata(&file)
+                .map(|m| m.len() > peerjournal::journal::directory::MAX_DIRECTORY_BYTES as u64)
+                .unwrap_or(false);
+            if too_large {
+                return Err(peerjournal::Error::invalid("that file is too large to be a service directory").into());
+            }
+            let text = std::fs::read(&file).map_err(|e| peerjournal::Error::Io {
+                action: "read",
+                path: file.clone(),
+                source: e,
+            })?;
+            let text = String::from_utf8(text).map_err(|_| {
+                peerjournal::Error::invalid("that file is not text; save the spreadsheet as CSV (UTF-8) and try again")
+            })?;
+            let report = j.import_directory(&text)?;
+            if out.json {
+                out.print_json(&report);
+            } else {
+                say!("Added {}.", count(report.added, "service", "services"));
+                for row in &report.rejected {
+                    let name = if row.name.is_empty() { String::new() } else { format!(" ({})", row.name) };
+                    say!("  line {}{name}: not added: {}", row.line, row.reason);
+                }
+            }
+        }
+        ServiceCommand::Template { out: path } => {
+            peerjournal::report::write_new(&path, &peerjournal::journal::directory::template())?;
+            if out.json {
+                out.print_json(&json!({ "path": path }));
+            } else {
+                say!(
+                    "Wrote a directory to start from to {}: fill in a service a row, then `service import` it.",
+                    path.display()
+                );
+            }
+        }
     }
     Ok(())
 }
