@@ -19,6 +19,7 @@ import type { Review as ReviewLists } from "../bindings/Review";
 import type { VolunteerSummary } from "../bindings/VolunteerSummary";
 import { AcknowledgeButton, urgentFirst } from "../components/OpenConcern";
 import { headline, RecordSummary, refreshServiceNames } from "../components/RecordSummary";
+import { ALL_VOLUNTEERS, useVolunteers, VolunteerSelect } from "../components/VolunteerSelect";
 import { toUiError } from "../errors";
 import { describedBy, FieldError } from "../forms";
 import { friendly } from "../dates";
@@ -41,7 +42,7 @@ export const REVIEW_LIST = 50;
 export const REVIEW_WORDS = {
   intro:
     "What in your volunteers' records may need a look before supervision: concerns to acknowledge, what they marked to talk about, and the people and relationships worth asking after.",
-  allVolunteers: "All volunteers",
+  allVolunteers: ALL_VOLUNTEERS,
   concernsHint: "Concerns from volunteers stay here until you acknowledge them.",
   noConcerns: "No open concerns.",
   flaggedHint: "Contacts and boundary issues a volunteer marked to talk about in supervision.",
@@ -107,7 +108,8 @@ type Asked = { state: "looking" } | { state: "failed"; message: string } | { sta
 
 export function Review({ volunteer }: RouteOf<"review">) {
   const title = useFocusOnMount<HTMLHeadingElement>();
-  const volunteers = useSignal<readonly VolunteerSummary[]>([]);
+  // Without them, the filter offers all volunteers, and entries do not say whose they are.
+  const volunteers = useVolunteers();
   const asked = useSignal<Asked>({ state: "looking" });
   const lists = useSignal<ReviewLists | null>(null);
   const tries = useSignal(0);
@@ -115,18 +117,6 @@ export function Review({ volunteer }: RouteOf<"review">) {
 
   useEffect(() => {
     void refreshServiceNames();
-    let current = true;
-    api.volunteers().then(
-      (found) => {
-        if (current) volunteers.value = found;
-      },
-      () => {
-        // Only the names are missing then: the filter offers all volunteers, and entries do not say whose they are.
-      },
-    );
-    return () => {
-      current = false;
-    };
   }, []);
 
   useEffect(() => {
@@ -264,9 +254,6 @@ function Filters({ volunteer, volunteers }: { volunteer: Fingerprint | undefined
   const monthsTyped = useSignal(String(chosen.peek().months));
   const weeksError = useSignal("");
   const monthsError = useSignal("");
-  // The volunteers still trusted, and the one chosen even if their card no longer is.
-  const offered = volunteers.filter((v) => v.revokedAt === null || sameFingerprint(v.fingerprint, volunteer));
-  const picked = offered.find((v) => sameFingerprint(v.fingerprint, volunteer))?.fingerprint ?? (volunteer === undefined ? "" : volunteer);
 
   function typed(which: "weeks" | "months", value: string): void {
     const range = REVIEW_RANGES[which];
@@ -280,32 +267,13 @@ function Filters({ volunteer, volunteers }: { volunteer: Fingerprint | undefined
 
   return (
     <form id="review-filters" class="review-filters" aria-label="What to show" noValidate onSubmit={(event) => event.preventDefault()}>
-      <div class="field review-field">
-        <label for="review-volunteer">Volunteer</label>
-        <select
-          id="review-volunteer"
-          name="review-volunteer"
-          value={picked}
-          onChange={(event) => {
-            const value = event.currentTarget.value;
-            navigate(value === "" ? { name: "review" } : { name: "review", volunteer: value }, { update: true });
-          }}
-        >
-          <option value="" selected={picked === ""}>
-            {REVIEW_WORDS.allVolunteers}
-          </option>
-          {offered.map((v) => (
-            <option key={v.fingerprint} value={v.fingerprint} selected={v.fingerprint === picked}>
-              {v.revokedAt === null ? v.name : `${v.name} (no longer trusted)`}
-            </option>
-          ))}
-          {picked !== "" && !offered.some((v) => v.fingerprint === picked) ? (
-            <option value={picked} selected>
-              {picked}
-            </option>
-          ) : null}
-        </select>
-      </div>
+      <VolunteerSelect
+        id="review-volunteer"
+        class="review-field"
+        volunteer={volunteer}
+        volunteers={volunteers}
+        onChoose={(chosen) => navigate(chosen === undefined ? { name: "review" } : { name: "review", volunteer: chosen }, { update: true })}
+      />
       <NumberField id="review-quiet-weeks" label="Not in touch for (weeks)" range={REVIEW_RANGES.weeks} value={weeksTyped.value} error={weeksError.value} onTyped={(v) => typed("weeks", v)} />
       <NumberField id="review-long-months" label="Together for (months)" range={REVIEW_RANGES.months} value={monthsTyped.value} error={monthsError.value} onTyped={(v) => typed("months", v)} />
     </form>
