@@ -16,6 +16,7 @@ import { toUiError } from "./errors";
 import { filesDropped, followJournal, jobProgressed } from "./exchange";
 import { back, firstShownAs, ROUTES, shown, type Route } from "./routes";
 import { MainNav } from "./components/MainNav";
+import { Charts } from "./screens/Charts";
 import { Conflicts } from "./screens/Conflicts";
 import { EditRecord } from "./screens/EditRecord";
 import { Exchange } from "./screens/Exchange";
@@ -60,6 +61,8 @@ function Screen({ at }: { at: Route }) {
       return <Review {...at} />;
     case "volunteers":
       return <Volunteers />;
+    case "charts":
+      return <Charts {...at} />;
     case "people":
       return <People />;
     case "person":

@@ -148,3 +148,30 @@ export function localDate(now: Date = new Date()): string {
 export function localMoment(now: Date = new Date()): string {
   return `${localDate(now)}T${two(now.getHours())}:${two(now.getMinutes())}`;
 }
+
+/** A month key ("2026-01") as a chart labels it, "Jan 2026", or in full, "January 2026"; the key itself when it is not one. */
+export function monthName(key: string, full = false): string {
+  const m = /^(\d{4})-(\d{2})$/.exec(key);
+  const names = full ? MONTH_NAMES : MONTHS;
+  const name = m === null ? undefined : names[Number(m[2]) - 1];
+  return m === null || name === undefined ? key : `${name} ${m[1]}`;
+}
+
+/** Every month key from `first` to `last` ("2026-01", "2026-02", …), both included; none when `last` comes first. */
+export function monthsFrom(first: string, last: string): string[] {
+  const read = (key: string): number | null => {
+    const m = /^(\d{4})-(\d{2})$/.exec(key);
+    return m === null || Number(m[2]) < 1 || Number(m[2]) > 12 ? null : Number(m[1]) * 12 + Number(m[2]) - 1;
+  };
+  const from = read(first);
+  const to = read(last);
+  if (from === null || to === null) return [];
+  const out: string[] = [];
+  for (let n = from; n <= to; n++) out.push(`${Math.floor(n / 12)}-${two((n % 12) + 1)}`);
+  return out;
+}
+
+/** The first day of the month `back` months before `now`'s, as a record's local date: "2026-01-01" for 11 back from December. */
+export function monthStart(back: number, now: Date = new Date()): string {
+  return localDate(new Date(now.getFullYear(), now.getMonth() - back, 1));
+}

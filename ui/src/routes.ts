@@ -41,6 +41,8 @@ export type Route =
   | { name: "review"; volunteer?: Fingerprint }
   /** A supervisor's volunteers: for each, their last file, what is held of theirs, and what needs a look. */
   | { name: "volunteers" }
+  /** Charts of a period's records (all, or one volunteer's), each with a table, and the funder report to save. */
+  | { name: "charts"; volunteer?: Fingerprint }
   /** Everyone the volunteer supports, found as you type; add a person. */
   | { name: "people" }
   /** One person's whole story, newest first, and what can be added to it. */
@@ -93,6 +95,7 @@ export const ROUTES: { readonly [N in RouteName]: RouteInfo } = {
   today: { title: "Today — Peer Journal", access: "open", remembered: true, lock: true },
   review: { title: "Review — Peer Journal", access: "open", remembered: true, lock: true },
   volunteers: { title: "Volunteers — Peer Journal", access: "open", remembered: true, lock: true },
+  charts: { title: "Charts — Peer Journal", access: "open", remembered: true, lock: true },
   people: { title: "People — Peer Journal", access: "open", remembered: true, lock: true },
   person: { title: "A person — Peer Journal", access: "open", remembered: true, lock: true },
   new: { title: "New record — Peer Journal", access: "open", remembered: true, lock: true },

@@ -1,6 +1,7 @@
 // Shared helpers for the screen tests: query, type, wait. Whatever a person
 // does runs inside Preact's act(), so the screen has rendered (and its effects
 // run) by the time the test looks.
+import axe from "axe-core";
 import { act } from "preact/test-utils";
 import { expect, vi } from "vitest";
 import type { AppState } from "../src/bindings/AppState";
@@ -104,6 +105,27 @@ export function expectCspClean(): void {
     expect(inline, `<${el.tagName.toLowerCase()}> has inline attributes`).toEqual([]);
   }
   expect(document.querySelectorAll("style, script").length).toBe(0);
+}
+
+/** Every control has an accessible name: its words, its label, or aria-label (which then starts with its words, WCAG 2.5.3). */
+export function everyControlNamed(): void {
+  for (const el of document.querySelectorAll<HTMLElement>("button, input, select, textarea, progress, summary")) {
+    const words = (el.textContent ?? "").trim();
+    const isNamed =
+      ((el instanceof HTMLButtonElement || el.tagName === "SUMMARY") && words !== "") ||
+      (el.id !== "" && (document.querySelector(`label[for="${el.id}"]`)?.textContent ?? "").trim() !== "") ||
+      el.hasAttribute("aria-label");
+    expect(isNamed, `${el.outerHTML} has no accessible name`).toBe(true);
+    const label = el.getAttribute("aria-label");
+    if (label !== null && el instanceof HTMLButtonElement) expect(label.startsWith(words), label).toBe(true);
+  }
+}
+
+/** What axe finds wrong in the page, none expected. Layout is jsdom's, so contrast is checked by the end-to-end tests. */
+export async function axeClean(): Promise<void> {
+  const rules = { "color-contrast": { enabled: false }, region: { enabled: false }, "label-content-name-mismatch": { enabled: false } };
+  const result = await axe.run(document.body, { rules });
+  expect(result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.html).join(" | ")}`)).toEqual([]);
 }
 
 export function consoleSpies() {

@@ -3,7 +3,6 @@
 // each entry is, a plain line for each empty list), and Volunteers (their
 // words, the revoked last, the ways on to Review and Exchange). Only api.ts
 // is mocked; the journal behind it is a few records in memory.
-import axe from "axe-core";
 import { act } from "preact/test-utils";
 import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
 
@@ -49,7 +48,7 @@ import { navigate, shown, type Route } from "../src/routes";
 import { preselected } from "../src/screens/Exchange";
 import { inRange, longEmpty, quietEmpty, REVIEW_WORDS, sectionTitle } from "../src/screens/Review";
 import { concernsText, flaggedText, heldText, lastFileText, trustedFirst, VOLUNTEERS_WORDS } from "../src/screens/Volunteers";
-import { $, appState, choose, deferred, expectCspClean, fromOutside, screenName, settle, type } from "./helpers";
+import { $, appState, axeClean, choose, deferred, everyControlNamed, expectCspClean, fromOutside, screenName, settle, type } from "./helpers";
 
 const mocked = {
   appState: vi.mocked(api.appState),
@@ -159,23 +158,6 @@ function press(name: string, within: ParentNode = document): void {
   void act(() => found[0]?.click());
 }
 
-function everyControlNamed(): void {
-  for (const el of document.querySelectorAll<HTMLElement>("button, input, select, textarea")) {
-    const isNamed =
-      (el instanceof HTMLButtonElement && (el.textContent ?? "").trim() !== "") ||
-      (el.id !== "" && (document.querySelector(`label[for="${el.id}"]`)?.textContent ?? "").trim() !== "") ||
-      el.hasAttribute("aria-label");
-    expect(isNamed, `${el.outerHTML} has no accessible name`).toBe(true);
-  }
-}
-
-async function axeClean(): Promise<void> {
-  // Layout is jsdom's, so contrast is checked by the end-to-end tests.
-  const rules = { "color-contrast": { enabled: false }, region: { enabled: false }, "label-content-name-mismatch": { enabled: false } };
-  const result = await axe.run(document.body, { rules });
-  expect(result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.html).join(" | ")}`)).toEqual([]);
-}
-
 function navPlaces(): string[] {
   return [...document.querySelectorAll(".main-nav li button")].map((b) => b.textContent ?? "");
 }
@@ -209,13 +191,13 @@ afterEach(() => {
 // ---------------------------------------------------------------- Home
 
 describe("where a supervisor's journal opens", () => {
-  test("on Review, with Review and Volunteers first in the main navigation", async () => {
+  test("on Review, with Review, Volunteers and Charts first in the main navigation", async () => {
     await start();
     expect(screenName()).toBe("review");
     expect(document.title).toBe("Review — Peer Journal");
     expect(text("h1")).toBe("Review");
     expect(document.activeElement?.tagName).toBe("H1");
-    expect(navPlaces()).toEqual(["Review", "Volunteers", "Today", "People", "Search", "Reflections", "Services", "Exchange", "Settings"]);
+    expect(navPlaces()).toEqual(["Review", "Volunteers", "Charts", "Today", "People", "Search", "Reflections", "Services", "Exchange", "Settings"]);
     expect($(".main-nav [aria-current=page]").textContent).toBe("Review");
     press("Volunteers", $(".main-nav"));
     await settle();

@@ -1,8 +1,8 @@
 // The way around the open journal, under the header on every open screen:
 // the main places, and Log a contact, always in reach. A supervisor's journal
-// has two places more, first: Review and Volunteers. The place on screen is
-// marked (aria-current). The same moves have keys (app.tsx): Ctrl+N logs a
-// contact, Ctrl+K or / searches.
+// has three places more, first: Review, Volunteers and Charts (and no Log a
+// contact). The place on screen is marked (aria-current). The same moves have
+// keys (app.tsx): Ctrl+N logs a contact, Ctrl+K or / searches.
 import type { RouteName } from "../routes";
 import { navigate, shown } from "../routes";
 import { logContact } from "../shortcuts";
@@ -10,7 +10,7 @@ import { appState } from "../state";
 import "./MainNav.css";
 
 interface Place {
-  name: "review" | "volunteers" | "today" | "people" | "search" | "reflections" | "services" | "exchange" | "settings";
+  name: "review" | "volunteers" | "charts" | "today" | "people" | "search" | "reflections" | "services" | "exchange" | "settings";
   label: string;
   /** Other routes that count as being in this place. */
   within?: readonly RouteName[];
@@ -27,8 +27,13 @@ const PLACES: readonly Place[] = [
   { name: "settings", label: "Settings", within: ["conflicts"] },
 ];
 
-/** A supervisor's places before the others: what needs a look, and their volunteers. */
-const SUPERVISOR_PLACES: readonly Place[] = [{ name: "review", label: "Review" }, { name: "volunteers", label: "Volunteers" }, ...PLACES];
+/** A supervisor's places before the others: what needs a look, their volunteers, and the charts of their work. */
+const SUPERVISOR_PLACES: readonly Place[] = [
+  { name: "review", label: "Review" },
+  { name: "volunteers", label: "Volunteers" },
+  { name: "charts", label: "Charts" },
+  ...PLACES,
+];
 
 export function MainNav() {
   const at = shown.value.name;

@@ -2,7 +2,8 @@
 // card is no longer trusted last, and saying so). For each: when their last
 // file came and how many have, what of theirs this journal holds, their open
 // concerns and what they flagged for supervision; and the ways on: Review
-// their records, or Write a file for them on the Exchange screen.
+// their records, the Charts of their work, or Write a file for them on the
+// Exchange screen.
 import { useSignal } from "@preact/signals";
 import { useEffect } from "preact/hooks";
 import { api } from "../api";
@@ -142,6 +143,9 @@ function Volunteer({ volunteer: v, index }: { volunteer: VolunteerSummary; index
       <div class="actions">
         <button id={`${id}-review`} type="button" class="button button-quiet" onClick={() => navigate({ name: "review", volunteer: v.fingerprint })}>
           Review {v.name}'s records
+        </button>
+        <button id={`${id}-charts`} type="button" class="button button-quiet" onClick={() => navigate({ name: "charts", volunteer: v.fingerprint })}>
+          Charts of {v.name}'s work
         </button>
         {gone ? null : (
           <button id={`${id}-write`} type="button" class="button button-quiet" onClick={() => navigate({ name: "exchange", to: v.fingerprint })}>
