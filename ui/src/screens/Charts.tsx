@@ -388,7 +388,7 @@ function FunderReport({ period, words }: { period: Period; words: string }) {
           {busy.value ? CHARTS_WORDS.saving : CHARTS_WORDS.save}
         </button>
       </div>
-      <p id="charts-report-saved" class="message message-status" role="status">
+      <p id="charts-report-saved" class="message message-status charts-saved" role="status">
         {file === null ? "" : savedReportText(file)}
       </p>
     </section>
