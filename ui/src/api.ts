@@ -12,6 +12,7 @@ import type { CreateJournalRequest } from "./bindings/CreateJournalRequest";
 import type { Commands } from "./bindings/Commands";
 import type { Created } from "./bindings/Created";
 import type { Conflict } from "./bindings/Conflict";
+import type { DirectoryImport } from "./bindings/DirectoryImport";
 import type { Draft } from "./bindings/Draft";
 import type { ExchangeFile } from "./bindings/ExchangeFile";
 import type { ExchangeOverview } from "./bindings/ExchangeOverview";
@@ -110,6 +111,8 @@ export const api = {
   saveMyCard: (): Promise<SavedFile> => call("save_my_card", undefined),
   exchangeFiles: (): Promise<ExchangeFile[]> => call("exchange_files", undefined),
   chooseFiles: (): Promise<ExchangeFile[]> => call("choose_files", undefined),
+  importDirectory: (text: string): Promise<DirectoryImport> => call("import_directory", { text }),
+  saveDirectoryTemplate: (): Promise<SavedFile> => call("save_directory_template", undefined),
   trustCard: (file: FileToken, fingerprint: Fingerprint): Promise<RosterEntry> => call("trust_card", { file, fingerprint }),
   revokeCard: (fingerprint: Fingerprint): Promise<RosterEntry> => call("revoke_card", { fingerprint }),
   exportTo: (to: Fingerprint): Promise<ExportDone> => call("export_to", { to }),

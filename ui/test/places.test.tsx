@@ -26,6 +26,8 @@ vi.mock("../src/api", () => ({
     exchangeOverview: vi.fn(),
     exchangeFiles: vi.fn(),
     setExchangeFolder: vi.fn(),
+    importDirectory: vi.fn(),
+    saveDirectoryTemplate: vi.fn(),
   },
   onJournalLocked: vi.fn(),
 }));
@@ -58,6 +60,8 @@ import axe from "axe-core";
 import { $, appState as state, choose, click, consoleSpies, deferred, expectCspClean, fieldError, input, press, settle, type } from "./helpers";
 
 const mocked = {
+  importDirectory: vi.mocked(api.importDirectory),
+  saveDirectoryTemplate: vi.mocked(api.saveDirectoryTemplate),
   listRecords: vi.mocked(api.listRecords),
   searchRecords: vi.mocked(api.searchRecords),
   getRecord: vi.mocked(api.getRecord),
@@ -530,6 +534,58 @@ describe("services", () => {
     click("#services-more");
     await settle();
     expect(document.querySelectorAll(".service")).toHaveLength(55);
+  });
+
+  test("a spreadsheet's services are added; rows not taken are listed with their line and why", async () => {
+    lists.service = [];
+    await services();
+    mocked.importDirectory.mockResolvedValue({
+      added: 2,
+      rejected: [{ line: 4, name: "", reason: "a service needs name" }, { line: 6, name: "Food bank", reason: "it is in the directory already" }],
+    });
+    const input = $<HTMLInputElement>("#services-csv");
+    // Nothing chosen yet: says what to do, asks nothing.
+    await act(async () => {
+      $("#services-csv-add").click();
+    });
+    expect(text("#services-csv-failed")).toBe("Choose the file first: your spreadsheet, saved as CSV.");
+    expect(mocked.importDirectory).not.toHaveBeenCalled();
+    const csv = new File(["name,area\nFood bank,North\n"], "services.csv", { type: "text/csv" });
+    Object.defineProperty(input, "files", { value: [csv] });
+    const listed = mocked.listRecords.mock.calls.length;
+    await act(async () => {
+      $("#services-csv-add").click();
+    });
+    await vi.waitFor(() => expect(mocked.importDirectory).toHaveBeenCalledWith("name,area\nFood bank,North\n"));
+    await settle();
+    expect(text("#services-csv-added")).toBe("2 services were added; 2 rows were not, and are listed below with why.");
+    expect([...document.querySelectorAll("#services-csv-rejected li")].map((li) => li.textContent)).toEqual([
+      "Line 4: A service needs name.",
+      "Line 6 (Food bank): It is in the directory already.",
+    ]);
+    // The directory is read again, with the new services.
+    expect(mocked.listRecords.mock.calls.length).toBeGreaterThan(listed);
+    expect(text("#services-csv-failed")).toBe("");
+    expectEveryControlNamed();
+    expectCspClean();
+  });
+
+  test("a file that is not a directory says why; the template is saved where files go", async () => {
+    lists.service = [];
+    await services();
+    mocked.importDirectory.mockRejectedValue({ kind: "invalidInput", message: "the column \"Phone\" is not one Peer Journal knows" });
+    Object.defineProperty($<HTMLInputElement>("#services-csv"), "files", { value: [new File(["Phone\n1\n"], "x.csv")] });
+    await act(async () => {
+      $("#services-csv-add").click();
+    });
+    await vi.waitFor(() => expect(text("#services-csv-failed")).toBe("the column \"Phone\" is not one Peer Journal knows"));
+    expect(text("#services-csv-added")).toBe("");
+    mocked.saveDirectoryTemplate.mockResolvedValue({ fileName: "peer-journal-services.csv", folder: "/home/sam/Documents/Peer Journal" });
+    await act(async () => {
+      $("#services-template").click();
+    });
+    await settle();
+    expect(text("#services-template-saved")).toMatch(/^Saved as peer-journal-services\.csv in \/home\/sam\/Documents\/Peer Journal\./);
   });
 });
 

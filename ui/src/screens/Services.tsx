@@ -3,8 +3,12 @@
 // when it is open), found as you type; and Add a service. Entries from the
 // supervisor's directory say so: only the supervisor changes them.
 import { useSignal } from "@preact/signals";
+import { useRef } from "preact/hooks";
 import { api } from "../api";
+import type { DirectoryImport } from "../bindings/DirectoryImport";
 import type { JournalRecord } from "../bindings/JournalRecord";
+import type { RejectedRow } from "../bindings/RejectedRow";
+import { toUiError } from "../errors";
 import { ListError, ShowMore, useFocusWhen, usePages } from "../components/PagedList";
 import { fieldOf, text } from "../kinds";
 import { navigate } from "../routes";
@@ -160,6 +164,120 @@ export function Services() {
       <ShowMore pages={pages} id="services-more">
         Show more services
       </ShowMore>
+      <FromSpreadsheet onAdded={() => pages.start()} />
     </>
+  );
+}
+
+/** What reading a spreadsheet did, in a sentence. */
+export function addedWords(report: DirectoryImport): string {
+  const added = report.added === 1 ? "1 service was added" : `${report.added} services were added`;
+  const left = report.rejected.length;
+  if (left === 0) return `${added}.`;
+  return `${added}; ${left === 1 ? "1 row was" : `${left} rows were`} not, and ${left === 1 ? "is" : "are"} listed below with why.`;
+}
+
+/** A row not taken, as the list under the form says it. */
+export function rejectedWords(row: RejectedRow): string {
+  const reason = row.reason.charAt(0).toUpperCase() + row.reason.slice(1);
+  return `Line ${row.line}${row.name === "" ? "" : ` (${row.name})`}: ${reason}${/[.!?]$/.test(reason) ? "" : "."}`;
+}
+
+/** A chosen file's text (UTF-8), read in the window: its path never leaves it. */
+function readText(file: File): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const reader = new FileReader();
+    reader.onload = () => resolve(typeof reader.result === "string" ? reader.result : "");
+    reader.onerror = () => reject({ kind: "io", message: "That file could not be read. Check it is still there, and try again." });
+    reader.readAsText(file);
+  });
+}
+
+/** Adding services from a spreadsheet saved as CSV, and a template to start one from. */
+function FromSpreadsheet({ onAdded }: { onAdded: () => void }) {
+  const file = useRef<HTMLInputElement>(null);
+  const busy = useSignal(false);
+  const said = useSignal("");
+  const failed = useSignal("");
+  const rejected = useSignal<readonly RejectedRow[]>([]);
+  const template = useSignal("");
+
+  async function read(): Promise<void> {
+    const chosen = file.current?.files?.[0];
+    if (chosen === undefined) {
+      failed.value = "Choose the file first: your spreadsheet, saved as CSV.";
+      return;
+    }
+    busy.value = true;
+    failed.value = "";
+    said.value = "";
+    rejected.value = [];
+    try {
+      const report = await api.importDirectory(await readText(chosen));
+      said.value = addedWords(report);
+      rejected.value = report.rejected;
+      if (report.added > 0) onAdded();
+    } catch (reason) {
+      failed.value = toUiError(reason).message;
+    } finally {
+      busy.value = false;
+    }
+  }
+
+  async function saveTemplate(): Promise<void> {
+    try {
+      const saved = await api.saveDirectoryTemplate();
+      template.value = `Saved as ${saved.fileName} in ${saved.folder}. Open it in a spreadsheet, put one service on each row, and save it as CSV.`;
+    } catch (reason) {
+      template.value = toUiError(reason).message;
+    }
+  }
+
+  return (
+    <section class="card services-spreadsheet" aria-labelledby="services-spreadsheet-title">
+      <h2 id="services-spreadsheet-title">Add services from a spreadsheet</h2>
+      <p>
+        If your list of services is in a spreadsheet, save it as CSV, with a first row naming the columns: name, category,
+        area, contact details, opening times and notes. Each row becomes a service. Rows that can’t be added are listed with
+        why, and change nothing.
+      </p>
+      <div class="field">
+        <label for="services-csv">Spreadsheet saved as CSV</label>
+        <input id="services-csv" ref={file} type="file" accept=".csv,text/csv" aria-describedby="services-csv-failed" />
+      </div>
+      <p id="services-csv-failed" class="message message-error" role="alert">
+        {failed.value}
+      </p>
+      <div class="actions">
+        <button
+          id="services-csv-add"
+          type="button"
+          class={busy.value ? "button button-primary is-busy" : "button button-primary"}
+          aria-busy={busy.value ? "true" : undefined}
+          onClick={() => void read()}
+        >
+          {busy.value ? "Adding…" : "Add these services"}
+        </button>
+        <button id="services-template" type="button" class="button button-quiet" onClick={() => void saveTemplate()}>
+          Save a spreadsheet to start from
+        </button>
+      </div>
+      <p id="services-template-saved" class="message message-status" role="status">
+        {template.value}
+      </p>
+      <p id="services-csv-added" class="message message-status" role="status">
+        {said.value}
+      </p>
+      {rejected.value.length === 0 ? null : (
+        <>
+          <h3 id="services-csv-rejected-title">Rows not added</h3>
+          <ul id="services-csv-rejected" aria-labelledby="services-csv-rejected-title">
+            {rejected.value.map((row) => (
+              <li key={`${row.line}-${row.name}`}>{rejectedWords(row)}</li>
+            ))}
+          </ul>
+        </>
+      )}
+    </section>
   );
 }
