@@ -132,13 +132,17 @@ fn files_go_to_the_supervisor_and_their_reply_comes_back() {
         crate::ensure!(result.contains("supervision note"), "the result says: {result:?}");
         accessible(&app, "the exchange screen, after bringing files in")?;
 
-        // On Today: the note, and no open concern.
+        // On Today: the note; and the urgent concern's banner has gone from
+        // every screen, now that Morgan has acknowledged it.
         press(&app, "Today")?;
         says(&app, "[data-screen=today]", "Note from supervision")?;
+        app.wait_gone("#concern-banner", TIMEOUT)?;
 
         // Kim's card is no longer trusted.
         press(&app, "Exchange")?;
+        says(&app, "#exchange-people", "Kim")?;
         press(&app, "Stop trusting Kim's card…")?;
+        says(&app, "#exchange-people", "If you stop trusting Kim's card")?;
         press(&app, "Stop trusting Kim")?;
         says(&app, "[data-screen=exchange]", "No longer trusted")?;
 
