@@ -102,3 +102,86 @@ fn a_supervisor_reviews_narrows_to_a_volunteer_and_acknowledges_a_concern() {
         Ok(())
     });
 }
+
+/// Charts of one volunteer's work, the funder report saved, the directory
+/// read from a spreadsheet, and a file written back for a volunteer from
+/// their card on Volunteers, which only that volunteer can open.
+#[test]
+fn a_supervisor_charts_reports_fills_the_directory_and_writes_back() {
+    let sam_dir = tempfile::tempdir().expect("a temporary folder");
+    let made = |driver: &Driver| -> TestResult<Journal> {
+        let mut morgan = Journal::create(
+            &driver.journal_dir(),
+            &NewJournal { name: "Morgan", role: Role::Supervisor, passphrase: PASS, kdf: FAST },
+        )?
+        .0;
+        let mut sam = Journal::create(
+            sam_dir.path(),
+            &NewJournal { name: "Sam", role: Role::Volunteer, passphrase: PASS, kdf: FAST },
+        )?
+        .0;
+        sam.add_card(&morgan.card()?)?;
+        morgan.add_card(&sam.card()?)?;
+        let p = sam.add(Kind::Person, fields(json!({ "alias": "R.M.", "consent": true })))?;
+        let p = p.as_person().ok_or("a person")?;
+        for how in ["home-visit", "home-visit", "phone"] {
+            sam.add(Kind::Contact, fields(json!({ "person": p, "how": how, "minutes": 60 })))?;
+        }
+        let file = sam_dir.path().join("sam.pjbundle");
+        sam.export_bundle(&ExportOptions { to: vec![morgan.card()?.fingerprint], full: false }, &file, &mut |_, _| {})?;
+        morgan.import_bundle(&file, &mut |_, _| {})?;
+        Ok(sam)
+    };
+    crate::with_prepared_app(made, |driver, app, mut sam| {
+        submit_passphrase(&app, PASS)?;
+        app.wait_for("[data-screen=review]", TIMEOUT)?;
+
+        // Sam's work, as charts with their tables.
+        press(&app, "Volunteers")?;
+        press(&app, "Charts of Sam's work")?;
+        let charts = says(&app, "[data-screen=charts]", "3 contacts")?;
+        crate::ensure!(charts.contains("Sam's records"), "whose records: {charts:?}");
+        accessible(&app, "charts of one volunteer's work")?;
+        press(&app, "Save the funder report")?;
+        let saved = says(&app, "[data-screen=charts]", "with a CSV table beside it")?;
+        let pages: Vec<_> = std::fs::read_dir(driver.files_dir())?
+            .flatten()
+            .filter(|e| e.file_name().to_string_lossy().ends_with(".html"))
+            .collect();
+        crate::ensure!(pages.len() == 1, "the report was not written: {saved:?}");
+        let page = std::fs::read_to_string(pages[0].path())?;
+        crate::ensure!(
+            page.contains('3') && !page.contains("R.M."),
+            "the funder report names someone, or misses the contacts"
+        );
+
+        // The directory, from a spreadsheet picked in the file field.
+        let csv = driver.files_dir().join("our-services.csv");
+        std::fs::write(&csv, "Name,Category,Area\nNorthside Food Bank,food,North\n,housing,South\n")?;
+        press(&app, "Services")?;
+        app.wait_for_label("Spreadsheet saved as CSV", TIMEOUT)?.send_keys(&csv.display().to_string())?;
+        press(&app, "Add these services")?;
+        says(&app, "[data-screen=services]", "1 service was added; 1 row was not")?;
+        says(&app, "#services-csv-rejected", "Line 3")?;
+        accessible(&app, "services added from a spreadsheet")?;
+
+        // A file back for Sam, from Sam's card on Volunteers.
+        press(&app, "Volunteers")?;
+        press(&app, "Write a file for Sam")?;
+        press(&app, "Write the file")?;
+        says(&app, "#exchange-sent", "Only Sam")?;
+        let back: Vec<_> = std::fs::read_dir(driver.files_dir())?
+            .flatten()
+            .filter(|e| e.file_name().to_string_lossy().ends_with(".pjbundle"))
+            .collect();
+        crate::ensure!(back.len() == 1, "{} files written for Sam", back.len());
+        let brought = sam.import_bundle(&back[0].path(), &mut |_, _| {})?;
+        crate::ensure!(brought.sender == "Morgan", "the file came from {}", brought.sender);
+        let services = sam.list(Kind::Service, None, Page::default())?;
+        crate::ensure!(
+            services.iter().any(|s| s.fields["name"] == "Northside Food Bank"),
+            "the directory did not reach Sam"
+        );
+        Ok(())
+    });
+}
