@@ -21,7 +21,7 @@ import type { FieldValues } from "./bindings/FieldValues";
 import type { Kind } from "./bindings/Kind";
 import type { RecordId } from "./bindings/RecordId";
 import { friendlyAt } from "./dates";
-import { toUiError } from "./errors";
+import { sentence, toUiError } from "./errors";
 import type { Route } from "./routes";
 import { history, journalOpen } from "./state";
 
@@ -133,14 +133,6 @@ export function createDraftKeeper(key: string, kind: Kind, delayMs = DRAFT_DELAY
 /** What is said when a draft could not be kept: that the typing is safe on screen, and why. */
 export function draftFailure(message: string): string {
   return `Your words are still here, but could not be kept as a draft just now: ${sentence(message)}`;
-}
-
-/** A message from the core as a sentence: capital first, full stop last. */
-export function sentence(message: string): string {
-  const trimmed = message.trim();
-  if (trimmed === "") return trimmed;
-  const capital = trimmed.charAt(0).toUpperCase() + trimmed.slice(1);
-  return /[.!?]$/.test(capital) ? capital : `${capital}.`;
 }
 
 /**

@@ -45,3 +45,11 @@ export function isUiError(value: unknown): value is UiError {
 export function toUiError(value: unknown): UiError {
   return isUiError(value) ? { kind: value.kind, message: value.message } : { kind: "internal", message: INTERNAL_MESSAGE };
 }
+
+/** A message from the core as a sentence: capital first, full stop last. */
+export function sentence(message: string): string {
+  const trimmed = message.trim();
+  if (trimmed === "") return trimmed;
+  const capital = trimmed.charAt(0).toUpperCase() + trimmed.slice(1);
+  return /[.!?]$/.test(capital) ? capital : `${capital}.`;
+}

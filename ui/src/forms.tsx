@@ -28,8 +28,57 @@ import type { ComponentChildren } from "preact";
 import { useEffect, useLayoutEffect, useMemo, useRef } from "preact/hooks";
 import { batch, effect, signal, useSignal, type Signal } from "@preact/signals";
 import type { UiError } from "./bindings/UiError";
-import { toUiError } from "./errors";
+import { sentence, toUiError } from "./errors";
 import "./forms.css";
+
+/**
+ * A button's task that is no form (save a file, say): whether it is under
+ * way, what it gave, and why it failed, as a sentence. `run` does nothing
+ * while one is under way, and forgets the last outcome as it starts.
+ */
+export interface Task<T> {
+  readonly busy: Signal<boolean>;
+  readonly done: Signal<T | null>;
+  readonly error: Signal<string>;
+  run(task: () => Promise<T>): void;
+}
+
+/** A [`Task`] for the component that shows it. */
+export function useTask<T>(): Task<T> {
+  const busy = useSignal(false);
+  const done = useSignal<T | null>(null);
+  const error = useSignal("");
+  return useMemo(
+    () => ({
+      busy,
+      done,
+      error,
+      run(task: () => Promise<T>) {
+        if (busy.peek()) return;
+        batch(() => {
+          busy.value = true;
+          done.value = null;
+          error.value = "";
+        });
+        task().then(
+          (result) => {
+            batch(() => {
+              busy.value = false;
+              done.value = result;
+            });
+          },
+          (reason: unknown) => {
+            batch(() => {
+              busy.value = false;
+              error.value = sentence(toUiError(reason).message);
+            });
+          },
+        );
+      },
+    }),
+    [],
+  );
+}
 
 /** A form's values by field name. Every field is text as typed (or a choice's value). */
 export type Values<F extends string> = Record<F, string>;

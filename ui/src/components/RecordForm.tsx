@@ -18,7 +18,8 @@ import type { JournalRecord } from "../bindings/JournalRecord";
 import type { Kind } from "../bindings/Kind";
 import type { PersonId } from "../bindings/PersonId";
 import { friendly, localTime } from "../dates";
-import { sentence, useDraftKeeper } from "../drafts";
+import { useDraftKeeper } from "../drafts";
+import { sentence } from "../errors";
 import { toUiError } from "../errors";
 import {
   charCount,

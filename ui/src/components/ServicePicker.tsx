@@ -6,7 +6,7 @@ import { useSignal } from "@preact/signals";
 import { useEffect } from "preact/hooks";
 import { api } from "../api";
 import type { JournalRecord } from "../bindings/JournalRecord";
-import { sentence } from "../drafts";
+import { sentence } from "../errors";
 import { toUiError } from "../errors";
 import { PickField, type FormModel, type PickOption } from "../forms";
 import { text } from "../kinds";

@@ -19,9 +19,9 @@ import type { SavedFile } from "../bindings/SavedFile";
 import { ChartFigure, type Bar, type Format } from "../components/BarChart";
 import { useVolunteers, volunteerName, VolunteerSelect } from "../components/VolunteerSelect";
 import { friendlyDay, localDate, monthName, monthsFrom, monthStart } from "../dates";
-import { sentence } from "../drafts";
+import { sentence } from "../errors";
 import { toUiError } from "../errors";
-import { describedBy, FieldError } from "../forms";
+import { describedBy, FieldError, useTask } from "../forms";
 import { choiceLabel, fieldOf } from "../kinds";
 import { navigate, type RouteOf } from "../routes";
 import { appState, journalOpen } from "../state";
@@ -341,34 +341,11 @@ function MonthByMonth({ report }: { report: Report }) {
 
 /** The funder report: what it is, Save the funder report, and where it went. */
 function FunderReport({ period, words }: { period: Period; words: string }) {
-  const busy = useSignal(false);
-  const saved = useSignal<SavedFile | null>(null);
-  const error = useSignal("");
+  const task = useTask<SavedFile>();
+  const { busy, error } = task;
+  const save = () => task.run(() => api.saveReport(period.since === "" ? null : period.since, period.until === "" ? null : period.until));
 
-  function save(): void {
-    if (busy.peek()) return;
-    batch(() => {
-      busy.value = true;
-      saved.value = null;
-      error.value = "";
-    });
-    api.saveReport(period.since === "" ? null : period.since, period.until === "" ? null : period.until).then(
-      (file) => {
-        batch(() => {
-          busy.value = false;
-          saved.value = file;
-        });
-      },
-      (reason: unknown) => {
-        batch(() => {
-          busy.value = false;
-          error.value = sentence(toUiError(reason).message);
-        });
-      },
-    );
-  }
-
-  const file = saved.value;
+  const file = task.done.value;
   return (
     <section class="card charts-funder" id="charts-funder" aria-labelledby="charts-funder-title">
       <h2 id="charts-funder-title">The funder report</h2>

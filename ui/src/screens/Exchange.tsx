@@ -31,7 +31,7 @@ import type { UiError } from "../bindings/UiError";
 import { ProgressBar } from "../components/Progress";
 import { When } from "../components/When";
 import { friendly, friendlyAt } from "../dates";
-import { sentence } from "../drafts";
+import { sentence } from "../errors";
 import { toUiError } from "../errors";
 import {
   bringIn,
@@ -52,7 +52,7 @@ import {
   stopJob,
   type ImportEntry,
 } from "../exchange";
-import { FormProblem, Form, SelectField, useForm, type Values } from "../forms";
+import { FormProblem, Form, SelectField, useForm, useTask, type Values } from "../forms";
 import { kindOf } from "../kinds";
 import { navigate, type RouteOf } from "../routes";
 import { appState } from "../state";
@@ -632,34 +632,11 @@ function Cards({ view }: { view: ExchangeOverview }) {
 }
 
 function MyCard({ card }: { card: CardSummary }) {
-  const busy = useSignal(false);
-  const saved = useSignal<SavedFile | null>(null);
-  const error = useSignal("");
+  const task = useTask<SavedFile>();
+  const { busy, error } = task;
+  const save = () => task.run(() => api.saveMyCard());
 
-  function save(): void {
-    if (busy.peek()) return;
-    batch(() => {
-      busy.value = true;
-      saved.value = null;
-      error.value = "";
-    });
-    api.saveMyCard().then(
-      (file) => {
-        batch(() => {
-          busy.value = false;
-          saved.value = file;
-        });
-      },
-      (reason: unknown) => {
-        batch(() => {
-          busy.value = false;
-          error.value = sentence(toUiError(reason).message);
-        });
-      },
-    );
-  }
-
-  const file = saved.value;
+  const file = task.done.value;
   return (
     <div class="exchange-my-card">
       <h3 class="exchange-subtitle" id="exchange-my-card-title">
