@@ -41,6 +41,7 @@ use crate::journal::{now, Journal, Role};
 use crate::model::ids::{binding, Binding, DeviceId, Fingerprint, IdOf};
 use crate::store::identity;
 use crate::store::roster::{claim_devices, RosterEntry};
+use crate::sync::scope::Selection;
 
 const CARD_FORMAT: &str = "peerjournal-card";
 /// The card format version this build writes and reads.
@@ -336,26 +337,14 @@ pub struct PeerStatus {
     pub waiting_changes: i64,
 }
 
-/// SQL counting device `?1`'s events whose `seq` meets `filter`, wherever
-/// the log keeps them (in `events`, or held by the record they made).
-fn count_own_events(filter: &str) -> String {
-    format!(
-        "SELECT (SELECT count(*) FROM events WHERE device = ?1 AND {filter})
-              + (SELECT count(*) FROM (SELECT lazy_seq AS seq FROM records
-                               WHERE created_device = (SELECT n FROM devices WHERE id = ?1) AND lazy_seq IS NOT NULL)
-                 WHERE {filter})"
-    )
-}
-
 impl Journal {
     /// For each card: what was sent, and what they have confirmed receiving
-    /// of what this journal's devices wrote.
+    /// of what this journal's devices wrote. Only what a bundle for them
+    /// would carry counts (never a private reflection; from a supervisor,
+    /// only what is theirs to have), so neither figure includes what is
+    /// never sent.
     pub fn peer_status(&self) -> Result<Vec<PeerStatus>> {
-        let devices = self.own_devices()?;
-        let mut own_total = 0i64;
-        for device in &devices {
-            own_total += self.conn.query_row(&count_own_events("1"), [device], |r| r.get::<_, i64>(0))?;
-        }
+        let role = self.role()?;
         let mut out = Vec::new();
         for card in self.roster()? {
             let last_sent: Option<String> = self
@@ -367,30 +356,21 @@ impl Journal {
                 )
                 .optional()?
                 .flatten();
-            let (mut received_changes, mut received_at) = (0i64, None::<String>);
-            for device in &devices {
-                let acked: Option<(i64, String)> = self
-                    .conn
-                    .query_row(
-                        "SELECT seq, at FROM acked WHERE peer = ?1 AND device = ?2",
-                        params![card.fingerprint, device],
-                        |r| Ok((r.get(0)?, r.get(1)?)),
-                    )
-                    .optional()?;
-                if let Some((seq, at)) = acked {
-                    received_changes +=
-                        self.conn
-                            .query_row(&count_own_events("seq <= ?2"), params![device, seq], |r| r.get::<_, i64>(0))?;
-                    received_at = received_at.max(Some(at));
-                }
-            }
-            out.push(PeerStatus {
-                card,
-                last_sent,
-                received_at,
-                received_changes,
-                waiting_changes: own_total - received_changes,
-            });
+            let received_at: Option<String> = self
+                .conn
+                .query_row(
+                    "SELECT max(at) FROM acked WHERE peer = ?1
+                       AND device IN (SELECT id FROM devices WHERE journal = (SELECT fingerprint FROM identity))",
+                    [&card.fingerprint],
+                    |r| r.get(0),
+                )
+                .optional()?
+                .flatten();
+            let peer = [String::from(card.fingerprint.clone())];
+            let sendable = Selection::new(self, &peer, role, true)?.count(&self.conn)? as i64;
+            let waiting_changes = Selection::new(self, &peer, role, false)?.count(&self.conn)? as i64;
+            let received_changes = sendable - waiting_changes;
+            out.push(PeerStatus { card, last_sent, received_at, received_changes, waiting_changes });
         }
         Ok(out)
     }

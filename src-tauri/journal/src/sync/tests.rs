@@ -1315,3 +1315,38 @@ fn a_report_can_count_one_volunteers_records() {
     assert_eq!((jos.contacts, jos.minutes, jos.people), (1, 60, 1));
     assert_eq!(sams.months.iter().map(|m| m.contacts).sum::<u32>(), 3);
 }
+
+#[test]
+fn what_is_waiting_counts_only_what_a_file_would_carry() {
+    let mut sam = party("Sam", Role::Volunteer);
+    let mut jo = party("Jo", Role::Volunteer);
+    let mut morgan = party("Morgan", Role::Supervisor);
+    trust(&mut sam, &mut morgan);
+    trust(&mut jo, &mut morgan);
+    let p = sam.j.add(Kind::Person, fields(json!({"alias": "R.M.", "consent": true}))).unwrap().as_person().unwrap();
+    sam.j.add(Kind::Contact, fields(json!({"person": p, "how": "phone"}))).unwrap();
+    // Private reflections are never sent: nothing waits for them.
+    sam.j.add(Kind::Reflection, fields(json!({"text": "mine alone"}))).unwrap();
+    sam.j.add(Kind::Reflection, fields(json!({"text": "also mine"}))).unwrap();
+    let waiting = |p: &Party, name: &str| {
+        let s = p.j.peer_status().unwrap().into_iter().find(|s| s.card.name == name).unwrap();
+        (s.waiting_changes, s.received_changes)
+    };
+    assert_eq!(waiting(&sam, "Morgan"), (2, 0));
+    let dir = tempfile::tempdir().unwrap();
+    send(&mut sam, &mut morgan, false, dir.path(), "1.pjbundle").unwrap();
+    // Morgan's note for Sam and a service wait for Sam; neither a note for Jo.
+    morgan.j.add(Kind::Service, fields(json!({"name": "Food bank", "category": "food"}))).unwrap();
+    let note = |to: &Fingerprint| json!({"volunteer": to, "text": "well done"});
+    morgan.j.add(Kind::SupervisionNote, fields(note(&sam.fp))).unwrap();
+    morgan.j.add(Kind::SupervisionNote, fields(note(&jo.fp))).unwrap();
+    assert_eq!(waiting(&morgan, "Sam"), (2, 0));
+    assert_eq!(waiting(&morgan, "Jo"), (2, 0));
+    send(&mut morgan, &mut sam, false, dir.path(), "2.pjbundle").unwrap();
+    // Sam's receipt for Morgan's changes comes back in Sam's next file; Sam's
+    // own two changes are then confirmed, the reflections never waiting.
+    send(&mut sam, &mut morgan, false, dir.path(), "3.pjbundle").unwrap();
+    assert_eq!(waiting(&morgan, "Sam"), (0, 2));
+    send(&mut morgan, &mut sam, false, dir.path(), "4.pjbundle").unwrap();
+    assert_eq!(waiting(&sam, "Morgan"), (0, 2));
+}
