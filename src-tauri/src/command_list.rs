@@ -122,9 +122,9 @@ app_commands! {
     trust_card(file: FileToken, fingerprint: Fingerprint) -> RosterEntry;
     /// Stops trusting a card.
     revoke_card(fingerprint: Fingerprint) -> RosterEntry;
-    /// Writes what a card has not yet received into the exchange folder,
-    /// with progress ("job-progress" events).
-    export_to(to: Fingerprint) -> ExportDone;
+    /// Writes what a card has not yet received (everything, with `full`)
+    /// into the exchange folder, with progress ("job-progress" events).
+    export_to(to: Fingerprint, full: bool) -> ExportDone;
     /// Brings in one file, with progress; all of it or none of it.
     import_file(file: FileToken) -> ImportSummary;
     /// Stops the import or export running; it changes nothing.

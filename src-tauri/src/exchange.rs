@@ -367,14 +367,15 @@ impl Session {
         self.with_journal(|j| j.revoke_card(&fingerprint))
     }
 
-    /// Writes what `to` has not yet received into a new file in the
-    /// exchange folder, reporting progress.
-    pub fn export_to(&self, to: Fingerprint) -> Result<ExportDone, UiError> {
+    /// Writes what `to` has not yet received (or, `full`, everything a file
+    /// for them may carry: for when a file went missing) into a new file in
+    /// the exchange folder, reporting progress.
+    pub fn export_to(&self, to: Fingerprint, full: bool) -> Result<ExportDone, UiError> {
         self.with_journal(|j| {
             let dir = self.ready_exchange_dir(j)?;
             let path = neutral_name("peer-journal", BUNDLE_EXTENSION, &dir);
             let name = file_name(&path);
-            let options = ExportOptions { to: vec![to], full: false };
+            let options = ExportOptions { to: vec![to], full };
             self.send_progress("export", &name, 0, 0);
             let summary =
                 j.export_bundle(&options, &path, &mut |done, total| self.send_progress("export", &name, done, total))?;
@@ -462,7 +463,7 @@ mod tests {
         assert!(overview.folder_is_default);
         assert_eq!(overview.peers.len(), 1);
         let to = overview.peers[0].card.fingerprint.clone();
-        let done = session.export_to(to.clone()).unwrap();
+        let done = session.export_to(to.clone(), false).unwrap();
         // A neutral name, in the exchange folder; what went is counted.
         assert!(
             done.file_name.starts_with("peer-journal-") && done.file_name.ends_with(".pjbundle"),

@@ -115,7 +115,7 @@ export const api = {
   saveDirectoryTemplate: (): Promise<SavedFile> => call("save_directory_template", undefined),
   trustCard: (file: FileToken, fingerprint: Fingerprint): Promise<RosterEntry> => call("trust_card", { file, fingerprint }),
   revokeCard: (fingerprint: Fingerprint): Promise<RosterEntry> => call("revoke_card", { fingerprint }),
-  exportTo: (to: Fingerprint): Promise<ExportDone> => call("export_to", { to }),
+  exportTo: (to: Fingerprint, full = false): Promise<ExportDone> => call("export_to", { to, full }),
   importFile: (file: FileToken): Promise<ImportSummary> => call("import_file", { file }),
   stopJob: async (): Promise<void> => {
     await call("stop_job", undefined);

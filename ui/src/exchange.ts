@@ -218,7 +218,7 @@ export async function bringInAll(list: readonly ExchangeFile[]): Promise<void> {
 }
 
 /** Writes what `to` has not yet confirmed into a new file in the exchange folder. Never rejects: what came of it is in `exported`. */
-export async function sendTo(to: PeerStatus): Promise<void> {
+export async function sendTo(to: PeerStatus, full = false): Promise<void> {
   if (job.peek() !== null) return;
   const at = generation;
   batch(() => {
@@ -228,7 +228,7 @@ export async function sendTo(to: PeerStatus): Promise<void> {
   });
   let result: ExportResult;
   try {
-    result = { state: "done", done: await api.exportTo(to.fingerprint), to };
+    result = { state: "done", done: await api.exportTo(to.fingerprint, full), to };
   } catch (reason) {
     result = { state: "failed", error: toUiError(reason) };
   }

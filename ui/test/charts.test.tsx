@@ -58,7 +58,7 @@ const ALEX = "9XW2-QQ4M-7BND-R2KA";
 const TODAY = new Date(2026, 11, 3, 10, 30);
 
 function volunteer(name: string, fingerprint: string, extra: Partial<VolunteerSummary> = {}): VolunteerSummary {
-  return { fingerprint, name, role: "volunteer", addedAt: "2026-01-05T10:00:00Z", revokedAt: null, lastFileAt: "2026-03-02T09:15:00Z", files: 3, changes: 40, people: 6, openConcerns: 0, flagged: 0, ...extra };
+  return { fingerprint, name, role: "volunteer", addedAt: "2026-01-05T10:00:00Z", revokedAt: null, lastFileAt: "2026-03-02T09:15:00Z", files: 3, changes: 40, people: 6, openConcerns: 0, flagged: 0, missing: [], ...extra };
 }
 
 function month(key: string, contacts: number, minutes: number): ReportMonth {

@@ -289,8 +289,9 @@ function text(selector = "main"): string {
 }
 
 /** The element whose role and accessible name these are, as a screen reader finds it (as the end-to-end tests do). */
-function named(role: "button" | "combobox" | "progressbar", name: string): HTMLElement {
-  const candidates = [...document.querySelectorAll<HTMLElement>(role === "button" ? "button" : role === "combobox" ? "select" : "progress")];
+function named(role: "button" | "combobox" | "progressbar" | "checkbox", name: string): HTMLElement {
+  const selector = { button: "button", combobox: "select", progressbar: "progress", checkbox: "input[type=checkbox]" }[role];
+  const candidates = [...document.querySelectorAll<HTMLElement>(selector)];
   const nameOf = (el: HTMLElement): string => {
     const label = el.getAttribute("aria-label") ?? (el.id === "" ? null : document.querySelector(`label[for="${el.id}"]`)?.textContent ?? null);
     return (label ?? (role === "button" ? el.textContent : "") ?? "").replace(/\s+/g, " ").trim();
@@ -410,7 +411,7 @@ describe("the exchange screen", () => {
       mocked.exportTo.mockReturnValue(writing.promise);
       press("button", "Write the file");
       await settle();
-      expect(mocked.exportTo).toHaveBeenCalledWith(MORGAN);
+      expect(mocked.exportTo).toHaveBeenCalledWith(MORGAN, false);
       // Before the size is known, the bar moves; then it measures.
       const bar = named("progressbar", "Writing the file") as HTMLProgressElement;
       expect(bar.hasAttribute("value")).toBe(false);
@@ -450,7 +451,7 @@ describe("the exchange screen", () => {
       mocked.exportTo.mockResolvedValue(exportDone({ contact: 1 }, 1));
       press("button", "Write the file");
       await settle();
-      expect(mocked.exportTo).toHaveBeenCalledWith(MORGAN);
+      expect(mocked.exportTo).toHaveBeenCalledWith(MORGAN, false);
       expect(text("#exchange-sent")).toContain("Only Morgan (and you) can open it.");
       // Chosen by the person, a card stays chosen as the roster changes.
       choose("#exchange-send-to", KIM);
@@ -459,6 +460,11 @@ describe("the exchange screen", () => {
         await readOverview();
       });
       expect((named("combobox", "Send to") as HTMLSelectElement).value).toBe(KIM);
+      // Send everything again, for a file gone missing.
+      await act(() => (named("checkbox", "Send everything again") as HTMLInputElement).click());
+      press("button", "Write the file");
+      await settle();
+      expect(mocked.exportTo).toHaveBeenLastCalledWith(KIM, true);
     });
 
     test("Stop stops it, and it says nothing was written", async () => {

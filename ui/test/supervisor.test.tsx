@@ -96,6 +96,7 @@ function volunteer(name: string, fingerprint: string, extra: Partial<VolunteerSu
     people: 6,
     openConcerns: 2,
     flagged: 1,
+    missing: [],
     ...extra,
   };
 }
@@ -500,5 +501,20 @@ describe("the review's words", () => {
     expect(inRange("12", { min: 1, max: 60 })).toBe(12);
     expect(inRange(" 3 ", { min: 1, max: 60 })).toBe(3);
     for (const bad of ["", "0", "61", "2.5", "-1", "x"]) expect(inRange(bad, { min: 1, max: 60 })).toBeNull();
+  });
+});
+
+describe("a file gone missing", () => {
+  test("says which changes have not arrived, and what to ask for", async () => {
+    const { missingText } = await import("../src/screens/Volunteers");
+    expect(missingText(volunteer("Sam", "FP-SAM", { missing: [] }))).toBe("");
+    expect(missingText(volunteer("Sam", "FP-SAM", { missing: [[41, 57]] }))).toBe(
+      "A file from Sam seems to be missing: changes 41 to 57 have not arrived. Ask Sam to send everything again " +
+        "(Exchange, Send everything again). If they have since forgotten someone, those changes may have been about them.",
+    );
+    expect(missingText(volunteer("Sam", "FP-SAM", { missing: [[5, 5]] }))).toMatch(/: change 5 has not arrived\./);
+    expect(missingText(volunteer("Sam", "FP-SAM", { missing: [[5, 5], [9, 12], [20, 20]] }))).toMatch(
+      /: change 5, changes 9 to 12 and change 20 have not arrived\./,
+    );
   });
 });

@@ -122,8 +122,8 @@ export interface Commands {
   trust_card: { args: { file: FileToken; fingerprint: Fingerprint }; result: RosterEntry };
   /** Stops trusting a card. */
   revoke_card: { args: { fingerprint: Fingerprint }; result: RosterEntry };
-  /** Writes what a card has not yet received into the exchange folder, with progress ("job-progress" events). */
-  export_to: { args: { to: Fingerprint }; result: ExportDone };
+  /** Writes what a card has not yet received (everything, with `full`) into the exchange folder, with progress ("job-progress" events). */
+  export_to: { args: { to: Fingerprint; full: boolean }; result: ExportDone };
   /** Brings in one file, with progress; all of it or none of it. */
   import_file: { args: { file: FileToken }; result: ImportSummary };
   /** Stops the import or export running; it changes nothing. */

@@ -33,6 +33,14 @@ openConcerns: number,
  */
 flagged: number, 
 /**
+ * Runs of their changes, `[first, last]`, that their last file says
+ * were written but that have not arrived, and were not left out on
+ * purpose: a file seems to be missing (or they have since erased what
+ * those changes were about). Numbered per device; empty when nothing
+ * is missing, or before a file of version 3 came from them.
+ */
+missing: Array<[number, number]>, 
+/**
  * The card's fingerprint.
  */
 fingerprint: Fingerprint, 

@@ -52,7 +52,7 @@ import {
   stopJob,
   type ImportEntry,
 } from "../exchange";
-import { FormProblem, Form, SelectField, useForm, useTask, type Values } from "../forms";
+import { CheckboxField, FormProblem, Form, NO, SelectField, useForm, useTask, YES, type Values } from "../forms";
 import { kindOf } from "../kinds";
 import { navigate, type RouteOf } from "../routes";
 import { appState } from "../state";
@@ -337,7 +337,7 @@ function Send({ view, to }: { view: ExchangeOverview; to: Fingerprint | undefine
 
 function SendForm({ trusted, to: asked }: { trusted: readonly PeerStatus[]; to: Fingerprint | undefined }) {
   const first = preselected(trusted, appState.value?.role, asked);
-  const form = useForm<"to">("exchange-send-form", { to: first?.fingerprint ?? "" });
+  const form = useForm<"to" | "full">("exchange-send-form", { to: first?.fingerprint ?? "", full: NO });
   const to = form.values.to;
   // As cards are added and revoked, the choice follows the preselection (a
   // supervisor's card just added), unless the person chose another that is
@@ -351,10 +351,10 @@ function SendForm({ trusted, to: asked }: { trusted: readonly PeerStatus[]; to: 
     if (!chosenByThem) to.value = next;
   }, [fingerprints]);
 
-  async function send({ to: chosen }: Values<"to">): Promise<void> {
+  async function send({ to: chosen, full }: Values<"to" | "full">): Promise<void> {
     const peer = trusted.find((p) => p.fingerprint === chosen);
     if (peer === undefined) throw new FormProblem("to", EXCHANGE_WORDS.chooseSomeone);
-    await sendTo(peer);
+    await sendTo(peer, full === YES);
   }
 
   const running = job.value;
@@ -395,6 +395,13 @@ function SendForm({ trusted, to: asked }: { trusted: readonly PeerStatus[]; to: 
         label="Send to"
         hint="What they have not yet confirmed receiving goes in the file: new records and changes."
         options={trusted.map((p) => ({ value: p.fingerprint, label: whoText(p.name, p.role) }))}
+      />
+      <CheckboxField
+        form={form}
+        name="full"
+        id="exchange-send-full"
+        label="Send everything again"
+        hint="Only if a file went missing: the file then holds all your changes, not only those they have not confirmed."
       />
     </Form>
   );

@@ -44,6 +44,22 @@ export function flaggedText(v: VolunteerSummary): string {
   return `${v.flagged} flagged for supervision`;
 }
 
+/**
+ * A file that seems to be missing, in words: "A file from Sam seems to be
+ * missing: changes 41 to 57 have not arrived." What to do follows.
+ */
+export function missingText(v: VolunteerSummary): string {
+  const runs = v.missing.map(([first, last]) => (first === last ? `change ${first}` : `changes ${first} to ${last}`));
+  if (runs.length === 0) return "";
+  const which = runs.length === 1 ? (runs[0] ?? "") : `${runs.slice(0, -1).join(", ")} and ${runs[runs.length - 1] ?? ""}`;
+  const verb = runs.length === 1 && v.missing[0]?.[0] === v.missing[0]?.[1] ? "has" : "have";
+  return (
+    `A file from ${v.name} seems to be missing: ${which} ${verb} not arrived. ` +
+    `Ask ${v.name} to send everything again (Exchange, Send everything again). ` +
+    "If they have since forgotten someone, those changes may have been about them."
+  );
+}
+
 /** Those still trusted first, by name as the journal gives them; then those no longer trusted. */
 export function trustedFirst(volunteers: readonly VolunteerSummary[]): VolunteerSummary[] {
   return [...volunteers.filter((v) => v.revokedAt === null), ...volunteers.filter((v) => v.revokedAt !== null)];
@@ -132,6 +148,11 @@ function Volunteer({ volunteer: v, index }: { volunteer: VolunteerSummary; index
       ) : null}
       <p id={`${id}-last-file`}>{lastFileText(v)}</p>
       {v.files === 0 && v.changes === 0 ? null : <p id={`${id}-held`}>{heldText(v)}</p>}
+      {v.missing.length === 0 ? null : (
+        <p id={`${id}-missing`} class="message message-error volunteer-missing">
+          {missingText(v)}
+        </p>
+      )}
       <ul class="volunteer-counts">
         <li id={`${id}-concerns`} class={v.openConcerns > 0 ? "volunteer-count is-some" : "volunteer-count"}>
           {concernsText(v)}

@@ -39,6 +39,13 @@ pub struct VolunteerSummary {
     /// Their contacts and boundary issues flagged for supervision.
     #[ts(type = "number")]
     pub flagged: i64,
+    /// Runs of their changes, `[first, last]`, that their last file says
+    /// were written but that have not arrived, and were not left out on
+    /// purpose: a file seems to be missing (or they have since erased what
+    /// those changes were about). Numbered per device; empty when nothing
+    /// is missing, or before a file of version 3 came from them.
+    #[ts(type = "Array<[number, number]>")]
+    pub missing: Vec<(i64, i64)>,
 }
 
 impl Journal {
@@ -117,8 +124,60 @@ impl Journal {
                 |r| r.get(0),
             )?;
             let [people, open_concerns, flagged] = counts.get(fp).copied().unwrap_or_default();
-            out.push(VolunteerSummary { card, last_file_at, files, changes, people, open_concerns, flagged });
+            let mut missing = Vec::new();
+            let declared: Vec<(String, i64)> = self
+                .conn
+                .prepare_cached(
+                    "SELECT device, upto FROM declared WHERE device IN (SELECT id FROM devices WHERE journal = ?1)
+                     ORDER BY device",
+                )?
+                .query_map([fp], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect::<rusqlite::Result<_>>()?;
+            for (device, upto) in declared {
+                let covered: Vec<(i64, i64)> = self
+                    .conn
+                    .prepare_cached("SELECT first, last FROM coverage WHERE device = ?1")?
+                    .query_map([&device], |r| Ok((r.get(0)?, r.get(1)?)))?
+                    .collect::<rusqlite::Result<_>>()?;
+                missing.extend(holes(covered, upto));
+            }
+            out.push(VolunteerSummary { card, last_file_at, files, changes, people, open_concerns, flagged, missing });
         }
         Ok(out)
+    }
+}
+
+/// The runs of numbers in 1..=`upto` that `covered` (runs, any order, may
+/// overlap) leaves out: what has not arrived.
+fn holes(mut covered: Vec<(i64, i64)>, upto: i64) -> Vec<(i64, i64)> {
+    covered.sort_unstable();
+    let mut out = Vec::new();
+    let mut next = 1;
+    for (first, last) in covered {
+        if first > next {
+            out.push((next, (first - 1).min(upto)));
+        }
+        next = next.max(last + 1);
+        if next > upto {
+            break;
+        }
+    }
+    if next <= upto {
+        out.push((next, upto));
+    }
+    out.retain(|(a, b)| a <= b);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::holes;
+
+    #[test]
+    fn what_is_not_covered() {
+        assert_eq!(holes(vec![(5, 9), (1, 3), (12, 20)], 25), vec![(4, 4), (10, 11), (21, 25)]);
+        assert_eq!(holes(vec![(1, 10), (3, 4)], 10), vec![]);
+        assert_eq!(holes(vec![], 3), vec![(1, 3)]);
+        assert_eq!(holes(vec![(2, 40)], 30), vec![(1, 1)]);
     }
 }

@@ -310,7 +310,11 @@ fn a_contact_flagged_for_supervision_waits_for_it_and_older_journals_catch_up() 
     j.update(&flagged, fields(json!({"flag": true}))).unwrap();
     // A journal written before the rule (migration 0016) has its flagged
     // contacts marked when it is next opened.
-    j.conn.execute_batch("UPDATE records SET attention = 0; PRAGMA user_version = 15;").unwrap();
+    j.conn
+        .execute_batch(
+            "UPDATE records SET attention = 0; DROP TABLE coverage; DROP TABLE declared; PRAGMA user_version = 15;",
+        )
+        .unwrap();
     assert!(waiting(&j).is_empty());
     drop(j);
     let j = Journal::open(d.path(), "correct horse battery").unwrap();

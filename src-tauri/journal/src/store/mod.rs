@@ -40,14 +40,17 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0014_ownership.sql"),
     include_str!("../../migrations/0015_drafts.sql"),
     include_str!("../../migrations/0016_flagged_contacts_need_attention.sql"),
+    include_str!("../../migrations/0017_coverage.sql"),
 ];
 
-/// Undoes migrations 0015 and 0014, for tests that make a journal as an
+/// Undoes migrations 0017 to 0014, for tests that make a journal as an
 /// older build left it: no drafts, devices belong to no journal, notes and
 /// acknowledgements have no `about` column, nothing is marked read.
 /// (Acknowledgements written into concerns are the test's to put back.)
 #[cfg(test)]
 pub(crate) const UNDO_OWNERSHIP: &str = "
+    DROP TABLE coverage;
+    DROP TABLE declared;
     DROP TABLE drafts;
     DROP INDEX devices_by_journal;
     ALTER TABLE devices DROP COLUMN journal;

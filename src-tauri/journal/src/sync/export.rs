@@ -116,6 +116,13 @@ impl Journal {
         let role = self.role()?;
         let selection = Selection::new(self, &names, role, options.full)?;
         let total = selection.count(&self.conn)?;
+        // A volunteer says what it never sends and how far it has written,
+        // so the supervisor sees a file gone missing (see `scope`).
+        let (withheld, written) = if role == crate::journal::Role::Volunteer {
+            crate::sync::scope::withheld_and_written(self)?
+        } else {
+            Default::default()
+        };
         let receipts = self.receipts_for(&names)?;
         let signing = self.signing_key()?;
         let bundle_id = Uuid::now_v7().to_string();
@@ -207,6 +214,8 @@ impl Journal {
                 header_sha256: hex(&Sha256::digest(format!("{header}\n").as_bytes())),
                 payload_sha256: hex(&payload.finalize()),
                 receipts,
+                withheld: withheld.clone(),
+                written: written.clone(),
             };
             let manifest = serde_json::to_string(&manifest).map_err(|e| Error::invalid(e.to_string()))?;
             let signature = signing.sign(manifest.as_bytes());

@@ -45,7 +45,9 @@ use crate::store::identity;
 use crate::store::search::SearchTx;
 use crate::sync::export::Progress;
 use crate::sync::incoming::Incoming;
-use crate::sync::wire::{hex, next_line, open_counted, BytesRead, Header, Manifest, Tally, Trailer, FORMAT, VERSION};
+use crate::sync::wire::{
+    hex, next_line, open_counted, BytesRead, Header, Manifest, Tally, Trailer, FORMAT, OLDEST_READ, VERSION,
+};
 
 /// Per-kind counts of what an import did.
 #[derive(Debug, Clone, Default, Serialize, TS, PartialEq, Eq)]
@@ -439,6 +441,36 @@ fn record_import(
             params![sender.fingerprint, device, last, at],
         )?;
     }
+    // What of the sender's devices' numbers is accounted for (carried here,
+    // or never sent on purpose), and how far each had written: the
+    // volunteers' roster finds a missing file from these (migration 0017).
+    for (device, (first, last)) in &manifest.ranges {
+        if sender.devices.iter().any(|d| d.as_str() == device) {
+            tx.execute(
+                "INSERT OR IGNORE INTO coverage (device, first, last) VALUES (?1, ?2, ?3)",
+                params![device, first, last],
+            )?;
+        }
+    }
+    for (device, runs) in &manifest.withheld {
+        if sender.devices.iter().any(|d| d.as_str() == device) {
+            for (first, last) in runs {
+                tx.execute(
+                    "INSERT OR IGNORE INTO coverage (device, first, last) VALUES (?1, ?2, ?3)",
+                    params![device, first, last],
+                )?;
+            }
+        }
+    }
+    for (device, upto) in &manifest.written {
+        if sender.devices.iter().any(|d| d.as_str() == device) {
+            tx.execute(
+                "INSERT INTO declared (device, upto) VALUES (?1, ?2)
+                 ON CONFLICT(device) DO UPDATE SET upto = max(upto, excluded.upto)",
+                params![device, upto],
+            )?;
+        }
+    }
     for receipt in &manifest.receipts {
         tx.execute(
             "INSERT INTO acked (peer, device, seq, at) VALUES (?1, ?2, ?3, ?4)
@@ -563,7 +595,7 @@ fn open_bundle(
     if envelope.version > VERSION {
         return Err(Refusal::TooNew(envelope.version).into());
     }
-    if envelope.version < VERSION {
+    if envelope.version < OLDEST_READ {
         return Err(Refusal::TooOld(envelope.version).into());
     }
     let header: Header = serde_json::from_slice(&line).map_err(|_| Error::from(Refusal::Damaged))?;

@@ -183,3 +183,61 @@ impl LogLine {
         }))
     }
 }
+
+/// Runs of numbers as `[first, last]` pairs, from numbers in order.
+fn runs(numbers: impl IntoIterator<Item = i64>) -> Vec<(i64, i64)> {
+    let mut out: Vec<(i64, i64)> = Vec::new();
+    for n in numbers {
+        match out.last_mut() {
+            Some((_, last)) if n <= *last + 1 => *last = (*last).max(n),
+            _ => out.push((n, n)),
+        }
+    }
+    out
+}
+
+/// Per device: runs of numbers, and one number.
+type PerDevice = (BTreeMap<String, Vec<(i64, i64)>>, BTreeMap<String, i64>);
+
+/// Per device of this journal's: the numbers never sent by the scope rule
+/// (private reflections, whatever has become of them), as runs, and the
+/// highest number written. Both from the log's indexes.
+pub(crate) fn withheld_and_written(journal: &Journal) -> Result<PerDevice> {
+    let (mut withheld, mut written) = (BTreeMap::new(), BTreeMap::new());
+    let mut private = journal.conn.prepare_cached(
+        "SELECT e.seq FROM events e WHERE e.device = ?1 AND e.kind = 'reflection'
+           AND NOT EXISTS (SELECT 1 FROM records r WHERE r.id = e.record AND json_extract(r.data, '$.shared') = 1)
+         UNION
+         SELECT r.lazy_seq FROM records r
+         WHERE r.created_device = (SELECT n FROM devices WHERE id = ?1) AND r.lazy_seq IS NOT NULL
+           AND r.kind = 'reflection' AND coalesce(json_extract(r.data, '$.shared'), 0) != 1
+         ORDER BY 1",
+    )?;
+    let mut highest = journal.conn.prepare_cached(
+        "SELECT max(coalesce((SELECT max(seq) FROM events WHERE device = ?1), 0),
+                    coalesce((SELECT max(lazy_seq) FROM records
+                              WHERE created_device = (SELECT n FROM devices WHERE id = ?1)), 0))",
+    )?;
+    for device in journal.own_devices()? {
+        let device = String::from(device);
+        let seqs = private.query_map([&device], |r| r.get::<_, i64>(0))?.collect::<rusqlite::Result<Vec<_>>>()?;
+        let top: i64 = highest.query_row([&device], |r| r.get(0))?;
+        if !seqs.is_empty() {
+            withheld.insert(device.clone(), runs(seqs));
+        }
+        if top > 0 {
+            written.insert(device, top);
+        }
+    }
+    Ok((withheld, written))
+}
+
+#[cfg(test)]
+mod run_tests {
+    use super::*;
+
+    #[test]
+    fn runs_of_numbers() {
+        assert_eq!(runs([1, 2, 3, 5, 7, 8]), vec![(1, 3), (5, 5), (7, 8)]);
+    }
+}

@@ -707,13 +707,14 @@ fn refuses_a_newer_or_older_format_and_its_own_bundles() {
     let mut w = world();
     let inner = plaintext(&w.s, &w.bundle);
     let text = String::from_utf8(inner).unwrap();
-    let newer = text.replacen("\"version\":2", "\"version\":3", 1);
+    let this = format!("\"version\":{VERSION}");
+    let newer = text.replacen(&this, &format!("\"version\":{}", VERSION + 1), 1);
     assert_ne!(newer, text);
     let f = w.dir.path().join("newer.bundle");
     seal(&f, &[&w.s], newer.as_bytes());
-    assert_refused(&mut w.s, &f, Refusal::TooNew(3));
+    assert_refused(&mut w.s, &f, Refusal::TooNew(VERSION + 1));
     // Older: made before cards named devices.
-    let older = text.replacen("\"version\":2", "\"version\":1", 1);
+    let older = text.replacen(&this, "\"version\":1", 1);
     seal(&f, &[&w.s], older.as_bytes());
     assert_refused(&mut w.s, &f, Refusal::TooOld(1));
     let own = w.bundle.clone();
@@ -1349,4 +1350,44 @@ fn what_is_waiting_counts_only_what_a_file_would_carry() {
     assert_eq!(waiting(&morgan, "Sam"), (0, 2));
     send(&mut morgan, &mut sam, false, dir.path(), "4.pjbundle").unwrap();
     assert_eq!(waiting(&sam, "Morgan"), (0, 2));
+}
+
+#[test]
+fn a_missing_file_shows_on_the_roster_and_private_reflections_do_not() {
+    let mut sam = party("Sam", Role::Volunteer);
+    let mut morgan = party("Morgan", Role::Supervisor);
+    trust(&mut sam, &mut morgan);
+    let dir = tempfile::tempdir().unwrap();
+    let p = sam.j.add(Kind::Person, fields(json!({"alias": "R.M.", "consent": true}))).unwrap().as_person().unwrap();
+    let contact = |sam: &mut Party| {
+        sam.j.add(Kind::Contact, fields(json!({"person": p, "how": "phone"}))).unwrap();
+    };
+    contact(&mut sam);
+    sam.j.add(Kind::Reflection, fields(json!({"text": "mine alone"}))).unwrap();
+    contact(&mut sam);
+    send(&mut sam, &mut morgan, false, dir.path(), "1.pjbundle").unwrap();
+    let missing = |m: &Party| m.j.volunteers().unwrap()[0].missing.clone();
+    // Seq 3, the private reflection, is no gap.
+    assert_eq!(missing(&morgan), vec![]);
+    // Morgan's journal as it was now, kept aside (a backup, say).
+    let kept = tempfile::tempdir().unwrap();
+    let morgan_dir = morgan.j.status().unwrap().journal_dir;
+    for entry in std::fs::read_dir(&morgan_dir).unwrap().flatten() {
+        std::fs::copy(entry.path(), kept.path().join(entry.file_name())).unwrap();
+    }
+    // Seqs 5-6 go to Morgan, whose receipt comes back to Sam...
+    contact(&mut sam);
+    contact(&mut sam);
+    send(&mut sam, &mut morgan, false, dir.path(), "2.pjbundle").unwrap();
+    send(&mut morgan, &mut sam, false, dir.path(), "back.pjbundle").unwrap();
+    // ...but Morgan goes back to the copy kept aside, and Sam sends only what
+    // came after: 5-6 are missing there, and the roster says so.
+    let mut restored =
+        Party { fp: morgan.fp.clone(), j: Journal::open(kept.path(), "correct horse battery").unwrap(), _dir: kept };
+    contact(&mut sam);
+    send(&mut sam, &mut restored, false, dir.path(), "3.pjbundle").unwrap();
+    assert_eq!(missing(&restored), vec![(5, 6)]);
+    // A full file fills it in.
+    send(&mut sam, &mut restored, true, dir.path(), "4.pjbundle").unwrap();
+    assert_eq!(missing(&restored), vec![]);
 }

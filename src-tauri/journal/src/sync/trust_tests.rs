@@ -115,6 +115,8 @@ fn forge_with_receipts(
         header_sha256: hex(&Sha256::digest(format!("{header}\n").as_bytes())),
         payload_sha256: hex(&Sha256::digest(payload.as_bytes())),
         receipts,
+        withheld: BTreeMap::new(),
+        written: BTreeMap::new(),
     })
     .unwrap();
     let signature = from.j.signing_key().unwrap().sign(manifest.as_bytes());

@@ -40,9 +40,13 @@ use crate::model::event::Op;
 use crate::model::kinds::Kind;
 
 pub(crate) const FORMAT: &str = "peerjournal-bundle";
-/// The bundle format version this build writes and reads. Version 1,
-/// before cards named devices, is refused as too old.
-pub const VERSION: u32 = 2;
+/// The bundle format version this build writes. Version 3 adds, in the
+/// manifest, what a volunteer's device leaves out of every file on purpose
+/// and how far it has written, so that a file gone missing shows.
+pub const VERSION: u32 = 3;
+/// The oldest version read. Version 1, before cards named devices, is
+/// refused as too old; version 2 is read as version 3 without those two.
+pub const OLDEST_READ: u32 = 2;
 /// No line of a bundle is longer than this; a longer one is damage or an attack.
 pub(crate) const MAX_LINE: u64 = 4 * 1024 * 1024;
 
@@ -87,6 +91,14 @@ pub(crate) struct Manifest {
     pub(crate) header_sha256: String,
     pub(crate) payload_sha256: String,
     pub(crate) receipts: Vec<Receipt>,
+    /// Per device of the sender's: the numbers it never sends (private
+    /// reflections), as [first, last] runs. Version 3, from volunteers.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub(crate) withheld: BTreeMap<String, Vec<(i64, i64)>>,
+    /// Per device of the sender's: the highest number it had written when
+    /// the file was made. Version 3, from volunteers.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub(crate) written: BTreeMap<String, i64>,
 }
 
 /// A bundle's last line: the manifest, as signed, and its signature.

@@ -199,6 +199,13 @@ pub fn roster(j: &mut Journal, out: &Output) -> Result<(), Failure> {
             count(v.open_concerns, "concern", "concerns"),
             v.flagged
         );
+        for (first, last) in &v.missing {
+            let which = if first == last { format!("change {first}") } else { format!("changes {first}-{last}") };
+            say!(
+                "  a file from {} seems to be missing: {which} not received (ask them to send everything again with --full)",
+                v.card.name
+            );
+        }
     }
     Ok(())
 }
