@@ -165,6 +165,15 @@ fn a_supervisor_charts_reports_fills_the_directory_and_writes_back() {
         says(&app, "#services-csv-rejected", "Line 3")?;
         accessible(&app, "services added from a spreadsheet")?;
 
+        // A note to Sam, not about anyone in particular, from Sam's card.
+        press(&app, "Volunteers")?;
+        press(&app, "Write a note to Sam")?;
+        app.wait_for("[data-screen=new]", TIMEOUT)?;
+        fill(&app, "What would you like them to know?", "Thank you for the careful notes this month.")?;
+        accessible(&app, "a note to a volunteer")?;
+        press(&app, "Save")?;
+        app.wait_gone("[data-screen=new]", TIMEOUT)?;
+
         // A file back for Sam, from Sam's card on Volunteers.
         press(&app, "Volunteers")?;
         press(&app, "Write a file for Sam")?;
@@ -181,6 +190,11 @@ fn a_supervisor_charts_reports_fills_the_directory_and_writes_back() {
         crate::ensure!(
             services.iter().any(|s| s.fields["name"] == "Northside Food Bank"),
             "the directory did not reach Sam"
+        );
+        let notes = sam.list(Kind::SupervisionNote, None, Page::default())?;
+        crate::ensure!(
+            notes.len() == 1 && notes[0].fields["text"] == "Thank you for the careful notes this month.",
+            "the note did not reach Sam: {notes:?}"
         );
         Ok(())
     });

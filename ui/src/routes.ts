@@ -48,7 +48,7 @@ export type Route =
   /** One person's whole story, newest first, and what can be added to it. */
   | { name: "person"; id: PersonId }
   /** A new record of `kind`, perhaps about `person`, perhaps about another record (`about`: a note's or acknowledgement's). */
-  | { name: "new"; kind: Kind; person?: PersonId; about?: RecordId }
+  | { name: "new"; kind: Kind; person?: PersonId; about?: RecordId; volunteer?: Fingerprint }
   /** Changing a record. */
   | { name: "edit"; id: RecordId }
   /** One record: its fields, its history, and what can be done with it. */

@@ -469,6 +469,16 @@ describe("volunteers", () => {
     expect(preselected(view.peers, "supervisor")?.name).toBe("Sam");
   });
 
+  test("Write a note to Sam opens a supervision note with Sam as the one it is for", async () => {
+    await start();
+    await go({ name: "volunteers" });
+    press("Write a note to Sam");
+    expect(shown.value).toEqual({ name: "new", kind: "supervision-note", volunteer: SAM });
+    const { defaultsFor } = await import("../src/screens/NewRecord");
+    expect(defaultsFor("supervision-note", { volunteer: SAM })["volunteer"]).toBe(SAM);
+    expect(defaultsFor("supervision-note", {})["volunteer"]).toBe("");
+  });
+
   test("with no volunteers yet, says how they come to be here", async () => {
     roster = [];
     await start();

@@ -19,8 +19,7 @@ import type { Kind } from "../bindings/Kind";
 import type { PersonId } from "../bindings/PersonId";
 import { friendly, localTime } from "../dates";
 import { useDraftKeeper } from "../drafts";
-import { sentence } from "../errors";
-import { toUiError } from "../errors";
+import { sentence, toUiError } from "../errors";
 import {
   charCount,
   CheckboxField,
@@ -43,6 +42,7 @@ import { kindOf } from "../kinds";
 import { personName } from "../people";
 import { appState } from "../state";
 import { PersonPicker } from "./PersonPicker";
+import { useVolunteers } from "./VolunteerSelect";
 import { ServicePicker } from "./ServicePicker";
 import "./RecordForm.css";
 
@@ -457,6 +457,30 @@ interface RecordFieldProps {
   children?: ComponentChildren;
 }
 
+/**
+ * A volunteer's card (a note is for one): chosen from the volunteers whose
+ * cards the journal trusts, by name; one already given and no longer
+ * trusted stays offered, by its fingerprint, so the choice is never lost.
+ */
+function CardField({ form, name, id, label, hint, needed }: { form: FormModel<string>; name: string; id: string; label: string; hint: string; needed: boolean }) {
+  const volunteers = useVolunteers();
+  const current = form.values[name]?.value ?? "";
+  const options = volunteers.value.filter((v) => v.revokedAt === null).map((v) => ({ value: v.fingerprint as string, label: v.name }));
+  if (current !== "" && !options.some((o) => o.value === current)) options.push({ value: current, label: current });
+  return (
+    <SelectField
+      form={form}
+      name={name}
+      id={id}
+      label={label}
+      hint={hint}
+      needed={needed}
+      options={options}
+      placeholder={current === "" ? "Choose one" : undefined}
+    />
+  );
+}
+
 /** One field, as its input asks to be shown. */
 function RecordField({ kind, form, field, addNew, children }: RecordFieldProps) {
   const common = { form, name: field.name, id: fieldId(field.name), label: field.prompt, hint: field.help, needed: field.required, children };
@@ -467,7 +491,7 @@ function RecordField({ kind, form, field, addNew, children }: RecordFieldProps) 
     case "text":
       return <TextAreaField {...common} maxChars={input.maxChars} rows={kind === "reflection" && field.name === "text" ? 8 : 3} />;
     case "card":
-      return <LineField {...common} maxChars={40} />;
+      return <CardField {...common} />;
     case "choice": {
       const short = input.options.every((o) => o.label.length <= 24);
       if (input.options.length <= 4)

@@ -63,7 +63,10 @@ export async function usualMinutes(person: PersonId): Promise<number | null> {
 }
 
 /** What a new record of `kind` starts with: now for when it happened, a home visit, the first step of a referral. */
-export function defaultsFor(kind: Kind, options: { person?: PersonId | undefined; about?: RecordId | undefined; minutes?: number | null; now?: Date }): RecordValues {
+export function defaultsFor(
+  kind: Kind,
+  options: { person?: PersonId | undefined; about?: RecordId | undefined; volunteer?: string | undefined; minutes?: number | null; now?: Date },
+): RecordValues {
   const now = options.now ?? new Date();
   const values = valuesOf(kind);
   const description = kindOf(kind);
@@ -72,6 +75,7 @@ export function defaultsFor(kind: Kind, options: { person?: PersonId | undefined
     if (field.name === description.at && field.input.type === "date") values[field.name] = localDate(now);
     if (field.input.type === "person" && options.person !== undefined) values[field.name] = options.person;
     if (field.input.type === "record" && options.about !== undefined) values[field.name] = options.about;
+    if (field.input.type === "card" && options.volunteer !== undefined) values[field.name] = options.volunteer;
   }
   if (kind === "contact") {
     values["how"] = "home-visit";
@@ -104,7 +108,7 @@ interface Start {
   fixedPerson: boolean;
 }
 
-export function NewRecord({ kind, person, about }: RouteOf<"new">) {
+export function NewRecord({ kind, person, about, volunteer }: RouteOf<"new">) {
   // The route object on screen: Back from a detour returns to this very one.
   const here = useMemo(() => shown.peek(), []);
   const key = draftKey(kind);
@@ -145,7 +149,7 @@ export function NewRecord({ kind, person, about }: RouteOf<"new">) {
     }
     void Promise.all([findDraft(key), kind === "contact" && who !== undefined ? usualMinutes(who) : null]).then(([draft, minutes]) => {
       if (!live) return;
-      const values = defaultsFor(kind, { person: who, about, minutes });
+      const values = defaultsFor(kind, { person: who, about, volunteer, minutes });
       for (const [name, value] of Object.entries(detour?.seed ?? {})) if (typeof value === "string") values[name] = value;
       const fresh: Start = { values, unsaved: detour !== null, fixedPerson: who !== undefined };
       if (draft === null) start.value = fresh;

@@ -169,6 +169,16 @@ function Volunteer({ volunteer: v, index }: { volunteer: VolunteerSummary; index
           Charts of {v.name}'s work
         </button>
         {gone ? null : (
+          <button
+            id={`${id}-note`}
+            type="button"
+            class="button button-quiet"
+            onClick={() => navigate({ name: "new", kind: "supervision-note", volunteer: v.fingerprint })}
+          >
+            Write a note to {v.name}
+          </button>
+        )}
+        {gone ? null : (
           <button id={`${id}-write`} type="button" class="button button-quiet" onClick={() => navigate({ name: "exchange", to: v.fingerprint })}>
             Write a file for {v.name}
           </button>
