@@ -89,6 +89,7 @@ function peer(name: string, fingerprint: string, extra: Partial<PeerStatus> = {}
     addedAt: "2026-03-01T10:00:00Z",
     revokedAt: null,
     lastSent: null,
+    lastReceived: null,
     receivedAt: null,
     receivedChanges: 0,
     waitingChanges: 0,
@@ -709,7 +710,7 @@ describe("the exchange screen", () => {
     test("each says what their receipts prove, the trusted first; one no longer trusted says since when", async () => {
       roster = [
         peer("Alex", ALEX, { role: "volunteer", revokedAt: "2026-02-01T10:00:00Z" }),
-        peer("Morgan", MORGAN, { receivedAt: "2026-03-03T14:10", receivedChanges: 40, waitingChanges: 2, lastSent: "2026-03-04T09:00" }),
+        peer("Morgan", MORGAN, { receivedAt: "2026-03-03T14:10", receivedChanges: 40, waitingChanges: 2, lastSent: "2026-03-04T09:00", lastReceived: "2026-03-03T16:20" }),
       ];
       await exchange();
       const entries = [...document.querySelectorAll("#exchange-people-list > li")];
@@ -717,6 +718,7 @@ describe("the exchange screen", () => {
       expect(text("#exchange-peer-0-received")).toMatch(/^Morgan received your changes up to the file of yours they brought in on /);
       expect(text("#exchange-peer-0-waiting")).toBe("2 changes waiting to go to them, or in a file they have not confirmed yet.");
       expect(text("#exchange-peer-0-last-sent")).toMatch(/^You last wrote a file for them on \w{3} 4 Mar( 2026)? at 09:00\.$/);
+      expect(text("#exchange-peer-0-last-received")).toMatch(/^Their last file came in on \w{3} 3 Mar( 2026)? at 16:20\.$/);
       expect(entries[0]?.textContent).toContain(MORGAN);
       expect(text("#exchange-peer-1-revoked")).toMatch(/^No longer trusted since \w{3} 1 Feb/);
       expect(entries[1]?.querySelector("button")).toBeNull();

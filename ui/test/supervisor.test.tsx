@@ -107,7 +107,7 @@ const urgent = rec("concern", "k-urgent", { person: "p-rosa", at: "2026-03-01T10
 const calm = rec("concern", "k-calm", { person: "p-jo", at: "2026-03-02T10:00", category: "wellbeing", urgency: "low", notes: "Tired" }, KIM);
 
 function peer(name: string, fingerprint: string): PeerStatus {
-  return { name, fingerprint, role: "volunteer", addedAt: "2026-01-05T10:00:00Z", revokedAt: null, lastSent: null, receivedAt: null, receivedChanges: 0, waitingChanges: 0 };
+  return { name, fingerprint, role: "volunteer", addedAt: "2026-01-05T10:00:00Z", revokedAt: null, lastSent: null, lastReceived: null, receivedAt: null, receivedChanges: 0, waitingChanges: 0 };
 }
 
 function exchangeView(peers: PeerStatus[]): ExchangeOverview {

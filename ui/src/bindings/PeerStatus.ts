@@ -11,6 +11,10 @@ export type PeerStatus = {
  */
 lastSent: string | null, 
 /**
+ * When a bundle of theirs was last brought in here.
+ */
+lastReceived: string | null, 
+/**
  * When they last imported something of ours, by their receipt (None:
  * nothing confirmed yet, whatever was sent).
  */

@@ -896,6 +896,9 @@ function Peer({ peer, index, revoked }: { peer: PeerStatus; index: number; revok
         <>
           <p id={`${id}-received`}>{receiptText(peer)}</p>
           <p id={`${id}-waiting`}>{waitingText(peer)}</p>
+          <p id={`${id}-last-received`}>
+            {peer.lastReceived === null ? `No file from ${peer.name} has come in yet.` : `Their last file came in on ${friendlyAt(peer.lastReceived)}.`}
+          </p>
           {peer.lastSent === null ? null : <p id={`${id}-last-sent`}>You last wrote a file for them on {friendlyAt(peer.lastSent)}.</p>}
           {open.value ? (
             <div

@@ -326,6 +326,8 @@ pub struct PeerStatus {
     pub card: RosterEntry,
     /// When a bundle was last made for them.
     pub last_sent: Option<String>,
+    /// When a bundle of theirs was last brought in here.
+    pub last_received: Option<String>,
     /// When they last imported something of ours, by their receipt (None:
     /// nothing confirmed yet, whatever was sent).
     pub received_at: Option<String>,
@@ -356,6 +358,15 @@ impl Journal {
                 )
                 .optional()?
                 .flatten();
+            let last_received: Option<String> = self
+                .conn
+                .query_row(
+                    "SELECT max(at) FROM bundles WHERE direction = 'in' AND peer = ?1",
+                    [&card.fingerprint],
+                    |r| r.get(0),
+                )
+                .optional()?
+                .flatten();
             let received_at: Option<String> = self
                 .conn
                 .query_row(
@@ -370,7 +381,7 @@ impl Journal {
             let sendable = Selection::new(self, &peer, role, true)?.count(&self.conn)? as i64;
             let waiting_changes = Selection::new(self, &peer, role, false)?.count(&self.conn)? as i64;
             let received_changes = sendable - waiting_changes;
-            out.push(PeerStatus { card, last_sent, received_at, received_changes, waiting_changes });
+            out.push(PeerStatus { card, last_sent, last_received, received_at, received_changes, waiting_changes });
         }
         Ok(out)
     }

@@ -1334,8 +1334,11 @@ fn what_is_waiting_counts_only_what_a_file_would_carry() {
         (s.waiting_changes, s.received_changes)
     };
     assert_eq!(waiting(&sam, "Morgan"), (2, 0));
+    assert!(morgan.j.peer_status().unwrap().iter().all(|s| s.last_received.is_none()));
     let dir = tempfile::tempdir().unwrap();
     send(&mut sam, &mut morgan, false, dir.path(), "1.pjbundle").unwrap();
+    let from = |p: &Party, name: &str| p.j.peer_status().unwrap().into_iter().find(|s| s.card.name == name).unwrap();
+    assert!(from(&morgan, "Sam").last_received.is_some() && from(&morgan, "Jo").last_received.is_none());
     // Morgan's note for Sam and a service wait for Sam; neither a note for Jo.
     morgan.j.add(Kind::Service, fields(json!({"name": "Food bank", "category": "food"}))).unwrap();
     let note = |to: &Fingerprint| json!({"volunteer": to, "text": "well done"});
