@@ -41,12 +41,12 @@ function Reflection({ record, focus }: { record: JournalRecord; focus: boolean }
   const at = text(record, "at") || record.at;
   const about = record.person === null ? "" : personName(record.person as PersonId);
   return (
-    <li class="reflection">
-      <h2 class="reflection-title">
+    <li class="reflection entry">
+      <h2 class="reflection-title entry-title">
         <button
           ref={open}
           type="button"
-          class="reflection-open"
+          class="reflection-open entry-open"
           aria-describedby={discreet.value ? `${id}-shared` : `${id}-shared ${id}-text`}
           onClick={() => navigate({ name: "record", id: record.id })}
         >
@@ -99,7 +99,7 @@ export function Reflections() {
           </p>
         </section>
       ) : null}
-      <ol id="reflections-list" class="reflections" aria-label="Your reflections, newest first" aria-busy={pages.loading.value ? "true" : undefined} hidden={items.length === 0}>
+      <ol id="reflections-list" class="reflections entries" aria-label="Your reflections, newest first" aria-busy={pages.loading.value ? "true" : undefined} hidden={items.length === 0}>
         {items.map((record) => (
           <Reflection key={record.id} record={record} focus={record === pages.revealed.value} />
         ))}

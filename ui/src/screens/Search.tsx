@@ -65,12 +65,12 @@ function Hit({ hit, query, focus, onOpen }: { hit: SearchHit; query: string; foc
   const who = subject(hit);
   const kind = kindName(hit.kind);
   return (
-    <li class="hit">
-      <h2 class="hit-title">
+    <li class="hit entry">
+      <h2 class="hit-title entry-title">
         <button
           ref={open}
           type="button"
-          class="hit-open"
+          class="hit-open entry-open"
           aria-describedby={`${id}-meta ${id}-excerpt`}
           onClick={() => onOpen(hit)}
         >
@@ -206,7 +206,7 @@ export function Search({ query }: RouteOf<"search">) {
           <p>Try fewer words, or just the start of one: “walk” also finds “walked” and “walking”.</p>
         </section>
       ) : null}
-      <ol id="search-results" class="hits" aria-label="What was found" aria-busy={pages.loading.value ? "true" : undefined} hidden={hits.length === 0}>
+      <ol id="search-results" class="hits entries" aria-label="What was found" aria-busy={pages.loading.value ? "true" : undefined} hidden={hits.length === 0}>
         {hits.map((hit) => (
           <Hit key={hit.id} hit={hit} query={q} focus={hit === pages.revealed.value} onOpen={open} />
         ))}

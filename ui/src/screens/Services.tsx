@@ -52,12 +52,12 @@ function Service({ record, focus }: { record: JournalRecord; focus: boolean }) {
   const supervisors = fromSupervisor(record, appState.value?.fingerprint);
   const details = DETAILS.filter((field) => text(record, field).trim() !== "");
   return (
-    <li class="service" aria-labelledby={`${id}-name`}>
-      <h2 class="service-name" id={`${id}-name`}>
+    <li class="service entry" aria-labelledby={`${id}-name`}>
+      <h2 class="service-name entry-title" id={`${id}-name`}>
         <button
           ref={open}
           type="button"
-          class="service-open"
+          class="service-open entry-open"
           aria-describedby={supervisors ? `${id}-from` : undefined}
           onClick={() => navigate({ name: "record", id: record.id })}
         >
@@ -156,7 +156,7 @@ export function Services() {
           </p>
         </section>
       ) : null}
-      <ul id="services-list" class="services" aria-label="Your directory" aria-busy={pages.loading.value ? "true" : undefined} hidden={shown.length === 0}>
+      <ul id="services-list" class="services entries" aria-label="Your directory" aria-busy={pages.loading.value ? "true" : undefined} hidden={shown.length === 0}>
         {shown.map((record) => (
           <Service key={record.id} record={record} focus={record === pages.revealed.value} />
         ))}
