@@ -12,7 +12,7 @@
 // survives moving to another screen.
 // A route naming a card (`to`: Volunteers' Write a file) has it chosen to send to.
 import { batch, useSignal, type Signal } from "@preact/signals";
-import type { ComponentChildren } from "preact";
+import type { ComponentChildren, Ref } from "preact";
 import { useEffect, useLayoutEffect, useRef } from "preact/hooks";
 import { api } from "../api";
 import type { CardSummary } from "../bindings/CardSummary";
@@ -678,6 +678,69 @@ function MyCard({ card }: { card: CardSummary }) {
   );
 }
 
+interface Answer {
+  id: string;
+  label: string;
+  onClick: () => void;
+}
+
+interface ConfirmProps {
+  /** Prefix of the ids: `${id}-question`, `${id}-error`. */
+  id: string;
+  /** Whether it is open; Escape closes it (unless busy). */
+  open: Signal<boolean>;
+  /** Styled as a warning (something is taken away). */
+  warning?: boolean;
+  busy: boolean;
+  error: string;
+  questionRef: Ref<HTMLParagraphElement>;
+  question: string;
+  yes: Answer;
+  no: Answer;
+  /** What the question is about, above it. */
+  children?: ComponentChildren;
+}
+
+/** An inline question (a group named by it), why it failed if it did, and its two answers. */
+function Confirm({ id, open, warning = false, busy, error, questionRef, question, yes, no, children }: ConfirmProps) {
+  return (
+    <div
+      class={warning ? "exchange-confirm exchange-confirm-warning" : "exchange-confirm"}
+      role="group"
+      aria-labelledby={`${id}-question`}
+      onKeyDown={(event) => {
+        if (event.key === "Escape" && !busy) {
+          event.preventDefault();
+          open.value = false;
+        }
+      }}
+    >
+      {children}
+      <p ref={questionRef} id={`${id}-question`} class="exchange-question" tabIndex={-1}>
+        {question}
+      </p>
+      <p id={`${id}-error`} class="message message-error" role="alert">
+        {error}
+      </p>
+      <div class="actions">
+        <button
+          id={yes.id}
+          type="button"
+          class={busy ? "button button-primary is-busy" : "button button-primary"}
+          aria-busy={busy ? "true" : undefined}
+          disabled={busy}
+          onClick={yes.onClick}
+        >
+          {yes.label}
+        </button>
+        <button id={no.id} type="button" class="button button-quiet" disabled={busy} onClick={no.onClick}>
+          {no.label}
+        </button>
+      </div>
+    </div>
+  );
+}
+
 /** An inline question with its answers: takes focus as it opens, gives it back to `opener` as it closes; Escape closes. */
 function useQuestion(open: Signal<boolean>) {
   const opener = useRef<HTMLButtonElement>(null);
@@ -747,16 +810,15 @@ function CardToCheck({ file, card, index, said }: CardToCheckProps) {
         <code translate={false}>{file.name}</code> · <When value={file.modified} />
       </p>
       {open.value ? (
-        <div
-          class="exchange-confirm"
-          role="group"
-          aria-labelledby={`${id}-question`}
-          onKeyDown={(event) => {
-            if (event.key === "Escape" && !busy.peek()) {
-              event.preventDefault();
-              open.value = false;
-            }
-          }}
+        <Confirm
+          id={id}
+          open={open}
+          busy={busy.value}
+          error={error.value}
+          questionRef={question}
+          question={`Does this match the fingerprint ${card.name} gave you, by phone or in person?`}
+          yes={{ id: `${id}-add`, label: `Yes, it matches — add ${card.name}`, onClick: add }}
+          no={{ id: `${id}-decline`, label: "No, don't add it", onClick: decline }}
         >
           <p>
             {card.name}'s card, as {card.role === "supervisor" ? "a supervisor" : "a volunteer"}, has this fingerprint:
@@ -764,28 +826,7 @@ function CardToCheck({ file, card, index, said }: CardToCheckProps) {
           <p class="exchange-fingerprint" id={`${id}-fingerprint`} translate={false}>
             {card.fingerprint}
           </p>
-          <p ref={question} id={`${id}-question`} class="exchange-question" tabIndex={-1}>
-            Does this match the fingerprint {card.name} gave you, by phone or in person?
-          </p>
-          <p id={`${id}-error`} class="message message-error" role="alert">
-            {error.value}
-          </p>
-          <div class="actions">
-            <button
-              id={`${id}-add`}
-              type="button"
-              class={busy.value ? "button button-primary is-busy" : "button button-primary"}
-              aria-busy={busy.value ? "true" : undefined}
-              disabled={busy.value}
-              onClick={add}
-            >
-              Yes, it matches — add {card.name}
-            </button>
-            <button id={`${id}-decline`} type="button" class="button button-quiet" disabled={busy.value} onClick={decline}>
-              No, don't add it
-            </button>
-          </div>
-        </div>
+        </Confirm>
       ) : (
         <div class="actions">
           <button
@@ -901,40 +942,20 @@ function Peer({ peer, index, revoked }: { peer: PeerStatus; index: number; revok
           </p>
           {peer.lastSent === null ? null : <p id={`${id}-last-sent`}>You last wrote a file for them on {friendlyAt(peer.lastSent)}.</p>}
           {open.value ? (
-            <div
-              class="exchange-confirm exchange-confirm-warning"
-              role="group"
-              aria-labelledby={`${id}-question`}
-              onKeyDown={(event) => {
-                if (event.key === "Escape" && !busy.peek()) {
-                  event.preventDefault();
-                  open.value = false;
-                }
-              }}
-            >
-              <p ref={question} id={`${id}-question`} class="exchange-question" tabIndex={-1}>
-                If you stop trusting {peer.name}'s card, nothing more will be sent to them, and nothing more will be taken
-                from them: files from them will be refused. What you already have from them stays in your journal.
-              </p>
-              <p id={`${id}-error`} class="message message-error" role="alert">
-                {error.value}
-              </p>
-              <div class="actions">
-                <button
-                  id={`${id}-revoke`}
-                  type="button"
-                  class={busy.value ? "button button-primary is-busy" : "button button-primary"}
-                  aria-busy={busy.value ? "true" : undefined}
-                  disabled={busy.value}
-                  onClick={revoke}
-                >
-                  Stop trusting {peer.name}
-                </button>
-                <button id={`${id}-keep`} type="button" class="button button-quiet" disabled={busy.value} onClick={() => (open.value = false)}>
-                  Keep trusting
-                </button>
-              </div>
-            </div>
+            <Confirm
+              id={id}
+              open={open}
+              warning
+              busy={busy.value}
+              error={error.value}
+              questionRef={question}
+              question={
+                `If you stop trusting ${peer.name}'s card, nothing more will be sent to them, and nothing more will be taken ` +
+                "from them: files from them will be refused. What you already have from them stays in your journal."
+              }
+              yes={{ id: `${id}-revoke`, label: `Stop trusting ${peer.name}`, onClick: revoke }}
+              no={{ id: `${id}-keep`, label: "Keep trusting", onClick: () => (open.value = false) }}
+            />
           ) : (
             <div class="actions">
               <button ref={opener} id={`${id}-ask-revoke`} type="button" class="button button-quiet" onClick={() => (open.value = true)}>
