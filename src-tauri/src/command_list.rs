@@ -139,6 +139,9 @@ app_commands! {
     /// The de-identified summary of a period, of everything or of one
     /// volunteer's records (days YYYY-MM-DD, either end open).
     report(since: Option<String>, until: Option<String>, volunteer: Option<Fingerprint>) -> Report;
+    /// The funder report of a period, naming no one and with every count
+    /// under 5 held back: the page to print.
+    funder_report(since: Option<String>, until: Option<String>) -> SharedReport;
     /// Writes the funder report of a period into the files folder (a
     /// printable page and a CSV table), naming no one.
     save_report(since: Option<String>, until: Option<String>) -> SavedFile;

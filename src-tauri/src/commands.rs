@@ -24,6 +24,7 @@ use peerjournal::journal::directory::DirectoryImport;
 use peerjournal::journal::review::{Review, ReviewOptions};
 use peerjournal::journal::VolunteerSummary;
 use peerjournal::report::Report;
+use peerjournal::reports::shared::SharedReport;
 use peerjournal::store::roster::RosterEntry;
 use peerjournal::sync::ImportSummary;
 

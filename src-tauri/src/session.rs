@@ -508,21 +508,31 @@ impl Session {
         })
     }
 
-    /// Writes the funder report of a period (everything, naming no one) into
-    /// the files folder, as a printable page and a CSV table.
+    /// The funder report of a period (everything, naming no one, small
+    /// counts held back): for the page to print.
+    pub fn funder_report(
+        &self,
+        since: Option<String>,
+        until: Option<String>,
+    ) -> Result<peerjournal::reports::shared::SharedReport, UiError> {
+        self.with_journal(|j| shared_report(j, since, until))
+    }
+
+    /// Writes the funder report of a period (as [`Session::funder_report`])
+    /// into the files folder, as a printable page and a CSV table.
     pub fn save_report(
         &self,
         since: Option<String>,
         until: Option<String>,
     ) -> Result<crate::exchange::SavedFile, UiError> {
         self.with_journal(|j| {
-            let report = j.report(peerjournal::report::Period::parse(since.as_deref(), until.as_deref())?)?;
+            let report = shared_report(j, since, until)?;
             let dir = &self.files_dir;
             let io = |path: &Path, e| peerjournal::Error::Io { action: "write", path: path.to_path_buf(), source: e };
             std::fs::create_dir_all(dir).map_err(|e| io(dir, e))?;
             let stem = format!("peer-journal-report-{}", chrono::Local::now().format("%Y-%m-%d-%H%M%S"));
             let (html, csv) = (dir.join(format!("{stem}.html")), dir.join(format!("{stem}.csv")));
-            peerjournal::report::write_new(&html, &report.to_html(&j.status()?.name))?;
+            peerjournal::report::write_new(&html, &report.to_html())?;
             peerjournal::report::write_new(&csv, &report.to_csv())?;
             Ok(crate::exchange::SavedFile { file_name: format!("{stem}.html"), folder: dir.display().to_string() })
         })
@@ -614,6 +624,16 @@ fn files_in(folder: &Path, extension: &str) -> Vec<FoundFile> {
             })
         })
         .collect()
+}
+
+/// The funder report of a period, as it may be shared.
+fn shared_report(
+    j: &Journal,
+    since: Option<String>,
+    until: Option<String>,
+) -> peerjournal::Result<peerjournal::reports::shared::SharedReport> {
+    let report = j.report(peerjournal::report::Period::parse(since.as_deref(), until.as_deref())?)?;
+    Ok(report.for_sharing(&j.status()?.name))
 }
 
 #[cfg(test)]

@@ -569,8 +569,10 @@ fn export_import_and_receipts_through_the_command_line() {
     assert_unchanged(&before, &other);
 }
 
-/// `report`: de-identified counts for a period, as the contract's JSON, CSV
-/// and a printable page; nothing anyone wrote, nor any alias, gets in.
+/// `report`: de-identified counts for a period, as the contract's JSON (the
+/// working view, every count as it is) and, for sharing, a CSV and a
+/// printable page with small counts held back; nothing anyone wrote, nor any
+/// alias, gets in.
 #[test]
 fn report_counts_a_period_and_names_no_one() {
     let tmp = tempfile::tempdir().unwrap();
@@ -597,35 +599,60 @@ fn report_counts_a_period_and_names_no_one() {
     };
     contact(&rm, "home-visit", "60", "2026-09-10T10:00");
     contact(&rm, "phone", "15", "2026-10-02T09:00");
-    contact(&kt, "home-visit", "45", "2026-10-20T14:00");
+    for day in 20..26 {
+        contact(&kt, "home-visit", "45", &format!("2026-10-{day}T14:00"));
+    }
     let concern = ["concern", "add", "--person", &kt, "--kind", "wellbeing", "--urgency", "low", "--notes", "secret"];
     json_ok(&j, &[&concern[..], &["--at", "2026-10-21T09:00"]].concat());
 
+    // The JSON is the supervisor's working view: every count as it is.
     let all = json_ok(&j, &["report"]);
     assert_eq!(
         (all["people"].as_u64(), all["contacts"].as_u64(), all["minutes"].as_u64()),
-        (Some(2), Some(3), Some(120))
+        (Some(2), Some(8), Some(345))
     );
-    assert_eq!(all["contactsByHow"]["home-visit"], 2);
+    assert_eq!(
+        (all["contactsByHow"]["home-visit"].as_u64(), all["contactsByHow"]["phone"].as_u64()),
+        (Some(7), Some(1))
+    );
     assert_eq!((all["concerns"].as_u64(), all["concernsOpen"].as_u64()), (Some(1), Some(1)));
     assert_eq!(all["months"].as_array().unwrap().len(), 2);
 
     let october = json_ok(&j, &["report", "--since", "2026-10-01", "--until", "2026-10-31"]);
-    assert_eq!((october["people"].as_u64(), october["contacts"].as_u64()), (Some(2), Some(2)));
-    assert_eq!(october["minutes"], 60);
+    assert_eq!((october["people"].as_u64(), october["contacts"].as_u64()), (Some(2), Some(7)));
+    assert_eq!(october["minutes"], 285);
     assert_eq!(october["months"][0]["month"], "2026-10");
 
+    // The CSV and the page are for sharing: counts from 1 to 4 read "fewer
+    // than 5", and the 6 home visits, which would give away the one phone
+    // call (7 - 6), are hidden.
     let csv = tmp.path().join("october.csv");
     let html = tmp.path().join("october.html");
     let (csv_s, html_s) = (csv.to_str().unwrap(), html.to_str().unwrap());
     json_ok(&j, &["report", "--since", "2026-10-01", "--csv", csv_s, "--html", html_s]);
     let table = fs::read_to_string(&csv).unwrap();
     assert!(table.starts_with("section,group,measure,value\r\n"));
-    assert!(table.contains("total,all,minutes,60\r\n"));
-    assert!(table.contains("contact kind,phone,contacts,1\r\n"));
-    assert!(table.contains("month,2026-10,people,2\r\n"));
+    for row in [
+        "total,all,contacts,7\r\n",
+        "total,all,minutes,285\r\n",
+        "total,all,people,fewer than 5\r\n",
+        "total,all,concerns,fewer than 5\r\n",
+        "contact kind,phone,contacts,fewer than 5\r\n",
+        "contact kind,home-visit,contacts,hidden\r\n",
+        "month,2026-10,contacts,7\r\n",
+        "month,2026-10,people,fewer than 5\r\n",
+    ] {
+        assert!(table.contains(row), "{row:?} is not in {table}");
+    }
+    for value in table.lines().skip(1).filter_map(|l| l.rsplit(',').next()) {
+        let n: Option<u32> = value.parse().ok();
+        assert!(!matches!(n, Some(1..=4)), "a count under 5 is shown: {table}");
+    }
     let page = fs::read_to_string(&html).unwrap();
-    assert!(page.contains("2 people supported through 2 contacts"));
+    assert!(page.contains("Fewer than 5 people supported through 7 contacts, 4.8 hours in all."), "{page}");
+    assert!(page.contains("<td>phone</td><td class=\"n\">fewer than 5</td>"), "{page}");
+    let said = String::from_utf8(peerjournal(&j, Some(PASS), &["report", "--help"]).stdout).unwrap();
+    assert!(said.contains("your own working view"), "{said}");
     for text in [&table, &page, &all.to_string()] {
         for private in ["R.M.", "K.T.", "secret", &rm, &kt] {
             assert!(!text.contains(private), "a report gave away {private:?}");

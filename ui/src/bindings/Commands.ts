@@ -29,6 +29,7 @@ import type { ReviewOptions } from "./ReviewOptions";
 import type { RosterEntry } from "./RosterEntry";
 import type { SavedFile } from "./SavedFile";
 import type { SearchHit } from "./SearchHit";
+import type { SharedReport } from "./SharedReport";
 import type { SubjectAccessWritten } from "./SubjectAccessWritten";
 import type { VolunteerSummary } from "./VolunteerSummary";
 
@@ -134,6 +135,8 @@ export interface Commands {
   review: { args: { options: ReviewOptions }; result: Review };
   /** The de-identified summary of a period, of everything or of one volunteer's records (days YYYY-MM-DD, either end open). */
   report: { args: { since: string | null; until: string | null; volunteer: Fingerprint | null }; result: Report };
+  /** The funder report of a period, naming no one and with every count under 5 held back: the page to print. */
+  funder_report: { args: { since: string | null; until: string | null }; result: SharedReport };
   /** Writes the funder report of a period into the files folder (a printable page and a CSV table), naming no one. */
   save_report: { args: { since: string | null; until: string | null }; result: SavedFile };
   /** Adds the services of a spreadsheet's CSV text; rows that cannot be taken are reported with their line and why. */

@@ -4,3 +4,4 @@
 pub mod access;
 pub mod demo;
 pub mod report;
+pub mod shared;

@@ -1,10 +1,10 @@
-//! De-identified summaries: what a service tells its funders and what a
-//! supervisor looks at over a period. Counts only: no names, aliases, ids,
-//! dates finer than a month, or any words anyone wrote. As JSON, CSV (one
-//! tidy table a spreadsheet can pivot) and a printable page.
+//! De-identified summaries of a period: counts only, no names, aliases,
+//! ids, dates finer than a month, or any words anyone wrote. [`Report`] is
+//! the supervisor's own working view (the app's charts, `report --json`),
+//! every count as it is; what may leave the service, with small counts held
+//! back, is made from it in [`crate::reports::shared`].
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::fmt::Write as _;
 use std::fs;
 use std::path::Path;
 
@@ -17,7 +17,6 @@ use crate::error::{Error, Result};
 use crate::journal::Journal;
 use crate::model::ids::Fingerprint;
 use crate::model::kinds;
-use crate::reports::access::{capitalise, escape};
 
 /// The period a report covers: from `since` to `until`, both days included,
 /// either open.
@@ -258,105 +257,6 @@ impl Journal {
 }
 
 impl Report {
-    /// The report as one tidy CSV table: `section,group,measure,value`.
-    pub fn to_csv(&self) -> String {
-        let mut out = String::from("section,group,measure,value\r\n");
-        let mut row = |section: &str, group: &str, measure: &str, value: u32| {
-            let _ = write!(out, "{},{},{},{value}\r\n", csv_field(section), csv_field(group), csv_field(measure));
-        };
-        for (measure, value) in [
-            ("people", self.people),
-            ("contacts", self.contacts),
-            ("minutes", self.minutes),
-            ("referrals", self.signposts),
-            ("concerns", self.concerns),
-            ("boundary issues", self.boundary_issues),
-            ("referrals accompanied", self.signposts_accompanied),
-            ("concerns open", self.concerns_open),
-            ("boundary issues flagged", self.boundary_issues_flagged),
-            ("endings", self.endings),
-            ("planned endings", self.endings_planned),
-        ] {
-            row("total", "all", measure, value);
-        }
-        for (section, measure, _, parts) in self.breakdowns() {
-            for (group, n) in parts {
-                row(section, group, measure, *n);
-            }
-        }
-        for m in &self.months {
-            for (measure, value) in m.figures() {
-                row("month", &m.month, measure, value);
-            }
-        }
-        out
-    }
-
-    /// The report as a printable HTML page.
-    pub fn to_html(&self, kept_by: &str) -> String {
-        let mut out = String::new();
-        let _ = write!(
-            out,
-            "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Summary: {p}</title>\
-             <style>body{{font:16px/1.5 system-ui,sans-serif;max-width:50rem;margin:2rem auto;padding:0 1rem;\
-             color:#1d2a2a}}h1{{font-size:1.6rem}}h2{{font-size:1.15rem;margin-top:1.5rem}}\
-             table{{border-collapse:collapse;margin:.5rem 0;break-inside:avoid}}\
-             th,td{{border-bottom:1px solid #ccc;padding:.2rem .8rem;text-align:left}}\
-             td.n,th.n{{text-align:right;font-variant-numeric:tabular-nums}}</style></head><body>\
-             <h1>Summary of the service: {p}</h1>\
-             <p>From the journal kept by {k}, made on {d}. Counts only: no names, initials or notes.</p>",
-            p = escape(&self.period_words()),
-            k = escape(kept_by),
-            d = escape(self.made_at.get(..10).unwrap_or(&self.made_at)),
-        );
-        let table = |out: &mut String, title: &str, rows: &[(&str, u32)]| {
-            let _ = write!(out, "<h2>{}</h2><table>", escape(title));
-            for (label, n) in rows {
-                let _ = write!(out, "<tr><td>{}</td><td class=\"n\">{n}</td></tr>", escape(label));
-            }
-            out.push_str("</table>");
-        };
-        let hours = format!("{:.1}", self.minutes as f64 / 60.0);
-        let _ = write!(
-            out,
-            "<h2>In short</h2><p>{} people supported through {} contacts, {hours} hours in all.</p>",
-            self.people, self.contacts
-        );
-        for (section, measure, total, parts) in self.breakdowns() {
-            let rows: Vec<(&str, u32)> = parts.iter().map(|(k, v)| (k.as_str(), *v)).collect();
-            let title = format!("{} by {section} ({total})", capitalise(measure));
-            table(&mut out, &title, &rows);
-        }
-        table(
-            &mut out,
-            "Also",
-            &[
-                ("referrals where the volunteer went along", self.signposts_accompanied),
-                ("concerns not yet acknowledged", self.concerns_open),
-                ("boundary issues flagged for supervision", self.boundary_issues_flagged),
-                ("endings", self.endings),
-                ("of which planned", self.endings_planned),
-            ],
-        );
-        if !self.months.is_empty() {
-            out.push_str(
-                "<h2>Month by month</h2><table><tr><th>Month</th><th class=\"n\">People</th>\
-                 <th class=\"n\">Contacts</th><th class=\"n\">Minutes</th><th class=\"n\">Referrals</th>\
-                 <th class=\"n\">Concerns</th><th class=\"n\">Boundary issues</th><th class=\"n\">Endings</th></tr>",
-            );
-            for m in &self.months {
-                let _ = write!(out, "<tr><td>{}</td>", escape(&m.month));
-                for (_, n) in m.figures() {
-                    let _ = write!(out, "<td class=\"n\">{n}</td>");
-                }
-                out.push_str("</tr>");
-            }
-            out.push_str("</table>");
-        }
-        out.push_str("</body></html>\n");
-        out
-    }
-
     /// The period in words: "all records", "from 2026-01-01 to 2026-03-31", …
     pub fn period_words(&self) -> String {
         match (&self.since, &self.until) {
@@ -381,20 +281,6 @@ impl Report {
     }
 }
 
-impl Month {
-    fn figures(&self) -> [(&'static str, u32); 7] {
-        [
-            ("people", self.people),
-            ("contacts", self.contacts),
-            ("minutes", self.minutes),
-            ("referrals", self.signposts),
-            ("concerns", self.concerns),
-            ("boundary issues", self.boundary_issues),
-            ("endings", self.endings),
-        ]
-    }
-}
-
 /// Writes `text` to a new file at `path`: never over an existing file, and
 /// nothing left behind if writing fails (a full disk, say).
 pub fn write_new(path: &Path, text: &str) -> Result<()> {
@@ -408,29 +294,9 @@ pub fn write_new(path: &Path, text: &str) -> Result<()> {
     Ok(())
 }
 
-/// One CSV field: quoted when it must be, and never read by a spreadsheet
-/// as a formula (a service category is free text).
-fn csv_field(s: &str) -> String {
-    let s = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{s}") } else { s.to_string() };
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn csv_fields_are_quoted_and_never_formulas() {
-        assert_eq!(csv_field("food"), "food");
-        assert_eq!(csv_field("money, debt"), "\"money, debt\"");
-        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
-        assert_eq!(csv_field("=HYPERLINK(1)"), "'=HYPERLINK(1)");
-        assert_eq!(csv_field("-1"), "'-1");
-    }
 
     #[test]
     fn periods_are_read_and_checked() {

@@ -192,9 +192,10 @@ enum Command {
     Purge,
     /// A de-identified summary for funders and supervision: counts by month,
     /// contact kind, service category, referral status; no names or notes.
-    #[command(
-        after_long_help = "Example:\n  peerjournal report --since 2026-01-01 --until 2026-12-31 --csv report.csv"
-    )]
+    #[command(after_long_help = "The CSV and the page are for sharing: every count from 1 to 4 reads \
+\"fewer than 5\", and a figure that would give one away reads \"hidden\". What is printed here, and \
+--json, is your own working view, every count as it is (scripts rely on its numbers): keep it \
+in the service.\n\nExample:\n  peerjournal report --since 2026-01-01 --until 2026-12-31 --csv report.csv")]
     Report {
         /// First day to include (YYYY-MM-DD; default: from the start).
         #[arg(long, value_name = "DATE")]
@@ -202,10 +203,12 @@ enum Command {
         /// Last day to include (YYYY-MM-DD; default: up to now).
         #[arg(long, value_name = "DATE")]
         until: Option<String>,
-        /// Also write it as CSV (one table: section, group, measure, value).
+        /// Also write it, for sharing, as CSV (one table: section, group,
+        /// measure, value; small counts held back).
         #[arg(long, value_name = "FILE")]
         csv: Option<PathBuf>,
-        /// Also write it as a printable web page.
+        /// Also write it, for sharing, as a printable web page (small counts
+        /// held back).
         #[arg(long, value_name = "FILE")]
         html: Option<PathBuf>,
     },
@@ -579,17 +582,23 @@ fn run_records(j: &mut Journal, command: Command, out: &Output) -> Result<(), Fa
         Command::Report { since, until, csv, html } => {
             let period = peerjournal::report::Period::parse(since.as_deref(), until.as_deref())?;
             let report = j.report(period)?;
-            if let Some(path) = &csv {
-                peerjournal::report::write_new(path, &report.to_csv())?;
-            }
-            if let Some(path) = &html {
-                peerjournal::report::write_new(path, &report.to_html(&j.status()?.name))?;
+            if csv.is_some() || html.is_some() {
+                let shared = report.for_sharing(&j.status()?.name);
+                if let Some(path) = &csv {
+                    peerjournal::report::write_new(path, &shared.to_csv())?;
+                }
+                if let Some(path) = &html {
+                    peerjournal::report::write_new(path, &shared.to_html())?;
+                }
             }
             if out.json {
                 out.print_json(&report);
                 return Ok(());
             }
-            say!("Summary, {}:", report.period_words());
+            say!(
+                "Summary, {}, every count as it is (for you; --csv and --html hold back counts under 5):",
+                report.period_words()
+            );
             say!(
                 "  {} people supported, {} contacts, {:.1} hours",
                 report.people,
@@ -610,7 +619,7 @@ fn run_records(j: &mut Journal, command: Command, out: &Output) -> Result<(), Fa
                 report.endings_planned
             );
             for path in csv.iter().chain(&html) {
-                say!("Wrote {}.", path.display());
+                say!("Wrote {}, with counts under 5 held back.", path.display());
             }
             Ok(())
         }
