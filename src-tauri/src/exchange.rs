@@ -82,6 +82,10 @@ pub struct ExchangeFile {
     pub name: String,
     /// When it was last written, local time, `YYYY-MM-DDTHH:MM`.
     pub modified: String,
+    /// Its size in bytes (0 if it could not be read): what bringing it in
+    /// counts its progress in, so that several can share one bar.
+    #[ts(type = "number")]
+    pub size: u64,
     /// What it is, for this journal.
     pub what: FileKind,
 }
@@ -323,7 +327,8 @@ impl Session {
                 .into_iter()
                 .filter_map(|(token, path)| {
                     let what = classify(j, &path)?;
-                    Some(ExchangeFile { token, name: file_name(&path), modified: modified(&path), what })
+                    let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+                    Some(ExchangeFile { token, name: file_name(&path), modified: modified(&path), size, what })
                 })
                 .collect();
             found.sort_by(|a, b| b.modified.cmp(&a.modified).then_with(|| a.name.cmp(&b.name)));
@@ -486,9 +491,16 @@ mod tests {
         assert_eq!(found.len(), 1, "{found:?}");
         let FileKind::Bundle { look } = &found[0].what else { panic!("{found:?}") };
         assert_eq!((look.sender.as_str(), look.already_imported), ("Morgan", false));
+        // Listed with its size, in the bytes its import's progress counts.
+        let size = std::fs::metadata(&back).unwrap().len();
+        assert_eq!(found[0].size, size);
         let summary = session.import_file(found[0].token.clone()).unwrap();
         assert_eq!(summary.sender, "Morgan");
-        assert!(seen.lock().unwrap().iter().any(|(job, done, total)| job == "import" && done == total && *total > 0));
+        assert!(seen
+            .lock()
+            .unwrap()
+            .iter()
+            .any(|(job, done, total)| job == "import" && *done == size && *total == size));
         // Brought in, it is no longer offered; the receipt in Morgan's file
         // says what Morgan holds.
         let FileKind::Bundle { look } = &session.exchange_files().unwrap()[0].what else { panic!() };

@@ -1,7 +1,9 @@
 // Exchanging files, as the window keeps it between screens: the exchange
 // folder and the cards (the overview), the files found there, the import or
 // export running (with its progress, from the backend's "job-progress"
-// events) and what each import and the last export did. It lives here, not
+// events), the last "Bring them all in" (how far it has got, counted in
+// bytes across its files, and what it came to) and what each import and the
+// last export did. It lives here, not
 // in the Exchange screen, so that moving to another screen while a file is
 // written or brought in keeps its progress (the busy banner shows it on every
 // screen) and its result.
@@ -44,6 +46,22 @@ export const job = signal<Job | null>(null);
 /** How far the running job has got, as the backend last said; null before it has said. */
 export const progress = signal<JobProgress | null>(null);
 
+/**
+ * A run of "Bring them all in": the files in it, in turn, with their sizes
+ * as the folder listed them (bringing one in counts its progress in bytes,
+ * so the run's progress is in bytes too: a large file weighs what it
+ * takes); how many are through; and how it ended.
+ */
+export interface AllRun {
+  files: readonly { token: FileToken; size: number }[];
+  /** How many have been brought in or tried; the next one is running while the run is. */
+  through: number;
+  /** null while it runs. */
+  ended: null | "finished" | "stopped";
+}
+/** The last "Bring them all in", running or ended; null when there was none since the journal opened. */
+export const allRun = signal<AllRun | null>(null);
+
 /** What bringing in one file did, or is doing. */
 export type ImportResult = { state: "running" } | { state: "done"; summary: ImportSummary } | { state: "failed"; error: UiError };
 
@@ -51,6 +69,8 @@ export type ImportResult = { state: "running" } | { state: "done"; summary: Impo
 export interface ImportEntry {
   file: ExchangeFile;
   result: ImportResult;
+  /** Whether "Bring them all in" brought it (or tried): its end speaks for all of them, so this one's result is not announced. */
+  inRun: boolean;
 }
 /** Each file brought in or tried, by token. */
 export const imports = signal<ReadonlyMap<FileToken, ImportEntry>>(new Map());
@@ -80,6 +100,7 @@ export function resetExchange(): void {
     job.value = null;
     progress.value = null;
     imports.value = new Map();
+    allRun.value = null;
     exported.value = null;
   });
 }
@@ -181,14 +202,14 @@ function setImport(token: FileToken, entry: ImportEntry): void {
   imports.value = next;
 }
 
-/** Brings in one file, unless a job is running already. Never rejects: what came of it is in `imports`. */
-export async function bringIn(file: ExchangeFile): Promise<void> {
+/** Brings in one file (`inRun`: as one of "Bring them all in"), unless a job is running already. Never rejects: what came of it is in `imports`. */
+export async function bringIn(file: ExchangeFile, inRun = false): Promise<void> {
   if (job.peek() !== null || file.what.kind !== "bundle") return;
   const at = generation;
   batch(() => {
     job.value = { job: "import", token: file.token };
     progress.value = null;
-    setImport(file.token, { file, result: { state: "running" } });
+    setImport(file.token, { file, result: { state: "running" }, inRun });
   });
   let result: ImportResult;
   try {
@@ -200,21 +221,88 @@ export async function bringIn(file: ExchangeFile): Promise<void> {
   batch(() => {
     job.value = null;
     progress.value = null;
-    setImport(file.token, { file, result });
+    setImport(file.token, { file, result, inRun });
   });
   void readFiles();
   void readOverview();
 }
 
-/** Brings in each file, one after another; one failing never stops the others. Stop stops them all. */
+/**
+ * Brings in each file, one after another, following the run in `allRun`;
+ * one failing never stops the others. Stop stops the file being brought in
+ * (which then changes nothing) and starts no more.
+ */
 export async function bringInAll(list: readonly ExchangeFile[]): Promise<void> {
   if (job.peek() !== null) return;
   stopAsked = false;
   const at = generation;
+  const run: AllRun = { files: list.map((f) => ({ token: f.token, size: f.size })), through: 0, ended: null };
+  allRun.value = run;
+  let through = 0;
   for (const file of list) {
-    if (stopAsked || at !== generation) break;
-    await bringIn(file);
+    if (stopAsked) break;
+    await bringIn(file, true);
+    if (at !== generation) return;
+    through++;
+    allRun.value = { ...run, through };
   }
+  allRun.value = { ...run, through, ended: stopAsked ? "stopped" : "finished" };
+}
+
+/** How far a run of "Bring them all in" has got: bytes (of all its files) and files. */
+export interface Overall {
+  /** Bytes brought in so far, of `total`. */
+  done: number;
+  total: number;
+  /** Files through, of `files`. */
+  through: number;
+  files: number;
+}
+
+/**
+ * How far `run` has got: the bytes of the files through, and of the one
+ * running as far as its own progress says (scaled to the size listed, in
+ * case the file changed since). With no sizes known, each file counts as one.
+ */
+export function overallOf(run: AllRun, report: JobProgress | null): Overall {
+  const files = run.files.length;
+  const through = Math.min(run.through, files);
+  const bytes = run.files.reduce((n, f) => n + Math.max(0, f.size), 0);
+  const weight = (size: number) => (bytes > 0 ? Math.max(0, size) : 1);
+  const total = bytes > 0 ? bytes : files;
+  let done = run.files.slice(0, through).reduce((n, f) => n + weight(f.size), 0);
+  const current = run.ended === null ? run.files[through] : undefined;
+  if (current !== undefined && report !== null && report.job === "import" && report.total > 0) {
+    done += (weight(current.size) * Math.min(report.done, report.total)) / report.total;
+  }
+  return { done: Math.min(Math.round(done), total), total, through, files };
+}
+
+/** What a run of "Bring them all in" came to, from each file's result. */
+export interface Tally {
+  /** Files in the run, and how many were tried before it ended. */
+  files: number;
+  tried: number;
+  /** Brought in (something new, or nothing new), already in, refused. */
+  brought: number;
+  already: number;
+  refused: number;
+  /** Whether Stop ended it. */
+  stopped: boolean;
+}
+
+export function tallyOf(run: AllRun, tried: ReadonlyMap<FileToken, ImportEntry>): Tally {
+  const tally: Tally = { files: run.files.length, tried: run.through, brought: 0, already: 0, refused: 0, stopped: run.ended === "stopped" };
+  for (const { token } of run.files.slice(0, run.through)) {
+    const result = tried.get(token)?.result;
+    if (result?.state === "done") {
+      if (result.summary.alreadyImported) tally.already++;
+      else tally.brought++;
+    } else if (result?.state === "failed" && result.error.kind !== "cancelled") {
+      tally.refused++;
+    }
+  }
+  return tally;
 }
 
 /** Writes what `to` has not yet confirmed into a new file in the exchange folder. Never rejects: what came of it is in `exported`. */
@@ -250,8 +338,8 @@ export function stopJob(): void {
   api.stopJob().catch(() => undefined);
 }
 
-/** A job's progress in percent (0 to 100), or null while its size is not known. */
-export function percentOf(report: JobProgress | null): number | null {
+/** A job's (or a run's) progress in percent (0 to 100), or null while its size is not known. */
+export function percentOf(report: { done: number; total: number } | null): number | null {
   if (report === null || report.total <= 0) return null;
   return Math.min(100, Math.max(0, Math.floor((report.done * 100) / report.total)));
 }

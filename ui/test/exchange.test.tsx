@@ -44,11 +44,12 @@ import type { ExportDone } from "../src/bindings/ExportDone";
 import type { ImportSummary } from "../src/bindings/ImportSummary";
 import type { JobProgress } from "../src/bindings/JobProgress";
 import type { PeerStatus } from "../src/bindings/PeerStatus";
-import { busyText, ProgressBar } from "../src/components/Progress";
-import { filesDropped, jobProgressed, readOverview, resetExchange } from "../src/exchange";
+import { busyText, overallLabel, overallText, ProgressBar } from "../src/components/Progress";
+import { filesDropped, jobProgressed, overallOf, percentOf, readOverview, resetExchange, tallyOf, type ImportResult } from "../src/exchange";
 import { navigate, shown, type Route } from "../src/routes";
 import { appState as shared } from "../src/state";
 import {
+  allDoneText,
   EXCHANGE_WORDS,
   exportFailureText,
   importFailureText,
@@ -101,11 +102,12 @@ function view(peers: PeerStatus[] = [peer("Morgan", MORGAN)]): ExchangeOverview 
   return { folder: FOLDER, folderIsDefault: true, myCard: { name: "Sam", role: "volunteer", fingerprint: MINE }, peers };
 }
 
-function bundle(name: string, sender: string, extra: { alreadyImported?: boolean; modified?: string } = {}): ExchangeFile {
+function bundle(name: string, sender: string, extra: { alreadyImported?: boolean; modified?: string; size?: number } = {}): ExchangeFile {
   return {
     token: name,
     name,
     modified: extra.modified ?? "2026-03-03T14:10",
+    size: extra.size ?? 1000,
     what: {
       kind: "bundle",
       look: { bundleId: `b-${name}`, sender, senderFingerprint: MORGAN, senderRole: "supervisor", alreadyImported: extra.alreadyImported ?? false, fromThisJournal: false },
@@ -114,7 +116,7 @@ function bundle(name: string, sender: string, extra: { alreadyImported?: boolean
 }
 
 function cardFile(name: string, who: string, fingerprint: string, trusted = false): ExchangeFile {
-  return { token: name, name, modified: "2026-03-02T09:00", what: { kind: "card", card: { name: who, role: "supervisor", fingerprint }, trusted } };
+  return { token: name, name, modified: "2026-03-02T09:00", size: 400, what: { kind: "card", card: { name: who, role: "supervisor", fingerprint }, trusted } };
 }
 
 function summary(sender: string, extra: Partial<ImportSummary> = {}): ImportSummary {
@@ -164,11 +166,84 @@ describe("the progress bar", () => {
     expectCspClean();
   });
 
-  test("the banner says what runs, with how far once known", () => {
-    expect(busyText("import", null)).toBe("Bringing in a file…");
-    expect(busyText("import", { job: "import", file: "f", done: 1, total: 3 })).toBe("Bringing in a file… 33%");
-    expect(busyText("export", { job: "export", file: "f", done: 0, total: 0 })).toBe("Writing a file…");
-    expect(busyText("export", { job: "export", file: "f", done: 4, total: 4 })).toBe("Writing a file… 100%");
+  test("the banner says what runs, and apart from it how far once known", () => {
+    expect(busyText("import", null)).toEqual({ what: "Bringing in a file…", howFar: "" });
+    expect(busyText("import", { job: "import", file: "f", done: 1, total: 3 })).toEqual({ what: "Bringing in a file…", howFar: "33%" });
+    expect(busyText("export", { job: "export", file: "f", done: 0, total: 0 })).toEqual({ what: "Writing a file…", howFar: "" });
+    expect(busyText("export", { job: "export", file: "f", done: 4, total: 4 })).toEqual({ what: "Writing a file…", howFar: "100%" });
+    const overall = { done: 400, total: 1000, through: 3, files: 12 };
+    expect(busyText("import", { job: "import", file: "f", done: 1, total: 3 }, overall)).toEqual({ what: "Bringing in 12 files…", howFar: "3 of 12 files, 40%" });
+  });
+
+  test("with a text for its value, says it beside the bar and to screen readers", () => {
+    const el = bar({ job: "import", file: "f", done: 0, total: 0 });
+    expect(el.hasAttribute("aria-valuetext")).toBe(false);
+    const root = document.createElement("div");
+    document.body.replaceChildren(root);
+    void act(() => {
+      render(<ProgressBar label="Bringing in 12 files" report={{ done: 400, total: 1000 }} valueText="3 of 12 files, 40%" />, root);
+    });
+    const overall = $<HTMLProgressElement>("progress");
+    expect(overall.getAttribute("aria-label")).toBe("Bringing in 12 files");
+    expect(overall.getAttribute("aria-valuetext")).toBe("3 of 12 files, 40%");
+    expect(overall.value).toBe(400);
+    expect($(".progress-percent").textContent).toBe("3 of 12 files, 40%");
+    expect($(".progress-percent").getAttribute("aria-hidden")).toBe("true");
+  });
+});
+
+describe("how far Bring them all in has got", () => {
+  const files = [
+    { token: "a", size: 100 },
+    { token: "b", size: 300 },
+    { token: "c", size: 600 },
+  ];
+  const report = (done: number, total: number): JobProgress => ({ job: "import", file: "f", done, total });
+
+  test("counts the bytes of the files through and of the one running, as far as it has got", () => {
+    expect(overallOf({ files, through: 0, ended: null }, null)).toEqual({ done: 0, total: 1000, through: 0, files: 3 });
+    expect(overallOf({ files, through: 0, ended: null }, report(50, 100))).toEqual({ done: 50, total: 1000, through: 0, files: 3 });
+    expect(overallOf({ files, through: 1, ended: null }, report(150, 300))).toEqual({ done: 250, total: 1000, through: 1, files: 3 });
+    // A large file weighs what it takes: two files of three through is 40%, not 67%.
+    expect(percentOf(overallOf({ files, through: 2, ended: null }, null))).toBe(40);
+    expect(overallOf({ files, through: 3, ended: "finished" }, report(600, 600))).toEqual({ done: 1000, total: 1000, through: 3, files: 3 });
+  });
+
+  test("a file grown since it was listed, an export's progress, or no size known never make it go wrong", () => {
+    // Its own progress, scaled to the size listed.
+    expect(overallOf({ files, through: 2, ended: null }, report(1200, 1200)).done).toBe(1000);
+    expect(overallOf({ files, through: 2, ended: null }, report(2400, 1200)).done).toBe(1000);
+    expect(overallOf({ files, through: 1, ended: null }, { job: "export", file: "f", done: 3, total: 4 }).done).toBe(100);
+    // Sizes unknown: each file counts as one.
+    const unknown = files.map((f) => ({ ...f, size: 0 }));
+    expect(overallOf({ files: unknown, through: 1, ended: null }, report(5, 10))).toEqual({ done: 2, total: 3, through: 1, files: 3 });
+  });
+
+  test("in words: how many files are through, and the percent", () => {
+    expect(overallText({ done: 400, total: 1000, through: 3, files: 12 })).toBe("3 of 12 files, 40%");
+    expect(overallText({ done: 0, total: 1000, through: 0, files: 2 })).toBe("0 of 2 files, 0%");
+    expect(overallLabel({ done: 0, total: 1000, through: 0, files: 2 })).toBe("Bringing in 2 files");
+  });
+
+  test("what it came to: brought in, had already, refused; a stopped file is none of these", () => {
+    const entry = (token: string, result: ImportResult) => [token, { file: bundle(token, "Morgan"), result, inRun: true }] as const;
+    const tried = new Map([
+      entry("a", { state: "done", summary: summary("Morgan") }),
+      entry("b", { state: "failed", error: { kind: "bundleRefused", message: "no" } }),
+      entry("c", { state: "done", summary: summary("Morgan", { alreadyImported: true }) }),
+    ]);
+    const tally = tallyOf({ files, through: 3, ended: "finished" }, tried);
+    expect(tally).toEqual({ files: 3, tried: 3, brought: 1, already: 1, refused: 1, stopped: false });
+    expect(allDoneText(tally)).toBe("Done: 1 file brought in, 1 file you had already and 1 file refused, with why beside it.");
+    expect(allDoneText({ files: 12, tried: 12, brought: 12, already: 0, refused: 0, stopped: false })).toBe("Done: 12 files brought in.");
+    expect(allDoneText({ files: 4, tried: 4, brought: 2, already: 0, refused: 2, stopped: false })).toBe("Done: 2 files brought in and 2 files refused, with why beside each.");
+
+    const stopped = new Map([entry("a", { state: "done", summary: summary("Morgan") }), entry("b", { state: "failed", error: { kind: "cancelled", message: "stopped" } })]);
+    const halfway = tallyOf({ files, through: 2, ended: "stopped" }, stopped);
+    expect(halfway).toEqual({ files: 3, tried: 2, brought: 1, already: 0, refused: 0, stopped: true });
+    expect(allDoneText(halfway)).toBe("Stopped: 1 file brought in. 2 files were left as they were, to bring in later.");
+    expect(allDoneText({ files: 2, tried: 1, brought: 0, already: 0, refused: 0, stopped: true })).toBe("Stopped: 2 files were left as they were, to bring in later.");
+    expect(allDoneText({ files: 2, tried: 2, brought: 1, already: 0, refused: 0, stopped: true })).toBe("Stopped: 1 file brought in. 1 file was left as it was, to bring in later.");
   });
 });
 
@@ -387,7 +462,7 @@ describe("the exchange screen", () => {
       bundle("b.pjbundle", "Morgan", { modified: "2026-03-01T08:00" }),
       bundle("old.pjbundle", "Morgan", { alreadyImported: true }),
       cardFile("kim.pjcard", "Kim", KIM),
-      { token: "bad.pjbundle", name: "bad.pjbundle", modified: "2026-03-01T08:00", what: { kind: "problem", reason: "this bundle is damaged or incomplete" } },
+      { token: "bad.pjbundle", name: "bad.pjbundle", modified: "2026-03-01T08:00", size: 10, what: { kind: "problem", reason: "this bundle is damaged or incomplete" } },
     ];
     await exchange();
     press("button", "Check Kim's card");
@@ -559,45 +634,108 @@ describe("the exchange screen", () => {
       expect(shown.value.name).toBe("conflicts");
     });
 
-    test("Bring them all in goes on past a file that is refused, and says for each what happened", async () => {
-      folder = [bundle("one.pjbundle", "Morgan", { modified: "2026-03-03T10:00" }), bundle("two.pjbundle", "Kim", { modified: "2026-03-02T10:00" }), bundle("three.pjbundle", "Morgan", { modified: "2026-03-01T10:00" })];
+    test("Bring them all in has one bar for all the files, goes on past a file that is refused, and says for each what happened", async () => {
+      folder = [
+        bundle("one.pjbundle", "Morgan", { modified: "2026-03-03T10:00", size: 200 }),
+        bundle("two.pjbundle", "Kim", { modified: "2026-03-02T10:00", size: 300 }),
+        bundle("three.pjbundle", "Morgan", { modified: "2026-03-01T10:00", size: 500 }),
+      ];
       await exchange();
-      mocked.importFile.mockImplementation(async (token) => {
-        if (token === "two.pjbundle") throw { kind: "bundleRefused", message: "this bundle is signed by a card that was revoked in this journal; it has not been imported" };
-        if (token === "three.pjbundle") return summary("Morgan", { alreadyImported: true });
-        return summary("Morgan", { kinds: { "supervision-note": { new: 2, updated: 0, conflicts: 0 } } });
-      });
+      const bringing = [deferred<ImportSummary>(), deferred<ImportSummary>(), deferred<ImportSummary>()];
+      mocked.importFile.mockImplementation((token) => bringing[["one.pjbundle", "two.pjbundle", "three.pjbundle"].indexOf(token)]!.promise);
+      named("button", "Bring them all in").focus();
       press("button", "Bring them all in");
       await settle();
+      // One bar, named for the whole run and saying how far in files and bytes; Stop has focus.
+      expect(document.querySelectorAll("progress")).toHaveLength(1);
+      const bar = () => named("progressbar", "Bringing in 3 files") as HTMLProgressElement;
+      expect(bar().getAttribute("aria-valuetext")).toBe("0 of 3 files, 0%");
+      expect(document.activeElement).toBe(named("button", "Stop"));
+      expect(text("#exchange-file-0-running")).toBe("Bringing it in…");
+      expect(document.querySelector("#exchange-bring-all")).toBeNull();
+      // The banner says once what runs; how far is shown, not announced at every step.
+      expect(text("#busy-banner .busy-banner-text")).toBe("Bringing in 3 files… 0 of 3 files, 0%");
+      expect(named("button", "Stop bringing in the files")).toBeTruthy();
+      expect($("#busy-banner .busy-banner-far").getAttribute("aria-hidden")).toBe("true");
+      fromOutside(() => jobProgressed({ job: "import", file: "one.pjbundle", done: 100, total: 200 }));
+      expect(bar().getAttribute("aria-valuetext")).toBe("0 of 3 files, 10%");
+      expect(bar().value).toBe(100);
+      expect(bar().max).toBe(1000);
+      everyControlNamed();
+      const rules = { "color-contrast": { enabled: false }, region: { enabled: false }, "label-content-name-mismatch": { enabled: false } };
+      const checked = await axe.run(document.body, { rules });
+      expect(checked.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.html).join(" | ")}`)).toEqual([]);
+      await act(async () => {
+        bringing[0]!.resolve(summary("Morgan", { kinds: { "supervision-note": { new: 2, updated: 0, conflicts: 0 } } }));
+      });
+      await settle();
+      expect(bar().getAttribute("aria-valuetext")).toBe("1 of 3 files, 20%");
+      expect(text("#exchange-file-0-result")).toBe("Brought in from Morgan: 2 new supervision notes.");
+      // Listed, not announced: the run's end speaks for all its files.
+      expect($("#exchange-file-0-result").hasAttribute("role")).toBe(false);
+      expect(document.activeElement).toBe(named("button", "Stop"));
+      await act(async () => {
+        bringing[1]!.reject({ kind: "bundleRefused", message: "this bundle is signed by a card that was revoked in this journal; it has not been imported" });
+      });
+      await settle();
+      expect(bar().getAttribute("aria-valuetext")).toBe("2 of 3 files, 50%");
+      expect(text("#exchange-all-result")).toBe("");
+      await act(async () => {
+        bringing[2]!.resolve(summary("Morgan", { alreadyImported: true }));
+      });
       await settle();
       expect(mocked.importFile.mock.calls.map(([token]) => token)).toEqual(["one.pjbundle", "two.pjbundle", "three.pjbundle"]);
-      expect(text("#exchange-file-0-result")).toBe("Brought in from Morgan: 2 new supervision notes.");
       expect(text("#exchange-file-1-error")).toBe("This bundle is signed by a card that was revoked in this journal; it has not been imported. Nothing was changed.");
-      expect($("#exchange-file-1-error").getAttribute("role")).toBe("alert");
+      expect($("#exchange-file-1-error").hasAttribute("role")).toBe(false);
       // The refused one can be tried again.
       expect(named("button", "Bring in the file from Kim")).toBeTruthy();
       expect(text("#exchange-file-2-result")).toBe("Already brought in; nothing changed.");
+      // The bar gone, what they came to is said once, and has focus.
+      expect(document.querySelector("progress")).toBeNull();
+      expect(text("#busy-banner")).toBe("");
+      expect($("#exchange-all-result").getAttribute("role")).toBe("status");
+      expect(text("#exchange-all-result")).toBe("Done: 1 file brought in, 1 file you had already and 1 file refused, with why beside it.");
+      expect(document.activeElement?.id).toBe("exchange-all-result");
+      everyControlNamed();
+
+      // Tried again on its own, a file's result is announced again.
+      mocked.importFile.mockResolvedValue(summary("Kim"));
+      press("button", "Bring in the file from Kim");
+      await settle();
+      expect(text("#exchange-file-1-result")).toBe("Brought in from Kim: nothing new, you had all of it already.");
+      expect($("#exchange-file-1-result").getAttribute("role")).toBe("status");
     });
 
-    test("Stop stops the file being brought in and the ones after it", async () => {
-      folder = [bundle("one.pjbundle", "Morgan", { modified: "2026-03-03T10:00" }), bundle("two.pjbundle", "Kim", { modified: "2026-03-02T10:00" })];
+    test("Stop stops the file being brought in and the ones after it, and says what was left", async () => {
+      folder = [
+        bundle("one.pjbundle", "Morgan", { modified: "2026-03-03T10:00" }),
+        bundle("two.pjbundle", "Kim", { modified: "2026-03-02T10:00" }),
+        bundle("three.pjbundle", "Kim", { modified: "2026-03-01T10:00" }),
+      ];
       await exchange();
-      const first = deferred<ImportSummary>();
-      mocked.importFile.mockReturnValueOnce(first.promise);
+      mocked.importFile.mockResolvedValueOnce(summary("Morgan"));
+      const second = deferred<ImportSummary>();
+      mocked.importFile.mockReturnValueOnce(second.promise);
       press("button", "Bring them all in");
       await settle();
-      press("button", "Stop");
+      expect(named("progressbar", "Bringing in 3 files").getAttribute("aria-valuetext")).toBe("1 of 3 files, 33%");
+      // From the banner, as from any screen.
+      press("button", "Stop bringing in the files");
       expect(mocked.stopJob).toHaveBeenCalledTimes(1);
       await act(async () => {
-        first.reject({ kind: "cancelled", message: "stopped before it finished; nothing was changed" });
+        second.reject({ kind: "cancelled", message: "stopped before it finished; nothing was changed" });
       });
       await settle();
-      expect(mocked.importFile).toHaveBeenCalledTimes(1);
-      expect(text("#exchange-file-0-error")).toBe("Stopped. Nothing was changed.");
+      expect(mocked.importFile).toHaveBeenCalledTimes(2);
+      expect(text("#exchange-file-1-error")).toBe("Stopped. Nothing was changed.");
+      expect(text("#exchange-all-result")).toBe("Stopped: 1 file brought in. 2 files were left as they were, to bring in later.");
+      expect(document.querySelector("progress")).toBeNull();
+      // What is left can be brought in all at once again.
+      expect(named("button", "Bring them all in")).toBeTruthy();
     });
 
     test("files that cannot be brought in are listed apart, with why", async () => {
-      folder = [{ token: "bad.pjbundle", name: "bad.pjbundle", modified: "2026-03-01T08:00", what: { kind: "problem", reason: "this bundle is damaged or incomplete (it may have been cut short or changed on the way); ask for it to be exported again" } }];
+      folder = [{ token: "bad.pjbundle", name: "bad.pjbundle", modified: "2026-03-01T08:00", size: 10, what: { kind: "problem", reason: "this bundle is damaged or incomplete (it may have been cut short or changed on the way); ask for it to be exported again" } }];
       await exchange();
       expect(text("#exchange-problems-title")).toBe("Files that can't be brought in");
       expect($("#exchange-problems-title").tagName).toBe("H3");

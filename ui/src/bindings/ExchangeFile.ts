@@ -19,6 +19,11 @@ name: string,
  */
 modified: string, 
 /**
+ * Its size in bytes (0 if it could not be read): what bringing it in
+ * counts its progress in, so that several can share one bar.
+ */
+size: number, 
+/**
  * What it is, for this journal.
  */
 what: FileKind, };

@@ -1,23 +1,28 @@
 // How far a file being written or brought in has got: a progress bar (a
 // measured one once the size is known, a moving one before), with its
 // percent in words; and the busy banner on every open screen while one
-// runs, with Stop. Both follow the running job in exchange.ts, fed by the
-// backend's "job-progress" events. app.tsx places the banner.
+// runs, with Stop. "Bring them all in" has one bar for all its files, by
+// their bytes, saying how many files are through. Both follow the running
+// job in exchange.ts, fed by the backend's "job-progress" events. app.tsx
+// places the banner.
 import type { JobProgress } from "../bindings/JobProgress";
-import { job, percentOf, progress, stopJob } from "../exchange";
+import { allRun, job, overallOf, percentOf, progress, stopJob, type Overall } from "../exchange";
+import { count } from "../screens/words";
 import { journalOpen } from "../state";
 import "./Progress.css";
 
 interface ProgressBarProps {
   /** The bar's accessible name: "Writing the file". */
   label: string;
-  /** The progress reported; null before any is. */
-  report: JobProgress | null;
+  /** How far it has got (a job's progress, or a run's overall); null before it is known. */
+  report: { done: number; total: number } | null;
+  /** How far, in words, for screen readers and beside the bar: "3 of 12 files, 40%". Without it, the percent. */
+  valueText?: string;
   id?: string;
 }
 
 /** A progress bar: its value once the total is known, moving (indeterminate) before. */
-export function ProgressBar({ label, report, id }: ProgressBarProps) {
+export function ProgressBar({ label, report, valueText, id }: ProgressBarProps) {
   const percent = percentOf(report);
   const total = report?.total ?? 0;
   return (
@@ -26,20 +31,44 @@ export function ProgressBar({ label, report, id }: ProgressBarProps) {
         // Keyed apart: an indeterminate bar is one with no value at all, which changing props would not take away.
         <progress key="moving" id={id} class="progress-bar" aria-label={label} />
       ) : (
-        <progress key="measured" id={id} class="progress-bar" aria-label={label} max={total} value={Math.min(report?.done ?? 0, total)} />
+        <progress
+          key="measured"
+          id={id}
+          class="progress-bar"
+          aria-label={label}
+          aria-valuetext={valueText}
+          max={total}
+          value={Math.min(report?.done ?? 0, total)}
+        />
       )}
+      {/* Said by the bar itself to screen readers. */}
       <span class="progress-percent" aria-hidden="true">
-        {percent === null ? "" : `${percent}%`}
+        {percent === null ? "" : (valueText ?? `${percent}%`)}
       </span>
     </span>
   );
 }
 
-/** What the banner says: what is running, and how far it has got once that is known. */
-export function busyText(running: "import" | "export", report: JobProgress | null): string {
+/** How far "Bring them all in" has got: "3 of 12 files, 40%". */
+export function overallText(overall: Overall): string {
+  return `${overall.through} of ${count(overall.files, "file")}, ${percentOf(overall) ?? 0}%`;
+}
+
+/** The name of the bar of "Bring them all in": "Bringing in 12 files". */
+export function overallLabel(overall: Overall): string {
+  return `Bringing in ${count(overall.files, "file")}`;
+}
+
+/**
+ * What the banner says: what is running (`what`, announced as it begins),
+ * and how far it has got once that is known (`howFar`, shown but not
+ * announced: read out at every step, it would drown everything else).
+ * For "Bring them all in" (`overall`), all its files.
+ */
+export function busyText(running: "import" | "export", report: JobProgress | null, overall: Overall | null = null): { what: string; howFar: string } {
+  if (running === "import" && overall !== null) return { what: `${overallLabel(overall)}…`, howFar: overallText(overall) };
   const percent = percentOf(report);
-  const what = running === "import" ? "Bringing in a file…" : "Writing a file…";
-  return percent === null ? what : `${what} ${percent}%`;
+  return { what: running === "import" ? "Bringing in a file…" : "Writing a file…", howFar: percent === null ? "" : `${percent}%` };
 }
 
 /**
@@ -50,16 +79,27 @@ export function busyText(running: "import" | "export", report: JobProgress | nul
 export function BusyBanner() {
   const running = job.value;
   const shown = running !== null && journalOpen.value;
+  const run = allRun.value;
+  const overall = run !== null && run.ended === null ? overallOf(run, progress.value) : null;
+  const said = shown ? busyText(running.job, progress.value, overall) : null;
   return (
     <div id="busy-banner" class="busy-banner" role="status">
-      {shown ? (
+      {shown && said !== null ? (
         <>
-          <p class="busy-banner-text">{busyText(running.job, progress.value)}</p>
+          <p class="busy-banner-text">
+            {said.what}
+            {said.howFar === "" ? null : (
+              <span class="busy-banner-far" aria-hidden="true">
+                {" "}
+                {said.howFar}
+              </span>
+            )}
+          </p>
           <button
             id="busy-banner-stop"
             type="button"
             class="button button-quiet busy-banner-stop"
-            aria-label={running.job === "import" ? "Stop bringing in the file" : "Stop writing the file"}
+            aria-label={running.job === "export" ? "Stop writing the file" : overall === null ? "Stop bringing in the file" : "Stop bringing in the files"}
             onClick={stopJob}
           >
             Stop

@@ -3,7 +3,8 @@
 // shared folder, a USB stick; chosen in Settings). Sending: the changes the
 // chosen person has not confirmed, written to a new file, with progress and
 // Stop. Bringing in: the files found there for this journal, each with who
-// it is from (read from inside the encryption), one at a time or all, each
+// it is from (read from inside the encryption), one at a time or all (with
+// one bar for them all, and what they came to said at the end), each
 // saying what it brought or why it was refused. Cards: this journal's
 // fingerprint to read aloud, Save my card, and the cards found in the folder,
 // added only once the person says the fingerprint matches. The people
@@ -28,12 +29,13 @@ import type { PeerStatus } from "../bindings/PeerStatus";
 import type { Role } from "../bindings/Role";
 import type { SavedFile } from "../bindings/SavedFile";
 import type { UiError } from "../bindings/UiError";
-import { ProgressBar } from "../components/Progress";
+import { overallLabel, overallText, ProgressBar } from "../components/Progress";
 import { When } from "../components/When";
 import { friendly, friendlyAt } from "../dates";
 import { sentence } from "../errors";
 import { toUiError } from "../errors";
 import {
+  allRun,
   bringIn,
   bringInAll,
   chooseFiles,
@@ -43,6 +45,7 @@ import {
   imports,
   job,
   looking,
+  overallOf,
   overview,
   overviewError,
   progress,
@@ -50,7 +53,9 @@ import {
   readOverview,
   sendTo,
   stopJob,
+  tallyOf,
   type ImportEntry,
+  type Tally,
 } from "../exchange";
 import { CheckboxField, FormProblem, Form, NO, SelectField, useForm, useTask, YES, type Values } from "../forms";
 import { kindOf } from "../kinds";
@@ -186,6 +191,22 @@ export function importFailureText(error: UiError): string {
   if (error.kind === "cancelled") return "Stopped. Nothing was changed.";
   const said = sentence(error.message);
   return /nothing (was|has been) (changed|imported|brought in)/i.test(said) ? said : `${said} Nothing was changed.`;
+}
+
+/**
+ * What "Bring them all in" came to, said once at its end (each file's own
+ * result is beside it): "Done: 10 files brought in, 1 file you had already
+ * and 1 file refused, with why beside it."
+ */
+export function allDoneText(tally: Tally): string {
+  const parts: string[] = [];
+  if (tally.brought > 0) parts.push(`${count(tally.brought, "file")} brought in`);
+  if (tally.already > 0) parts.push(`${count(tally.already, "file")} you had already`);
+  if (tally.refused > 0) parts.push(`${count(tally.refused, "file")} refused, with why beside ${tally.refused === 1 ? "it" : "each"}`);
+  if (!tally.stopped) return parts.length === 0 ? "Done." : `Done: ${listText(parts)}.`;
+  const left = tally.files - tally.brought - tally.already - tally.refused;
+  const rest = `${count(left, "file was", "files were")} left as ${left === 1 ? "it was" : "they were"}, to bring in later.`;
+  return parts.length === 0 ? `Stopped: ${rest}` : `Stopped: ${listText(parts)}. ${rest.charAt(0).toUpperCase()}${rest.slice(1)}`;
 }
 
 /** What a card's receipts prove they have: never more. */
@@ -444,6 +465,11 @@ function Files() {
   const problems = list.filter((f) => f.what.kind === "problem");
   const already = list.filter((f) => f.what.kind === "bundle" && f.what.look.alreadyImported && !tried.has(f.token)).length;
   const error = filesError.value;
+  const run = allRun.value;
+  const bringingAll = run !== null && run.ended === null;
+  // Its Stop gone, focus goes to what the run came to (unless the person has moved on).
+  const allSaid = useRef<HTMLParagraphElement>(null);
+  useFocusAfter(run !== null && run.ended !== null, allSaid);
   return (
     <Section id="exchange-files" title="Files to bring in">
       <p id="exchange-files-looking" class="hint exchange-looking" role="status">
@@ -470,7 +496,9 @@ function Files() {
         {error}
       </p>
       <div class="actions">
-        {waiting.length >= 2 ? (
+        {bringingAll ? (
+          <AllRunning />
+        ) : waiting.length >= 2 ? (
           <button id="exchange-bring-all" type="button" class="button button-primary" disabled={running !== null} onClick={() => void bringInAll(waiting)}>
             Bring them all in
           </button>
@@ -488,6 +516,9 @@ function Files() {
           Choose files from elsewhere…
         </button>
       </div>
+      <p ref={allSaid} id="exchange-all-result" class="message message-status exchange-outcome" role="status" tabIndex={-1}>
+        {run === null || run.ended === null ? "" : allDoneText(tallyOf(run, tried))}
+      </p>
       {problems.length === 0 ? null : (
         <div class="exchange-problems">
           <h3 id="exchange-problems-title" class="exchange-subtitle">
@@ -509,6 +540,27 @@ function Files() {
   );
 }
 
+/** "Bring them all in" running: one bar for all its files, and Stop (which takes focus as the run begins). */
+function AllRunning() {
+  const run = allRun.value;
+  const stop = useRef<HTMLButtonElement>(null);
+  // It takes the place of Bring them all in, which had focus.
+  useLayoutEffect(() => {
+    const active = document.activeElement;
+    if (active === null || active === document.body) stop.current?.focus();
+  }, []);
+  if (run === null) return null;
+  const overall = overallOf(run, progress.value);
+  return (
+    <span class="exchange-running" id="exchange-all-running">
+      <ProgressBar id="exchange-all-progress" label={overallLabel(overall)} report={overall} valueText={overallText(overall)} />
+      <button ref={stop} id="exchange-all-stop" type="button" class="button button-quiet" onClick={stopJob}>
+        Stop
+      </button>
+    </span>
+  );
+}
+
 interface FileRowProps {
   file: ExchangeFile;
   index: number;
@@ -526,6 +578,9 @@ function FileRow({ file, index, entry, pending, idle }: FileRowProps) {
   const running = result?.state === "running";
   const done = result?.state === "done" ? importWords(result.summary) : null;
   const failed = result?.state === "failed" ? importFailureText(result.error) : "";
+  // Brought in by "Bring them all in": its bar and Stop are the run's, and its end speaks for every file, so this
+  // file's own result is listed but not announced.
+  const inRun = entry?.inRun ?? false;
   const row = useRef<HTMLLIElement>(null);
   const stop = useRef<HTMLButtonElement>(null);
   const said = useRef<HTMLDivElement>(null);
@@ -544,7 +599,11 @@ function FileRow({ file, index, entry, pending, idle }: FileRowProps) {
       <p class="hint">
         <code translate={false}>{file.name}</code> · <When value={file.modified} />
       </p>
-      {running ? (
+      {running && inRun ? (
+        <p id={`${id}-running`} class="hint exchange-bringing">
+          Bringing it in…
+        </p>
+      ) : running ? (
         <div class="exchange-running">
           <ProgressBar id={`${id}-progress`} label={`Bringing in the file from ${from.name}`} report={progress.value} />
           <button ref={stop} id={`${id}-stop`} type="button" class="button button-quiet" onClick={stopJob}>
@@ -552,7 +611,7 @@ function FileRow({ file, index, entry, pending, idle }: FileRowProps) {
           </button>
         </div>
       ) : null}
-      <div ref={said} id={`${id}-result`} class="exchange-result" role="status" tabIndex={-1}>
+      <div ref={said} id={`${id}-result`} class="exchange-result" role={inRun ? undefined : "status"} tabIndex={-1}>
         {done === null ? null : (
           <>
             <p>{done.lead}</p>
@@ -571,7 +630,7 @@ function FileRow({ file, index, entry, pending, idle }: FileRowProps) {
         </button>
       ) : null}
       {failed === "" ? null : (
-        <p id={`${id}-error`} class="message message-error exchange-file-error" role="alert">
+        <p id={`${id}-error`} class="message message-error exchange-file-error" role={inRun ? undefined : "alert"}>
           {failed}
         </p>
       )}
