@@ -490,6 +490,18 @@ export const KINDS: readonly KindDescription[] = [
           "type": "text",
           "maxChars": 20000
         }
+      },
+      {
+        "name": "retired",
+        "label": "No longer taking referrals",
+        "prompt": "Has it closed, or stopped taking referrals?",
+        "help": "It is no longer offered for new signposts. Signposts that already name it keep it; untick it to offer the service again.",
+        "required": false,
+        "notAhead": false,
+        "flag": "retired",
+        "input": {
+          "type": "yesNo"
+        }
       }
     ]
   },

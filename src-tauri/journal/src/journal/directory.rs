@@ -1,18 +1,33 @@
-//! The service directory from a spreadsheet: a CSV file of services (a
-//! header row naming the columns, then a service a row), each row checked
-//! as a service written by hand is. Rows that cannot be taken are reported
-//! with their line and why, and change nothing; the others are added. A
-//! file that is not such a table (no header, a column Peer Journal does not
-//! know, no name column) is refused whole. Also the template to start from.
+//! The service directory beyond writing a service by hand.
+//!
+//! Services no longer taking referrals (retired): a service that closed or
+//! stopped taking referrals keeps its record, so the signposts that name it
+//! keep it too, with their history; it is only no longer offered for a new
+//! one. Retiring is a change of the service's `retired` field like any
+//! other, so only the journal that owns the service retires it (or offers
+//! it again), and a supervisor's retirement reaches volunteers in the next
+//! file for them. Only a local write is refused for naming a retired
+//! service: an import never is, since a signpost written before the news
+//! arrived is still true.
+//!
+//! The directory from a spreadsheet: a CSV file of services (a header row
+//! naming the columns, then a service a row), each row checked as a service
+//! written by hand is. Rows that cannot be taken are reported with their
+//! line and why, and change nothing; the others are added. A file that is
+//! not such a table (no header, a column Peer Journal does not know, no
+//! name column) is refused whole. Also the template to start from.
 
+use rusqlite::{params, OptionalExtension};
 use serde::Serialize;
 use serde_json::Value;
 use ts_rs::TS;
 
 use crate::error::{Error, Result};
+use crate::journal::read::{record_from_row, RECORD_COLUMNS};
 use crate::journal::Journal;
-use crate::model::kinds::{Fields, Kind};
-use crate::model::record::Page;
+use crate::model::ids::RecordId;
+use crate::model::kinds::{FieldType, Fields, Kind, RETIRED};
+use crate::model::record::{Page, Record};
 
 /// What reading a directory file did.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, TS)]
@@ -43,6 +58,59 @@ pub struct RejectedRow {
 /// is a few hundred kilobytes).
 pub const MAX_DIRECTORY_BYTES: usize = 5 * 1024 * 1024;
 
+/// Whether `r`, a service's row, says it is no longer taking referrals, as
+/// SQL (its flag is JSON `true`, which SQLite reads as 1).
+fn retired_sql() -> String {
+    format!("coalesce(json_extract(r.data, '$.{RETIRED}'), 0) = 1")
+}
+
+/// Whether record `id` is a service no longer taking referrals (false for
+/// anything else, or nothing).
+pub(super) fn is_retired(conn: &rusqlite::Connection, id: &str) -> Result<bool> {
+    let sql =
+        format!("SELECT {} FROM records r WHERE r.id = ?1 AND r.kind = 'service' AND r.deleted = 0", retired_sql());
+    Ok(conn.prepare_cached(&sql)?.query_row([id], |r| r.get::<_, bool>(0)).optional()?.unwrap_or(false))
+}
+
+impl Journal {
+    /// The services to choose from for a new signpost: the directory
+    /// without those no longer taking referrals, newest first.
+    pub fn offered_services(&self, page: Page) -> Result<Vec<Record>> {
+        let page = page.checked()?;
+        // A directory is a few hundred services, read from the records of
+        // their kind.
+        let sql = format!(
+            "SELECT {RECORD_COLUMNS} FROM records r WHERE r.kind = 'service' AND r.deleted = 0 AND NOT {}
+             ORDER BY r.at_key DESC, r.rowid DESC LIMIT ?1 OFFSET ?2",
+            retired_sql()
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let rows = stmt.query_map(params![page.limit, page.offset], record_from_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Marks a service of this journal's as no longer taking referrals:
+    /// it stays on the signposts that name it, and is no longer offered
+    /// for new ones.
+    pub fn retire_service(&mut self, id: &RecordId) -> Result<Record> {
+        self.set_retired(id, true)
+    }
+
+    /// Offers a retired service of this journal's for new signposts again.
+    pub fn unretire_service(&mut self, id: &RecordId) -> Result<Record> {
+        self.set_retired(id, false)
+    }
+
+    fn set_retired(&mut self, id: &RecordId, retired: bool) -> Result<Record> {
+        if self.get(id)?.kind != Kind::Service {
+            return Err(Error::invalid("that record is not a service"));
+        }
+        let mut change = Fields::new();
+        change.insert(RETIRED.into(), Value::Bool(retired));
+        self.update(id, change)
+    }
+}
+
 /// A file to start a directory from: the columns, and one service.
 pub fn template() -> String {
     let columns: Vec<&str> = Kind::Service.spec().fields.iter().map(|f| f.name).collect();
@@ -53,6 +121,7 @@ pub fn template() -> String {
         "01234 567890, help@northside-food.example",
         "Mon, Wed and Fri 10:00-14:00",
         "No referral needed; bring ID if you can",
+        "no",
     ];
     let mut out = csv::Writer::from_writer(Vec::new());
     // Writing to memory cannot fail; a failure would leave the header alone.
@@ -70,6 +139,17 @@ fn field_for(heading: &str) -> Option<&'static str> {
         let names = [f.name, &f.flag(), f.label];
         names.iter().any(|n| plain(n) == wanted).then_some(f.name)
     })
+}
+
+/// A cell as the service's field takes it: a spreadsheet's yes or no
+/// ("Yes", "TRUE") in the lower case the field reads.
+fn cell(column: &str, value: &str) -> String {
+    let flag = Kind::Service.spec().field(column).is_some_and(|f| matches!(f.ty, FieldType::Flag));
+    if flag {
+        value.to_lowercase()
+    } else {
+        value.to_string()
+    }
 }
 
 impl Journal {
@@ -157,7 +237,7 @@ impl Journal {
             let mut fields = Fields::new();
             for (column, value) in columns.iter().zip(row.iter()) {
                 if !column.is_empty() && !value.is_empty() {
-                    fields.insert((*column).to_string(), Value::String(value.to_string()));
+                    fields.insert((*column).to_string(), Value::String(cell(column, value)));
                 }
             }
             let text = |f: &str| fields.get(f).and_then(Value::as_str).unwrap_or("").to_string();
@@ -196,11 +276,71 @@ mod tests {
     use crate::model::kinds::Role;
 
     fn journal() -> (tempfile::TempDir, Journal) {
+        journal_of(Role::Supervisor)
+    }
+
+    fn journal_of(role: Role) -> (tempfile::TempDir, Journal) {
         let dir = tempfile::tempdir().unwrap();
         let kdf = KdfParams { memory_kib: 1024, iterations: 1, parallelism: 1 };
-        let new = NewJournal { name: "Morgan", role: Role::Supervisor, passphrase: "a fine passphrase", kdf };
+        let new = NewJournal { name: "Morgan", role, passphrase: "a fine passphrase", kdf };
         let (j, _) = Journal::create(dir.path(), &new).unwrap();
         (dir, j)
+    }
+
+    fn fields(v: Value) -> Fields {
+        v.as_object().cloned().unwrap()
+    }
+
+    fn offered(j: &Journal) -> Vec<String> {
+        j.offered_services(Page::default()).unwrap().iter().map(|s| s.fields["name"].to_string()).collect()
+    }
+
+    #[test]
+    fn a_retired_service_stays_on_its_signposts_and_is_offered_for_no_new_one() {
+        let (_d, mut j) = journal_of(Role::Volunteer);
+        let p = j.add(Kind::Person, fields(serde_json::json!({"alias": "R.M."}))).unwrap().id;
+        let food = j.add(Kind::Service, fields(serde_json::json!({"name": "Food bank"}))).unwrap().id;
+        j.add(Kind::Service, fields(serde_json::json!({"name": "Library", "retired": false}))).unwrap();
+        let old = serde_json::json!({"person": p, "service": food, "status": "made"});
+        let old = j.add(Kind::Signpost, fields(old)).unwrap().id;
+        assert_eq!(offered(&j), ["\"Library\"", "\"Food bank\""]);
+
+        let retired = j.retire_service(&food).unwrap();
+        assert!(crate::model::kinds::is_retired(Kind::Service, &retired.fields));
+        assert_eq!(offered(&j), ["\"Library\""]);
+        assert_eq!(j.list(Kind::Service, None, Page::default()).unwrap().len(), 2, "still in the directory");
+        // The signpost that names it keeps it, and moves on as before.
+        assert_eq!(j.get(&old).unwrap().fields["service"], food.as_str());
+        j.update(&old, fields(serde_json::json!({"service": food, "status": "attended"}))).unwrap();
+        // A new signpost to it, or one moved to it, is refused plainly.
+        let new = serde_json::json!({"person": p, "service": food});
+        let refused = j.add(Kind::Signpost, fields(new.clone())).unwrap_err();
+        assert_eq!(refused.to_string(), "that service is no longer taking referrals; please choose another service");
+        let library = j.offered_services(Page::default()).unwrap()[0].id.clone();
+        let elsewhere = serde_json::json!({"person": p, "service": library});
+        let elsewhere = j.add(Kind::Signpost, fields(elsewhere)).unwrap().id;
+        let moved = j.update(&elsewhere, fields(serde_json::json!({"service": food}))).unwrap_err();
+        assert!(matches!(moved, Error::Invalid(_)), "{moved}");
+
+        // Brought back, it is offered again.
+        j.unretire_service(&food).unwrap();
+        assert_eq!(offered(&j).len(), 2);
+        j.add(Kind::Signpost, fields(new)).unwrap();
+        let history = j.history(&food).unwrap();
+        assert_eq!(history.len(), 3, "written, retired, brought back: {history:?}");
+        // Only a service is retired.
+        let refused = j.retire_service(&old).unwrap_err();
+        assert_eq!(refused.to_string(), "that record is not a service");
+    }
+
+    #[test]
+    fn a_spreadsheet_may_say_which_services_are_no_longer_taking_referrals() {
+        let (_d, mut j) = journal();
+        let text = "Name,Area,No longer taking referrals\nFood bank,North,Yes\nLibrary,South,\nPantry,East,no\n";
+        assert_eq!(j.import_directory(text).unwrap(), DirectoryImport { added: 3, rejected: vec![] });
+        assert_eq!(offered(&j), ["\"Pantry\"", "\"Library\""]);
+        let report = j.import_directory("Name,Retired\nCafe,perhaps\n").unwrap();
+        assert_eq!(report.rejected[0].reason, "no longer taking referrals must be yes or no");
     }
 
     #[test]

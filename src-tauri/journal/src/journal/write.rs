@@ -6,7 +6,8 @@
 //! Who may write what is checked here, before anything is written: a
 //! journal changes only the records it created (their owner is the journal
 //! whose device made them), and writes only the kinds its role writes; a
-//! note or an acknowledgement must point at a volunteer's own record. A
+//! note or an acknowledgement must point at a volunteer's own record, and
+//! a service newly given to a signpost must still be taking referrals. A
 //! write that fails any check, or validation, changes nothing.
 
 use rusqlite::{OptionalExtension, TransactionBehavior};
@@ -95,6 +96,7 @@ impl Journal {
         self.write(|batch, next| {
             for (id, kind, data) in &prepared {
                 check_references(batch.conn(), *kind, data, &own)?;
+                check_offered(batch.conn(), *kind, data)?;
                 let changes = data.iter().map(|(k, v)| (k.clone(), change(v.clone(), None))).collect::<Fields>();
                 batch.apply(&next(id, *kind, Op::Put, changes)?, None)?;
             }
@@ -125,6 +127,13 @@ impl Journal {
         let own = self.own_fingerprint()?;
         self.write(|batch, next| {
             check_references(batch.conn(), kind, &changes, &own)?;
+            // A record that already names a retired service keeps it.
+            let moved: Fields = changes
+                .iter()
+                .filter(|(k, v)| current.get(k.as_str()) != Some(*v))
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect();
+            check_offered(batch.conn(), kind, &moved)?;
             let mut set =
                 changes
                     .iter()
@@ -420,6 +429,19 @@ fn check_references(conn: &rusqlite::Connection, kind: Kind, data: &Fields, own:
             }
         }
         _ => {}
+    }
+    Ok(())
+}
+
+/// A service a record is given must still be taking referrals (see
+/// `directory`): asked of a new record and of a service changed, never of
+/// one a record already names, nor of an import.
+fn check_offered(conn: &rusqlite::Connection, kind: Kind, data: &Fields) -> Result<()> {
+    for field in kind.spec().fields.iter().filter(|f| matches!(f.ty, FieldType::ServiceRef)) {
+        let Some(id) = data.get(field.name).and_then(Value::as_str) else { continue };
+        if super::directory::is_retired(conn, id)? {
+            return Err(Error::invalid("that service is no longer taking referrals; please choose another service"));
+        }
     }
     Ok(())
 }

@@ -609,11 +609,27 @@ static SERVICE: KindSpec = KindSpec {
         f("notes", "Notes", FieldType::Text(LONG), false)
             .prompt("Anything else that's useful to know?")
             .help("Anything else useful to know, such as how to get a referral."),
+        f(RETIRED, "No longer taking referrals", FieldType::Flag, false)
+            .prompt("Has it closed, or stopped taking referrals?")
+            .help(
+                "It is no longer offered for new signposts. Signposts that already name it keep it; \
+                 untick it to offer the service again.",
+            ),
     ],
     at: None,
     due: None,
     writers: Writers::Either,
 };
+
+/// The service field that says it is no longer taking referrals.
+pub const RETIRED: &str = "retired";
+
+/// Whether a record of this kind with these fields is a service no longer
+/// taking referrals: kept on the signposts that name it, never offered for
+/// a new one.
+pub fn is_retired(kind: Kind, data: &Fields) -> bool {
+    kind == Kind::Service && data.get(RETIRED).and_then(Value::as_bool).unwrap_or(false)
+}
 
 static SIGNPOST: KindSpec = KindSpec {
     name: "signpost",

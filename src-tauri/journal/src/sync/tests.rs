@@ -1394,3 +1394,55 @@ fn a_missing_file_shows_on_the_roster_and_private_reflections_do_not() {
     send(&mut sam, &mut restored, true, dir.path(), "4.pjbundle").unwrap();
     assert_eq!(missing(&restored), vec![]);
 }
+
+/// A service the supervisor retires reaches the volunteer in the next file
+/// like any change to the directory: no longer offered there for a new
+/// signpost, while the volunteer's signposts that name it keep it. Only
+/// the supervisor retires it; the volunteer's own services stay theirs to
+/// retire. A signpost written before the news arrived is imported as it
+/// is, never refused.
+#[test]
+fn a_retired_service_reaches_the_volunteer_and_old_signposts_keep_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut v, mut s) = (party("Sam", Role::Volunteer), party("Alex", Role::Supervisor));
+    trust(&mut v, &mut s);
+    let food = s.j.add(Kind::Service, fields(json!({"name": "Food bank", "category": "food"}))).unwrap().id;
+    send(&mut s, &mut v, false, dir.path(), "directory.bundle").unwrap();
+    let p = v.j.add(Kind::Person, fields(json!({"alias": "R.M."}))).unwrap().as_person().unwrap();
+    let old = v.j.add(Kind::Signpost, fields(json!({"person": p, "service": food, "status": "made"}))).unwrap().id;
+    let own = v.j.add(Kind::Service, fields(json!({"name": "Library"}))).unwrap().id;
+    let offered = |j: &Journal| -> Vec<RecordId> {
+        j.offered_services(Page::default()).unwrap().into_iter().map(|r| r.id).collect()
+    };
+    assert_eq!(offered(&v.j), [own.clone(), food.clone()]);
+
+    // The volunteer may not retire the supervisor's service, only their own.
+    assert!(matches!(v.j.retire_service(&food), Err(Error::NotAllowed(_))));
+    v.j.retire_service(&own).unwrap();
+    v.j.unretire_service(&own).unwrap();
+
+    // The supervisor retires it; the volunteer, not yet told, signposts to it.
+    s.j.retire_service(&food).unwrap();
+    assert!(offered(&s.j).is_empty());
+    let unaware =
+        v.j.add(Kind::Signpost, fields(json!({"person": p, "service": food, "status": "suggested"}))).unwrap().id;
+    let summary = send(&mut v, &mut s, false, dir.path(), "unaware.bundle").unwrap();
+    assert_eq!(summary.kinds["signpost"].new, 2, "a signpost to a retired service is never refused on import");
+    assert_eq!(s.j.get(&unaware).unwrap().fields["service"], food.as_str());
+
+    // Then the news arrives.
+    let summary = send(&mut s, &mut v, false, dir.path(), "retired.bundle").unwrap();
+    assert_eq!(summary.kinds["service"].updated, 1);
+    assert_eq!(offered(&v.j), std::slice::from_ref(&own));
+    for signpost in [&old, &unaware] {
+        assert_eq!(v.j.get(signpost).unwrap().fields["service"], food.as_str());
+    }
+    let refused = v.j.add(Kind::Signpost, fields(json!({"person": p, "service": food}))).unwrap_err();
+    assert!(refused.to_string().contains("no longer taking referrals"), "{refused}");
+    v.j.update(&old, fields(json!({"status": "attended"}))).unwrap();
+
+    // Brought back by the supervisor, it is offered again.
+    s.j.unretire_service(&food).unwrap();
+    send(&mut s, &mut v, false, dir.path(), "back.bundle").unwrap();
+    assert_eq!(offered(&v.j), [own, food]);
+}
