@@ -748,3 +748,74 @@ fn the_service_directory_comes_from_a_spreadsheet() {
     assert_refused(&peerjournal(&j, Some(PASS), &["service", "import", template.to_str().unwrap()]), "Phone");
     assert_unchanged(&before, &j);
 }
+
+/// `service retire` and `unretire`: a supervisor's service no longer taking
+/// referrals leaves `service list` (not `--all`), travels to the volunteer
+/// in the next file, and is refused for a new signpost there, while the
+/// signpost that already names it keeps it; brought back, it is offered
+/// again.
+#[test]
+fn a_retired_service_is_offered_for_no_new_signpost_here_or_there() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (j, s) = (tmp.path().join("J"), tmp.path().join("S"));
+    init(&j, "Sam");
+    assert!(peerjournal(&s, Some(PASS), &["init", "--name", "Alex", "--role", "supervisor", "--kdf-memory-mib", "64"])
+        .status
+        .success());
+    let (jc, sc) = (tmp.path().join("j.card"), tmp.path().join("s.card"));
+    json_ok(&j, &["card", "export", "--out", jc.to_str().unwrap()]);
+    json_ok(&s, &["card", "export", "--out", sc.to_str().unwrap()]);
+    assert!(peerjournal(&s, Some(PASS), &["card", "import", jc.to_str().unwrap(), "--yes"]).status.success());
+    assert!(peerjournal(&j, Some(PASS), &["card", "import", sc.to_str().unwrap(), "--yes"]).status.success());
+    let id = |v: Value| v["id"].as_str().unwrap().to_string();
+    let food = id(json_ok(&s, &["service", "add", "--name", "Northside Food Bank", "--category", "food"]));
+    let library = id(json_ok(&s, &["service", "add", "--name", "Library"]));
+    let send = |from: &Path, to: &Path, name: &str| {
+        let fp = json_ok(to, &["status"])["fingerprint"].as_str().unwrap().to_string();
+        let file = tmp.path().join(name);
+        json_ok(from, &["export", "--to", &fp, "--out", file.to_str().unwrap()]);
+        json_ok(to, &["import", file.to_str().unwrap()])
+    };
+    send(&s, &j, "directory.bundle");
+    let person = id(json_ok(&j, &["person", "add", "--alias", "R.M."]));
+    let before = id(json_ok(&j, &["signpost", "add", "--person", &person, "--service", &food]));
+
+    // Retired by the supervisor: out of the list unless --all, and marked there.
+    let out = peerjournal(&s, Some(PASS), &["service", "retire", &food]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let said = String::from_utf8(out.stdout).unwrap();
+    assert!(said.contains("Northside Food Bank is no longer offered for new signposts"), "{said}");
+    let names = |list: Value| -> Vec<String> {
+        list.as_array().unwrap().iter().map(|s| s["fields"]["name"].as_str().unwrap().to_string()).collect()
+    };
+    assert_eq!(names(json_ok(&s, &["service", "list"])), ["Library"]);
+    assert_eq!(names(json_ok(&s, &["service", "list", "--all"])).len(), 2);
+    let plain = String::from_utf8(peerjournal(&s, Some(PASS), &["service", "list", "--all"]).stdout).unwrap();
+    let marked: Vec<&str> = plain.lines().filter(|l| l.contains("(no longer taking referrals)")).collect();
+    assert!(marked.len() == 1 && marked[0].contains(&food), "{plain}");
+
+    // It reaches the volunteer with the next file.
+    let summary = send(&s, &j, "retired.bundle");
+    assert_eq!(summary["kinds"]["service"]["updated"], 1, "{summary}");
+    assert_eq!(names(json_ok(&j, &["service", "list"])), ["Library"]);
+    let kept = json_ok(&j, &["show", &before]);
+    assert_eq!(kept["fields"]["service"], food.as_str(), "the signpost before keeps its service");
+    let before_refusal = snapshot(&j);
+    let refused = peerjournal(&j, Some(PASS), &["signpost", "add", "--person", &person, "--service", &food]);
+    assert_refused(&refused, "that service is no longer taking referrals; please choose another service");
+    assert_unchanged(&before_refusal, &j);
+    json_ok(&j, &["signpost", "add", "--person", &person, "--service", &library]);
+    assert_refused(
+        &peerjournal(&j, Some(PASS), &["service", "retire", &library]),
+        "This service was written by your supervisor, Alex: you can't change it.",
+    );
+    assert_refused(&peerjournal(&j, Some(PASS), &["service", "retire", &person]), "that record is not a service");
+
+    // Brought back, it is offered again, here and there.
+    let out = peerjournal(&s, Some(PASS), &["service", "unretire", &food]);
+    assert!(String::from_utf8(out.stdout).unwrap().contains("Northside Food Bank is offered again"));
+    send(&s, &j, "back.bundle");
+    assert_eq!(names(json_ok(&j, &["service", "list"])).len(), 2);
+    json_ok(&j, &["signpost", "add", "--person", &person, "--service", &food]);
+    assert_eq!(json_ok(&j, &["signpost", "list"]).as_array().map(Vec::len), Some(3));
+}

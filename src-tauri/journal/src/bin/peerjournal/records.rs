@@ -190,11 +190,30 @@ pub enum ServiceCommand {
         #[arg(long)]
         notes: Option<String>,
     },
-    /// List the directory.
-    #[command(after_long_help = "Example:\n  peerjournal service list")]
+    /// List the services still taking referrals (with --all, every service,
+    /// those no longer taking referrals marked so).
+    #[command(after_long_help = "Example:\n  peerjournal service list --all")]
     List {
+        /// Also the services no longer taking referrals.
+        #[arg(long)]
+        all: bool,
         #[command(flatten)]
         page: PageArgs,
+    },
+    /// Mark a service as no longer taking referrals (it closed, or stopped
+    /// taking them): it stays on the signposts that name it, and is no
+    /// longer offered for new ones. A supervisor's goes to volunteers with
+    /// the rest of the directory.
+    #[command(after_long_help = "Example:\n  peerjournal service retire SERVICE_ID")]
+    Retire {
+        /// The service's id (see `service list`).
+        id: String,
+    },
+    /// Offer a service no longer taking referrals for new signposts again.
+    #[command(after_long_help = "Example:\n  peerjournal service unretire SERVICE_ID")]
+    Unretire {
+        /// The service's id (see `service list --all`).
+        id: String,
     },
     /// Add the services of a spreadsheet's CSV file; rows that cannot be
     /// taken are listed with their line and why, and the rest are added.
@@ -203,7 +222,8 @@ pub enum ServiceCommand {
     )]
     Import {
         /// The CSV file: a first row naming the columns (name, category, area,
-        /// contact, opening, notes), then one service a row.
+        /// contact, opening, notes, retired), then one service a row; retired
+        /// is yes for a service no longer taking referrals.
         file: PathBuf,
     },
     /// Write a CSV file to start a directory from: the columns, and one service.
@@ -591,7 +611,29 @@ pub fn service(j: &mut Journal, cmd: ServiceCommand, out: &Output) -> Result<(),
             )?;
             out.record(&r);
         }
-        ServiceCommand::List { page } => out.records(&j.list(Kind::Service, None, page.into())?),
+        ServiceCommand::List { all, page } => {
+            if all {
+                out.records(&j.list(Kind::Service, None, page.into())?)
+            } else {
+                out.records(&j.offered_services(page.into())?)
+            }
+        }
+        ServiceCommand::Retire { id } => {
+            let r = j.retire_service(&id.parse()?)?;
+            if out.json {
+                out.record(&r);
+            } else {
+                say!("{} is no longer offered for new signposts; the signposts that name it keep it.", name(&r));
+            }
+        }
+        ServiceCommand::Unretire { id } => {
+            let r = j.unretire_service(&id.parse()?)?;
+            if out.json {
+                out.record(&r);
+            } else {
+                say!("{} is offered again for new signposts.", name(&r));
+            }
+        }
         ServiceCommand::Import { file } => {
             let too_large = std::fs::metadata(&file)
                 .map(|m| m.len() > peerjournal::journal::directory::MAX_DIRECTORY_BYTES as u64)
@@ -631,6 +673,11 @@ pub fn service(j: &mut Journal, cmd: ServiceCommand, out: &Output) -> Result<(),
         }
     }
     Ok(())
+}
+
+/// A service's name, as a sentence starts with it.
+fn name(service: &Record) -> &str {
+    service.fields.get("name").and_then(Value::as_str).unwrap_or("The service")
 }
 
 pub fn signpost(j: &mut Journal, cmd: SignpostCommand, out: &Output) -> Result<(), Failure> {
@@ -809,7 +856,9 @@ impl Output {
         for r in rs {
             let summary = peerjournal::kinds::search_text(r.kind, &r.fields);
             let first: String = summary.lines().next().unwrap_or("").chars().take(60).collect();
-            say!("{:<16} {:<19} {}  {}", r.at.as_deref().unwrap_or("-"), r.kind.as_str(), r.id, first);
+            let retired =
+                if peerjournal::kinds::is_retired(r.kind, &r.fields) { "  (no longer taking referrals)" } else { "" };
+            say!("{:<16} {:<19} {}  {first}{retired}", r.at.as_deref().unwrap_or("-"), r.kind.as_str(), r.id);
         }
     }
 }
