@@ -35,6 +35,7 @@ import type { Report } from "./bindings/Report";
 import type { Review } from "./bindings/Review";
 import type { ReviewOptions } from "./bindings/ReviewOptions";
 import type { RosterEntry } from "./bindings/RosterEntry";
+import type { SharedReport } from "./bindings/SharedReport";
 import type { SavedFile } from "./bindings/SavedFile";
 import type { SearchHit } from "./bindings/SearchHit";
 import type { VolunteerSummary } from "./bindings/VolunteerSummary";
@@ -126,6 +127,8 @@ export const api = {
   /** The figures of a period (days YYYY-MM-DD, either end open), of every record or of those one volunteer's journal wrote. */
   report: (since: string | null, until: string | null, volunteer: Fingerprint | null): Promise<Report> =>
     call("report", { since, until, volunteer }),
+  /** The whole journal's funder report of a period, naming no one, with counts under 5 held back: the page to print. */
+  funderReport: (since: string | null, until: string | null): Promise<SharedReport> => call("funder_report", { since, until }),
   /** Writes the whole journal's funder report of a period, naming no one, into the files folder. */
   saveReport: (since: string | null, until: string | null): Promise<SavedFile> => call("save_report", { since, until }),
 };

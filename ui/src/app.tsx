@@ -20,6 +20,7 @@ import { Charts } from "./screens/Charts";
 import { Conflicts } from "./screens/Conflicts";
 import { EditRecord } from "./screens/EditRecord";
 import { Exchange } from "./screens/Exchange";
+import { FunderReport } from "./screens/FunderReport";
 import { NewRecord } from "./screens/NewRecord";
 import { People } from "./screens/People";
 import { Person } from "./screens/Person";
@@ -63,6 +64,8 @@ function Screen({ at }: { at: Route }) {
       return <Volunteers />;
     case "charts":
       return <Charts {...at} />;
+    case "funderReport":
+      return <FunderReport {...at} />;
     case "people":
       return <People />;
     case "person":

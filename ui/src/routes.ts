@@ -43,6 +43,8 @@ export type Route =
   | { name: "volunteers" }
   /** Charts of a period's records (all, or one volunteer's), each with a table, and the funder report to save. */
   | { name: "charts"; volunteer?: Fingerprint }
+  /** The whole journal's funder report of a period (days YYYY-MM-DD, either end open), as a page to print. */
+  | { name: "funderReport"; since?: string; until?: string }
   /** Everyone the volunteer supports, found as you type; add a person. */
   | { name: "people" }
   /** One person's whole story, newest first, and what can be added to it. */
@@ -96,6 +98,7 @@ export const ROUTES: { readonly [N in RouteName]: RouteInfo } = {
   review: { title: "Review — Peer Journal", access: "open", remembered: true, lock: true },
   volunteers: { title: "Volunteers — Peer Journal", access: "open", remembered: true, lock: true },
   charts: { title: "Charts — Peer Journal", access: "open", remembered: true, lock: true },
+  funderReport: { title: "The funder report — Peer Journal", access: "open", remembered: true, lock: true },
   people: { title: "People — Peer Journal", access: "open", remembered: true, lock: true },
   person: { title: "A person — Peer Journal", access: "open", remembered: true, lock: true },
   new: { title: "New record — Peer Journal", access: "open", remembered: true, lock: true },

@@ -22,6 +22,7 @@ vi.mock("../src/api", () => ({
     volunteers: vi.fn(),
     report: vi.fn(),
     saveReport: vi.fn(),
+    funderReport: vi.fn(),
   },
   onJournalLocked: vi.fn(async () => () => undefined),
   onJobProgress: vi.fn(async () => () => undefined),
@@ -38,6 +39,8 @@ import { BarChart, CHART, ChartFigure, chartLabel, chartSummary, layout } from "
 import { friendlyDay, monthName, monthsFrom, monthStart } from "../src/dates";
 import { resetExchange } from "../src/exchange";
 import { navigate, shown, type Route } from "../src/routes";
+import { breakdownTitle, groupText, monthHeading, shownText } from "../src/screens/FunderReport";
+import type { SharedReport } from "../src/bindings/SharedReport";
 import { breakdown, CHARTS_WORDS, defaultPeriod, everyMonth, fieldOfRefusal, headlines, hoursOf, hoursText, howCaption, periodText, savedReportText, whoseText } from "../src/screens/Charts";
 import { history } from "../src/state";
 import { $, appState, axeClean, choose, deferred, everyControlNamed, expectCspClean, fieldError, fromOutside, screenName, settle, type } from "./helpers";
@@ -47,6 +50,7 @@ const mocked = {
   volunteers: vi.mocked(api.volunteers),
   report: vi.mocked(api.report),
   saveReport: vi.mocked(api.saveReport),
+  funderReport: vi.mocked(api.funderReport),
 };
 
 const MINE = "VG7E-89FM-8HGE-F63C";
@@ -539,6 +543,71 @@ describe("the funder report", () => {
     expect(text("#charts-report-saved")).toBe("");
     expect(button.disabled).toBe(false);
     expect(button.textContent).toBe("Save the funder report");
+  });
+
+  test("opens as a page to print, with counts under 5 held back as the core says, and only the report on paper", async () => {
+    const shared: SharedReport = {
+      period: "2026-04-01 to 2026-12-03",
+      madeOn: "2026-12-03",
+      keptBy: "Morgan",
+      inShort: "Fewer than 5 people supported through 23 contacts, 20.0 hours in all.",
+      heldBack: "“Fewer than 5” stands for a count from 1 to 4.",
+      totals: [{ group: "all", measure: "contacts", shown: { count: 23 } }],
+      also: [{ label: "concerns not yet acknowledged", shown: "fewerThanFive" }],
+      breakdowns: [
+        {
+          section: "contact kind",
+          measure: "contacts",
+          total: { count: 23 },
+          parts: [
+            { group: "home-visit", measure: "contacts", shown: "hidden" },
+            { group: "phone", measure: "contacts", shown: "fewerThanFive" },
+          ],
+        },
+      ],
+      months: [
+        [
+          { group: "2026-10", measure: "contacts", shown: { count: 23 } },
+          { group: "2026-10", measure: "minutes", shown: { count: 1200 } },
+        ],
+      ],
+    };
+    mocked.funderReport.mockResolvedValue(shared);
+    await start();
+    await go({ name: "charts" });
+    type("#charts-from", "2026-04-01");
+    await settle();
+    press("Open the funder report");
+    await settle();
+    expect(screenName()).toBe("funderReport");
+    expect(mocked.funderReport).toHaveBeenCalledWith("2026-04-01", "2026-12-03");
+    expect(text("h1")).toBe("Summary of the service: 2026-04-01 to 2026-12-03");
+    expect(text("#funder-report-in-short")).toBe(shared.inShort);
+    expect(text("#funder-report-table-0 caption")).toBe("Contacts by contact kind");
+    const cells = (selector: string): string[] => [...document.querySelectorAll(`${selector} th, ${selector} td`)].map((c) => c.textContent ?? "");
+    expect(cells("#funder-report-table-0 tbody")).toEqual(["Home visit", "hidden", "Phone call", "fewer than 5"]);
+    expect(cells("#funder-report-table-0 tfoot")).toEqual(["All", "23"]);
+    expect(cells("#funder-report-also tbody")).toEqual(["Concerns not yet acknowledged", "fewer than 5"]);
+    expect(cells("#funder-report-months")).toEqual(["Month", "Contacts", "Hours", "October 2026", "23", "20"]);
+    // Charts stays the place marked in the menu.
+    expect($("[aria-current=page]").textContent).toBe("Charts");
+    const print = vi.spyOn(window, "print").mockImplementation(() => undefined);
+    press("Print, or save as PDF");
+    expect(print).toHaveBeenCalledTimes(1);
+    // On paper (FunderReport.css): what is outside the content, and what is marked no-print, is left off.
+    expect($("#funder-report-print").closest(".no-print")).not.toBeNull();
+    expect($(".main-nav").closest(".content")).toBeNull();
+    everyControlNamed();
+    await axeClean();
+  });
+
+  test("the page's words for a figure, a group and a column", () => {
+    expect([shownText({ count: 0 }), shownText({ count: 12 }), shownText("fewerThanFive"), shownText("hidden")]).toEqual(["0", "12", "fewer than 5", "hidden"]);
+    expect(shownText({ count: 90 }, true)).toBe("1.5");
+    expect(shownText("hidden", true)).toBe("hidden");
+    expect([groupText("contact kind", "phone"), groupText("service category", "food"), groupText("referral status", "not recorded")]).toEqual(["Phone call", "Food", "Not recorded"]);
+    expect(breakdownTitle({ section: "referral status", measure: "referrals", total: { count: 1 }, parts: [] })).toBe("Referrals by referral status");
+    expect([monthHeading("minutes"), monthHeading("boundary issues")]).toEqual(["Hours", "Boundary issues"]);
   });
 
   test("the words when saved", () => {

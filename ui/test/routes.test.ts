@@ -11,11 +11,12 @@ beforeEach(() => {
 
 describe("the route table", () => {
   test("every route says where it may show, and the recovery key is never kept for Back", () => {
-    expect(Object.keys(ROUTES).sort()).toEqual(["charts", "conflicts", "edit", "exchange", "new", "people", "person", "problem", "record", "recovery", "reflections", "restore", "review", "search", "services", "settings", "setup", "starting", "today", "unlock", "volunteers"]);
+    expect(Object.keys(ROUTES).sort()).toEqual(["charts", "conflicts", "edit", "exchange", "funderReport", "new", "people", "person", "problem", "record", "recovery", "reflections", "restore", "review", "search", "services", "settings", "setup", "starting", "today", "unlock", "volunteers"]);
     expect(ROUTES.recovery.remembered).toBe(false);
     expect(ROUTES.today.access).toBe("open");
     expect(ROUTES.unlock.access).toBe("locked");
     expect(ROUTES.charts).toEqual({ title: "Charts — Peer Journal", access: "open", remembered: true, lock: true });
+    expect(ROUTES.funderReport).toEqual({ title: "The funder report — Peer Journal", access: "open", remembered: true, lock: true });
   });
 
   test.each([

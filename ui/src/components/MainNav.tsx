@@ -31,7 +31,7 @@ const PLACES: readonly Place[] = [
 const SUPERVISOR_PLACES: readonly Place[] = [
   { name: "review", label: "Review" },
   { name: "volunteers", label: "Volunteers" },
-  { name: "charts", label: "Charts" },
+  { name: "charts", label: "Charts", within: ["funderReport"] },
   ...PLACES,
 ];
 

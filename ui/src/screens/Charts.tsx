@@ -5,8 +5,9 @@
 // charts, each with its table: contacts and hours month by month, how people
 // were in touch, and signposts by kind of service and by where they got to.
 // Counts only, from the core's de-identified report; no one is named. Under
-// them, Save the funder report writes the whole journal's report of the
-// period, naming no one, into the files folder. The chosen period stays
+// them, the whole journal's funder report of the period, naming no one and
+// with small counts held back: opened as a page to print (FunderReport.tsx),
+// or saved into the files folder. The chosen period stays
 // while the journal is open; the volunteer is kept in the route. A
 // volunteer's journal has no way here in its menu; by its route, it shows
 // the volunteer's own figures, with no one to choose.
@@ -36,9 +37,10 @@ export const CHARTS_WORDS = {
   noContacts: "No contacts in this period.",
   noSignposts: "No signposts in this period.",
   funder:
-    "The funder report counts the whole journal for the period above, every volunteer's records together, whichever volunteer is chosen. It names no one: no names, initials or notes. It is saved as a page you can print, with a CSV table beside it for a spreadsheet.",
+    "The funder report counts the whole journal for the period above, every volunteer's records together, whichever volunteer is chosen. It names no one: no names, initials or notes, and any count from 1 to 4 reads “fewer than 5”. Open it as a page to print or keep as a PDF, or save it as files: the page, with a CSV table beside it for a spreadsheet.",
   funderOwn:
-    "The funder report counts your whole journal for the period above. It names no one: no names, initials or notes. It is saved as a page you can print, with a CSV table beside it for a spreadsheet.",
+    "The funder report counts your whole journal for the period above. It names no one: no names, initials or notes, and any count from 1 to 4 reads “fewer than 5”. Open it as a page to print or keep as a PDF, or save it as files: the page, with a CSV table beside it for a spreadsheet.",
+  open: "Open the funder report",
   save: "Save the funder report",
   saving: "Saving…",
 } as const;
@@ -355,9 +357,17 @@ function FunderReport({ period, words }: { period: Period; words: string }) {
       </p>
       <div class="actions">
         <button
+          id="charts-open-report"
+          type="button"
+          class="button button-primary"
+          onClick={() => navigate({ name: "funderReport", ...(period.since === "" ? {} : { since: period.since }), ...(period.until === "" ? {} : { until: period.until }) })}
+        >
+          {CHARTS_WORDS.open}
+        </button>
+        <button
           id="charts-save-report"
           type="button"
-          class={busy.value ? "button button-primary is-busy" : "button button-primary"}
+          class={busy.value ? "button button-quiet is-busy" : "button button-quiet"}
           aria-busy={busy.value ? "true" : undefined}
           disabled={busy.value}
           onClick={save}
