@@ -77,6 +77,14 @@ app_commands! {
     forget_person(person: PersonId) -> u32;
     /// How many records of each kind the journal holds.
     record_counts() -> RecordCounts;
+    /// The services to choose from for a new signpost: the directory
+    /// without those no longer taking referrals, newest first.
+    offered_services(page: Page) -> Vec<JournalRecord>;
+    /// Marks a service as no longer taking referrals: it stays on the
+    /// signposts that name it, and is offered for no new one.
+    retire_service(id: RecordId) -> JournalRecord;
+    /// Offers a service no longer taking referrals for new signposts again.
+    unretire_service(id: RecordId) -> JournalRecord;
 
     /// Keeps a form's fields as typed, under its key (`contact:new`,
     /// `contact:<record id>`).

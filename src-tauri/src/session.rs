@@ -391,6 +391,21 @@ impl Session {
         self.with_journal(|j| j.counts())
     }
 
+    /// The services still taking referrals.
+    pub fn offered_services(&self, page: Page) -> Result<Vec<Record>, UiError> {
+        self.with_journal(|j| j.offered_services(page))
+    }
+
+    /// Marks a service as no longer taking referrals.
+    pub fn retire_service(&self, id: RecordId) -> Result<Record, UiError> {
+        self.with_journal(|j| j.retire_service(&id))
+    }
+
+    /// Offers a retired service again.
+    pub fn unretire_service(&self, id: RecordId) -> Result<Record, UiError> {
+        self.with_journal(|j| j.unretire_service(&id))
+    }
+
     /// Keeps a form's draft.
     pub fn save_draft(&self, key: String, kind: Kind, fields: FieldValues) -> Result<Draft, UiError> {
         self.with_journal(|j| j.save_draft(&key, kind, fields.0))
@@ -819,6 +834,22 @@ mod tests {
         assert!(session.get_record(concern.id).is_err());
         assert_eq!(session.forget_person(p.clone()).unwrap(), 2, "the contact and the deleted concern");
         assert!(session.get_record(p.record()).is_err());
+    }
+
+    #[test]
+    fn a_service_is_retired_and_brought_back_through_the_session() {
+        let (_dir, session) = unlocked();
+        let p = session.add_record(Kind::Person, values(json!({"alias": "R.M."}))).unwrap().as_person().unwrap();
+        let food = session.add_record(Kind::Service, values(json!({"name": "Food bank"}))).unwrap().id;
+        assert_eq!(session.offered_services(PAGE).unwrap().len(), 1);
+        assert_eq!(session.retire_service(food.clone()).unwrap().fields["retired"], true);
+        assert!(session.offered_services(PAGE).unwrap().is_empty());
+        assert_eq!(session.list_records(Kind::Service, None, PAGE).unwrap().len(), 1, "still in the directory");
+        let err = session.add_record(Kind::Signpost, values(json!({"person": p, "service": food}))).unwrap_err();
+        assert_eq!(err.kind, UiErrorKind::Journal(peerjournal::ErrorKind::InvalidInput));
+        assert_eq!(err.message, "that service is no longer taking referrals; please choose another service");
+        assert_eq!(session.unretire_service(food.clone()).unwrap().fields["retired"], false);
+        assert_eq!(session.offered_services(PAGE).unwrap()[0].id, food);
     }
 
     #[test]

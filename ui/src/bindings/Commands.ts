@@ -91,6 +91,12 @@ export interface Commands {
   forget_person: { args: { person: PersonId }; result: number };
   /** How many records of each kind the journal holds. */
   record_counts: { args: undefined; result: { [key in Kind]?: number } };
+  /** The services to choose from for a new signpost: the directory without those no longer taking referrals, newest first. */
+  offered_services: { args: { page: Page }; result: Array<JournalRecord> };
+  /** Marks a service as no longer taking referrals: it stays on the signposts that name it, and is offered for no new one. */
+  retire_service: { args: { id: RecordId }; result: JournalRecord };
+  /** Offers a service no longer taking referrals for new signposts again. */
+  unretire_service: { args: { id: RecordId }; result: JournalRecord };
   /** Keeps a form's fields as typed, under its key (`contact:new`, `contact:<record id>`). */
   save_draft: { args: { key: string; kind: Kind; fields: FieldValues }; result: Draft };
   /** Every draft kept, the latest first. */
