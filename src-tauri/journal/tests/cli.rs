@@ -819,3 +819,86 @@ fn a_retired_service_is_offered_for_no_new_signpost_here_or_there() {
     json_ok(&j, &["signpost", "add", "--person", &person, "--service", &food]);
     assert_eq!(json_ok(&j, &["signpost", "list"]).as_array().map(Vec::len), Some(3));
 }
+
+/// `roster`: changes that never arrived are named, and private reflections
+/// (numbered too, never sent) are neither a gap nor "waiting". A volunteer
+/// sends again whatever the supervisor has not confirmed, so a gap shows
+/// when the supervisor's journal lost what it had confirmed: here, put back
+/// from a copy made before the second file came in.
+#[test]
+fn a_missing_file_is_named_and_private_reflections_are_not_a_gap() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (j, s) = (tmp.path().join("J"), tmp.path().join("S"));
+    init(&j, "Sam");
+    assert!(peerjournal(&s, Some(PASS), &["init", "--name", "Alex", "--role", "supervisor", "--kdf-memory-mib", "64"])
+        .status
+        .success());
+    let (jc, sc) = (tmp.path().join("j.card"), tmp.path().join("s.card"));
+    let jfp =
+        json_ok(&j, &["card", "export", "--out", jc.to_str().unwrap()])["fingerprint"].as_str().unwrap().to_string();
+    let sfp =
+        json_ok(&s, &["card", "export", "--out", sc.to_str().unwrap()])["fingerprint"].as_str().unwrap().to_string();
+    assert!(peerjournal(&s, Some(PASS), &["card", "import", jc.to_str().unwrap(), "--yes"]).status.success());
+    assert!(peerjournal(&j, Some(PASS), &["card", "import", sc.to_str().unwrap(), "--yes"]).status.success());
+    let export = |from: &Path, to: &str, name: &str| {
+        let file = tmp.path().join(name);
+        json_ok(from, &["export", "--to", to, "--out", file.to_str().unwrap()]);
+        file
+    };
+    let contact = |person: &str, notes: &str| {
+        json_ok(&j, &["contact", "add", "--person", person, "--kind", "phone", "--notes", notes]);
+    };
+    // Changes 1-2 in the first file; 3 a private reflection; 4-5 in the
+    // second, which Alex confirms; 6 in the third.
+    let person = json_ok(&j, &["person", "add", "--alias", "R.M."])["id"].as_str().unwrap().to_string();
+    contact(&person, "first call");
+    json_ok(&s, &["import", export(&j, &sfp, "1.bundle").to_str().unwrap()]);
+    let copy = tmp.path().join("S-copy");
+    copy_dir(&s, &copy);
+    json_ok(&j, &["reflection", "add", "--text", "a heavy week"]);
+    contact(&person, "second call");
+    contact(&person, "third call");
+    json_ok(&s, &["import", export(&j, &sfp, "2.bundle").to_str().unwrap()]);
+    json_ok(&j, &["import", export(&s, &jfp, "receipt.bundle").to_str().unwrap()]);
+    contact(&person, "fourth call");
+    let third = export(&j, &sfp, "3.bundle");
+
+    // Alex's journal is put back from the copy: the second file's changes
+    // are named, and not the private reflection between.
+    fs::remove_dir_all(&s).unwrap();
+    fs::rename(&copy, &s).unwrap();
+    json_ok(&s, &["import", third.to_str().unwrap()]);
+    let roster = json_ok(&s, &["roster"]);
+    assert_eq!(roster[0]["missing"], serde_json::json!([[4, 5]]), "{roster}");
+    let plain = String::from_utf8(peerjournal(&s, Some(PASS), &["roster"]).stdout).unwrap();
+    assert!(plain.contains("a file from Sam seems to be missing: changes 4-5 not received"), "{plain}");
+
+    // Sam sends everything again: nothing is missing.
+    let all = tmp.path().join("all.bundle");
+    json_ok(&j, &["export", "--to", &sfp, "--full", "--out", all.to_str().unwrap()]);
+    json_ok(&s, &["import", all.to_str().unwrap()]);
+    let roster = json_ok(&s, &["roster"]);
+    assert_eq!(roster[0]["missing"], serde_json::json!([]), "{roster}");
+    let plain = String::from_utf8(peerjournal(&s, Some(PASS), &["roster"]).stdout).unwrap();
+    assert!(!plain.contains("missing"), "{plain}");
+
+    // A private reflection written since is nothing waiting for Alex; a
+    // contact is.
+    json_ok(&j, &["import", export(&s, &jfp, "receipt-2.bundle").to_str().unwrap()]);
+    assert_eq!(json_ok(&j, &["status"])["peers"][0]["waitingChanges"], 0);
+    json_ok(&j, &["reflection", "add", "--text", "only for me"]);
+    assert_eq!(json_ok(&j, &["status"])["peers"][0]["waitingChanges"], 0);
+    contact(&person, "fifth call");
+    assert_eq!(json_ok(&j, &["status"])["peers"][0]["waitingChanges"], 1);
+}
+
+/// Copies a journal's folder (its files, one level), as a backup by hand would.
+fn copy_dir(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for entry in fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        if entry.file_type().unwrap().is_file() {
+            fs::copy(entry.path(), to.join(entry.file_name())).unwrap();
+        }
+    }
+}
