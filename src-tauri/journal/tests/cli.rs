@@ -5,7 +5,7 @@
 mod util;
 
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use serde_json::Value;
@@ -482,18 +482,7 @@ fn cards_export_and_import_as_the_contract_says() {
 #[test]
 fn export_import_and_receipts_through_the_command_line() {
     let tmp = tempfile::tempdir().unwrap();
-    let (j, s) = (tmp.path().join("J"), tmp.path().join("S"));
-    init(&j, "Sam");
-    assert!(peerjournal(&s, Some(PASS), &["init", "--name", "Alex", "--role", "supervisor", "--kdf-memory-mib", "64"])
-        .status
-        .success());
-    let (jc, sc) = (tmp.path().join("j.card"), tmp.path().join("s.card"));
-    let jfp =
-        json_ok(&j, &["card", "export", "--out", jc.to_str().unwrap()])["fingerprint"].as_str().unwrap().to_string();
-    let sfp =
-        json_ok(&s, &["card", "export", "--out", sc.to_str().unwrap()])["fingerprint"].as_str().unwrap().to_string();
-    assert!(peerjournal(&s, Some(PASS), &["card", "import", jc.to_str().unwrap(), "--yes"]).status.success());
-    assert!(peerjournal(&j, Some(PASS), &["card", "import", sc.to_str().unwrap(), "--yes"]).status.success());
+    let (j, s, jfp, sfp) = volunteer_and_supervisor(tmp.path());
     let person = json_ok(&j, &["person", "add", "--alias", "R.M."])["id"].as_str().unwrap().to_string();
     json_ok(&j, &["contact", "add", "--person", &person, "--kind", "phone", "--notes", "first call"]);
     let concern =
@@ -567,6 +556,24 @@ fn export_import_and_receipts_through_the_command_line() {
         "this file was not made for this journal",
     );
     assert_unchanged(&before, &other);
+}
+
+/// Sam's journal (a volunteer's) and Alex's (a supervisor's) in `tmp`, each
+/// trusting the other's card: their folders and fingerprints.
+fn volunteer_and_supervisor(tmp: &Path) -> (PathBuf, PathBuf, String, String) {
+    let (j, s) = (tmp.join("J"), tmp.join("S"));
+    init(&j, "Sam");
+    assert!(peerjournal(&s, Some(PASS), &["init", "--name", "Alex", "--role", "supervisor", "--kdf-memory-mib", "64"])
+        .status
+        .success());
+    let (jc, sc) = (tmp.join("j.card"), tmp.join("s.card"));
+    let jfp =
+        json_ok(&j, &["card", "export", "--out", jc.to_str().unwrap()])["fingerprint"].as_str().unwrap().to_string();
+    let sfp =
+        json_ok(&s, &["card", "export", "--out", sc.to_str().unwrap()])["fingerprint"].as_str().unwrap().to_string();
+    assert!(peerjournal(&s, Some(PASS), &["card", "import", jc.to_str().unwrap(), "--yes"]).status.success());
+    assert!(peerjournal(&j, Some(PASS), &["card", "import", sc.to_str().unwrap(), "--yes"]).status.success());
+    (j, s, jfp, sfp)
 }
 
 /// `report`: de-identified counts for a period, as the contract's JSON (the
@@ -828,18 +835,7 @@ fn a_retired_service_is_offered_for_no_new_signpost_here_or_there() {
 #[test]
 fn a_missing_file_is_named_and_private_reflections_are_not_a_gap() {
     let tmp = tempfile::tempdir().unwrap();
-    let (j, s) = (tmp.path().join("J"), tmp.path().join("S"));
-    init(&j, "Sam");
-    assert!(peerjournal(&s, Some(PASS), &["init", "--name", "Alex", "--role", "supervisor", "--kdf-memory-mib", "64"])
-        .status
-        .success());
-    let (jc, sc) = (tmp.path().join("j.card"), tmp.path().join("s.card"));
-    let jfp =
-        json_ok(&j, &["card", "export", "--out", jc.to_str().unwrap()])["fingerprint"].as_str().unwrap().to_string();
-    let sfp =
-        json_ok(&s, &["card", "export", "--out", sc.to_str().unwrap()])["fingerprint"].as_str().unwrap().to_string();
-    assert!(peerjournal(&s, Some(PASS), &["card", "import", jc.to_str().unwrap(), "--yes"]).status.success());
-    assert!(peerjournal(&j, Some(PASS), &["card", "import", sc.to_str().unwrap(), "--yes"]).status.success());
+    let (j, s, jfp, sfp) = volunteer_and_supervisor(tmp.path());
     let export = |from: &Path, to: &str, name: &str| {
         let file = tmp.path().join(name);
         json_ok(from, &["export", "--to", to, "--out", file.to_str().unwrap()]);

@@ -14,6 +14,7 @@
 import { batch, effect, signal, useSignal } from "@preact/signals";
 import { useEffect } from "preact/hooks";
 import { api } from "../api";
+import { Asking } from "../components/Asking";
 import type { Kind } from "../bindings/Kind";
 import type { Report } from "../bindings/Report";
 import type { SavedFile } from "../bindings/SavedFile";
@@ -227,19 +228,7 @@ export function Charts({ volunteer }: RouteOf<"charts">) {
           </p>
         </form>
       </section>
-      <p id="charts-looking" class="hint looking charts-looking" role="status">
-        {now.state === "looking" ? "Looking…" : ""}
-      </p>
-      <p id="charts-error" class="message message-error charts-error" role="alert">
-        {now.state === "failed" ? now.message : ""}
-      </p>
-      {now.state === "failed" ? (
-        <div class="actions">
-          <button id="charts-retry" type="button" class="button button-quiet" onClick={() => tries.value++}>
-            Try again
-          </button>
-        </div>
-      ) : null}
+      <Asking id="charts" looking={now.state === "looking"} failed={now.state === "failed" ? now.message : null} onRetry={() => tries.value++} />
       {shown === null || now.state === "failed" || now.state === "refused" ? null : (
         <div class="charts" aria-busy={now.state === "looking" ? "true" : undefined}>
           <Figures report={shown} whose={supervisor ? whoseText(name) : ""} />

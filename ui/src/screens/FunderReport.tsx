@@ -8,6 +8,7 @@
 import { useSignal } from "@preact/signals";
 import { useEffect } from "preact/hooks";
 import { api } from "../api";
+import { Asking } from "../components/Asking";
 import type { SharedBreakdown } from "../bindings/SharedBreakdown";
 import type { SharedFigure } from "../bindings/SharedFigure";
 import type { SharedReport } from "../bindings/SharedReport";
@@ -86,19 +87,7 @@ export function FunderReport({ since, until }: RouteOf<"funderReport">) {
       <h1 id="funder-report-title" ref={title} tabIndex={-1}>
         {report === null ? "The funder report" : `Summary of the service: ${report.period}`}
       </h1>
-      <p id="funder-report-looking" class="hint looking no-print" role="status">
-        {now.state === "looking" ? "Looking…" : ""}
-      </p>
-      <p id="funder-report-error" class="message message-error" role="alert">
-        {now.state === "failed" ? now.message : ""}
-      </p>
-      {now.state === "failed" ? (
-        <div class="actions no-print">
-          <button id="funder-report-retry" type="button" class="button button-quiet" onClick={() => tries.value++}>
-            Try again
-          </button>
-        </div>
-      ) : null}
+      <Asking id="funder-report" looking={now.state === "looking"} failed={now.state === "failed" ? now.message : null} onRetry={() => tries.value++} />
       {report === null ? null : <Page report={report} />}
     </article>
   );

@@ -7,6 +7,7 @@
 import { useSignal } from "@preact/signals";
 import { useEffect } from "preact/hooks";
 import { api } from "../api";
+import { Asking } from "../components/Asking";
 import type { VolunteerSummary } from "../bindings/VolunteerSummary";
 import { friendly } from "../dates";
 import { toUiError } from "../errors";
@@ -98,19 +99,7 @@ export function Volunteers() {
         </h1>
         <p class="lead">{VOLUNTEERS_WORDS.intro}</p>
       </section>
-      <p id="volunteers-looking" class="hint looking volunteers-looking" role="status">
-        {now.state === "looking" ? "Looking…" : ""}
-      </p>
-      <p id="volunteers-error" class="message message-error volunteers-error" role="alert">
-        {now.state === "failed" ? now.message : ""}
-      </p>
-      {now.state === "failed" ? (
-        <div class="actions">
-          <button id="volunteers-retry" type="button" class="button button-quiet" onClick={() => tries.value++}>
-            Try again
-          </button>
-        </div>
-      ) : null}
+      <Asking id="volunteers" looking={now.state === "looking"} failed={now.state === "failed" ? now.message : null} onRetry={() => tries.value++} />
       {now.state === "done" && volunteers.length === 0 ? (
         <section class="card volunteers-empty" id="volunteers-empty" aria-labelledby="volunteers-empty-title">
           <h2 id="volunteers-empty-title">{VOLUNTEERS_WORDS.emptyTitle}</h2>
