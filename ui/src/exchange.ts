@@ -22,6 +22,7 @@ import type { JobProgress } from "./bindings/JobProgress";
 import type { PeerStatus } from "./bindings/PeerStatus";
 import type { UiError } from "./bindings/UiError";
 import { toUiError } from "./errors";
+import { refreshPeople } from "./people";
 import { navigate, shown } from "./routes";
 import { appState } from "./state";
 
@@ -223,8 +224,15 @@ export async function bringIn(file: ExchangeFile, inRun = false): Promise<void> 
     progress.value = null;
     setImport(file.token, { file, result, inRun });
   });
+  // People new, changed or forgotten here are named as such on every screen at once, not as "someone".
+  if (result.state === "done" && (peopleChanged(result.summary) || result.summary.erased > 0)) refreshPeople().catch(() => undefined);
   void readFiles();
   void readOverview();
+}
+
+function peopleChanged(summary: ImportSummary): boolean {
+  const people = summary.kinds["person"];
+  return people !== undefined && people.new + people.updated > 0;
 }
 
 /**

@@ -43,9 +43,11 @@ import type { ExchangeOverview } from "../src/bindings/ExchangeOverview";
 import type { ExportDone } from "../src/bindings/ExportDone";
 import type { ImportSummary } from "../src/bindings/ImportSummary";
 import type { JobProgress } from "../src/bindings/JobProgress";
+import type { JournalRecord } from "../src/bindings/JournalRecord";
 import type { PeerStatus } from "../src/bindings/PeerStatus";
 import { busyText, overallLabel, overallText, ProgressBar } from "../src/components/Progress";
 import { filesDropped, jobProgressed, overallOf, percentOf, readOverview, resetExchange, tallyOf, type ImportResult } from "../src/exchange";
+import { personName } from "../src/people";
 import { navigate, shown, type Route } from "../src/routes";
 import { appState as shared } from "../src/state";
 import {
@@ -732,6 +734,37 @@ describe("the exchange screen", () => {
       expect(document.querySelector("progress")).toBeNull();
       // What is left can be brought in all at once again.
       expect(named("button", "Bring them all in")).toBeTruthy();
+    });
+
+    test("the people a file brings are named at once on every screen, not as someone", async () => {
+      folder = [bundle("from-sam.pjbundle", "Sam", { modified: "2026-03-03T10:00" }), bundle("from-morgan.pjbundle", "Morgan", { modified: "2026-03-02T10:00" })];
+      await exchange();
+      const rm: JournalRecord = {
+        id: "p-rm",
+        kind: "person",
+        person: "p-rm",
+        at: null,
+        fields: { alias: "R.M." },
+        createdAt: "2026-03-03T10:00:00Z",
+        updatedAt: "2026-03-03T10:00:00Z",
+        updatedBy: "d",
+        owner: null,
+        conflict: false,
+      };
+      vi.mocked(api.listRecords).mockImplementation(async (kind) => (kind === "person" ? [rm] : []));
+      const readPeople = () => vi.mocked(api.listRecords).mock.calls.filter(([kind]) => kind === "person").length;
+      const before = readPeople();
+      expect(personName("p-rm")).toBe("someone");
+      mocked.importFile.mockResolvedValue(summary("Sam", { kinds: { person: { new: 1, updated: 0, conflicts: 0 }, concern: { new: 1, updated: 0, conflicts: 0 } } }));
+      press("button", "Bring in the file from Sam");
+      await settle();
+      expect(personName("p-rm")).toBe("R.M.");
+      expect(readPeople()).toBe(before + 1);
+      // A file with no one in it leaves them be.
+      mocked.importFile.mockResolvedValue(summary("Morgan", { kinds: { "supervision-note": { new: 1, updated: 0, conflicts: 0 } } }));
+      press("button", "Bring in the file from Morgan");
+      await settle();
+      expect(readPeople()).toBe(before + 1);
     });
 
     test("files that cannot be brought in are listed apart, with why", async () => {
