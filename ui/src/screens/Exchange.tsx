@@ -495,10 +495,9 @@ function Files() {
       <p id="exchange-files-error" class="message message-error" role="alert">
         {error}
       </p>
+      {bringingAll ? <AllRunning /> : null}
       <div class="actions">
-        {bringingAll ? (
-          <AllRunning />
-        ) : waiting.length >= 2 ? (
+        {!bringingAll && waiting.length >= 2 ? (
           <button id="exchange-bring-all" type="button" class="button button-primary" disabled={running !== null} onClick={() => void bringInAll(waiting)}>
             Bring them all in
           </button>
@@ -552,12 +551,12 @@ function AllRunning() {
   if (run === null) return null;
   const overall = overallOf(run, progress.value);
   return (
-    <span class="exchange-running" id="exchange-all-running">
+    <div class="exchange-running" id="exchange-all-running">
       <ProgressBar id="exchange-all-progress" label={overallLabel(overall)} report={overall} valueText={overallText(overall)} />
       <button ref={stop} id="exchange-all-stop" type="button" class="button button-quiet" onClick={stopJob}>
         Stop
       </button>
-    </span>
+    </div>
   );
 }
 
