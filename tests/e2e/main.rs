@@ -51,6 +51,7 @@ macro_rules! ensure {
 }
 pub(crate) use ensure;
 
+mod cli;
 mod exchange;
 mod journeys;
 mod supervisor;

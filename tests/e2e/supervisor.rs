@@ -1,104 +1,273 @@
-//! A supervisor's journeys: the review they land on, narrowed to one
-//! volunteer, a concern acknowledged from it, and the volunteers' roster.
-//! The volunteers' journals are made with the core (as the command line
-//! would) and their files brought in before the app starts; each journey
-//! ends with a look at the supervisor's journal itself.
+//! A supervisor's journeys. The whole of one: two volunteers, who keep
+//! their journals with the `peerjournal` command, hand over their files on
+//! a USB stick; the supervisor brings them all in, sees the urgent concern
+//! first (and narrows the review to one volunteer), acknowledges it, writes
+//! a note, looks at a chart of one volunteer's work and at the roster, and
+//! writes a file back; the volunteer brings it in with the command and has
+//! the note and the acknowledgement. And the supervisor's other tools:
+//! charts, the funder report and the directory from a spreadsheet, with a
+//! volunteer's journal made with the core. Each journey ends with a look
+//! at the journals themselves.
 
+use std::path::{Path, PathBuf};
+
+use peerjournal::cards::Card;
 use peerjournal::sync::ExportOptions;
 use peerjournal::{Fields, Journal, KdfParams, Kind, NewJournal, Page, Role};
 use serde_json::{json, Value};
+use tempfile::TempDir;
 
+use crate::cli::Terminal;
 use crate::fixture::Driver;
+use crate::webdriver::Session;
 use crate::{accessible, fill, press, says, submit_passphrase, TestResult, TIMEOUT};
 
 const PASS: &str = "rhubarb lantern quietly orbits";
 const FAST: KdfParams = KdfParams { memory_kib: 1024, iterations: 1, parallelism: 1 };
+/// The volunteers' own passphrase, for their journals kept with the command.
+const VOLUNTEER_PASS: &str = "kettle harbour seventeen swifts";
 
 fn fields(value: Value) -> Fields {
     value.as_object().cloned().unwrap_or_default()
 }
 
-/// Morgan's journal (the app's), with files brought in from Sam (an urgent
-/// concern, a flagged contact) and Jo (a contact months ago, nothing open).
-fn morgan_with_two_volunteers(driver: &Driver) -> TestResult {
+/// A path as the command line is given it.
+fn arg(path: &Path) -> TestResult<&str> {
+    Ok(path.to_str().ok_or("a temporary path that is not UTF-8")?)
+}
+
+/// What the journey starts from: Morgan's journal (the app's) and a USB
+/// stick (Morgan's exchange folder) with a file from each volunteer on it.
+struct Stick {
+    usb: TempDir,
+    /// Where the volunteers keep their journals and cards.
+    _homes: TempDir,
+    /// Sam's journal, at the command line.
+    sam: Terminal,
+    /// R.M., whom Sam supports, and Sam's urgent concern about them.
+    rm: String,
+    urgent: String,
+    /// The volunteers' files on the stick.
+    brought: [PathBuf; 2],
+}
+
+/// Morgan (a supervisor, made with the core, trusting both volunteers'
+/// cards) and two volunteers who keep their journals with the command:
+/// Sam (R.M.: a visit flagged for supervision, a call, and an immediate
+/// safeguarding concern) and Jo (K.T.: a call two months ago, then a
+/// wellbeing concern of medium urgency, written after Sam's), each with a
+/// file for Morgan on the stick.
+fn two_volunteers_files_on_a_stick(driver: &Driver) -> TestResult<Stick> {
+    let usb = tempfile::Builder::new().prefix("usb-stick-").tempdir()?;
+    let homes = tempfile::tempdir()?;
     let mut morgan = Journal::create(
         &driver.journal_dir(),
         &NewJournal { name: "Morgan", role: Role::Supervisor, passphrase: PASS, kdf: FAST },
     )?
     .0;
-    let dirs = tempfile::tempdir()?;
-    for (name, setup) in [("Sam", 0), ("Jo", 1)] {
-        let mut v = Journal::create(
-            &dirs.path().join(name),
-            &NewJournal { name, role: Role::Volunteer, passphrase: PASS, kdf: FAST },
-        )?
-        .0;
-        v.add_card(&morgan.card()?)?;
-        morgan.add_card(&v.card()?)?;
-        let p =
-            v.add(Kind::Person, fields(json!({ "alias": if setup == 0 { "R.M." } else { "K.T." }, "consent": true })))?;
-        let p = p.as_person().ok_or("a person")?;
-        if setup == 0 {
-            v.add(
-                Kind::Contact,
-                fields(json!({ "person": p, "how": "home-visit", "flag": true, "focus": "the landlord" })),
-            )?;
-            v.add(
-                Kind::Concern,
-                fields(json!({ "person": p, "category": "safeguarding", "urgency": "immediate", "notes": "a bruise" })),
-            )?;
-        } else {
-            let months_ago = peerjournal::kinds::months_ago(2);
-            v.add(Kind::Contact, fields(json!({ "person": p, "at": months_ago, "how": "phone" })))?;
-        }
-        let file = dirs.path().join(format!("{name}.pjbundle"));
-        let to = ExportOptions { to: vec![morgan.card()?.fingerprint], full: false };
-        v.export_bundle(&to, &file, &mut |_, _| {})?;
-        morgan.import_bundle(&file, &mut |_, _| {})?;
+    morgan.set_exchange_folder(Some(usb.path()))?;
+    let morgan_card = homes.path().join("morgan.pjcard");
+    morgan.export_card(&morgan_card)?;
+    let to_morgan = morgan.card()?.fingerprint.to_string();
+
+    // Each volunteer: a journal, Morgan's card added, their own card given to Morgan.
+    let volunteer = |name: &str| -> TestResult<Terminal> {
+        let v = Terminal::new(&homes.path().join(name), VOLUNTEER_PASS)?;
+        v.json(&["init", "--name", name, "--role", "volunteer", "--kdf-memory-mib", "64"])?;
+        v.json(&["card", "import", arg(&morgan_card)?, "--yes"])?;
+        let card = homes.path().join(format!("{name}.pjcard"));
+        v.json(&["card", "export", "--out", arg(&card)?])?;
+        Ok(v)
+    };
+    let sam = volunteer("Sam")?;
+    let jo = volunteer("Jo")?;
+    for name in ["Sam", "Jo"] {
+        morgan.add_card(&Card::read(&homes.path().join(format!("{name}.pjcard")))?)?;
     }
-    Ok(())
+
+    let rm = sam.id(&["person", "add", "--alias", "R.M.", "--consent"])?;
+    contact(&sam, &rm, "home-visit", "60", &["--focus", "the letter from the landlord", "--flag"])?;
+    contact(&sam, &rm, "phone", "15", &[])?;
+    let urgent = concern(&sam, &rm, "safeguarding", "immediate", "a bruise on her arm she did not want to talk about")?;
+    let kt = jo.id(&["person", "add", "--alias", "K.T.", "--consent"])?;
+    contact(&jo, &kt, "phone", "30", &["--at", &format!("{}T10:00", peerjournal::kinds::months_ago(2))])?;
+    concern(&jo, &kt, "wellbeing", "medium", "not sleeping well")?;
+
+    // Their files, named as anyone might: who sent each is read from inside.
+    let brought = [usb.path().join("from-the-tuesday-visit.pjbundle"), usb.path().join("june.pjbundle")];
+    sam.json(&["export", "--to", &to_morgan, "--out", arg(&brought[0])?])?;
+    jo.json(&["export", "--to", &to_morgan, "--out", arg(&brought[1])?])?;
+    Ok(Stick { usb, _homes: homes, sam, rm, urgent, brought })
 }
 
+/// `contact add` at the command line, about `person`: its id.
+fn contact(v: &Terminal, person: &str, kind: &str, minutes: &str, more: &[&str]) -> TestResult<String> {
+    v.id(&[&["contact", "add", "--person", person, "--kind", kind, "--minutes", minutes], more].concat())
+}
+
+/// `concern add` at the command line, about `person`: its id.
+fn concern(v: &Terminal, person: &str, kind: &str, urgency: &str, notes: &str) -> TestResult<String> {
+    v.id(&["concern", "add", "--person", person, "--kind", kind, "--urgency", urgency, "--notes", notes])
+}
+
+/// The text of the card of `name` on Volunteers.
+fn volunteer_card(app: &Session, name: &str) -> TestResult<String> {
+    let shown = app.execute(
+        "const card = [...document.querySelectorAll('#volunteers-list > li')]
+           .find((li) => li.querySelector('.volunteer-name')?.textContent.trim().startsWith(arguments[0]));
+         return card === undefined ? null : card.innerText;",
+        json!([name]),
+    )?;
+    Ok(shown.as_str().ok_or_else(|| format!("Volunteers has no card for {name}"))?.to_owned())
+}
+
+/// Two volunteers' files to a supervisor and back, as issue 22 tells it.
 #[test]
-fn a_supervisor_reviews_narrows_to_a_volunteer_and_acknowledges_a_concern() {
-    crate::with_prepared_app(morgan_with_two_volunteers, |driver, app, ()| {
+fn a_supervisors_whole_journey_from_two_volunteers_files_to_a_file_back() {
+    crate::with_prepared_app(two_volunteers_files_on_a_stick, |driver, app, stick| {
         submit_passphrase(&app, PASS)?;
-        // A supervisor lands on the review.
-        let review = says(&app, "[data-screen=review]", "Open concerns")?;
-        crate::ensure!(review.contains("R.M."), "Sam's concern is not on the review: {review:?}");
-        crate::ensure!(review.contains("K.T."), "Jo's quiet person is not on the review: {review:?}");
-        accessible(&app, "the supervisor's review")?;
+        says(&app, "[data-screen=review]", "No open concerns")?;
 
-        // Jo's records alone: no concern, K.T. not in touch for a while.
-        let volunteer = app.wait_for_label("Volunteer", TIMEOUT)?;
-        volunteer.option("Jo")?.click()?;
-        let jos = says(&app, "[data-screen=review]", "No open concerns")?;
-        // (The banner about Sam's urgent concern stays on every screen.)
-        crate::ensure!(jos.contains("K.T.") && !jos.contains("Written by Sam"), "Sam's records show under Jo: {jos:?}");
+        // The stick's files, each from whoever signed it.
+        press(&app, "Exchange")?;
+        let listed = says(&app, "#exchange-files", "From Jo (volunteer)")?;
+        crate::ensure!(listed.contains("From Sam (volunteer)"), "Sam's file is not listed: {listed:?}");
+        accessible(&app, "the exchange screen, with two volunteers' files on a stick")?;
+
+        // Bring them all in: one bar for both files, watched as it goes.
+        app.execute(
+            "window.barsSeen = [];
+             new MutationObserver(() => {
+               const bar = document.getElementById('exchange-all-progress');
+               if (bar === null) return;
+               const seen = bar.getAttribute('aria-label') + ': ' + bar.getAttribute('aria-valuetext');
+               if (window.barsSeen.at(-1) !== seen) window.barsSeen.push(seen);
+             }).observe(document.body, { subtree: true, childList: true, attributes: true });",
+            json!([]),
+        )?;
+        press(&app, "Bring them all in")?;
+        says(&app, "#exchange-all-result", "Done: 2 files brought in.")?;
+        app.wait_gone("#exchange-all-progress", TIMEOUT)?;
+        let bars = app.execute("return window.barsSeen;", json!([]))?;
+        let bars: Vec<&str> = bars.as_array().map(|b| b.iter().filter_map(Value::as_str).collect()).unwrap_or_default();
+        crate::ensure!(
+            bars.first() == Some(&"Bringing in 2 files: 0 of 2 files, 0%")
+                && bars.iter().all(|b| b.starts_with("Bringing in 2 files: "))
+                && bars.iter().any(|b| b.starts_with("Bringing in 2 files: 1 of 2 files, ")),
+            "the overall bar showed {bars:?}"
+        );
+        let results = says(&app, "#exchange-files", "Brought in from Jo: ")?;
+        for said in [
+            "Brought in from Sam: 1 new person, 2 new contacts and 1 new concern.",
+            "Brought in from Jo: 1 new person, 1 new contact and 1 new concern.",
+        ] {
+            crate::ensure!(results.contains(said), "no {said:?} in {results:?}");
+        }
+        accessible(&app, "the exchange screen, after bringing them all in")?;
+
+        // The review: Sam's immediate concern before Jo's, though Jo's is newer.
+        press(&app, "Review")?;
+        let concerns = says(&app, "#review-concerns", "K.T.")?;
+        let (rm, kt) = (concerns.find("R.M."), concerns.find("K.T."));
+        crate::ensure!(rm.is_some() && rm < kt, "the urgent concern is not first: {concerns:?}");
+        accessible(&app, "the review, the urgent concern first")?;
+        // Jo's records alone: her concern, and K.T. not in touch for a while.
+        app.wait_for_label("Volunteer", TIMEOUT)?.option("Jo")?.click()?;
+        let jos = says(&app, "#review-concerns", "Open concerns (1)")?;
+        crate::ensure!(jos.contains("K.T.") && !jos.contains("R.M."), "Jo's concerns: {jos:?}");
+        says(&app, "#review-quiet", "K.T.")?;
+        accessible(&app, "the review of one volunteer's records")?;
         app.wait_for_label("Volunteer", TIMEOUT)?.option("All volunteers")?.click()?;
-        says(&app, "[data-screen=review]", "R.M.")?;
+        says(&app, "#review-concerns", "Open concerns (2)")?;
 
-        // Acknowledge Sam's concern.
+        // Acknowledged, Sam's concern (the first) leaves the banner on every screen.
         press(&app, "Acknowledge")?;
         app.wait_for("[data-screen=new]", TIMEOUT)?;
         fill(&app, "Who is acknowledging it?", "Morgan")?;
-        fill(&app, "What was done or agreed?", "Spoke to Sam and the safeguarding lead")?;
+        fill(&app, "What was done or agreed?", "Spoke to Sam and the safeguarding lead; a referral is made.")?;
+        accessible(&app, "acknowledging Sam's concern")?;
         press(&app, "Save")?;
-        // Saved, it shows on the page of the person it is about.
         says(&app, "[data-screen=person]", "R.M.")?;
+        app.wait_gone("#concern-banner", TIMEOUT)?;
 
-        // The roster of volunteers.
+        // The roster: Sam's concern acknowledged, Jo's still open.
         press(&app, "Volunteers")?;
-        let roster = says(&app, "[data-screen=volunteers]", "Last file from Sam")?;
-        crate::ensure!(roster.contains("Last file from Jo"), "Jo is missing: {roster:?}");
-        accessible(&app, "the volunteers' roster")?;
+        says(&app, "[data-screen=volunteers]", "Last file from Jo")?;
+        let sams = volunteer_card(&app, "Sam")?;
+        crate::ensure!(
+            sams.contains("Last file from Sam") && sams.contains("0 open concerns") && sams.contains("1 flagged"),
+            "Sam's card says {sams:?}"
+        );
+        let jos = volunteer_card(&app, "Jo")?;
+        crate::ensure!(jos.contains("1 open concern"), "Jo's card says {jos:?}");
+        accessible(&app, "the roster, after both files came in")?;
 
+        // A chart of Sam's work.
+        press(&app, "Charts of Sam's work")?;
+        let charts = says(&app, "[data-screen=charts]", "2 contacts")?;
+        crate::ensure!(charts.contains("Sam's records"), "whose records: {charts:?}");
+        accessible(&app, "charts of Sam's work, from the command line's records")?;
+
+        // A note to Sam.
+        press(&app, "Volunteers")?;
+        press(&app, "Write a note to Sam")?;
+        app.wait_for("[data-screen=new]", TIMEOUT)?;
+        fill(&app, "What would you like them to know?", "Thank you for telling me about R.M. straight away.")?;
+        accessible(&app, "a note to Sam")?;
+        press(&app, "Save")?;
+        app.wait_gone("[data-screen=new]", TIMEOUT)?;
+
+        // The file back to Sam, onto the stick.
+        press(&app, "Volunteers")?;
+        press(&app, "Write a file for Sam")?;
+        press(&app, "Write the file")?;
+        says(&app, "#exchange-sent", "Only Sam")?;
+        accessible(&app, "the exchange screen, with a file written for Sam")?;
+        let back: Vec<PathBuf> = std::fs::read_dir(stick.usb.path())?
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|e| e == "pjbundle") && !stick.brought.contains(p))
+            .collect();
+        crate::ensure!(back.len() == 1, "{} files written for Sam: {back:?}", back.len());
+
+        // Sam brings it in at the command line: the note, and the concern acknowledged.
+        let summary = stick.sam.json(&["import", arg(&back[0])?])?;
+        crate::ensure!(summary["sender"] == "Morgan", "Sam's import says: {summary}");
+        let open = stick.sam.json(&["concern", "list", "--open"])?;
+        crate::ensure!(open.as_array().is_some_and(Vec::is_empty), "still open in Sam's journal: {open}");
+        let notes = stick.sam.json(&["note", "list"])?;
+        crate::ensure!(
+            notes.as_array().is_some_and(
+                |n| n.len() == 1 && n[0]["fields"]["text"] == "Thank you for telling me about R.M. straight away."
+            ),
+            "Sam's notes: {notes}"
+        );
+        let shown = stick.sam.json(&["person", "show", &stick.rm])?;
+        let timeline = shown["timeline"].as_array().cloned().unwrap_or_default();
+        crate::ensure!(
+            timeline.iter().any(|r| r["kind"] == "acknowledgement"
+                && r["fields"]["about"] == stick.urgent.as_str()
+                && r["fields"]["by"] == "Morgan"),
+            "R.M.'s page in Sam's journal has no acknowledgement of the concern: {timeline:?}"
+        );
+
+        // And Morgan's journal: Jo's concern alone still open.
         let j = Journal::open(&driver.journal_dir(), PASS)?;
-        crate::ensure!(j.needing_attention(Kind::Concern, Page::default())?.is_empty(), "the concern is still open");
+        let open = j.needing_attention(Kind::Concern, Page::default())?;
+        crate::ensure!(open.len() == 1 && open[0].fields["urgency"] == "medium", "open in Morgan's journal: {open:?}");
         let acks = j.list(Kind::Acknowledgement, None, Page::default())?;
-        crate::ensure!(acks.len() == 1 && acks[0].fields["by"] == "Morgan", "the acknowledgement: {acks:?}");
-        let sam = j.volunteers()?.into_iter().find(|v| v.card.name == "Sam").ok_or("no Sam")?;
-        crate::ensure!(sam.open_concerns == 0 && sam.flagged == 1, "Sam's counts: {sam:?}");
+        crate::ensure!(
+            acks.len() == 1 && acks[0].fields["by"] == "Morgan" && acks[0].fields["about"] == stick.urgent.as_str(),
+            "the acknowledgement: {acks:?}"
+        );
+        let volunteers = j.volunteers()?;
+        let counts = |name: &str| volunteers.iter().find(|v| v.card.name == name).map(|v| (v.open_concerns, v.flagged));
+        crate::ensure!(
+            counts("Sam") == Some((0, 1)) && counts("Jo") == Some((1, 0)),
+            "the volunteers' counts: {volunteers:?}"
+        );
+        let sam = j.peer_status()?.into_iter().find(|p| p.card.name == "Sam").ok_or("no Sam")?;
+        crate::ensure!(sam.last_sent.is_some(), "Morgan's journal does not know a file went to Sam: {sam:?}");
         Ok(())
     });
 }
