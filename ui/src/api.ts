@@ -92,6 +92,10 @@ export const api = {
     call("resolve_conflict", { id, field, value }),
   forgetPerson: (person: PersonId): Promise<number> => call("forget_person", { person }),
   recordCounts: (): Promise<Commands["record_counts"]["result"]> => call("record_counts", undefined),
+  /** The services to choose from for a new signpost: those still taking referrals. */
+  offeredServices: (page: Page): Promise<JournalRecord[]> => call("offered_services", { page }),
+  retireService: (id: RecordId): Promise<JournalRecord> => call("retire_service", { id }),
+  unretireService: (id: RecordId): Promise<JournalRecord> => call("unretire_service", { id }),
 
   saveDraft: (key: string, kind: Kind, fields: FieldValues): Promise<Draft> => call("save_draft", { key, kind, fields }),
   listDrafts: (): Promise<Draft[]> => call("list_drafts", undefined),

@@ -37,6 +37,16 @@ export function text(record: JournalRecord, field: string): string {
   return typeof value === "string" ? value : value === undefined || value === null ? "" : String(value);
 }
 
+/** Whether a service is no longer taking referrals (retired): its yes-or-no field, as the core reads it. */
+export function isRetired(record: JournalRecord): boolean {
+  return record.kind === "service" && record.fields["retired"] === true;
+}
+
+/** What a retired service is marked with where it shows: the field's own label, "No longer taking referrals". */
+export function retiredLabel(): string {
+  return fieldOf("service", "retired")?.label ?? "No longer taking referrals";
+}
+
 /** A kind's name as a heading or a title starts it: "Boundary agreement", "Supervision note". */
 export function kindName(kind: Kind): string {
   const label = kindOf(kind).label;

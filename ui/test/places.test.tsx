@@ -28,6 +28,8 @@ vi.mock("../src/api", () => ({
     setExchangeFolder: vi.fn(),
     importDirectory: vi.fn(),
     saveDirectoryTemplate: vi.fn(),
+    retireService: vi.fn(),
+    unretireService: vi.fn(),
   },
   onJournalLocked: vi.fn(),
 }));
@@ -50,7 +52,8 @@ import { Reflections, SHARED_WORDS } from "../src/screens/Reflections";
 import { PAGE_SIZE } from "../src/components/PagedList";
 import { Marked, Search, SEARCH_DELAY_MS } from "../src/screens/Search";
 import { friendly } from "../src/dates";
-import { Services } from "../src/screens/Services";
+import { RETIRE_WORDS, retireHint, Services } from "../src/screens/Services";
+import { badges, retiredServices } from "../src/components/RecordSummary";
 import { APP_VERSION, exchangeFolderText, IDLE_CHOICES, purgeText, RETENTION_CHOICES, Settings, SETTINGS_MESSAGES } from "../src/screens/Settings";
 import { overview, resetExchange } from "../src/exchange";
 import { appState, history, route } from "../src/state";
@@ -62,6 +65,8 @@ import { $, appState as state, choose, click, consoleSpies, deferred, expectCspC
 const mocked = {
   importDirectory: vi.mocked(api.importDirectory),
   saveDirectoryTemplate: vi.mocked(api.saveDirectoryTemplate),
+  retireService: vi.mocked(api.retireService),
+  unretireService: vi.mocked(api.unretireService),
   listRecords: vi.mocked(api.listRecords),
   searchRecords: vi.mocked(api.searchRecords),
   getRecord: vi.mocked(api.getRecord),
@@ -477,6 +482,69 @@ describe("services", () => {
     expect(second?.querySelector(".service-from")?.textContent).toMatch(/supervisor’s directory/);
     expectEveryControlNamed();
     expectCspClean();
+  });
+
+  test("a service of your own is no longer offered, then offered again; the supervisor's is only marked", async () => {
+    const own = foodBank();
+    const theirs = record("service", { name: "Housing advice", retired: true }, { owner: SUPERVISOR });
+    lists.service = [own, theirs];
+    mocked.retireService.mockImplementation(async () => ({ ...own, fields: { ...own.fields, retired: true } }));
+    mocked.unretireService.mockImplementation(async () => ({ ...own, fields: { ...own.fields, retired: false } }));
+    await services();
+    expect(text(".services-retire-hint")).toBe(retireHint(false));
+    const [first, second] = document.querySelectorAll(".service");
+    expect(second?.querySelector(".service-retired")?.textContent).toBe(`No longer taking referrals ${RETIRE_WORDS.note}`);
+    expect(second?.querySelector(".service-open")?.getAttribute("aria-describedby")).toContain("-retired");
+    expect(second?.querySelector(".service-actions")).toBeNull();
+    expect(first?.querySelector(".service-retired")).toBeNull();
+    const id = `#service-${own.id}`;
+    const button = $(`${id}-retire`);
+    expect(button.textContent).toBe("Stop offering Food bank");
+    click(`${id}-retire`);
+    await settle();
+    expect(mocked.retireService).toHaveBeenCalledWith(own.id);
+    expect(text(`${id}-changed`)).toBe("Food bank is no longer offered for new signposts. The signposts that already name it keep it.");
+    // The same button, its words changed: focus stays where it was.
+    expect($(`${id}-retire`)).toBe(button);
+    expect(button.textContent).toBe("Offer Food bank again");
+    expect(document.querySelector(".service")?.classList.contains("is-retired")).toBe(true);
+    expectEveryControlNamed();
+    expectCspClean();
+    click(`${id}-retire`);
+    await settle();
+    expect(mocked.unretireService).toHaveBeenCalledWith(own.id);
+    expect(text(`${id}-changed`)).toBe("Food bank is offered again for new signposts.");
+    expect(button.textContent).toBe("Stop offering Food bank");
+    // A refusal says why, beside the button.
+    mocked.retireService.mockRejectedValueOnce({ kind: "notAllowed", message: "This service was written by another journal: you can't change it." });
+    click(`${id}-retire`);
+    await settle();
+    expect(text(`${id}-error`)).toBe("This service was written by another journal: you can't change it.");
+    expect(button.textContent).toBe("Stop offering Food bank");
+  });
+
+  test("a supervisor is told their volunteers see a service stop being offered with their next file", async () => {
+    lists.service = [foodBank()];
+    await show({ name: "services" }, <Services />, { role: "supervisor" });
+    expect(text(".services-retire-hint")).toContain("Your volunteers see the change once they bring in your next file to them.");
+  });
+
+  test("with only the supervisor's services, nothing is said of stopping one", async () => {
+    lists.service = [record("service", { name: "Housing advice" }, { owner: SUPERVISOR })];
+    await services();
+    expect(document.querySelector(".services-retire-hint")).toBeNull();
+    expect(document.querySelector(".service-actions")).toBeNull();
+  });
+
+  test("a signpost to a service no longer taking referrals is marked so, and the service itself too", () => {
+    const service = record("service", { name: "Old Pantry", retired: true });
+    const signpost = record("signpost", { person: ROSA_ID, service: service.id, status: "made" });
+    retiredServices.value = new Set();
+    expect(badges(signpost, false).map((b) => b.text)).toEqual(["Referral made"]);
+    retiredServices.value = new Set([service.id]);
+    expect(badges(signpost, false).map((b) => b.text)).toEqual(["Referral made", "Service no longer taking referrals"]);
+    expect(badges(service, false).map((b) => b.text)).toEqual(["No longer taking referrals"]);
+    retiredServices.value = new Set();
   });
 
   test("filters as you type, by any of its details", async () => {
@@ -1035,7 +1103,11 @@ describe("every place, with something in it", () => {
   test.each(["search", "reflections", "services", "conflicts", "settings"] as const)("%s has nothing axe-core finds wrong", async (name) => {
     people.value = new Map([[ROSA_ID, ROSA]]);
     lists.reflection = [record("reflection", { at: "2024-12-03T14:30", text: "It went well.", shared: true, person: ROSA_ID })];
-    lists.service = [record("service", { name: "Food bank", category: "Food" }), record("service", { name: "Advice" }, { owner: SUPERVISOR })];
+    lists.service = [
+      record("service", { name: "Food bank", category: "Food" }),
+      record("service", { name: "Old Pantry", retired: true }),
+      record("service", { name: "Advice", retired: true }, { owner: SUPERVISOR }),
+    ];
     mocked.searchRecords.mockResolvedValue([hit(record("contact", { person: ROSA_ID, at: "2024-12-03T14:30" }), "a walk")]);
     const signpost = record("signpost", { person: ROSA_ID, at: "2024-12-03", status: "made" }, { conflict: true });
     mocked.listConflicts.mockResolvedValue([{ record: signpost, fields: [{ field: "status", current: "made", others: ["declined"] }] }]);

@@ -36,6 +36,7 @@ import type { Kind } from "../src/bindings/Kind";
 import type { Page } from "../src/bindings/Page";
 import { KINDS } from "../src/bindings/kinds";
 import { checkRecord, fieldId, fieldNote, fieldOfMessage, valuesOf } from "../src/components/RecordForm";
+import { RETIRED_CHOSEN, retiredWords } from "../src/components/ServicePicker";
 import { draftTime } from "../src/drafts";
 import { NEEDED } from "../src/forms";
 import { kindOf } from "../src/kinds";
@@ -50,6 +51,7 @@ const mocked = {
   appState: vi.mocked(api.appState),
   touch: vi.mocked(api.touch),
   listRecords: vi.mocked(api.listRecords),
+  offeredServices: vi.mocked(api.offeredServices),
   getRecord: vi.mocked(api.getRecord),
   addRecord: vi.mocked(api.addRecord),
   updateRecord: vi.mocked(api.updateRecord),
@@ -123,6 +125,12 @@ beforeEach(() => {
   mocked.listRecords.mockImplementation(async (kind, person, asked) =>
     page(
       journal.filter((r) => r.kind === kind && (person === null || r.person === person)),
+      asked,
+    ),
+  );
+  mocked.offeredServices.mockImplementation(async (asked) =>
+    page(
+      journal.filter((r) => r.kind === "service" && r.fields["retired"] !== true),
       asked,
     ),
   );
@@ -765,6 +773,42 @@ describe("what some kinds say", () => {
     await settle();
     expect(mocked.addRecord).toHaveBeenCalledWith("signpost", expect.objectContaining({ person: "p-rosa", service: "svc-advice", status: "suggested" }));
     expect(shown.value).toEqual({ name: "person", id: "p-rosa" });
+  });
+
+  test("a service no longer taking referrals is not offered for a new signpost", async () => {
+    journal = [rec("service", "svc-pantry", { name: "Old Pantry", category: "Food", retired: true }), ...journal];
+    await start();
+    await go({ name: "new", kind: "signpost", person: "p-rosa" });
+    const picker = input(`#${fieldId("service")}`);
+    fromOutside(() => picker.focus());
+    await settle();
+    expect(mocked.offeredServices).toHaveBeenCalledWith({ limit: 200, offset: 0 });
+    type(`#${fieldId("service")}`, "food");
+    const names = [...document.querySelectorAll(`#${fieldId("service")}-list [role=option] .pick-name`)].map((o) => o.textContent);
+    expect(names).toEqual(["Northside Food Bank"]);
+    type(`#${fieldId("service")}`, "pantry");
+    expect(text(`#${fieldId("service")}-list`)).toContain("Old Pantry is no longer taking referrals, so it isn’t offered here.");
+    type(`#${fieldId("service")}`, "swimming");
+    expect(text(`#${fieldId("service")}-list`)).toContain("No service in your directory matches “swimming”.");
+    expect(retiredWords(["B", "A", "C"])).toBe("B, A and C are no longer taking referrals, so they aren’t offered here.");
+    expect(document.getElementById(`${fieldId("service")}-retired`)).toBeNull();
+  });
+
+  test("a signpost that names a service no longer taking referrals keeps it, and says so", async () => {
+    const pantry = rec("service", "svc-pantry", { name: "Old Pantry", retired: true });
+    const old = rec("signpost", "s-old", { person: "p-rosa", service: "svc-pantry", at: "2026-11-02", status: "made" });
+    journal = [pantry, old, ...journal];
+    await start();
+    await go({ name: "record", id: "s-old" });
+    await go({ name: "edit", id: "s-old" });
+    await settle();
+    expect(input(`#${fieldId("service")}`).value).toBe("Old Pantry");
+    expect(text(`#${fieldId("service")}-retired`)).toBe(RETIRED_CHOSEN);
+    choose(`#${fieldId("status")}`, "attended");
+    click("#record-save");
+    await settle();
+    await settle();
+    expect(mocked.updateRecord).toHaveBeenCalledWith("s-old", { status: "attended" });
   });
 
   test("a field the route fixes is shown as text, not asked", async () => {

@@ -2,14 +2,15 @@
 // about, a line or two of what it says, the marks that matter (flagged for
 // supervision, urgent, a signpost's status, new), and the way to open it.
 // Also what every list of records shares: asking the journal 50 at a time,
-// with Show more, and the names of the services signposts point to.
-import { effect, signal } from "@preact/signals";
+// with Show more, and the names of the services signposts point to (and
+// which of them are no longer taking referrals).
+import { batch, effect, signal } from "@preact/signals";
 import type { ComponentChildren } from "preact";
 import { api } from "../api";
 import type { JournalRecord } from "../bindings/JournalRecord";
 import type { RecordId } from "../bindings/RecordId";
 import { friendly } from "../dates";
-import { choiceLabel, kindOf, text } from "../kinds";
+import { choiceLabel, isRetired, kindOf, retiredLabel, text } from "../kinds";
 import { discreet, nameOf, personName } from "../people";
 import { navigate } from "../routes";
 import { journalOpen } from "../state";
@@ -21,19 +22,35 @@ import "./RecordSummary.css";
 /** The directory's services' names by id, while the journal is open. */
 export const serviceNames = signal<ReadonlyMap<RecordId, string>>(new Map());
 
+/** The directory's services no longer taking referrals, by id, while the journal is open. */
+export const retiredServices = signal<ReadonlySet<RecordId>>(new Set());
+
 /** Reads the directory's names again (a screen that shows signposts asks as it opens). */
 export async function refreshServiceNames(): Promise<void> {
   try {
     const services = await api.listRecords("service", null, { limit: 1000, offset: 0 });
-    if (journalOpen.peek()) serviceNames.value = new Map(services.map((s) => [s.id, text(s, "name")]));
+    if (journalOpen.peek())
+      batch(() => {
+        serviceNames.value = new Map(services.map((s) => [s.id, text(s, "name")]));
+        retiredServices.value = new Set(services.filter(isRetired).map((s) => s.id));
+      });
   } catch {
     // Only the names are missing then: a signpost says "a service" until the next try.
   }
 }
 
 effect(() => {
-  if (!journalOpen.value) serviceNames.value = new Map();
+  if (!journalOpen.value)
+    batch(() => {
+      serviceNames.value = new Map();
+      retiredServices.value = new Set();
+    });
 });
+
+/** Whether the service a signpost points to is no longer taking referrals, as far as is known here. */
+export function serviceRetired(id: unknown): boolean {
+  return typeof id === "string" && retiredServices.value.has(id as RecordId);
+}
 
 /** The name of the service a signpost points to; "a service" when it is not known here. */
 export function serviceName(id: unknown): string {
@@ -111,6 +128,8 @@ export function badges(record: JournalRecord, unread: boolean): { text: string; 
   if (record.kind === "signpost" && typeof record.fields["status"] === "string") {
     out.push({ text: choiceLabel("signpost", "status", record.fields["status"]), tone: "plain" });
   }
+  if (record.kind === "signpost" && serviceRetired(record.fields["service"])) out.push({ text: `Service ${lowerFirst(retiredLabel())}`, tone: "plain" });
+  if (isRetired(record)) out.push({ text: retiredLabel(), tone: "plain" });
   if (record.conflict) out.push({ text: "Changed in two places", tone: "plain" });
   return out;
 }

@@ -39,7 +39,7 @@ const SAVE_LABELS: Partial<Record<Kind, string>> = {
 /** Optional fields behind "More details" on a new record of the longer kinds. */
 const MORE: Partial<Record<Kind, readonly string[]>> = {
   signpost: ["outcome"],
-  service: ["opening_times", "notes"],
+  service: ["opening_times", "notes", "retired"],
 };
 
 /** The middle of some lengths in minutes (of two middles, their mean), to the nearest 5: it is "about how long". */

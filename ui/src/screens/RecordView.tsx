@@ -15,9 +15,9 @@ import type { JournalRecord } from "../bindings/JournalRecord";
 import type { PersonId } from "../bindings/PersonId";
 import type { RecordId } from "../bindings/RecordId";
 import { AcknowledgeButton } from "../components/OpenConcern";
-import { badges, headline, refreshServiceNames, serviceName } from "../components/RecordSummary";
+import { badges, headline, refreshServiceNames, serviceName, serviceRetired } from "../components/RecordSummary";
 import { toUiError } from "../errors";
-import { choiceLabel, fieldOf, kindName, kindOf, text } from "../kinds";
+import { choiceLabel, fieldOf, kindName, kindOf, retiredLabel, text } from "../kinds";
 import { nameOf, personName } from "../people";
 import { homeRoute, navigate, type Route } from "../routes";
 import { appState } from "../state";
@@ -283,10 +283,14 @@ function FieldValue({ record, field }: { record: JournalRecord; field: FieldDesc
         </button>
       );
     case "service":
+      // A service no longer taking referrals stays named here, marked so.
       return (
-        <button type="button" class="button button-link" onClick={() => navigate({ name: "record", id: value as RecordId })}>
-          {serviceName(value)}
-        </button>
+        <>
+          <button type="button" class="button button-link" onClick={() => navigate({ name: "record", id: value as RecordId })}>
+            {serviceName(value)}
+          </button>
+          {serviceRetired(value) ? <span class="badge badge-plain record-field-mark">{retiredLabel()}</span> : null}
+        </>
       );
     case "record":
       return <RecordLink id={value as RecordId} />;

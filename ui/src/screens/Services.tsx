@@ -1,7 +1,9 @@
 // Route "services": the directory of services to signpost people to, with
 // each one's details at hand (what it helps with, where, how to reach it,
 // when it is open), found as you type; and Add a service. Entries from the
-// supervisor's directory say so: only the supervisor changes them.
+// supervisor's directory say so: only the supervisor changes them. A
+// service that closed or stopped taking referrals stays in the list, marked
+// so: its owner can stop offering it for new signposts, and offer it again.
 import { useSignal } from "@preact/signals";
 import { useRef } from "preact/hooks";
 import { api } from "../api";
@@ -10,7 +12,8 @@ import type { JournalRecord } from "../bindings/JournalRecord";
 import type { RejectedRow } from "../bindings/RejectedRow";
 import { toUiError } from "../errors";
 import { ListError, ShowMore, useFocusWhen, usePages } from "../components/PagedList";
-import { fieldOf, text } from "../kinds";
+import { useTask } from "../forms";
+import { fieldOf, isRetired, retiredLabel, text } from "../kinds";
 import { navigate } from "../routes";
 import { appState } from "../state";
 import { useFocusOnMount } from "./focus";
@@ -46,19 +49,48 @@ export function matches(record: JournalRecord, filter: string): boolean {
   return words.every((word) => haystack.includes(word));
 }
 
-function Service({ record, focus }: { record: JournalRecord; focus: boolean }) {
+/** The words of retiring a service and bringing it back, for the service called `name`. */
+export const RETIRE_WORDS = {
+  retire: (name: string) => `Stop offering ${name}`,
+  unretire: (name: string) => `Offer ${name} again`,
+  retired: (name: string) => `${name} is no longer offered for new signposts. The signposts that already name it keep it.`,
+  unretired: (name: string) => `${name} is offered again for new signposts.`,
+  note: "Not offered for new signposts; the signposts that already name it keep it.",
+} as const;
+
+/** What Stop offering does, said once above the list; a supervisor's reaches volunteers with their next file. */
+export function retireHint(supervisor: boolean): string {
+  const reach = supervisor ? " Your volunteers see the change once they bring in your next file to them." : "";
+  return `When a service closes or stops taking referrals, Stop offering takes it off the list you choose from for a new signpost. The signposts that already name it keep it, and you can offer it again at any time.${reach}`;
+}
+
+function Service({ record, focus, onChanged }: { record: JournalRecord; focus: boolean; onChanged: (next: JournalRecord) => void }) {
   const open = useFocusWhen<HTMLButtonElement>(focus);
   const id = `service-${record.id}`;
   const supervisors = fromSupervisor(record, appState.value?.fingerprint);
   const details = DETAILS.filter((field) => text(record, field).trim() !== "");
+  const retired = isRetired(record);
+  const name = text(record, "name") || "This service";
+  const task = useTask<JournalRecord>();
+  const said = task.done.value === null ? "" : isRetired(task.done.value) ? RETIRE_WORDS.retired(name) : RETIRE_WORDS.unretired(name);
+  const describedBy = [supervisors ? `${id}-from` : "", retired ? `${id}-retired` : ""].filter((x) => x !== "").join(" ");
+
+  function change(): void {
+    task.run(async () => {
+      const next = await (retired ? api.unretireService(record.id) : api.retireService(record.id));
+      onChanged(next);
+      return next;
+    });
+  }
+
   return (
-    <li class="service entry" aria-labelledby={`${id}-name`}>
+    <li class={retired ? "service entry is-retired" : "service entry"} aria-labelledby={`${id}-name`}>
       <h2 class="service-name entry-title" id={`${id}-name`}>
         <button
           ref={open}
           type="button"
           class="service-open entry-open"
-          aria-describedby={supervisors ? `${id}-from` : undefined}
+          aria-describedby={describedBy === "" ? undefined : describedBy}
           onClick={() => navigate({ name: "record", id: record.id })}
         >
           {text(record, "name") || "A service"}
@@ -67,6 +99,11 @@ function Service({ record, focus }: { record: JournalRecord; focus: boolean }) {
       {supervisors ? (
         <p id={`${id}-from`} class="service-from">
           From your supervisor’s directory
+        </p>
+      ) : null}
+      {retired ? (
+        <p id={`${id}-retired`} class="service-retired">
+          <span class="badge">{retiredLabel()}</span> <span class="service-retired-note">{RETIRE_WORDS.note}</span>
         </p>
       ) : null}
       {details.length === 0 ? (
@@ -80,6 +117,28 @@ function Service({ record, focus }: { record: JournalRecord; focus: boolean }) {
             </div>
           ))}
         </dl>
+      )}
+      {supervisors ? null : (
+        <>
+          <div class="actions service-actions">
+            {/* One button whose words change, so focus stays on it either way. */}
+            <button
+              id={`${id}-retire`}
+              type="button"
+              class={task.busy.value ? "button button-quiet is-busy" : "button button-quiet"}
+              aria-busy={task.busy.value ? "true" : undefined}
+              onClick={change}
+            >
+              {retired ? RETIRE_WORDS.unretire(name) : RETIRE_WORDS.retire(name)}
+            </button>
+          </div>
+          <p id={`${id}-changed`} class="message message-status" role="status">
+            {said}
+          </p>
+          <p id={`${id}-error`} class="message message-error" role="alert">
+            {task.error.value}
+          </p>
+        </>
       )}
     </li>
   );
@@ -108,6 +167,10 @@ export function Services() {
           Services
         </h1>
         <p class="lead">The services you signpost people to, with their details at hand.</p>
+        {/* Only where there is a service of one's own to stop offering. */}
+        {all.some((record) => !fromSupervisor(record, appState.value?.fingerprint)) ? (
+          <p class="hint services-retire-hint">{retireHint(appState.value?.role === "supervisor")}</p>
+        ) : null}
         <div class="actions">
           <button id="services-add" type="button" class="button button-primary" onClick={() => navigate({ name: "new", kind: "service" })}>
             Add a service
@@ -158,7 +221,7 @@ export function Services() {
       ) : null}
       <ul id="services-list" class="services entries" aria-label="Your directory" aria-busy={pages.loading.value ? "true" : undefined} hidden={shown.length === 0}>
         {shown.map((record) => (
-          <Service key={record.id} record={record} focus={record === pages.revealed.value} />
+          <Service key={record.id} record={record} focus={record === pages.revealed.value} onChanged={(next) => pages.replace(record, next)} />
         ))}
       </ul>
       <ShowMore pages={pages} id="services-more">
@@ -238,8 +301,8 @@ function FromSpreadsheet({ onAdded }: { onAdded: () => void }) {
       <h2 id="services-spreadsheet-title">Add services from a spreadsheet</h2>
       <p>
         If your list of services is in a spreadsheet, save it as CSV, with a first row naming the columns: name, category,
-        area, contact details, opening times and notes. Each row becomes a service. Rows that can’t be added are listed with
-        why, and change nothing.
+        area, contact details, opening times and notes (and retired, with yes for a service no longer taking referrals).
+        Each row becomes a service. Rows that can’t be added are listed with why, and change nothing.
       </p>
       <div class="field">
         <label for="services-csv">Spreadsheet saved as CSV</label>
