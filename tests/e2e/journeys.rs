@@ -228,6 +228,54 @@ fn a_signpost_moved_to_an_outcome() {
     )
 }
 
+/// A service no longer taking referrals: the signpost that names it keeps
+/// it, marked so on the person's story; a new signpost is not offered it
+/// (another service is chosen instead); and on Services it is offered
+/// again.
+#[test]
+fn a_service_no_longer_taking_referrals_is_not_offered_but_kept() {
+    with_journal(
+        |j| {
+            let food = j.add(Kind::Service, fields(json!({ "name": "Northside Food Bank", "category": "food" })))?.id;
+            j.add(Kind::Service, fields(json!({ "name": "Library", "category": "learning" })))?;
+            let p = person(j, "B.J.")?;
+            j.add(Kind::Signpost, fields(json!({ "person": p, "service": food, "status": "made" })))?;
+            j.retire_service(&food)?;
+            Ok(())
+        },
+        |driver, app, ()| {
+            unlock(&app)?;
+            open_person(&app, "B.J.")?;
+            shows(&app, "person", "Service no longer taking referrals")?;
+            accessible(&app, "a person's story with a signpost to a service no longer taking referrals")?;
+
+            press(&app, "Suggest a service")?;
+            fill(&app, "Which service?", "Northside")?;
+            let said = "Northside Food Bank is no longer taking referrals, so it isn’t offered here.";
+            crate::says(&app, "[role=listbox]", said)?;
+            accessible(&app, "Suggest a service, the service asked for no longer on offer")?;
+            // Emptied as a person would (select all, delete), so the field hears it.
+            app.press(&["\u{E009}", "a"])?;
+            app.press(&["\u{E003}"])?;
+            pick(&app, "Which service?", "Library")?;
+            press(&app, "Save")?;
+            shows(&app, "person", "Signpost to Library")?;
+
+            go(&app, "Services")?;
+            shows(&app, "services", "No longer taking referrals")?;
+            accessible(&app, "Services, one no longer taking referrals")?;
+            press(&app, "Offer Northside Food Bank again")?;
+            shows(&app, "services", "Northside Food Bank is offered again for new signposts.")?;
+
+            let j = journal(driver)?;
+            crate::ensure!(j.offered_services(Page::default())?.len() == 2, "the food bank is not offered again");
+            let signposts = all(&j, Kind::Signpost)?;
+            crate::ensure!(signposts.len() == 2, "{} signposts, not 2", signposts.len());
+            Ok(())
+        },
+    )
+}
+
 /// An urgent concern: the banner shows on every open screen and says it
 /// travels in the next export.
 #[test]

@@ -5,9 +5,9 @@
 //! a note, looks at a chart of one volunteer's work and at the roster, and
 //! writes a file back; the volunteer brings it in with the command and has
 //! the note and the acknowledgement. And the supervisor's other tools:
-//! charts, the funder report and the directory from a spreadsheet, with a
-//! volunteer's journal made with the core. Each journey ends with a look
-//! at the journals themselves.
+//! charts, the funder report, the directory from a spreadsheet and a
+//! service retired from it, with a volunteer's journal made with the core.
+//! Each journey ends with a look at the journals themselves.
 
 use std::path::{Path, PathBuf};
 
@@ -365,6 +365,86 @@ fn a_supervisor_charts_reports_fills_the_directory_and_writes_back() {
             notes.len() == 1 && notes[0].fields["text"] == "Thank you for the careful notes this month.",
             "the note did not reach Sam: {notes:?}"
         );
+        Ok(())
+    });
+}
+
+/// A service that stopped taking referrals, retired on Services: marked
+/// there, brought back and retired again with the same button. The file
+/// for Sam carries it like any change to the directory: Sam's journal no
+/// longer offers it for a new signpost, and Sam's signpost from before
+/// keeps it.
+#[test]
+fn a_supervisor_retires_a_service_and_it_is_no_longer_offered_to_the_volunteer() {
+    let sam_dir = tempfile::tempdir().expect("a temporary folder");
+    let made = |driver: &Driver| -> TestResult<(Journal, peerjournal::RecordId, peerjournal::RecordId)> {
+        let mut morgan = Journal::create(
+            &driver.journal_dir(),
+            &NewJournal { name: "Morgan", role: Role::Supervisor, passphrase: PASS, kdf: FAST },
+        )?
+        .0;
+        let mut sam = Journal::create(
+            sam_dir.path(),
+            &NewJournal { name: "Sam", role: Role::Volunteer, passphrase: PASS, kdf: FAST },
+        )?
+        .0;
+        sam.add_card(&morgan.card()?)?;
+        morgan.add_card(&sam.card()?)?;
+        let food = morgan.add(Kind::Service, fields(json!({ "name": "Northside Food Bank", "category": "food" })))?.id;
+        morgan.add(Kind::Service, fields(json!({ "name": "Library", "category": "learning" })))?;
+        let file = sam_dir.path().join("directory.pjbundle");
+        morgan.export_bundle(
+            &ExportOptions { to: vec![sam.card()?.fingerprint], full: false },
+            &file,
+            &mut |_, _| {},
+        )?;
+        sam.import_bundle(&file, &mut |_, _| {})?;
+        let p = sam.add(Kind::Person, fields(json!({ "alias": "R.M.", "consent": true })))?;
+        let p = p.as_person().ok_or("a person")?;
+        let before = sam.add(Kind::Signpost, fields(json!({ "person": p, "service": food, "status": "made" })))?.id;
+        Ok((sam, food, before))
+    };
+    crate::with_prepared_app(made, |driver, app, (mut sam, food, before)| {
+        submit_passphrase(&app, PASS)?;
+        app.wait_for("[data-screen=review]", TIMEOUT)?;
+        press(&app, "Services")?;
+        says(&app, "[data-screen=services]", "Northside Food Bank")?;
+        accessible(&app, "the directory, every service on offer")?;
+
+        press(&app, "Stop offering Northside Food Bank")?;
+        says(&app, "[data-screen=services]", "Northside Food Bank is no longer offered for new signposts")?;
+        says(&app, "#services-list", "No longer taking referrals")?;
+        accessible(&app, "the directory with a service no longer taking referrals")?;
+        // Brought back, and retired again, by the same button.
+        press(&app, "Offer Northside Food Bank again")?;
+        says(&app, "[data-screen=services]", "Northside Food Bank is offered again for new signposts")?;
+        press(&app, "Stop offering Northside Food Bank")?;
+        says(&app, "[data-screen=services]", "Northside Food Bank is no longer offered for new signposts")?;
+
+        // In Morgan's journal, and in the next file for Sam.
+        let mut morgan = Journal::open(&driver.journal_dir(), PASS)?;
+        let offered = morgan.offered_services(Page::default())?;
+        crate::ensure!(
+            offered.len() == 1 && offered[0].fields["name"] == "Library",
+            "Morgan's directory still offers: {offered:?}"
+        );
+        crate::ensure!(morgan.history(&food)?.len() == 4, "written, retired, brought back, retired again");
+        let file = driver.files_dir().join("for-sam.pjbundle");
+        morgan.export_bundle(
+            &ExportOptions { to: vec![sam.card()?.fingerprint], full: false },
+            &file,
+            &mut |_, _| {},
+        )?;
+        sam.import_bundle(&file, &mut |_, _| {})?;
+        let offered = sam.offered_services(Page::default())?;
+        crate::ensure!(
+            offered.len() == 1 && offered[0].fields["name"] == "Library",
+            "Sam is still offered: {offered:?}"
+        );
+        crate::ensure!(sam.get(&before)?.fields["service"] == food.as_str(), "Sam's signpost lost its service");
+        let person = sam.get(&before)?.person.ok_or("the signpost's person")?;
+        let refused = sam.add(Kind::Signpost, fields(json!({ "person": person, "service": food })));
+        crate::ensure!(refused.is_err(), "Sam could still signpost to a service no longer taking referrals");
         Ok(())
     });
 }
