@@ -156,7 +156,7 @@ impl Report {
             links.push((minutes, contacts));
         }
 
-        let breakdowns: Vec<(&str, &str, usize, Vec<(String, usize)>)> = self
+        let breakdowns: Vec<Indexed> = self
             .breakdowns()
             .iter()
             .map(|(section, measure, _, parts)| {
@@ -249,6 +249,10 @@ impl Month {
         [self.people, self.contacts, self.minutes, self.signposts, self.concerns, self.boundary_issues, self.endings]
     }
 }
+
+/// A breakdown by the places of its figures in [`Cells`]: section, measure,
+/// total, and each part's group.
+type Indexed<'r> = (&'r str, &'r str, usize, Vec<(String, usize)>);
 
 /// Every figure of a report once, and what is shown of each.
 #[derive(Default)]
