@@ -142,8 +142,10 @@ app_commands! {
     /// Every volunteer's card, with when their last file came and what of
     /// theirs needs a look.
     volunteers() -> Vec<VolunteerSummary>;
-    /// What needs a look before supervision, list by list.
-    review(options: ReviewOptions) -> Review;
+    /// What needs a look before supervision, list by list: each as long
+    /// as `limits` says (Show more asks again with more of one), and which
+    /// have more.
+    review(options: ReviewOptions, limits: ReviewLimits) -> Review;
     /// The de-identified summary of a period, of everything or of one
     /// volunteer's records (days YYYY-MM-DD, either end open).
     report(since: Option<String>, until: Option<String>, volunteer: Option<Fingerprint>) -> Report;

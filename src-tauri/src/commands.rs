@@ -21,7 +21,7 @@ use peerjournal::{
 };
 
 use peerjournal::journal::directory::DirectoryImport;
-use peerjournal::journal::review::{Review, ReviewOptions};
+use peerjournal::journal::review::{Review, ReviewLimits, ReviewOptions};
 use peerjournal::journal::VolunteerSummary;
 use peerjournal::report::Report;
 use peerjournal::reports::shared::SharedReport;

@@ -501,12 +501,13 @@ impl Session {
         self.with_journal(|j| j.volunteers())
     }
 
-    /// What needs a look before supervision.
+    /// What needs a look before supervision, each list as long as `limits` says.
     pub fn review(
         &self,
         options: peerjournal::journal::review::ReviewOptions,
+        limits: peerjournal::journal::review::ReviewLimits,
     ) -> Result<peerjournal::journal::review::Review, UiError> {
-        self.with_journal(|j| j.review(&options))
+        self.with_journal(|j| j.review_up_to(&options, &limits))
     }
 
     /// The de-identified summary of a period (days `YYYY-MM-DD`, either

@@ -33,6 +33,7 @@ import type { PurgeReport } from "./bindings/PurgeReport";
 import type { RecordId } from "./bindings/RecordId";
 import type { Report } from "./bindings/Report";
 import type { Review } from "./bindings/Review";
+import type { ReviewLimits } from "./bindings/ReviewLimits";
 import type { ReviewOptions } from "./bindings/ReviewOptions";
 import type { RosterEntry } from "./bindings/RosterEntry";
 import type { SharedReport } from "./bindings/SharedReport";
@@ -127,7 +128,7 @@ export const api = {
   },
 
   volunteers: (): Promise<VolunteerSummary[]> => call("volunteers", undefined),
-  review: (options: ReviewOptions): Promise<Review> => call("review", { options }),
+  review: (options: ReviewOptions, limits: ReviewLimits): Promise<Review> => call("review", { options, limits }),
   /** The figures of a period (days YYYY-MM-DD, either end open), of every record or of those one volunteer's journal wrote. */
   report: (since: string | null, until: string | null, volunteer: Fingerprint | null): Promise<Report> =>
     call("report", { since, until, volunteer }),

@@ -10,6 +10,7 @@ import { INTERNAL_MESSAGE } from "../src/errors";
 
 const invokeMock = vi.mocked(invoke);
 const state = { journal: "unlocked", name: "Sam", role: "volunteer", idleLockMinutes: 5, journalDir: "/j", erasedAtUnlock: 0, retentionMonths: 12, clockAheadMinutes: null };
+const LIMITS = { concerns: 50, flagged: 50, sharedReflections: 50, staleSignposts: 50, quietPeople: 50, longRelationships: 50 };
 
 beforeEach(() => {
   vi.resetAllMocks();
@@ -39,8 +40,8 @@ describe("commands", () => {
     [
       "review",
       "review",
-      { options: { volunteer: "3ZT0-941R-PER2-DH6T", quietWeeks: 4, longMonths: 12 } },
-      () => api.review({ volunteer: "3ZT0-941R-PER2-DH6T", quietWeeks: 4, longMonths: 12 }),
+      { options: { volunteer: "3ZT0-941R-PER2-DH6T", quietWeeks: 4, longMonths: 12 }, limits: { ...LIMITS, quietPeople: 100 } },
+      () => api.review({ volunteer: "3ZT0-941R-PER2-DH6T", quietWeeks: 4, longMonths: 12 }, { ...LIMITS, quietPeople: 100 }),
     ],
     ["report", "report", { since: "2026-01-01", until: "2026-12-03", volunteer: "3ZT0-941R-PER2-DH6T" }, () => api.report("2026-01-01", "2026-12-03", "3ZT0-941R-PER2-DH6T")],
     ["report of everyone, open ends", "report", { since: null, until: null, volunteer: null }, () => api.report(null, null, null)],

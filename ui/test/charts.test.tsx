@@ -43,7 +43,7 @@ import { breakdownTitle, groupText, monthHeading, shownText } from "../src/scree
 import type { SharedReport } from "../src/bindings/SharedReport";
 import { breakdown, CHARTS_WORDS, defaultPeriod, everyMonth, fieldOfRefusal, headlines, hoursOf, hoursText, howCaption, periodText, savedReportText, whoseText } from "../src/screens/Charts";
 import { history } from "../src/state";
-import { $, appState, axeClean, choose, deferred, everyControlNamed, expectCspClean, fieldError, fromOutside, screenName, settle, type } from "./helpers";
+import { $, appState, axeClean, choose, deferred, everyControlNamed, expectCspClean, fieldError, fromOutside, screenName, settle, type, emptyReview } from "./helpers";
 
 const mocked = {
   appState: vi.mocked(api.appState),
@@ -171,7 +171,7 @@ beforeEach(() => {
   vi.mocked(api.unreadRecords).mockResolvedValue([]);
   vi.mocked(api.listConflicts).mockResolvedValue([]);
   vi.mocked(api.listDrafts).mockResolvedValue([]);
-  vi.mocked(api.review).mockResolvedValue({ concerns: [], flagged: [], sharedReflections: [], staleSignposts: [], quietPeople: [], longRelationships: [] });
+  vi.mocked(api.review).mockResolvedValue(emptyReview());
   mocked.volunteers.mockImplementation(async () => roster);
   // The core says back the period it counted.
   mocked.report.mockImplementation(async (since, until) => ({ ...figures, since, until }));

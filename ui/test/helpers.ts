@@ -5,9 +5,23 @@ import axe from "axe-core";
 import { act } from "preact/test-utils";
 import { expect, vi } from "vitest";
 import type { AppState } from "../src/bindings/AppState";
+import type { Review } from "../src/bindings/Review";
 
 export function appState(overrides: Partial<AppState> = {}): AppState {
   return { journal: "unlocked", name: "Sam", role: "volunteer", idleLockMinutes: 5, journalDir: "/tmp/pj", erasedAtUnlock: 0, retentionMonths: 12, clockAheadMinutes: null, discreetMode: false, fingerprint: null, deviceId: "d-here", demo: false, filesDir: "/tmp/pj-files", ...overrides };
+}
+
+/** A supervisor's review with nothing on any list. */
+export function emptyReview(): Review {
+  return {
+    concerns: [],
+    flagged: [],
+    sharedReflections: [],
+    staleSignposts: [],
+    quietPeople: [],
+    longRelationships: [],
+    more: { concerns: false, flagged: false, sharedReflections: false, staleSignposts: false, quietPeople: false, longRelationships: false },
+  };
 }
 
 export const KEY = "7K3M-Q9TX-A1B2-C3D4-E5F6-G7H8-J9K0-MNPQ";

@@ -45,7 +45,7 @@ import { RECORD_WORDS } from "../src/screens/RecordView";
 import { TODAY_WORDS } from "../src/screens/Today";
 import { appState as shared } from "../src/state";
 import appSource from "../src/app.tsx?raw";
-import { $, appState, click, consoleSpies, deferred, expectCspClean, fromOutside, press, screenName, settle, type } from "./helpers";
+import { $, appState, click, consoleSpies, deferred, expectCspClean, fromOutside, press, screenName, settle, type, emptyReview } from "./helpers";
 
 const mocked = {
   appState: vi.mocked(api.appState),
@@ -174,7 +174,7 @@ beforeEach(() => {
   mocked.recordHistory.mockResolvedValue([]);
   vi.mocked(api.listConflicts).mockResolvedValue([]);
   // A supervisor's journal opens on Review.
-  vi.mocked(api.review).mockResolvedValue({ concerns: [], flagged: [], sharedReflections: [], staleSignposts: [], quietPeople: [], longRelationships: [] });
+  vi.mocked(api.review).mockResolvedValue(emptyReview());
   vi.mocked(api.volunteers).mockResolvedValue([]);
 });
 

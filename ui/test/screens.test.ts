@@ -35,7 +35,7 @@ import { UNLOCK_MESSAGES } from "../src/screens/Unlock";
 import { TODAY_WORDS } from "../src/screens/Today";
 import { appState as sharedState } from "../src/state";
 import { tooEasyMessage } from "../src/strength";
-import { $, appState, click, consoleSpies, deferred, expectCspClean, fieldError, fromOutside, input, KEY, press, screenName, settle, type } from "./helpers";
+import { $, appState, click, consoleSpies, deferred, expectCspClean, fieldError, fromOutside, input, KEY, press, screenName, settle, type, emptyReview } from "./helpers";
 
 const mocked = {
   appState: vi.mocked(api.appState),
@@ -91,7 +91,7 @@ beforeEach(() => {
   mocked.dueRecords.mockResolvedValue([]);
   mocked.needingAttention.mockResolvedValue([]);
   mocked.unreadRecords.mockResolvedValue([]);
-  mocked.review.mockResolvedValue({ concerns: [], flagged: [], sharedReflections: [], staleSignposts: [], quietPeople: [], longRelationships: [] });
+  mocked.review.mockResolvedValue(emptyReview());
   mocked.volunteers.mockResolvedValue([]);
 });
 

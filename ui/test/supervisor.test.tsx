@@ -40,15 +40,15 @@ import type { Kind } from "../src/bindings/Kind";
 import type { PeerStatus } from "../src/bindings/PeerStatus";
 import type { Review as ReviewLists } from "../src/bindings/Review";
 import type { VolunteerSummary } from "../src/bindings/VolunteerSummary";
-import { friendly } from "../src/dates";
+import { friendly, friendlyDay } from "../src/dates";
 import { resetExchange } from "../src/exchange";
 import { history } from "../src/state";
 import { kindOf } from "../src/kinds";
 import { navigate, shown, type Route } from "../src/routes";
 import { preselected } from "../src/screens/Exchange";
-import { inRange, longEmpty, quietEmpty, REVIEW_WORDS, sectionTitle } from "../src/screens/Review";
+import { addedWords, FIRST_LIMITS, inRange, longEmpty, quietEmpty, quietHint, REVIEW_WORDS, sectionTitle, shownWords } from "../src/screens/Review";
 import { concernsText, flaggedText, heldText, lastFileText, trustedFirst, VOLUNTEERS_WORDS } from "../src/screens/Volunteers";
-import { $, appState, axeClean, choose, deferred, everyControlNamed, expectCspClean, fromOutside, screenName, settle, type } from "./helpers";
+import { $, appState, axeClean, choose, deferred, emptyReview, everyControlNamed, expectCspClean, fromOutside, screenName, settle, type } from "./helpers";
 
 const mocked = {
   appState: vi.mocked(api.appState),
@@ -114,7 +114,7 @@ function exchangeView(peers: PeerStatus[]): ExchangeOverview {
   return { folder: "/home/morgan/Documents/Peer Journal", folderIsDefault: true, myCard: { name: "Morgan", role: "supervisor", fingerprint: MINE }, peers };
 }
 
-const EMPTY: ReviewLists = { concerns: [], flagged: [], sharedReflections: [], staleSignposts: [], quietPeople: [], longRelationships: [] };
+const EMPTY: ReviewLists = emptyReview();
 
 let roster: VolunteerSummary[] = [];
 let lists: ReviewLists = EMPTY;
@@ -257,7 +257,7 @@ describe("review", () => {
   test("asks for every volunteer's records with 4 weeks and 12 months, and says how many in each list", async () => {
     lists = { ...EMPTY, concerns: [urgent] };
     await start();
-    expect(mocked.review).toHaveBeenLastCalledWith({ volunteer: null, quietWeeks: 4, longMonths: 12 });
+    expect(mocked.review).toHaveBeenLastCalledWith({ volunteer: null, quietWeeks: 4, longMonths: 12 }, FIRST_LIMITS);
     expect([...document.querySelectorAll("main h2")].map((h) => h.textContent)).toEqual([
       "Open concerns (1)",
       "Flagged for supervision (0)",
@@ -293,14 +293,14 @@ describe("review", () => {
     const before = history.value;
     choose("#review-volunteer", KIM);
     await settle();
-    expect(mocked.review).toHaveBeenLastCalledWith({ volunteer: KIM, quietWeeks: 4, longMonths: 12 });
+    expect(mocked.review).toHaveBeenLastCalledWith({ volunteer: KIM, quietWeeks: 4, longMonths: 12 }, FIRST_LIMITS);
     expect(shown.value).toEqual({ name: "review", volunteer: KIM });
     // The same screen, its route changed in place: the select keeps its place and nothing is added for Back.
     expect(named("combobox", "Volunteer")).toBe(select);
     expect(history.value).toBe(before);
     choose("#review-volunteer", "");
     await settle();
-    expect(mocked.review).toHaveBeenLastCalledWith({ volunteer: null, quietWeeks: 4, longMonths: 12 });
+    expect(mocked.review).toHaveBeenLastCalledWith({ volunteer: null, quietWeeks: 4, longMonths: 12 }, FIRST_LIMITS);
     expect(shown.value).toEqual({ name: "review" });
   });
 
@@ -308,18 +308,18 @@ describe("review", () => {
     await start();
     await go({ name: "review", volunteer: SAM });
     expect((named("combobox", "Volunteer") as HTMLSelectElement).value).toBe(SAM);
-    expect(mocked.review).toHaveBeenLastCalledWith({ volunteer: SAM, quietWeeks: 4, longMonths: 12 });
+    expect(mocked.review).toHaveBeenLastCalledWith({ volunteer: SAM, quietWeeks: 4, longMonths: 12 }, FIRST_LIMITS);
   });
 
   test("the numbers ask again as they change; one out of range is said beside its field and not asked", async () => {
     await start();
     type("#review-quiet-weeks", "8");
     await settle();
-    expect(mocked.review).toHaveBeenLastCalledWith({ volunteer: null, quietWeeks: 8, longMonths: 12 });
+    expect(mocked.review).toHaveBeenLastCalledWith({ volunteer: null, quietWeeks: 8, longMonths: 12 }, FIRST_LIMITS);
     expect(text("#review-quiet-empty")).toBe("Everyone has been in touch within 8 weeks.");
     type("#review-long-months", "24");
     await settle();
-    expect(mocked.review).toHaveBeenLastCalledWith({ volunteer: null, quietWeeks: 8, longMonths: 24 });
+    expect(mocked.review).toHaveBeenLastCalledWith({ volunteer: null, quietWeeks: 8, longMonths: 24 }, FIRST_LIMITS);
     const calls = mocked.review.mock.calls.length;
     type("#review-quiet-weeks", "0");
     await settle();
@@ -332,7 +332,7 @@ describe("review", () => {
     expect(mocked.review.mock.calls.length).toBe(calls);
     choose("#review-volunteer", SAM);
     await settle();
-    expect(mocked.review).toHaveBeenLastCalledWith({ volunteer: SAM, quietWeeks: 8, longMonths: 24 });
+    expect(mocked.review).toHaveBeenLastCalledWith({ volunteer: SAM, quietWeeks: 8, longMonths: 24 }, FIRST_LIMITS);
   });
 
   test("open concerns are urgent first, each saying whose it is, and Acknowledge goes as Today's does", async () => {
@@ -408,6 +408,136 @@ describe("review", () => {
   });
 });
 
+describe("review: lists longer than a page", () => {
+  const concerns = Array.from({ length: 73 }, (_, i) =>
+    rec("concern", `k-${String(i).padStart(2, "0")}`, { person: "p-rosa", at: `2026-02-${String(28 - (i % 28)).padStart(2, "0")}T10:00`, category: "wellbeing", urgency: "low", notes: `Note ${i}` }),
+  );
+  const quiet = Array.from({ length: 51 }, (_, i) => ({ person: rec("person", `p-${String(i).padStart(2, "0")}`, { alias: `Person ${i}` }), since: i % 2 === 0 ? "2026-01-10T10:00" : null }));
+
+  /** The core, as far as the review goes: each list as long as asked, saying whether there is more. */
+  function core(_options: unknown, limits: typeof FIRST_LIMITS): Promise<ReviewLists> {
+    return Promise.resolve({
+      ...EMPTY,
+      concerns: concerns.slice(0, limits.concerns),
+      quietPeople: quiet.slice(0, limits.quietPeople),
+      more: { ...EMPTY.more, concerns: concerns.length > limits.concerns, quietPeople: quiet.length > limits.quietPeople },
+    });
+  }
+
+  beforeEach(() => {
+    mocked.review.mockImplementation(core);
+  });
+
+  test("a list cut after its page says so and how many it shows; the others have no Show more", async () => {
+    await start();
+    expect(text("#review-concerns-title")).toBe("Open concerns (more than 50)");
+    expect(document.querySelectorAll("#review-concerns-list > li")).toHaveLength(50);
+    expect(text("#review-concerns-shown")).toBe("50 shown, and there are more.");
+    expect(text("#review-quiet-title")).toBe("Not in touch for a while (more than 50)");
+    expect(named("button", "Show more open concerns").id).toBe("review-concerns-more");
+    expect(named("button", "Show more people not in touch").id).toBe("review-quiet-more");
+    expect(document.querySelector("#review-flagged-more")).toBeNull();
+    expect(text("#review-flagged-title")).toBe("Flagged for supervision (0)");
+    everyControlNamed();
+  });
+
+  test("a cut list, its count and its Show more pass axe", async () => {
+    // (Two entries, as if cut there: axe over a hundred takes too long.)
+    mocked.review.mockImplementation(async () => ({ ...EMPTY, concerns: concerns.slice(0, 2), quietPeople: quiet.slice(0, 2), more: { ...EMPTY.more, concerns: true, quietPeople: true } }));
+    await start();
+    expect(text("#review-concerns-title")).toBe("Open concerns (more than 2)");
+    expect(text("#review-concerns-shown")).toBe("2 shown, and there are more.");
+    await axeClean();
+  });
+
+  test("Show more asks for a page more of that list alone, and focus moves to the first entry it brought", async () => {
+    await start();
+    const button = named("button", "Show more open concerns");
+    button.focus();
+    void act(() => button.click());
+    await settle();
+    expect(mocked.review).toHaveBeenLastCalledWith({ volunteer: null, quietWeeks: 4, longMonths: 12 }, { ...FIRST_LIMITS, concerns: 100 });
+    const entries = [...document.querySelectorAll("#review-concerns-list > li")];
+    expect(entries).toHaveLength(73);
+    expect(text("#review-concerns-title")).toBe("Open concerns (73)");
+    // All there is: no Show more, no count of what is shown.
+    expect(document.querySelector("#review-concerns-more")).toBeNull();
+    expect(document.querySelector("#review-concerns-shown")).toBeNull();
+    expect(document.activeElement).toBe(entries[50]?.querySelector(".summary-open"));
+    expect(text("#review-concern-k-50-title")).toBe(document.activeElement?.textContent);
+    // The other list is as long as it was.
+    expect(document.querySelectorAll("#review-quiet-list > li")).toHaveLength(50);
+
+    // Then the people: the concerns stay at the length they were shown.
+    void act(() => named("button", "Show more people not in touch").click());
+    await settle();
+    expect(mocked.review).toHaveBeenLastCalledWith({ volunteer: null, quietWeeks: 4, longMonths: 12 }, { ...FIRST_LIMITS, concerns: 100, quietPeople: 100 });
+    expect(document.querySelectorAll("#review-concerns-list > li")).toHaveLength(73);
+    expect(document.querySelectorAll("#review-quiet-list > li")).toHaveLength(51);
+    expect(document.activeElement).toBe($("#review-quiet-list > li:last-child .summary-open"));
+    expect(document.activeElement?.textContent).toBe("Person 50");
+  });
+
+  test("while Show more is on its way the button keeps focus and says so; when it fails, what was shown stays and it offers Try again", async () => {
+    await start();
+    const first = deferred<ReviewLists>();
+    mocked.review.mockReturnValueOnce(first.promise);
+    const button = named("button", "Show more people not in touch");
+    button.focus();
+    void act(() => button.click());
+    await settle();
+    expect(text("#review-quiet-more")).toBe("Showing more…");
+    expect($("#review-quiet-more").getAttribute("aria-busy")).toBe("true");
+    expect(document.activeElement).toBe($("#review-quiet-more"));
+    // Only the list asked for is busy.
+    expect(text("#review-concerns-more")).toBe("Show more open concerns");
+    await act(async () => {
+      first.reject({ kind: "busy", message: "The journal is busy. Please try again in a moment." });
+    });
+    await settle();
+    expect(text("#review-quiet-more-error")).toBe("The journal is busy. Please try again in a moment.");
+    expect($("#review-quiet-more-error").getAttribute("role")).toBe("alert");
+    expect(text("#review-quiet-more")).toBe("Try again");
+    expect(document.activeElement).toBe($("#review-quiet-more"));
+    expect(document.querySelectorAll("#review-quiet-list > li")).toHaveLength(50);
+    void act(() => $<HTMLButtonElement>("#review-quiet-more").click());
+    await settle();
+    expect(mocked.review).toHaveBeenLastCalledWith({ volunteer: null, quietWeeks: 4, longMonths: 12 }, { ...FIRST_LIMITS, quietPeople: 100 });
+    // All there is now: the button and its error line are gone, and focus is on the one it brought.
+    expect(document.querySelector("#review-quiet-more-error")).toBeNull();
+    expect(document.querySelectorAll("#review-quiet-list > li")).toHaveLength(51);
+    expect(document.activeElement?.textContent).toBe("Person 50");
+  });
+
+  test("a Show more that brings nothing new leaves focus on the list's heading", async () => {
+    await start();
+    // Meanwhile the rest were acknowledged: the longer list is the same 50.
+    mocked.review.mockImplementationOnce(async () => ({ ...EMPTY, concerns: concerns.slice(0, 50), quietPeople: quiet.slice(0, 50), more: { ...EMPTY.more, quietPeople: true } }));
+    void act(() => named("button", "Show more open concerns").click());
+    await settle();
+    expect(text("#review-concerns-title")).toBe("Open concerns (50)");
+    expect(document.activeElement).toBe($("#review-concerns-title"));
+  });
+
+  test("new filters start every list at its first page again", async () => {
+    await start();
+    void act(() => named("button", "Show more open concerns").click());
+    await settle();
+    type("#review-quiet-weeks", "8");
+    await settle();
+    expect(mocked.review).toHaveBeenLastCalledWith({ volunteer: null, quietWeeks: 8, longMonths: 12 }, FIRST_LIMITS);
+    expect(document.querySelectorAll("#review-concerns-list > li")).toHaveLength(50);
+  });
+
+  test("someone with no contact yet says so, with the day they were added", async () => {
+    await start();
+    const entries = [...document.querySelectorAll("#review-quiet-list > li")];
+    expect(entries[0]?.textContent).toContain(`Last contact ${friendly("2026-01-10T10:00")}`);
+    expect(entries[1]?.textContent).toContain(`No contact yet; added on ${friendlyDay("2024-12-03T14:30:00Z")}`);
+    expect(entries[1]?.textContent).not.toContain("Last contact");
+  });
+});
+
 // ---------------------------------------------------------------- Volunteers
 
 describe("volunteers", () => {
@@ -453,7 +583,7 @@ describe("volunteers", () => {
     await settle();
     expect(shown.value).toEqual({ name: "review", volunteer: SAM });
     expect((named("combobox", "Volunteer") as HTMLSelectElement).value).toBe(SAM);
-    expect(mocked.review).toHaveBeenLastCalledWith({ volunteer: SAM, quietWeeks: 4, longMonths: 12 });
+    expect(mocked.review).toHaveBeenLastCalledWith({ volunteer: SAM, quietWeeks: 4, longMonths: 12 }, FIRST_LIMITS);
   });
 
   test("Write a file for Kim opens Exchange with Kim chosen", async () => {
@@ -503,9 +633,13 @@ describe("volunteers", () => {
 });
 
 describe("the review's words", () => {
-  test("counts in headings, the core's page said as a floor; empty lines follow the numbers; numbers in range only", () => {
-    expect(sectionTitle("Open concerns", 0)).toBe("Open concerns (0)");
-    expect(sectionTitle("Open concerns", 50)).toBe("Open concerns (50 or more)");
+  test("counts in headings, a cut list's as more than it shows; empty lines follow the numbers; numbers in range only", () => {
+    expect(sectionTitle("Open concerns", 0, false)).toBe("Open concerns (0)");
+    expect(sectionTitle("Open concerns", 50, false)).toBe("Open concerns (50)");
+    expect(sectionTitle("Open concerns", 50, true)).toBe("Open concerns (more than 50)");
+    expect(shownWords(100)).toBe("100 shown, and there are more.");
+    expect(quietHint(1)).toBe("People whose last contact was 1 week ago or more, and people added that long ago who have had no contact yet.");
+    expect(addedWords("2026-03-03T09:00:00Z")).toBe(`No contact yet; added on ${friendlyDay("2026-03-03T09:00:00Z")}`);
     expect(quietEmpty(1)).toBe("Everyone has been in touch within 1 week.");
     expect(longEmpty(1)).toBe("No one has been supported for 1 month or more.");
     expect(inRange("12", { min: 1, max: 60 })).toBe(12);

@@ -25,6 +25,7 @@ import type { PurgeReport } from "./PurgeReport";
 import type { RecordId } from "./RecordId";
 import type { Report } from "./Report";
 import type { Review } from "./Review";
+import type { ReviewLimits } from "./ReviewLimits";
 import type { ReviewOptions } from "./ReviewOptions";
 import type { RosterEntry } from "./RosterEntry";
 import type { SavedFile } from "./SavedFile";
@@ -137,8 +138,8 @@ export interface Commands {
   stop_job: { args: undefined; result: null };
   /** Every volunteer's card, with when their last file came and what of theirs needs a look. */
   volunteers: { args: undefined; result: Array<VolunteerSummary> };
-  /** What needs a look before supervision, list by list. */
-  review: { args: { options: ReviewOptions }; result: Review };
+  /** What needs a look before supervision, list by list: each as long as `limits` says (Show more asks again with more of one), and which have more. */
+  review: { args: { options: ReviewOptions; limits: ReviewLimits }; result: Review };
   /** The de-identified summary of a period, of everything or of one volunteer's records (days YYYY-MM-DD, either end open). */
   report: { args: { since: string | null; until: string | null; volunteer: Fingerprint | null }; result: Report };
   /** The funder report of a period, naming no one and with every count under 5 held back: the page to print. */

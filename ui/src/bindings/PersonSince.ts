@@ -11,6 +11,8 @@ export type PersonSince = {
  */
 person: JournalRecord, 
 /**
- * `YYYY-MM-DDTHH:MM` or `YYYY-MM-DD`, as the contact has it.
+ * `YYYY-MM-DDTHH:MM` or `YYYY-MM-DD`, as the contact has it. None on
+ * the quiet list for someone with no contact yet: `person.created_at`
+ * says when they were added.
  */
-since: string, };
+since: string | null, };

@@ -10,7 +10,8 @@ export type ReviewOptions = {
  */
 volunteer: Fingerprint | null, 
 /**
- * People with no contact for at least this many weeks are "quiet".
+ * People with no contact for at least this many weeks are "quiet"
+ * (and people added that long ago with no contact at all).
  */
 quietWeeks: number, 
 /**

@@ -1267,6 +1267,13 @@ fn a_supervisors_review_lists_what_needs_a_look() {
     add(&mut sam, Kind::Signpost, json!({"person": ben, "service": svc, "status": "made", "reminder": "2026-01-01"}));
     add(&mut sam, Kind::Reflection, json!({"text": "I felt stuck", "shared": true}));
     add(&mut sam, Kind::Reflection, json!({"text": "private"}));
+    // Nia: added by Sam three months ago, and no contact yet.
+    let nia = add(&mut sam, Kind::Person, json!({"alias": "N.A.", "consent": true})).id;
+    let three_months_ago = crate::model::hlc::wall_ms() - 91 * 24 * 60 * 60 * 1000;
+    sam.j
+        .conn
+        .execute("UPDATE records SET created_hlc = ?1 WHERE id = ?2", rusqlite::params![three_months_ago << 16, nia])
+        .unwrap();
     // Kit (Jo's): seen three months ago; their support ended.
     add(&mut jo, Kind::Contact, json!({"person": kit, "at": crate::model::kinds::months_ago(3), "how": "phone"}));
     add(&mut jo, Kind::Ending, json!({"person": kit, "on": crate::model::kinds::months_ago(0), "planned": true}));
@@ -1282,10 +1289,14 @@ fn a_supervisors_review_lists_what_needs_a_look() {
     let names = |l: &[crate::journal::review::PersonSince]| -> Vec<String> {
         l.iter().map(|p| p.person.fields["alias"].as_str().unwrap().to_string()).collect()
     };
-    // Kit's support ended: on neither list.
-    assert_eq!(names(&r.quiet_people), vec!["R.M."]);
+    // Kit's support ended: on neither list. Nia, added (on Sam's clock)
+    // before Rosa's last contact, has had none: first on the quiet list.
+    assert_eq!(names(&r.quiet_people), vec!["N.A.", "R.M."]);
+    assert_eq!(r.quiet_people[0].since, None);
+    let added = chrono::DateTime::parse_from_rfc3339(&r.quiet_people[0].person.created_at).unwrap();
+    assert_eq!(added.timestamp_millis() / 1000, three_months_ago / 1000);
     assert_eq!(names(&r.long_relationships), vec!["R.M."]);
-    assert_eq!(r.long_relationships[0].since, "2025-05-01T10:00");
+    assert_eq!(r.long_relationships[0].since.as_deref(), Some("2025-05-01T10:00"));
     // One volunteer's alone.
     let jos = morgan.j.review(&ReviewOptions { volunteer: Some(jo.fp.clone()), ..everyone }).unwrap();
     assert!(jos.concerns.is_empty() && jos.flagged.is_empty() && jos.quiet_people.is_empty());
