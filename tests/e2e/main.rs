@@ -54,6 +54,7 @@ pub(crate) use ensure;
 mod cli;
 mod exchange;
 mod journeys;
+mod review;
 mod supervisor;
 
 #[test]

@@ -34,6 +34,9 @@ pub mod model;
 pub mod reports;
 pub mod store;
 pub mod sync;
+#[cfg(feature = "testsupport")]
+#[doc(hidden)]
+pub mod testsupport;
 
 pub use error::{io_reason, Error, ErrorKind, Result};
 pub use journal::drafts::Draft;

@@ -4,7 +4,7 @@
 //! ARCHITECTURE.md):
 //!
 //! `error` · `model/` · `keys` · `store/` · `journal/` · `sync/` ·
-//! `reports/` · `lib`, `benchsupport`
+//! `reports/` · `lib`, `benchsupport`, `testsupport`
 //!
 //! Read from the text of `use crate::…` declarations and `crate::…` and
 //! `super::…` paths in code, leaving out comments and the tests (a test may
@@ -15,8 +15,16 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 /// The layers, bottom first: the first component of a source path.
-const LAYERS: &[&[&str]] =
-    &[&["error"], &["model"], &["keys"], &["store"], &["journal"], &["sync"], &["reports"], &["lib", "benchsupport"]];
+const LAYERS: &[&[&str]] = &[
+    &["error"],
+    &["model"],
+    &["keys"],
+    &["store"],
+    &["journal"],
+    &["sync"],
+    &["reports"],
+    &["lib", "benchsupport", "testsupport"],
+];
 
 fn layer(file: &str) -> usize {
     let top = file.split('/').next().unwrap_or(file).trim_end_matches(".rs");
