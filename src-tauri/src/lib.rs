@@ -7,11 +7,12 @@
 //! minutes without use and tells the window; after a few seconds without
 //! use it does the work saves leave undone (folding the write-ahead logs
 //! back into the database files, a step of merging the search index).
-#![forbid(unsafe_code)]
+#![deny(unsafe_code)]
 
 pub mod commands;
 pub mod exchange;
 pub mod ipc;
+mod memory;
 pub mod session;
 #[cfg(test)]
 mod typescript;
@@ -48,7 +49,8 @@ pub fn files_dir(journal_dir: &Path) -> PathBuf {
         .unwrap_or_else(|| journal_dir.join("files"))
 }
 
-/// A journal of forms needs no GPU compositing. Turning it off roughly
+/// A journal of forms needs no GPU compositing, nor a browser's caches.
+/// Turning compositing off roughly
 /// halves the web process's memory on machines without a GPU driver (where
 /// WebKit falls back to software GL) and avoids the blank windows some
 /// Linux graphics drivers cause.
@@ -56,9 +58,14 @@ fn calm_rendering(app: &tauri::App) {
     #[cfg(target_os = "linux")]
     if let Some(window) = app.get_webview_window("main") {
         let _ = window.with_webview(|webview| {
-            use webkit2gtk::{HardwareAccelerationPolicy, SettingsExt, WebViewExt};
+            use webkit2gtk::{CacheModel, HardwareAccelerationPolicy, SettingsExt, WebContextExt, WebViewExt};
             if let Some(settings) = WebViewExt::settings(&webview.inner()) {
                 settings.set_hardware_acceleration_policy(HardwareAccelerationPolicy::Never);
+            }
+            // An app that browses nothing keeps no cache of pages it may
+            // go back to.
+            if let Some(context) = WebViewExt::context(&webview.inner()) {
+                context.set_cache_model(CacheModel::DocumentViewer);
             }
         });
     }

@@ -71,6 +71,9 @@ struct Inner {
     erased_at_unlock: u32,
     idle_lock: Duration,
     last_activity: Instant,
+    /// The idle spell (by the moment of its last activity) in which the
+    /// journal's caches were last let go (see `tidy_if_idle`).
+    rested_after: Option<Instant>,
 }
 
 impl Session {
@@ -94,6 +97,7 @@ impl Session {
                 erased_at_unlock: 0,
                 idle_lock: minutes(peerjournal::journal::DEFAULT_IDLE_LOCK_MINUTES),
                 last_activity: Instant::now(),
+                rested_after: None,
             }),
             stop: Mutex::new(None),
             progress: OnceLock::new(),
@@ -576,15 +580,26 @@ impl Session {
     /// Does the work saves leave for idle moments (a step of merging the
     /// search index, folding the write-ahead logs back into the database
     /// files; see `Journal::tidy_while_idle`) if the journal is open and
-    /// nothing has happened for [`TIDY_AFTER`] at `now`. Returns true if
-    /// it did.
-    pub fn tidy_if_idle(&self, now: Instant) -> bool {
-        let inner = self.inner();
-        match &inner.journal {
-            Some(journal) if now.saturating_duration_since(inner.last_activity) >= TIDY_AFTER => {
-                journal.tidy_while_idle().is_ok()
+    /// nothing has happened for [`TIDY_AFTER`] at `now`. Once nothing is
+    /// left to tidy, it lets go of the journal's caches and hands the freed
+    /// memory back to the system, once per idle spell: an app left open on
+    /// a desk holds only what it needs.
+    pub fn tidy_if_idle(&self, now: Instant) -> Idle {
+        let mut inner = self.inner();
+        if now.saturating_duration_since(inner.last_activity) < TIDY_AFTER {
+            return Idle::Nothing;
+        }
+        let rested = inner.rested_after == Some(inner.last_activity);
+        let Some(journal) = &inner.journal else { return Idle::Nothing };
+        match journal.tidy_while_idle() {
+            Ok(false) if !rested => {
+                let _ = journal.release_memory();
+                crate::memory::give_back_freed();
+                inner.rested_after = Some(inner.last_activity);
+                Idle::LetGo
             }
-            _ => false,
+            Ok(_) => Idle::Tidied,
+            Err(_) => Idle::Nothing,
         }
     }
 
@@ -598,6 +613,17 @@ impl Session {
         }
         false
     }
+}
+
+/// What [`Session::tidy_if_idle`] did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Idle {
+    /// Nothing: the journal is locked, or was used just now.
+    Nothing,
+    /// A step of tidying.
+    Tidied,
+    /// Nothing was left to tidy, and the journal's caches were let go.
+    LetGo,
 }
 
 /// How long the journal must be left alone before the idle timer tidies it
@@ -698,14 +724,22 @@ mod tests {
     fn idle_timer_tidies_only_when_open_and_left_alone() {
         let dir = tempfile::tempdir().unwrap();
         let session = Session::new(dir.path().to_path_buf(), FAST);
-        assert!(!session.tidy_if_idle(Instant::now()), "nothing is open");
+        assert_eq!(session.tidy_if_idle(Instant::now()), Idle::Nothing, "nothing is open");
         session.create_journal(request("a fine passphrase")).unwrap();
         let start = Instant::now();
         session.touch().unwrap();
-        assert!(!session.tidy_if_idle(start), "just used");
-        assert!(session.tidy_if_idle(Instant::now() + TIDY_AFTER));
+        assert_eq!(session.tidy_if_idle(start), Idle::Nothing, "just used");
+        // Once nothing is left to tidy, its caches are let go, once per
+        // idle spell.
+        let spell =
+            |n: u32| -> Vec<Idle> { (1..=n).map(|i| session.tidy_if_idle(Instant::now() + TIDY_AFTER * i)).collect() };
+        let first = spell(20);
+        assert_eq!(first.iter().filter(|d| **d == Idle::LetGo).count(), 1, "{first:?}");
+        assert_eq!(first.last(), Some(&Idle::Tidied));
+        session.touch().unwrap();
+        assert_eq!(spell(1), [Idle::LetGo], "used again, then left alone again");
         session.lock().unwrap();
-        assert!(!session.tidy_if_idle(Instant::now() + TIDY_AFTER), "locked");
+        assert_eq!(session.tidy_if_idle(Instant::now() + TIDY_AFTER), Idle::Nothing, "locked");
     }
 
     #[test]

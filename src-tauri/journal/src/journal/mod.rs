@@ -645,6 +645,16 @@ impl Journal {
         merged
     }
 
+    /// Lets go of the memory kept to answer quickly: the decrypted pages
+    /// SQLite caches for the journal and its search index. For when the
+    /// journal is left alone (the app calls it once per idle spell, after
+    /// [`Journal::tidy_while_idle`] has nothing left to do); the next
+    /// question reads the pages it needs from the disk again.
+    pub fn release_memory(&self) -> Result<()> {
+        self.conn.execute_batch("PRAGMA shrink_memory;")?;
+        self.search.release_memory()
+    }
+
     /// Notes that `path` is being written, as `path` whole once it is done
     /// (an export writes its bundle so), after removing any such file left
     /// by a write that was stopped. Noted in the journal, so that a file

@@ -429,6 +429,11 @@ impl SearchIndex {
         Ok(!self.is_damaged() && self.conn.total_changes() - before >= 2)
     }
 
+    /// Lets go of the index's cached pages (see `Journal::release_memory`).
+    pub(crate) fn release_memory(&self) -> Result<()> {
+        Ok(self.conn.execute_batch("PRAGMA shrink_memory;")?)
+    }
+
     /// Folds the index's write-ahead log into its file; with `truncate`,
     /// empties the log too (after an erasure). Returns the pages left
     /// unfolded (another process reading can hold some back).
