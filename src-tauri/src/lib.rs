@@ -50,10 +50,9 @@ pub fn files_dir(journal_dir: &Path) -> PathBuf {
 }
 
 /// A journal of forms needs no GPU compositing, nor a browser's caches.
-/// Turning compositing off roughly
-/// halves the web process's memory on machines without a GPU driver (where
-/// WebKit falls back to software GL) and avoids the blank windows some
-/// Linux graphics drivers cause.
+/// Turning compositing off roughly halves the web process's memory on
+/// machines without a GPU driver (where WebKit falls back to software GL)
+/// and avoids the blank windows some Linux graphics drivers cause.
 fn calm_rendering(app: &tauri::App) {
     #[cfg(target_os = "linux")]
     if let Some(window) = app.get_webview_window("main") {
