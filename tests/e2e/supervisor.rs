@@ -318,11 +318,21 @@ fn a_supervisor_charts_reports_fills_the_directory_and_writes_back() {
             .filter(|e| e.file_name().to_string_lossy().ends_with(".html"))
             .collect();
         crate::ensure!(pages.len() == 1, "the report was not written: {saved:?}");
+        // Sam's 3 contacts are fewer than 5, on the page and in the table.
         let page = std::fs::read_to_string(pages[0].path())?;
         crate::ensure!(
-            page.contains('3') && !page.contains("R.M."),
-            "the funder report names someone, or misses the contacts"
+            page.contains("through fewer than 5 contacts") && !page.contains("R.M."),
+            "the funder report names someone, or shows a small count"
         );
+        let table = std::fs::read_to_string(pages[0].path().with_extension("csv"))?;
+        crate::ensure!(table.contains("total,all,contacts,fewer than 5\r\n"), "the CSV: {table}");
+        // The same report as a page to print, in the app.
+        press(&app, "Open the funder report")?;
+        let shown =
+            says(&app, "[data-screen=funderReport]", "Fewer than 5 people supported through fewer than 5 contacts")?;
+        crate::ensure!(!shown.contains("R.M."), "the page names someone: {shown:?}");
+        app.wait_for_role("button", "Print, or save as PDF", TIMEOUT)?;
+        accessible(&app, "the funder report's page to print")?;
 
         // The directory, from a spreadsheet picked in the file field.
         let csv = driver.files_dir().join("our-services.csv");

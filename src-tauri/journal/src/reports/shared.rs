@@ -212,11 +212,14 @@ impl Report {
                 .map(|(month, row)| row.iter().zip(MONTH_MEASURES).map(|(i, m)| figure(month, m, *i)).collect())
                 .collect(),
         };
+        let hours = match shared.total("minutes") {
+            Shown::Count(_) => format!(", {} hours in all.", shared.total("minutes").hours()),
+            _ => " (their hours held back with them).".to_string(),
+        };
         shared.in_short = format!(
-            "{} people supported through {} contacts, {} hours in all.",
+            "{} people supported through {} contacts{hours}",
             capitalise(&shared.total("people").words()),
             shared.total("contacts").words(),
-            shared.total("minutes").hours()
         );
         shared.also = ALSO
             .iter()
@@ -558,5 +561,10 @@ mod tests {
         assert!(page.contains("7 people supported through 23 contacts, 20.0 hours in all."), "{page}");
         assert!(page.contains("<td>phone</td><td class=\"n\">fewer than 5</td>"), "{page}");
         assert!(page.contains("Fewer than 5” stands for a count from 1 to 4"), "{page}");
+        let few = Report { people: 1, contacts: 3, minutes: 180, ..Report::default() }.for_sharing("Morgan");
+        assert_eq!(
+            few.in_short,
+            "Fewer than 5 people supported through fewer than 5 contacts (their hours held back with them)."
+        );
     }
 }
