@@ -18,6 +18,7 @@ import { batch, effect, signal, useSignal } from "@preact/signals";
 import type { ComponentChildren } from "preact";
 import { useEffect, useLayoutEffect, useRef } from "preact/hooks";
 import { api } from "../api";
+import { Asking } from "../components/Asking";
 import type { Fingerprint } from "../bindings/Fingerprint";
 import type { JournalRecord } from "../bindings/JournalRecord";
 import type { PersonSince } from "../bindings/PersonSince";
@@ -261,19 +262,7 @@ export function Review({ volunteer }: RouteOf<"review">) {
         <p class="lead">{REVIEW_WORDS.intro}</p>
         <Filters volunteer={volunteer} volunteers={volunteers.value} />
       </section>
-      <p id="review-looking" class="hint looking review-looking" role="status">
-        {now.state === "looking" ? "Looking…" : ""}
-      </p>
-      <p id="review-error" class="message message-error review-error" role="alert">
-        {now.state === "failed" ? now.message : ""}
-      </p>
-      {now.state === "failed" ? (
-        <div class="actions">
-          <button id="review-retry" type="button" class="button button-quiet" onClick={() => tries.value++}>
-            Try again
-          </button>
-        </div>
-      ) : null}
+      <Asking id="review" looking={now.state === "looking"} failed={now.state === "failed" ? now.message : null} onRetry={() => tries.value++} />
       {shown === null || now.state === "failed" ? null : (
         <div class="review-lists" aria-busy={now.state === "looking" ? "true" : undefined}>
           <Section id="review-concerns" title="Open concerns" n={shown.concerns.length} hint={REVIEW_WORDS.concernsHint} empty={REVIEW_WORDS.noConcerns} paging={paging("concerns", "Show more open concerns")}>
