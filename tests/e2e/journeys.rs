@@ -320,8 +320,11 @@ fn an_urgent_concern_and_its_banner() {
 /// in the next export, and only it.
 #[test]
 fn a_private_reflection_stays_and_a_shared_one_travels() {
-    with_app(|driver, app| {
-        let supervisor_dir = tempfile::tempdir()?;
+    // Sam's journal and their supervisor Kim's, each trusting the other,
+    // made before the app starts (made after, the app may already be
+    // showing set-up).
+    let supervisor_dir = tempfile::tempdir().unwrap_or_else(|e| panic!("a temporary folder: {e}"));
+    let made = |driver: &Driver| -> TestResult<(Journal, peerjournal::cards::Card)> {
         let (mut kim, _) = Journal::create(
             supervisor_dir.path(),
             &NewJournal { name: "Kim", role: Role::Supervisor, passphrase: PASS, kdf: FAST },
@@ -332,6 +335,9 @@ fn a_private_reflection_stays_and_a_shared_one_travels() {
             j.card()
         })?;
         kim.add_card(&sam_card)?;
+        Ok((kim, kim_card))
+    };
+    crate::with_prepared_app(made, |driver, app, (mut kim, kim_card)| {
         unlock(&app)?;
         go(&app, "Reflections")?;
         for (text, share) in [("I felt out of my depth today", false), ("how do I hold back from fixing things?", true)]
