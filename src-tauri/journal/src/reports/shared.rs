@@ -4,11 +4,17 @@
 //!
 //! Invariants:
 //! - Every count from 1 to 4 is shown as "fewer than 5" ([`Shown::FewerThanFive`]).
-//! - No held-back count can be worked out from the others: where a total and
-//!   its parts are all shown but one, the smallest other part is held back
-//!   too ([`Shown::Hidden`]), so every total with a part held back has at
-//!   least two. The hours of a month (or of the period) are held back with
-//!   its contacts.
+//! - No held-back count can be worked out exactly from what is shown. Each
+//!   total and the parts that add up to it is a constraint (a breakdown; the
+//!   months of an additive measure; a figure under "Also" and what is left of
+//!   its total, which is never shown but could be worked out), and a reader
+//!   knows that "fewer than 5" is 1 to 4 and "hidden" at least 5. The range
+//!   each figure held back could take is narrowed through every constraint;
+//!   while one of 1 to 4 comes out exact, the smallest figure shown beside
+//!   it (or, failing that, beside what pins it down) is held back too
+//!   ([`Shown::Hidden`]). The hours and the people of a month (or of the
+//!   period) are held back with its contacts, and they too are never left
+//!   exact.
 //! - Zero is shown: nothing happened, and no one can be recognised by it.
 //!
 //! What it does not do: the supervisor's own working view ([`Report`], the
@@ -139,6 +145,14 @@ const TOTALS: [&str; 11] = [
 pub const MONTH_MEASURES: [&str; 7] =
     ["people", "contacts", "minutes", "referrals", "concerns", "boundary issues", "endings"];
 
+/// The "Also" figures, each a part of another total.
+const SUBSETS: [(&str, &str); 4] = [
+    ("referrals accompanied", "referrals"),
+    ("concerns open", "concerns"),
+    ("boundary issues flagged", "boundary issues"),
+    ("planned endings", "endings"),
+];
+
 /// The measures whose months add up to the period's total (people do not:
 /// one person may be seen in many months).
 const ADDITIVE: [&str; 6] = ["contacts", "minutes", "referrals", "concerns", "boundary issues", "endings"];
@@ -148,12 +162,23 @@ impl Report {
     /// module's invariants).
     pub fn for_sharing(&self, kept_by: &str) -> SharedReport {
         let mut cells = Cells::default();
-        let totals: Vec<(&str, usize)> = TOTALS.iter().map(|m| (*m, cells.add(self.total(m)))).collect();
+        let totals: Vec<(&str, usize)> =
+            TOTALS.iter().filter_map(|m| Some((*m, cells.add(self.total(m)?)))).collect();
         let total_of = |measure: &str| totals.iter().find(|(m, _)| *m == measure).map(|(_, i)| *i);
         let mut groups = Vec::new();
         let mut links = Vec::new();
-        if let (Some(minutes), Some(contacts)) = (total_of("minutes"), total_of("contacts")) {
-            links.push((minutes, contacts));
+        for with_contacts in ["minutes", "people"] {
+            if let (Some(figure), Some(contacts)) = (total_of(with_contacts), total_of("contacts")) {
+                links.push((figure, contacts));
+            }
+        }
+        // Each "Also" figure and the rest of its total: never shown, but a
+        // reader could work it out.
+        for (part, of) in SUBSETS {
+            if let (Some(part), Some(total)) = (total_of(part), total_of(of)) {
+                let rest = cells.values[total].saturating_sub(cells.values[part]);
+                groups.push((total, vec![part, cells.add_unseen(rest)]));
+            }
         }
 
         let breakdowns: Vec<Indexed> = self
@@ -161,7 +186,7 @@ impl Report {
             .iter()
             .map(|(section, measure, _, parts)| {
                 let parts: Vec<(String, usize)> = parts.iter().map(|(g, n)| (g.clone(), cells.add(*n))).collect();
-                let total = total_of(measure).unwrap_or_default();
+                let total = total_of(measure).unwrap_or_else(|| cells.add(parts.iter().map(|(_, i)| cells.values[*i]).sum()));
                 groups.push((total, parts.iter().map(|(_, i)| *i).collect::<Vec<_>>()));
                 (*section, *measure, total, parts)
             })
@@ -179,8 +204,10 @@ impl Report {
         }
         let column = |measure: &str| MONTH_MEASURES.iter().position(|m| *m == measure).unwrap_or_default();
         for (_, row) in &months {
-            if let (Some(minutes), Some(contacts)) = (row.get(column("minutes")), row.get(column("contacts"))) {
-                links.push((*minutes, *contacts));
+            for with_contacts in ["minutes", "people"] {
+                if let (Some(figure), Some(contacts)) = (row.get(column(with_contacts)), row.get(column("contacts"))) {
+                    links.push((*figure, *contacts));
+                }
             }
         }
 
@@ -229,8 +256,8 @@ impl Report {
     }
 
     /// One of the period's totals by its name in [`TOTALS`].
-    fn total(&self, measure: &str) -> u32 {
-        match measure {
+    fn total(&self, measure: &str) -> Option<u32> {
+        Some(match measure {
             "people" => self.people,
             "contacts" => self.contacts,
             "minutes" => self.minutes,
@@ -241,8 +268,9 @@ impl Report {
             "concerns open" => self.concerns_open,
             "boundary issues flagged" => self.boundary_issues_flagged,
             "endings" => self.endings,
-            _ => self.endings_planned,
-        }
+            "planned endings" => self.endings_planned,
+            _ => return None,
+        })
     }
 }
 
@@ -257,60 +285,148 @@ impl Month {
 /// total, and each part's group.
 type Indexed<'r> = (&'r str, &'r str, usize, Vec<(String, usize)>);
 
-/// Every figure of a report once, and what is shown of each.
+/// Every figure of a report once (and the figures a reader could work
+/// out without being shown them), and what is shown of each.
 #[derive(Default)]
 struct Cells {
     values: Vec<u32>,
     shown: Vec<Shown>,
+    /// False for a figure never shown (the rest of a total under "Also").
+    visible: Vec<bool>,
+    /// Held back only because a count it goes with is (hours, people).
+    linked: Vec<bool>,
 }
+
+/// A bound no figure reaches.
+const UNBOUNDED: i64 = i64::MAX / 4;
 
 impl Cells {
     fn add(&mut self, value: u32) -> usize {
         self.values.push(value);
         self.shown.push(if (1..5).contains(&value) { Shown::FewerThanFive } else { Shown::Count(value) });
+        self.visible.push(true);
+        self.linked.push(false);
         self.values.len() - 1
     }
 
-    fn is_shown(&self, i: usize) -> bool {
-        matches!(self.shown[i], Shown::Count(_))
+    fn add_unseen(&mut self, value: u32) -> usize {
+        let i = self.add(value);
+        self.visible[i] = false;
+        i
     }
 
-    /// Holds back what would let a count already held back be worked out:
-    /// `groups` are totals with the parts that add up to them, `links`
-    /// figures to hold back with another (hours with their contacts).
-    /// Repeats until nothing changes; each round holds back at least one
-    /// more figure, so it ends.
+    fn is_shown(&self, i: usize) -> bool {
+        self.visible[i] && matches!(self.shown[i], Shown::Count(_))
+    }
+
+    /// What a reader knows of figure `i` before working anything out.
+    fn known(&self, i: usize) -> (i64, i64) {
+        match (self.visible[i], self.shown[i]) {
+            (false, _) => (0, UNBOUNDED),
+            (true, Shown::Count(n)) => (i64::from(n), i64::from(n)),
+            (true, Shown::FewerThanFive) => (1, 4),
+            (true, Shown::Hidden) if self.linked[i] => (0, UNBOUNDED),
+            (true, Shown::Hidden) => (5, UNBOUNDED),
+        }
+    }
+
+    /// The range each figure could take, narrowed through every group
+    /// (a total is the sum of its parts) until nothing narrows further.
+    fn ranges(&self, groups: &[(usize, Vec<usize>)]) -> Vec<(i64, i64)> {
+        let mut range: Vec<(i64, i64)> = (0..self.values.len()).map(|i| self.known(i)).collect();
+        for _ in 0..64 {
+            let mut narrowed = false;
+            for (total, parts) in groups.iter().filter(|(_, parts)| !parts.is_empty()) {
+                let (lo_sum, hi_sum) = parts.iter().fold((0i64, 0i64), |(lo, hi), p| {
+                    (lo.saturating_add(range[*p].0), hi.saturating_add(range[*p].1).min(UNBOUNDED))
+                });
+                let (t_lo, t_hi) = range[*total];
+                let t = (t_lo.max(lo_sum), t_hi.min(hi_sum));
+                narrowed |= t != range[*total];
+                range[*total] = t;
+                for p in parts {
+                    let (p_lo, p_hi) = range[*p];
+                    let others_hi = if p_hi >= UNBOUNDED || hi_sum >= UNBOUNDED {
+                        parts.iter().filter(|q| *q != p).fold(0i64, |s, q| s.saturating_add(range[*q].1).min(UNBOUNDED))
+                    } else {
+                        hi_sum.saturating_sub(p_hi)
+                    };
+                    let others_lo = lo_sum.saturating_sub(p_lo);
+                    let lo = if others_hi >= UNBOUNDED { p_lo } else { p_lo.max(t.0.saturating_sub(others_hi)) };
+                    let hi = if t.1 >= UNBOUNDED { p_hi } else { p_hi.min(t.1.saturating_sub(others_lo)) };
+                    narrowed |= (lo, hi) != (p_lo, p_hi);
+                    range[*p] = (lo, hi);
+                }
+            }
+            if !narrowed {
+                break;
+            }
+        }
+        range
+    }
+
+    /// Holds back what would let a figure held back be worked out exactly
+    /// (see the module's invariants): `groups` are totals with the parts
+    /// that add up to them, `links` figures to hold back with another.
+    /// Each round holds back one more figure, so it ends.
     fn hold_back(&mut self, groups: &[(usize, Vec<usize>)], links: &[(usize, usize)]) {
         loop {
-            let mut changed = false;
             for &(figure, with) in links {
                 if !self.is_shown(with) && self.is_shown(figure) {
                     self.shown[figure] = Shown::Hidden;
-                    changed = true;
+                    self.linked[figure] = true;
                 }
             }
-            for (total, parts) in groups {
-                let held = std::iter::once(total).chain(parts).filter(|i| !self.is_shown(**i)).count();
-                if held != 1 {
-                    continue;
-                }
-                // The smallest part still shown that is not nothing; failing
-                // that, the total.
-                let next = parts
-                    .iter()
-                    .copied()
-                    .filter(|i| self.is_shown(*i) && self.values[*i] > 0)
-                    .min_by_key(|i| self.values[*i])
-                    .or_else(|| self.is_shown(*total).then_some(*total));
-                if let Some(i) = next {
-                    self.shown[i] = Shown::Hidden;
-                    changed = true;
-                }
-            }
-            if !changed {
+            let range = self.ranges(groups);
+            let exact = |i: usize| range[i].0 == range[i].1;
+            let given_away: Vec<usize> = (0..self.values.len())
+                .filter(|&i| !self.is_shown(i) && exact(i))
+                .filter(|&i| (1..5).contains(&self.values[i]) || (self.linked[i] && self.values[i] > 0))
+                .collect();
+            if given_away.is_empty() {
                 return;
             }
+            match self.next_to_hold(&given_away, groups, &exact) {
+                Some(i) => self.shown[i] = Shown::Hidden,
+                None => return,
+            }
         }
+    }
+
+    /// The smallest figure shown in a group with a figure given away; if
+    /// there is none, in a group with what pins that group down (a figure
+    /// held back but worked out exactly), and so on outwards.
+    fn next_to_hold(
+        &self,
+        given_away: &[usize],
+        groups: &[(usize, Vec<usize>)],
+        exact: &dyn Fn(usize) -> bool,
+    ) -> Option<usize> {
+        let mut frontier = given_away.to_vec();
+        let mut looked = vec![false; groups.len()];
+        while !frontier.is_empty() {
+            let mut candidates = Vec::new();
+            let mut next = Vec::new();
+            for (g, (total, parts)) in groups.iter().enumerate() {
+                let members: Vec<usize> = std::iter::once(*total).chain(parts.iter().copied()).collect();
+                if looked[g] || !members.iter().any(|m| frontier.contains(m)) {
+                    continue;
+                }
+                looked[g] = true;
+                for m in members {
+                    if self.is_shown(m) && self.values[m] > 0 {
+                        candidates.push(m);
+                    } else if !self.is_shown(m) && exact(m) && !frontier.contains(&m) {
+                        next.push(m);
+                    }
+                }
+            }
+            if let Some(smallest) = candidates.into_iter().min_by_key(|m| self.values[*m]) {
+                return Some(smallest);
+            }
+            frontier = next;
+        }
+        None
     }
 }
 
@@ -541,6 +657,103 @@ mod tests {
             };
             assert_ne!(column(1), 1, "seed {seed}: contacts by month");
             assert_ne!(column(2), 1, "seed {seed}: minutes by month");
+        }
+    }
+
+    /// Whether a figure as shown could be `n`, as a reader knows the words.
+    fn could_be(shown: Shown, n: u32) -> bool {
+        match shown {
+            Shown::Count(v) => v == n,
+            Shown::FewerThanFive => (1..5).contains(&n),
+            Shown::Hidden => n >= 5,
+        }
+    }
+
+    #[test]
+    fn no_count_under_5_can_be_worked_out_exactly_by_trying_every_possibility() {
+        // Every report of contacts by three kinds (0 to 8 each) in one
+        // month: a reader who tries every value each figure held back could
+        // take, within what the total and the month say, finds at least two
+        // for each count from 1 to 4.
+        for a in 0..9u32 {
+            for b in 0..9u32 {
+                for c in 0..9u32 {
+                    let contacts = a + b + c;
+                    let report = Report {
+                        people: 0,
+                        contacts,
+                        contacts_by_how: BTreeMap::from([("a".into(), a), ("b".into(), b), ("c".into(), c)]),
+                        months: if contacts == 0 { vec![] } else { vec![month("2026-01", 0, contacts, 0)] },
+                        ..Report::default()
+                    };
+                    let shared = report.for_sharing("x");
+                    let parts: Vec<Shown> = shared.breakdowns[0].parts.iter().map(|f| f.shown).collect();
+                    let (total, in_month) = (shared.breakdowns[0].total, shared.months.first().map(|r| r[1].shown));
+                    let mut seen: [std::collections::BTreeSet<u32>; 3] = Default::default();
+                    for x in 0..40 {
+                        for y in 0..40 {
+                            for z in 0..40 {
+                                let sum = x + y + z;
+                                let fits = could_be(parts[0], x)
+                                    && could_be(parts[1], y)
+                                    && could_be(parts[2], z)
+                                    && could_be(total, sum)
+                                    && in_month.is_none_or(|m| could_be(m, sum));
+                                if fits {
+                                    for (set, v) in seen.iter_mut().zip([x, y, z]) {
+                                        set.insert(v);
+                                    }
+                                }
+                            }
+                        }
+                    }
+                    for (i, value) in [a, b, c].into_iter().enumerate() {
+                        if (1..5).contains(&value) {
+                            assert!(seen[i].len() > 1, "{a} {b} {c}: part {i} can only be {:?} ({parts:?} of {total:?})", seen[i]);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn what_the_review_found_gives_nothing_away() {
+        let held = |s: Shown| !matches!(s, Shown::Count(_));
+        // 6 contacts, 5 home visits and 1 phone call: "hidden" is at least
+        // 5, so the total goes too, and the month that would pin it.
+        let r = Report {
+            people: 2,
+            contacts: 6,
+            minutes: 300,
+            contacts_by_how: BTreeMap::from([("home-visit".into(), 5), ("phone".into(), 1)]),
+            months: vec![month("2026-01", 2, 6, 300)],
+            ..Report::default()
+        }
+        .for_sharing("x");
+        assert!(held(r.breakdowns[0].total) && held(r.months[0][1].shown), "{r:?}");
+        assert!(held(r.total("minutes")), "the hours go with the contacts");
+        // A month's people go with its contacts: 9 people in a month of 9
+        // contacts would say the other month had at most 1.
+        let r = Report {
+            people: 10,
+            contacts: 10,
+            months: vec![month("2026-01", 9, 9, 0), month("2026-02", 1, 1, 0)],
+            ..Report::default()
+        }
+        .for_sharing("x");
+        assert_eq!((r.months[0][0].shown, r.months[0][1].shown), (Shown::Hidden, Shown::Hidden), "{r:?}");
+        // 8 endings, 5 planned: the 3 others would be there to work out.
+        let r = Report { endings: 8, endings_planned: 5, ..Report::default() }.for_sharing("x");
+        assert!(held(r.total("planned endings")), "{r:?}");
+        let r = Report { endings: 8, endings_planned: 8, ..Report::default() }.for_sharing("x");
+        assert_eq!(r.total("planned endings"), Shown::Count(8), "none left to give away");
+        // Five parts of 1 under a total of 5, or two of 4 under 8.
+        for parts in [vec![1, 1, 1, 1, 1], vec![4, 4]] {
+            let contacts = parts.iter().sum();
+            let how = parts.iter().enumerate().map(|(i, n)| (format!("k{i}"), *n)).collect();
+            let r = Report { contacts, contacts_by_how: how, ..Report::default() }.for_sharing("x");
+            assert!(held(r.breakdowns[0].total), "{parts:?}: {r:?}");
         }
     }
 
