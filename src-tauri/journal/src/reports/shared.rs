@@ -162,8 +162,7 @@ impl Report {
     /// module's invariants).
     pub fn for_sharing(&self, kept_by: &str) -> SharedReport {
         let mut cells = Cells::default();
-        let totals: Vec<(&str, usize)> =
-            TOTALS.iter().filter_map(|m| Some((*m, cells.add(self.total(m)?)))).collect();
+        let totals: Vec<(&str, usize)> = TOTALS.iter().filter_map(|m| Some((*m, cells.add(self.total(m)?)))).collect();
         let total_of = |measure: &str| totals.iter().find(|(m, _)| *m == measure).map(|(_, i)| *i);
         let mut groups = Vec::new();
         let mut links = Vec::new();
@@ -186,7 +185,8 @@ impl Report {
             .iter()
             .map(|(section, measure, _, parts)| {
                 let parts: Vec<(String, usize)> = parts.iter().map(|(g, n)| (g.clone(), cells.add(*n))).collect();
-                let total = total_of(measure).unwrap_or_else(|| cells.add(parts.iter().map(|(_, i)| cells.values[*i]).sum()));
+                let total =
+                    total_of(measure).unwrap_or_else(|| cells.add(parts.iter().map(|(_, i)| cells.values[*i]).sum()));
                 groups.push((total, parts.iter().map(|(_, i)| *i).collect::<Vec<_>>()));
                 (*section, *measure, total, parts)
             })
@@ -709,7 +709,11 @@ mod tests {
                     }
                     for (i, value) in [a, b, c].into_iter().enumerate() {
                         if (1..5).contains(&value) {
-                            assert!(seen[i].len() > 1, "{a} {b} {c}: part {i} can only be {:?} ({parts:?} of {total:?})", seen[i]);
+                            assert!(
+                                seen[i].len() > 1,
+                                "{a} {b} {c}: part {i} can only be {:?} ({parts:?} of {total:?})",
+                                seen[i]
+                            );
                         }
                     }
                 }
