@@ -335,8 +335,9 @@ describe("review", () => {
     expect(mocked.review).toHaveBeenLastCalledWith({ volunteer: SAM, quietWeeks: 8, longMonths: 24 }, FIRST_LIMITS);
   });
 
-  test("open concerns are urgent first, each saying whose it is, and Acknowledge goes as Today's does", async () => {
-    lists = { ...EMPTY, concerns: [calm, urgent] };
+  test("open concerns are in the journal's order (the most urgent first), each saying whose it is, and Acknowledge goes as Today's does", async () => {
+    // The journal orders them (so an urgent one is never left for Show more); the screen keeps its order.
+    lists = { ...EMPTY, concerns: [urgent, calm] };
     await start();
     const entries = [...document.querySelectorAll("#review-concerns-list > li")];
     expect(entries.map((li) => li.querySelector(".summary-open")?.textContent)).toEqual(["Safeguarding concern about Rosa Maria", "Wellbeing concern about Jo Bloggs"]);

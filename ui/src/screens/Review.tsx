@@ -1,6 +1,6 @@
 // Route "review", a supervisor's home: what in the volunteers' records needs a
-// look before supervision, list by list. Open concerns (urgent first, each
-// with Acknowledge), contacts and boundary issues flagged for supervision,
+// look before supervision, list by list. Open concerns (urgent first, as the
+// journal orders them; each with Acknowledge), contacts and boundary issues flagged for supervision,
 // reflections shared with the supervisor, signposts past their reminder with
 // no news, people no one has been in touch with for some weeks (or ever, since
 // they were added), and relationships that have gone on for many months. A
@@ -25,7 +25,7 @@ import type { PersonSince } from "../bindings/PersonSince";
 import type { Review as ReviewLists } from "../bindings/Review";
 import type { ReviewLimits } from "../bindings/ReviewLimits";
 import type { VolunteerSummary } from "../bindings/VolunteerSummary";
-import { AcknowledgeButton, urgentFirst } from "../components/OpenConcern";
+import { AcknowledgeButton } from "../components/OpenConcern";
 import { MoreButton, PAGE_SIZE } from "../components/PagedList";
 import { headline, RecordSummary, refreshServiceNames } from "../components/RecordSummary";
 import { ALL_VOLUNTEERS, useVolunteers, VolunteerSelect } from "../components/VolunteerSelect";
@@ -144,8 +144,6 @@ type Revealed = { list: ReviewList; id: string | null } | null;
 /** The ids of a list's entries, in the order they are shown. */
 function shownIds(lists: ReviewLists, list: ReviewList): string[] {
   switch (list) {
-    case "concerns":
-      return urgentFirst(lists.concerns).map((r) => r.id);
     case "quietPeople":
     case "longRelationships":
       return lists[list].map((entry) => entry.person.id);
@@ -266,7 +264,7 @@ export function Review({ volunteer }: RouteOf<"review">) {
       {shown === null || now.state === "failed" ? null : (
         <div class="review-lists" aria-busy={now.state === "looking" ? "true" : undefined}>
           <Section id="review-concerns" title="Open concerns" n={shown.concerns.length} hint={REVIEW_WORDS.concernsHint} empty={REVIEW_WORDS.noConcerns} paging={paging("concerns", "Show more open concerns")}>
-            {urgentFirst(shown.concerns).map((concern) => (
+            {shown.concerns.map((concern) => (
               <li key={concern.id}>
                 <RecordSummary record={concern} idPrefix="review-concern" from={whose(concern, "Written by")} focus={focused("concerns", concern.id)}>
                   <AcknowledgeButton concern={concern} />

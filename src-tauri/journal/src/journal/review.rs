@@ -4,8 +4,8 @@
 //! their reminder with no outcome, people no one has been in touch with for
 //! some weeks (or ever, since they were added), and relationships that have
 //! gone on for many months (a sign of dependency to talk about). Each list
-//! is its newest (or longest) first, read from the indexes; all can be
-//! narrowed to one volunteer's journal.
+//! is its newest (or longest) first, open concerns the most urgent first,
+//! read from the indexes; all can be narrowed to one volunteer's journal.
 //!
 //! Each list shows a page (50 to start, [`ReviewLimits`]) and says whether
 //! there is more: it is read one entry past its limit, so the answer is
@@ -23,7 +23,7 @@ use crate::error::{Error, Result};
 use crate::journal::read::{record_from_row, RECORD_COLUMNS};
 use crate::journal::Journal;
 use crate::model::ids::Fingerprint;
-use crate::model::kinds::{self, time_key};
+use crate::model::kinds::{self, time_key, FieldType, Kind};
 use crate::model::record::Record;
 
 /// How a review is asked for.
@@ -164,6 +164,32 @@ const PEOPLE_BY_CONTACT: &str = "
 /// When someone with no contact was added, as an `at_key` (see [`PEOPLE_BY_CONTACT`]).
 const ADDED_KEY: &str = "(r.created_hlc >> 16) / 60000 + ?4";
 
+/// Which open concerns come first (the condition and order for the list in
+/// [`Journal::review_up_to`]): the most urgent, by the concern kind's own
+/// urgency choices (which run from the least urgent up), those with none or
+/// one not known last; of the same urgency the newest first. So the first
+/// page holds the most urgent however old they are. Open concerns are few:
+/// they come from the index of records needing attention and are sorted
+/// there.
+fn concerns_sql() -> String {
+    let choices = match Kind::Concern.spec().field("urgency").map(|f| f.ty) {
+        Some(FieldType::Choice(choices)) => choices,
+        _ => &[],
+    };
+    let ranks: String = choices
+        .iter()
+        .rev()
+        .enumerate()
+        .filter(|(_, c)| c.value.chars().all(|ch| ch.is_ascii_alphanumeric() || ch == '-' || ch == '_'))
+        .map(|(rank, c)| format!("WHEN '{}' THEN {rank} ", c.value))
+        .collect();
+    let last = choices.len();
+    format!(
+        "r.kind = 'concern' AND r.attention = 1
+         ORDER BY CASE json_extract(r.data, '$.urgency') {ranks}ELSE {last} END, r.at_key DESC, r.rowid DESC"
+    )
+}
+
 /// The most entries of a list, asked for `limit` (see [`REVIEW_MOST`]), and
 /// one more to know whether there are more: as an SQL `LIMIT`.
 fn one_past(limit: u32) -> i64 {
@@ -197,8 +223,7 @@ impl Journal {
             let rows = stmt.query_map(params![volunteer, key, one_past(limit)], record_from_row)?;
             Ok(cut(rows.collect::<rusqlite::Result<_>>()?, limit))
         };
-        let (concerns, more_concerns) =
-            list("r.kind = 'concern' AND r.attention = 1 ORDER BY r.at_key DESC, r.rowid DESC", None, limits.concerns)?;
+        let (concerns, more_concerns) = list(&concerns_sql(), None, limits.concerns)?;
         let (flagged, more_flagged) = list(
             "r.kind IN ('contact', 'boundary-issue') AND r.attention = 1 ORDER BY r.at_key DESC, r.rowid DESC",
             None,
@@ -409,6 +434,71 @@ mod tests {
         assert_eq!(one_past(u32::MAX), i64::from(REVIEW_MOST) + 1);
         assert_eq!(cut((0..20).collect(), u32::MAX).0.len(), 20);
         assert_eq!(ReviewLimits::default().concerns, REVIEW_LIST);
+    }
+
+    #[test]
+    fn the_most_urgent_open_concerns_come_first_however_old() {
+        let (_d, mut j) = journal();
+        let p = person(&mut j, "Ada");
+        let at = |days: i64| (kinds::local_now() - chrono::Duration::days(days)).format("%Y-%m-%dT%H:%M").to_string();
+        let concern = |j: &mut Journal, days: i64, urgency: &str| {
+            add(
+                j,
+                Kind::Concern,
+                json!({"person": p, "at": at(days), "category": "wellbeing", "urgency": urgency, "notes": "x"}),
+            )
+        };
+        // The oldest is the most urgent; a high one a little newer; then
+        // REVIEW_LIST low ones, all newer.
+        let immediate = concern(&mut j, 400, "immediate");
+        let high = concern(&mut j, 300, "high");
+        let lows: Vec<RecordId> = (0..i64::from(REVIEW_LIST)).map(|i| concern(&mut j, 100 - i, "low")).collect();
+        let medium = concern(&mut j, 200, "medium");
+        // One with an urgency no longer known (as from an older app): last.
+        let odd = concern(&mut j, 1, "low");
+        j.conn
+            .execute("UPDATE records SET data = json_set(data, '$.urgency', 'someday') WHERE id = ?1", params![odd])
+            .unwrap();
+
+        let r = j.review(&FOUR_WEEKS).unwrap();
+        assert_eq!(r.concerns.len(), REVIEW_LIST as usize);
+        assert!(r.more.concerns);
+        let ids: Vec<&RecordId> = r.concerns.iter().map(|c| &c.id).collect();
+        assert_eq!(ids[..3], [&immediate, &high, &medium]);
+        // Of the same urgency, the newest first.
+        assert_eq!(ids[3], lows.last().unwrap());
+        // The next page follows on: the rest of the low ones, then the unknown.
+        let all = j
+            .review_up_to(&FOUR_WEEKS, &ReviewLimits { concerns: REVIEW_LIST + 10, ..ReviewLimits::default() })
+            .unwrap();
+        assert_eq!(all.concerns.len(), REVIEW_LIST as usize + 4);
+        assert_eq!(all.concerns.last().map(|c| &c.id), Some(&odd));
+        assert_eq!(all.concerns[..REVIEW_LIST as usize], r.concerns[..]);
+    }
+
+    #[test]
+    fn open_concerns_are_read_from_the_index_of_those_needing_attention() {
+        let (_d, mut j) = journal();
+        let p = person(&mut j, "Ada");
+        add(&mut j, Kind::Concern, json!({"person": p, "category": "wellbeing", "urgency": "high", "notes": "x"}));
+        j.conn.execute_batch("ANALYZE").unwrap();
+        let sql = format!(
+            "EXPLAIN QUERY PLAN SELECT {RECORD_COLUMNS} FROM records r WHERE r.deleted = 0 AND {BY} AND {} LIMIT ?3",
+            concerns_sql()
+        );
+        let mut stmt = j.conn.prepare(&sql).unwrap();
+        let unset = vec![rusqlite::types::Value::Null; stmt.parameter_count()];
+        let plan: Vec<String> = stmt
+            .query_map(rusqlite::params_from_iter(unset), |r| r.get::<_, String>(3))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        assert_eq!(
+            plan.first().map(String::as_str),
+            Some("SEARCH r USING INDEX records_attention (kind=?)"),
+            "{plan:#?}"
+        );
+        assert!(!plan.iter().any(|s| s.starts_with("SCAN") && s != "SCAN devices"), "{plan:#?}");
     }
 
     #[test]
