@@ -197,10 +197,10 @@ fn main() -> Result {
     }
 
     // At rest on Today: the whole process tree's proportional set size,
-    // once the idle timer (every 5 s) has finished tidying after the saves
-    // above and let go of the journal's caches.
+    // once the idle timer (every 5 s) has let go of the journal's caches, a
+    // minute after the last action (`REST_AFTER`).
     app_session.wait_for_role("button", "Today", WAIT)?.click()?;
-    std::thread::sleep(Duration::from_secs(30));
+    std::thread::sleep(Duration::from_secs(75));
     match process_tree_pss("peer-journal") {
         Some((total, parts)) => {
             line("the app at rest, whole process tree (PSS)", &format!("{total} MiB ({parts})"), "≤ 150 MB")

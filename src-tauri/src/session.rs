@@ -257,7 +257,10 @@ impl Session {
         self.stop_running_job();
         let mut inner = self.inner();
         inner.journal = None;
-        self.state_of(&inner)
+        let state = self.state_of(&inner);
+        drop(inner);
+        crate::memory::give_back_freed();
+        state
     }
 
     /// Notes that the person is using the app.
@@ -581,26 +584,30 @@ impl Session {
     /// search index, folding the write-ahead logs back into the database
     /// files; see `Journal::tidy_while_idle`) if the journal is open and
     /// nothing has happened for [`TIDY_AFTER`] at `now`. Once nothing is
-    /// left to tidy, it lets go of the journal's caches and hands the freed
-    /// memory back to the system, once per idle spell: an app left open on
-    /// a desk holds only what it needs.
+    /// left to tidy and nothing has happened for [`REST_AFTER`], it lets go
+    /// of the journal's caches and hands the freed memory back to the
+    /// system, once per idle spell: an app left open on a desk holds only
+    /// what it needs, and a pause mid-note keeps its caches warm.
     pub fn tidy_if_idle(&self, now: Instant) -> Idle {
         let mut inner = self.inner();
         if now.saturating_duration_since(inner.last_activity) < TIDY_AFTER {
             return Idle::Nothing;
         }
-        let rested = inner.rested_after == Some(inner.last_activity);
+        let resting = now.saturating_duration_since(inner.last_activity) >= REST_AFTER
+            && inner.rested_after != Some(inner.last_activity);
         let Some(journal) = &inner.journal else { return Idle::Nothing };
-        match journal.tidy_while_idle() {
-            Ok(false) if !rested => {
-                let _ = journal.release_memory();
-                crate::memory::give_back_freed();
-                inner.rested_after = Some(inner.last_activity);
-                Idle::LetGo
-            }
-            Ok(_) => Idle::Tidied,
-            Err(_) => Idle::Nothing,
+        let tidied = journal.tidy_while_idle();
+        // Caches are let go even if tidying failed (a damaged search index
+        // is rebuilt at the next unlock): memory is not kept for it.
+        if !resting || matches!(tidied, Ok(true)) {
+            return if tidied.is_ok() { Idle::Tidied } else { Idle::Nothing };
         }
+        let _ = journal.release_memory();
+        inner.rested_after = Some(inner.last_activity);
+        // Handing memory back takes a moment; commands need not wait for it.
+        drop(inner);
+        crate::memory::give_back_freed();
+        Idle::LetGo
     }
 
     /// Locks the journal if it has been idle for longer than allowed at
@@ -609,6 +616,8 @@ impl Session {
         let mut inner = self.inner();
         if inner.journal.is_some() && now.saturating_duration_since(inner.last_activity) >= inner.idle_lock {
             inner.journal = None;
+            drop(inner);
+            crate::memory::give_back_freed();
             return true;
         }
         false
@@ -625,6 +634,10 @@ pub enum Idle {
     /// Nothing was left to tidy, and the journal's caches were let go.
     LetGo,
 }
+
+/// How long the journal must be left alone before the idle timer lets go of
+/// its caches (see [`Session::tidy_if_idle`]).
+pub const REST_AFTER: Duration = Duration::from_secs(60);
 
 /// How long the journal must be left alone before the idle timer tidies it
 /// (see [`Session::tidy_if_idle`]).
@@ -731,13 +744,16 @@ mod tests {
         assert_eq!(session.tidy_if_idle(start), Idle::Nothing, "just used");
         // Once nothing is left to tidy, its caches are let go, once per
         // idle spell.
-        let spell =
-            |n: u32| -> Vec<Idle> { (1..=n).map(|i| session.tidy_if_idle(Instant::now() + TIDY_AFTER * i)).collect() };
-        let first = spell(20);
-        assert_eq!(first.iter().filter(|d| **d == Idle::LetGo).count(), 1, "{first:?}");
-        assert_eq!(first.last(), Some(&Idle::Tidied));
+        let spell = |after: Duration, n: u32| -> Vec<Idle> {
+            (1..=n).map(|i| session.tidy_if_idle(Instant::now() + after + TIDY_AFTER * i)).collect()
+        };
+        let short = spell(Duration::ZERO, 10);
+        assert!(short.iter().all(|d| *d == Idle::Tidied), "a short pause keeps the caches: {short:?}");
+        let long = spell(REST_AFTER, 20);
+        assert_eq!(long.iter().filter(|d| **d == Idle::LetGo).count(), 1, "{long:?}");
+        assert_eq!(long.last(), Some(&Idle::Tidied));
         session.touch().unwrap();
-        assert_eq!(spell(1), [Idle::LetGo], "used again, then left alone again");
+        assert_eq!(spell(REST_AFTER, 1), [Idle::LetGo], "used again, then left alone again");
         session.lock().unwrap();
         assert_eq!(session.tidy_if_idle(Instant::now() + TIDY_AFTER), Idle::Nothing, "locked");
     }
