@@ -38,10 +38,11 @@ export const filesError = signal("");
 /** Whether the folder is being read. */
 export const looking = signal(false);
 
-/** The import or export running: which, and for an import, the file's token. */
+/** The import or export running: which, and for an import, the file's token and name (its progress reports name it). */
 export interface Job {
   job: "import" | "export";
   token: FileToken | null;
+  name: string | null;
 }
 export const job = signal<Job | null>(null);
 /** How far the running job has got, as the backend last said; null before it has said. */
@@ -57,6 +58,8 @@ export interface AllRun {
   files: readonly { token: FileToken; size: number }[];
   /** How many have been brought in or tried; the next one is running while the run is. */
   through: number;
+  /** Of those through, the ones not tried because something else was running: left as they were. */
+  skipped: readonly FileToken[];
   /** null while it runs. */
   ended: null | "finished" | "stopped";
 }
@@ -183,9 +186,16 @@ export function overviewChanged(next: ExchangeOverview): void {
   if (files.peek() !== null) void readFiles();
 }
 
-/** A report of the running job's progress, from the backend. */
+/**
+ * A report of the running job's progress, from the backend: taken only when
+ * it is of that job (and for an import, of its file: one still on its way
+ * from the file before, in "Bring them all in", is not this one's).
+ */
 export function jobProgressed(report: JobProgress): void {
-  if (job.peek()?.job === report.job) progress.value = report;
+  const running = job.peek();
+  if (running === null || running.job !== report.job) return;
+  if (running.name !== null && running.name !== report.file) return;
+  progress.value = report;
 }
 
 /** Files were dropped on the window: the exchange screen lists them (shown, if the journal is open). */
@@ -203,12 +213,16 @@ function setImport(token: FileToken, entry: ImportEntry): void {
   imports.value = next;
 }
 
-/** Brings in one file (`inRun`: as one of "Bring them all in"), unless a job is running already. Never rejects: what came of it is in `imports`. */
-export async function bringIn(file: ExchangeFile, inRun = false): Promise<void> {
-  if (job.peek() !== null || file.what.kind !== "bundle") return;
+/**
+ * Brings in one file (`inRun`: as one of "Bring them all in"), unless a job
+ * is running already; whether it was tried. Never rejects: what came of it
+ * is in `imports`.
+ */
+export async function bringIn(file: ExchangeFile, inRun = false): Promise<boolean> {
+  if (job.peek() !== null || file.what.kind !== "bundle") return false;
   const at = generation;
   batch(() => {
-    job.value = { job: "import", token: file.token };
+    job.value = { job: "import", token: file.token, name: file.name };
     progress.value = null;
     setImport(file.token, { file, result: { state: "running" }, inRun });
   });
@@ -218,7 +232,7 @@ export async function bringIn(file: ExchangeFile, inRun = false): Promise<void> 
   } catch (reason) {
     result = { state: "failed", error: toUiError(reason) };
   }
-  if (at !== generation) return;
+  if (at !== generation) return true;
   batch(() => {
     job.value = null;
     progress.value = null;
@@ -228,6 +242,7 @@ export async function bringIn(file: ExchangeFile, inRun = false): Promise<void> 
   if (result.state === "done" && (peopleChanged(result.summary) || result.summary.erased > 0)) refreshPeople().catch(() => undefined);
   void readFiles();
   void readOverview();
+  return true;
 }
 
 function peopleChanged(summary: ImportSummary): boolean {
@@ -244,17 +259,19 @@ export async function bringInAll(list: readonly ExchangeFile[]): Promise<void> {
   if (job.peek() !== null) return;
   stopAsked = false;
   const at = generation;
-  const run: AllRun = { files: list.map((f) => ({ token: f.token, size: f.size })), through: 0, ended: null };
+  const run: AllRun = { files: list.map((f) => ({ token: f.token, size: f.size })), through: 0, skipped: [], ended: null };
   allRun.value = run;
   let through = 0;
+  const skipped: FileToken[] = [];
   for (const file of list) {
     if (stopAsked) break;
-    await bringIn(file, true);
+    // Not tried (something else began meanwhile): left as it was, and said so at the end.
+    if (!(await bringIn(file, true))) skipped.push(file.token);
     if (at !== generation) return;
     through++;
-    allRun.value = { ...run, through };
+    allRun.value = { ...run, through, skipped: [...skipped] };
   }
-  allRun.value = { ...run, through, ended: stopAsked ? "stopped" : "finished" };
+  allRun.value = { ...run, through, skipped, ended: stopAsked ? "stopped" : "finished" };
 }
 
 /** How far a run of "Bring them all in" has got: bytes (of all its files) and files. */
@@ -301,8 +318,10 @@ export interface Tally {
 
 export function tallyOf(run: AllRun, tried: ReadonlyMap<FileToken, ImportEntry>): Tally {
   const tally: Tally = { files: run.files.length, tried: run.through, brought: 0, already: 0, refused: 0, stopped: run.ended === "stopped" };
+  const skipped = new Set(run.skipped);
   for (const { token } of run.files.slice(0, run.through)) {
-    const result = tried.get(token)?.result;
+    // Not tried in this run: what an earlier try came to is not this run's.
+    const result = skipped.has(token) ? undefined : tried.get(token)?.result;
     if (result?.state === "done") {
       if (result.summary.alreadyImported) tally.already++;
       else tally.brought++;
@@ -318,7 +337,7 @@ export async function sendTo(to: PeerStatus, full = false): Promise<void> {
   if (job.peek() !== null) return;
   const at = generation;
   batch(() => {
-    job.value = { job: "export", token: null };
+    job.value = { job: "export", token: null, name: null };
     progress.value = null;
     exported.value = null;
   });
@@ -340,10 +359,13 @@ export async function sendTo(to: PeerStatus, full = false): Promise<void> {
 
 /** Stops the import or export running (it changes nothing), and any files still to come. */
 export function stopJob(): void {
-  if (job.peek() === null) return;
+  const run = allRun.peek();
+  const running = job.peek() !== null;
+  // Between two files of a run nothing runs, but Stop still means no more.
+  if (!running && (run === null || run.ended !== null)) return;
   stopAsked = true;
   // If it cannot be asked, the job simply finishes; its result says what it did.
-  api.stopJob().catch(() => undefined);
+  if (running) api.stopJob().catch(() => undefined);
 }
 
 /** A job's (or a run's) progress in percent (0 to 100), or null while its size is not known. */

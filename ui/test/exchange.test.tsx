@@ -203,22 +203,22 @@ describe("how far Bring them all in has got", () => {
   const report = (done: number, total: number): JobProgress => ({ job: "import", file: "f", done, total });
 
   test("counts the bytes of the files through and of the one running, as far as it has got", () => {
-    expect(overallOf({ files, through: 0, ended: null }, null)).toEqual({ done: 0, total: 1000, through: 0, files: 3 });
-    expect(overallOf({ files, through: 0, ended: null }, report(50, 100))).toEqual({ done: 50, total: 1000, through: 0, files: 3 });
-    expect(overallOf({ files, through: 1, ended: null }, report(150, 300))).toEqual({ done: 250, total: 1000, through: 1, files: 3 });
+    expect(overallOf({ files, through: 0, skipped: [], ended: null }, null)).toEqual({ done: 0, total: 1000, through: 0, files: 3 });
+    expect(overallOf({ files, through: 0, skipped: [], ended: null }, report(50, 100))).toEqual({ done: 50, total: 1000, through: 0, files: 3 });
+    expect(overallOf({ files, through: 1, skipped: [], ended: null }, report(150, 300))).toEqual({ done: 250, total: 1000, through: 1, files: 3 });
     // A large file weighs what it takes: two files of three through is 40%, not 67%.
-    expect(percentOf(overallOf({ files, through: 2, ended: null }, null))).toBe(40);
-    expect(overallOf({ files, through: 3, ended: "finished" }, report(600, 600))).toEqual({ done: 1000, total: 1000, through: 3, files: 3 });
+    expect(percentOf(overallOf({ files, through: 2, skipped: [], ended: null }, null))).toBe(40);
+    expect(overallOf({ files, through: 3, skipped: [], ended: "finished" }, report(600, 600))).toEqual({ done: 1000, total: 1000, through: 3, files: 3 });
   });
 
   test("a file grown since it was listed, an export's progress, or no size known never make it go wrong", () => {
     // Its own progress, scaled to the size listed.
-    expect(overallOf({ files, through: 2, ended: null }, report(1200, 1200)).done).toBe(1000);
-    expect(overallOf({ files, through: 2, ended: null }, report(2400, 1200)).done).toBe(1000);
-    expect(overallOf({ files, through: 1, ended: null }, { job: "export", file: "f", done: 3, total: 4 }).done).toBe(100);
+    expect(overallOf({ files, through: 2, skipped: [], ended: null }, report(1200, 1200)).done).toBe(1000);
+    expect(overallOf({ files, through: 2, skipped: [], ended: null }, report(2400, 1200)).done).toBe(1000);
+    expect(overallOf({ files, through: 1, skipped: [], ended: null }, { job: "export", file: "f", done: 3, total: 4 }).done).toBe(100);
     // Sizes unknown: each file counts as one.
     const unknown = files.map((f) => ({ ...f, size: 0 }));
-    expect(overallOf({ files: unknown, through: 1, ended: null }, report(5, 10))).toEqual({ done: 2, total: 3, through: 1, files: 3 });
+    expect(overallOf({ files: unknown, through: 1, skipped: [], ended: null }, report(5, 10))).toEqual({ done: 2, total: 3, through: 1, files: 3 });
   });
 
   test("in words: how many files are through, and the percent", () => {
@@ -234,18 +234,32 @@ describe("how far Bring them all in has got", () => {
       entry("b", { state: "failed", error: { kind: "bundleRefused", message: "no" } }),
       entry("c", { state: "done", summary: summary("Morgan", { alreadyImported: true }) }),
     ]);
-    const tally = tallyOf({ files, through: 3, ended: "finished" }, tried);
+    const tally = tallyOf({ files, through: 3, skipped: [], ended: "finished" }, tried);
     expect(tally).toEqual({ files: 3, tried: 3, brought: 1, already: 1, refused: 1, stopped: false });
     expect(allDoneText(tally)).toBe("Done: 1 file brought in, 1 file you had already and 1 file refused, with why beside it.");
     expect(allDoneText({ files: 12, tried: 12, brought: 12, already: 0, refused: 0, stopped: false })).toBe("Done: 12 files brought in.");
     expect(allDoneText({ files: 4, tried: 4, brought: 2, already: 0, refused: 2, stopped: false })).toBe("Done: 2 files brought in and 2 files refused, with why beside each.");
 
     const stopped = new Map([entry("a", { state: "done", summary: summary("Morgan") }), entry("b", { state: "failed", error: { kind: "cancelled", message: "stopped" } })]);
-    const halfway = tallyOf({ files, through: 2, ended: "stopped" }, stopped);
+    const halfway = tallyOf({ files, through: 2, skipped: [], ended: "stopped" }, stopped);
     expect(halfway).toEqual({ files: 3, tried: 2, brought: 1, already: 0, refused: 0, stopped: true });
     expect(allDoneText(halfway)).toBe("Stopped: 1 file brought in. 2 files were left as they were, to bring in later.");
     expect(allDoneText({ files: 2, tried: 1, brought: 0, already: 0, refused: 0, stopped: true })).toBe("Stopped: 2 files were left as they were, to bring in later.");
     expect(allDoneText({ files: 2, tried: 2, brought: 1, already: 0, refused: 0, stopped: true })).toBe("Stopped: 1 file brought in. 1 file was left as it was, to bring in later.");
+  });
+
+  test("a file not tried (something else was running) is left, and said to be, not counted by an earlier try", () => {
+    const entry = (token: string, result: ImportResult) => [token, { file: bundle(token, "Morgan"), result, inRun: true }] as const;
+    // b was refused by an earlier run; this time it was not tried.
+    const tried = new Map([
+      entry("a", { state: "done", summary: summary("Morgan") }),
+      entry("b", { state: "failed", error: { kind: "bundleRefused", message: "no" } }),
+      entry("c", { state: "done", summary: summary("Morgan") }),
+    ]);
+    const tally = tallyOf({ files, through: 3, skipped: ["b"], ended: "finished" }, tried);
+    expect(tally).toEqual({ files: 3, tried: 3, brought: 2, already: 0, refused: 0, stopped: false });
+    expect(allDoneText(tally)).toBe("Done: 2 files brought in. 1 file was left as it was, to bring in later.");
+    expect(allDoneText({ files: 2, tried: 2, brought: 0, already: 0, refused: 0, stopped: false })).toBe("Done: 2 files were left as they were, to bring in later.");
   });
 });
 
@@ -652,13 +666,15 @@ describe("the exchange screen", () => {
       expect(document.querySelectorAll("progress")).toHaveLength(1);
       const bar = () => named("progressbar", "Bringing in 3 files") as HTMLProgressElement;
       expect(bar().getAttribute("aria-valuetext")).toBe("0 of 3 files, 0%");
-      expect(document.activeElement).toBe(named("button", "Stop"));
+      // Its Stop says what it stops, apart from the banner's.
+      expect(document.activeElement).toBe(named("button", "Stop bringing them all in"));
       expect(text("#exchange-file-0-running")).toBe("Bringing it in…");
       expect(document.querySelector("#exchange-bring-all")).toBeNull();
       // The banner says once what runs; how far is shown, not announced at every step.
       expect(text("#busy-banner .busy-banner-text")).toBe("Bringing in 3 files… 0 of 3 files, 0%");
       expect(named("button", "Stop bringing in the files")).toBeTruthy();
       expect($("#busy-banner .busy-banner-far").getAttribute("aria-hidden")).toBe("true");
+      const said = $("#busy-banner .busy-banner-text");
       fromOutside(() => jobProgressed({ job: "import", file: "one.pjbundle", done: 100, total: 200 }));
       expect(bar().getAttribute("aria-valuetext")).toBe("0 of 3 files, 10%");
       expect(bar().value).toBe(100);
@@ -672,15 +688,24 @@ describe("the exchange screen", () => {
       });
       await settle();
       expect(bar().getAttribute("aria-valuetext")).toBe("1 of 3 files, 20%");
+      // The banner said it once for the run: between the files it was neither emptied nor said again.
+      expect($("#busy-banner .busy-banner-text")).toBe(said);
+      expect(text("#busy-banner .busy-banner-text")).toBe("Bringing in 3 files… 1 of 3 files, 20%");
+      // A report still on its way from the first file is not the second's.
+      fromOutside(() => jobProgressed({ job: "import", file: "one.pjbundle", done: 200, total: 200 }));
+      expect(bar().getAttribute("aria-valuetext")).toBe("1 of 3 files, 20%");
+      fromOutside(() => jobProgressed({ job: "import", file: "two.pjbundle", done: 150, total: 300 }));
+      expect(bar().getAttribute("aria-valuetext")).toBe("1 of 3 files, 35%");
       expect(text("#exchange-file-0-result")).toBe("Brought in from Morgan: 2 new supervision notes.");
       // Listed, not announced: the run's end speaks for all its files.
       expect($("#exchange-file-0-result").hasAttribute("role")).toBe(false);
-      expect(document.activeElement).toBe(named("button", "Stop"));
+      expect(document.activeElement).toBe(named("button", "Stop bringing them all in"));
       await act(async () => {
         bringing[1]!.reject({ kind: "bundleRefused", message: "this bundle is signed by a card that was revoked in this journal; it has not been imported" });
       });
       await settle();
       expect(bar().getAttribute("aria-valuetext")).toBe("2 of 3 files, 50%");
+      expect($("#busy-banner .busy-banner-text")).toBe(said);
       expect(text("#exchange-all-result")).toBe("");
       await act(async () => {
         bringing[2]!.resolve(summary("Morgan", { alreadyImported: true }));

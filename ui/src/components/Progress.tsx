@@ -77,14 +77,16 @@ export function busyText(running: "import" | "export", report: JobProgress | nul
  * nothing runs) so screen readers hear it begin.
  */
 export function BusyBanner() {
-  const running = job.value;
-  const shown = running !== null && journalOpen.value;
   const run = allRun.value;
+  // A run of "Bring them all in" is one thing going on, from its first file
+  // to its end: between two files (when no job runs) the banner stays as it
+  // was, so it is not announced again for every file.
   const overall = run !== null && run.ended === null ? overallOf(run, progress.value) : null;
-  const said = shown ? busyText(running.job, progress.value, overall) : null;
+  const running = overall !== null ? "import" : (job.value?.job ?? null);
+  const said = running !== null && journalOpen.value ? busyText(running, progress.value, overall) : null;
   return (
     <div id="busy-banner" class="busy-banner" role="status">
-      {shown && said !== null ? (
+      {said !== null ? (
         <>
           <p class="busy-banner-text">
             {said.what}
@@ -99,7 +101,7 @@ export function BusyBanner() {
             id="busy-banner-stop"
             type="button"
             class="button button-quiet busy-banner-stop"
-            aria-label={running.job === "export" ? "Stop writing the file" : overall === null ? "Stop bringing in the file" : "Stop bringing in the files"}
+            aria-label={running === "export" ? "Stop writing the file" : overall === null ? "Stop bringing in the file" : "Stop bringing in the files"}
             onClick={stopJob}
           >
             Stop

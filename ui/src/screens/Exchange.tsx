@@ -203,10 +203,12 @@ export function allDoneText(tally: Tally): string {
   if (tally.brought > 0) parts.push(`${count(tally.brought, "file")} brought in`);
   if (tally.already > 0) parts.push(`${count(tally.already, "file")} you had already`);
   if (tally.refused > 0) parts.push(`${count(tally.refused, "file")} refused, with why beside ${tally.refused === 1 ? "it" : "each"}`);
-  if (!tally.stopped) return parts.length === 0 ? "Done." : `Done: ${listText(parts)}.`;
+  // Those not brought in, had or refused: not reached after Stop, or not tried (something else was running).
   const left = tally.files - tally.brought - tally.already - tally.refused;
+  const ended = tally.stopped ? "Stopped" : "Done";
+  if (left <= 0) return parts.length === 0 ? `${ended}.` : `${ended}: ${listText(parts)}.`;
   const rest = `${count(left, "file was", "files were")} left as ${left === 1 ? "it was" : "they were"}, to bring in later.`;
-  return parts.length === 0 ? `Stopped: ${rest}` : `Stopped: ${listText(parts)}. ${rest.charAt(0).toUpperCase()}${rest.slice(1)}`;
+  return parts.length === 0 ? `${ended}: ${rest}` : `${ended}: ${listText(parts)}. ${rest.charAt(0).toUpperCase()}${rest.slice(1)}`;
 }
 
 /** What a card's receipts prove they have: never more. */
@@ -553,7 +555,7 @@ function AllRunning() {
   return (
     <div class="exchange-running" id="exchange-all-running">
       <ProgressBar id="exchange-all-progress" label={overallLabel(overall)} report={overall} valueText={overallText(overall)} />
-      <button ref={stop} id="exchange-all-stop" type="button" class="button button-quiet" onClick={stopJob}>
+      <button ref={stop} id="exchange-all-stop" type="button" class="button button-quiet" aria-label="Stop bringing them all in" onClick={stopJob}>
         Stop
       </button>
     </div>
