@@ -242,6 +242,8 @@ describe("every kind's form comes from its description", () => {
     if (document.getElementById("record-more") !== null) click("#record-more");
     for (const field of kindOf(kind).fields) {
       if (field.input.type === "record") continue;
+      // Whether a service has closed is asked only when changing it (below).
+      if (kind === "service" && field.name === "retired") continue;
       const question = questionOf(field.name);
       expect(question, `${kind}.${field.name}`).toBe(field.required ? `${field.prompt} (${NEEDED})` : field.prompt);
       expect(text("form")).toContain(field.help);
@@ -809,6 +811,26 @@ describe("what some kinds say", () => {
     await settle();
     await settle();
     expect(mocked.updateRecord).toHaveBeenCalledWith("s-old", { status: "attended" });
+  });
+
+  test("a new service does not ask whether it has closed; changing one does", async () => {
+    const retired = kindOf("service").fields.find((f) => f.name === "retired");
+    expect(retired?.prompt).toBe("Has it closed, or stopped taking referrals?");
+    await start();
+    await go({ name: "new", kind: "service" });
+    click("#record-more");
+    await settle();
+    // Its other details are there behind More details; whether it has closed is not.
+    expect(document.getElementById(fieldId("opening_times"))).not.toBeNull();
+    expect(document.getElementById(fieldId("retired"))).toBeNull();
+    expect(text("form")).not.toContain(retired?.prompt ?? "");
+    const pantry = rec("service", "svc-open", { name: "Food bank" });
+    journal = [pantry, ...journal];
+    await go({ name: "record", id: "svc-open" });
+    await go({ name: "edit", id: "svc-open" });
+    await settle();
+    expect(document.getElementById(fieldId("retired"))).not.toBeNull();
+    expect(text("form")).toContain(retired?.prompt ?? "");
   });
 
   test("a field the route fixes is shown as text, not asked", async () => {

@@ -282,6 +282,8 @@ export interface RecordFormProps {
   original?: RecordValues | undefined;
   /** Optional fields behind "More details" (shown at once when they hold something). */
   more?: readonly string[];
+  /** Optional fields this form does not ask at all (a new service has not closed yet). */
+  leaveOut?: readonly string[];
   /** Saves what the form gives: a new record, or changes to one. */
   save: (fields: FieldValues) => Promise<JournalRecord>;
   /** After saving (the draft already thrown away): where to go. */
@@ -311,7 +313,7 @@ function firstToFill(kind: Kind, values: RecordValues, shown: (name: string) => 
 }
 
 export function RecordForm(props: RecordFormProps) {
-  const { kind, form, fixed = {}, more = [], original } = props;
+  const { kind, form, fixed = {}, more = [], leaveOut = [], original } = props;
   const description = kindOf(kind);
   const keeper = useDraftKeeper(props.draftKey, kind);
   const showMore = useSignal(false);
@@ -377,8 +379,9 @@ export function RecordForm(props: RecordFormProps) {
     );
   };
 
-  const main = description.fields.filter((f) => !isMore(f.name));
-  const extra = description.fields.filter((f) => isMore(f.name));
+  const asked = description.fields.filter((f) => !leaveOut.includes(f.name));
+  const main = asked.filter((f) => !isMore(f.name));
+  const extra = asked.filter((f) => isMore(f.name));
   return (
     // Focus leaving the form (for Lock, the navigation) keeps the draft at once.
     <div

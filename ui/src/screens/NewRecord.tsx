@@ -39,7 +39,12 @@ const SAVE_LABELS: Partial<Record<Kind, string>> = {
 /** Optional fields behind "More details" on a new record of the longer kinds. */
 const MORE: Partial<Record<Kind, readonly string[]>> = {
   signpost: ["outcome"],
-  service: ["opening_times", "notes", "retired"],
+  service: ["opening_times", "notes"],
+};
+
+/** Fields a new record of a kind does not ask at all, left to changing it: a service being added has not closed. */
+const LEAVE_OUT: Partial<Record<Kind, readonly string[]>> = {
+  service: ["retired"],
 };
 
 /** The middle of some lengths in minutes (of two middles, their mean), to the nearest 5: it is "about how long". */
@@ -315,6 +320,7 @@ function Writing({ kind, here, draftKey: key, start, aboutText, detour }: Writin
         personFixed.value = false;
       }}
       more={MORE[kind] ?? []}
+      leaveOut={LEAVE_OUT[kind] ?? []}
       save={(fields) => api.addRecord(kind, fields)}
       saved={saved}
       addNew={(field, newKind, typed) => {
