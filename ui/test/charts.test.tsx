@@ -39,7 +39,7 @@ import { BarChart, CHART, ChartFigure, chartLabel, chartSummary, layout } from "
 import { friendlyDay, monthName, monthsFrom, monthStart } from "../src/dates";
 import { resetExchange } from "../src/exchange";
 import { navigate, shown, type Route } from "../src/routes";
-import { breakdownTitle, groupText, monthHeading, shownText } from "../src/screens/FunderReport";
+import { breakdownTitle, monthHeading, shownText } from "../src/screens/FunderReport";
 import type { SharedReport } from "../src/bindings/SharedReport";
 import { breakdown, CHARTS_WORDS, defaultPeriod, everyMonth, fieldOfRefusal, headlines, hoursOf, hoursText, howCaption, periodText, savedReportText, whoseText } from "../src/screens/Charts";
 import { history } from "../src/state";
@@ -552,7 +552,7 @@ describe("the funder report", () => {
       keptBy: "Morgan",
       inShort: "Fewer than 5 people supported through 23 contacts, 20.0 hours in all.",
       heldBack: "“Fewer than 5” stands for a count from 1 to 4.",
-      totals: [{ group: "all", measure: "contacts", shown: { count: 23 } }],
+      totals: [{ group: "all", label: "All", measure: "contacts", shown: { count: 23 } }],
       also: [{ label: "concerns not yet acknowledged", shown: "fewerThanFive" }],
       breakdowns: [
         {
@@ -560,15 +560,15 @@ describe("the funder report", () => {
           measure: "contacts",
           total: { count: 23 },
           parts: [
-            { group: "home-visit", measure: "contacts", shown: "hidden" },
-            { group: "phone", measure: "contacts", shown: "fewerThanFive" },
+            { group: "home-visit", label: "Home visit", measure: "contacts", shown: "hidden" },
+            { group: "phone", label: "Phone call", measure: "contacts", shown: "fewerThanFive" },
           ],
         },
       ],
       months: [
         [
-          { group: "2026-10", measure: "contacts", shown: { count: 23 } },
-          { group: "2026-10", measure: "minutes", shown: { count: 1200 } },
+          { group: "2026-10", label: "2026-10", measure: "contacts", shown: { count: 23 } },
+          { group: "2026-10", label: "2026-10", measure: "minutes", shown: { count: 1200 } },
         ],
       ],
     };
@@ -601,11 +601,10 @@ describe("the funder report", () => {
     await axeClean();
   });
 
-  test("the page's words for a figure, a group and a column", () => {
+  test("the page's words for a figure and a column", () => {
     expect([shownText({ count: 0 }), shownText({ count: 12 }), shownText("fewerThanFive"), shownText("hidden")]).toEqual(["0", "12", "fewer than 5", "hidden"]);
     expect(shownText({ count: 90 }, true)).toBe("1.5");
     expect(shownText("hidden", true)).toBe("hidden");
-    expect([groupText("contact kind", "phone"), groupText("service category", "food"), groupText("referral status", "not recorded")]).toEqual(["Phone call", "Food", "Not recorded"]);
     expect(breakdownTitle({ section: "referral status", measure: "referrals", total: { count: 1 }, parts: [] })).toBe("Referrals by referral status");
     expect([monthHeading("minutes"), monthHeading("boundary issues")]).toEqual(["Hours", "Boundary issues"]);
   });

@@ -657,7 +657,7 @@ fn report_counts_a_period_and_names_no_one() {
     }
     let page = fs::read_to_string(&html).unwrap();
     assert!(page.contains("Fewer than 5 people supported through 7 contacts, 4.8 hours in all."), "{page}");
-    assert!(page.contains("<td>phone</td><td class=\"n\">fewer than 5</td>"), "{page}");
+    assert!(page.contains("<td>Phone call</td><td class=\"n\">fewer than 5</td>"), "{page}");
     let said = String::from_utf8(peerjournal(&j, Some(PASS), &["report", "--help"]).stdout).unwrap();
     assert!(said.contains("your own working view"), "{said}");
     for text in [&table, &page, &all.to_string()] {

@@ -10,6 +10,11 @@ export type SharedFigure = {
  */
 group: string, 
 /**
+ * The group as people call it: "Phone call", "Not recorded", a
+ * service's category as written (for a total or a month, the group).
+ */
+label: string, 
+/**
  * What is counted: "people", "contacts", "minutes", …
  */
 measure: string, 

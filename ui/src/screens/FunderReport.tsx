@@ -13,10 +13,8 @@ import type { SharedBreakdown } from "../bindings/SharedBreakdown";
 import type { SharedFigure } from "../bindings/SharedFigure";
 import type { SharedReport } from "../bindings/SharedReport";
 import type { Shown } from "../bindings/Shown";
-import type { Kind } from "../bindings/Kind";
 import { monthName } from "../dates";
 import { toUiError } from "../errors";
-import { choiceLabel } from "../kinds";
 import type { RouteOf } from "../routes";
 import { hoursFigure, hoursOf } from "./Charts";
 import { useFocusOnMount } from "./focus";
@@ -27,24 +25,6 @@ export function shownText(shown: Shown, asHours = false): string {
   if (shown === "fewerThanFive") return "fewer than 5";
   if (shown === "hidden") return "hidden";
   return asHours ? hoursFigure(hoursOf(shown.count)) : String(shown.count);
-}
-
-/** Which field of which kind each breakdown's groups are choices of, so they read as the forms say them. */
-const SECTION_FIELDS: { [section: string]: [Kind, string] } = {
-  "contact kind": ["contact", "how"],
-  "service category": ["service", "category"],
-  "referral status": ["signpost", "status"],
-  "concern kind": ["concern", "category"],
-  "concern urgency": ["concern", "urgency"],
-  "boundary issue kind": ["boundary-issue", "category"],
-};
-
-/** A group of a breakdown in words: "Home visit", "Not recorded", or the service category as written. */
-export function groupText(section: string, group: string): string {
-  if (group === "not recorded") return "Not recorded";
-  const field = SECTION_FIELDS[section];
-  const label = field === undefined ? group : choiceLabel(field[0], field[1], group);
-  return label.charAt(0).toUpperCase() + label.slice(1);
 }
 
 /** "Contacts by contact kind". */
@@ -118,7 +98,7 @@ function Page({ report }: { report: SharedReport }) {
           id={`funder-report-table-${i}`}
           caption={breakdownTitle(b)}
           header={[b.section.charAt(0).toUpperCase() + b.section.slice(1), b.measure.charAt(0).toUpperCase() + b.measure.slice(1)]}
-          rows={b.parts.map((f) => [groupText(b.section, f.group), shownText(f.shown)])}
+          rows={b.parts.map((f) => [f.label, shownText(f.shown)])}
           total={["All", shownText(b.total)]}
         />
       ))}

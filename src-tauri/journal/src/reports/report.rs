@@ -16,7 +16,7 @@ use ts_rs::TS;
 use crate::error::{Error, Result};
 use crate::journal::Journal;
 use crate::model::ids::Fingerprint;
-use crate::model::kinds;
+use crate::model::kinds::{self, Kind};
 
 /// The period a report covers: from `since` to `until`, both days included,
 /// either open.
@@ -267,17 +267,57 @@ impl Report {
         }
     }
 
-    /// The breakdowns: section, what is counted, its total, and the parts.
-    #[allow(clippy::type_complexity)]
-    pub fn breakdowns(&self) -> [(&'static str, &'static str, u32, &BTreeMap<String, u32>); 6] {
+    /// The breakdowns, each with the field of the kind it counts by.
+    pub fn breakdowns(&self) -> [Breakdown<'_>; 6] {
+        let b = |section, measure, total, parts, kind, field| Breakdown { section, measure, total, parts, kind, field };
         [
-            ("contact kind", "contacts", self.contacts, &self.contacts_by_how),
-            ("service category", "referrals", self.signposts, &self.signposts_by_category),
-            ("referral status", "referrals", self.signposts, &self.signposts_by_status),
-            ("concern kind", "concerns", self.concerns, &self.concerns_by_category),
-            ("concern urgency", "concerns", self.concerns, &self.concerns_by_urgency),
-            ("boundary issue kind", "boundary issues", self.boundary_issues, &self.boundary_issues_by_category),
+            b("contact kind", "contacts", self.contacts, &self.contacts_by_how, Kind::Contact, "how"),
+            b("service category", "referrals", self.signposts, &self.signposts_by_category, Kind::Service, "category"),
+            b("referral status", "referrals", self.signposts, &self.signposts_by_status, Kind::Signpost, "status"),
+            b("concern kind", "concerns", self.concerns, &self.concerns_by_category, Kind::Concern, "category"),
+            b("concern urgency", "concerns", self.concerns, &self.concerns_by_urgency, Kind::Concern, "urgency"),
+            b(
+                "boundary issue kind",
+                "boundary issues",
+                self.boundary_issues,
+                &self.boundary_issues_by_category,
+                Kind::BoundaryIssue,
+                "category",
+            ),
         ]
+    }
+}
+
+/// One breakdown of a [`Report`]: a total split by the values of a field.
+pub struct Breakdown<'r> {
+    /// What the parts are by: "contact kind", …
+    pub section: &'static str,
+    /// What is counted: "contacts", …
+    pub measure: &'static str,
+    /// The total of the parts.
+    pub total: u32,
+    /// Each value of the field (or "not recorded"), and its count.
+    pub parts: &'r BTreeMap<String, u32>,
+    /// The kind whose field the parts are values of.
+    pub kind: Kind,
+    /// The field.
+    pub field: &'static str,
+}
+
+impl Breakdown<'_> {
+    /// What people call a value of the field: its choice's label, or the
+    /// value as written (a service's category is free text).
+    pub fn label(&self, value: &str) -> String {
+        if value == UNSET {
+            return "Not recorded".into();
+        }
+        let label = match self.kind.spec().field(self.field).map(|f| &f.ty) {
+            Some(kinds::FieldType::Choice(choices)) => {
+                choices.iter().find(|c| c.value == value).map_or(value, |c| c.label)
+            }
+            _ => value,
+        };
+        crate::reports::access::capitalise(label)
     }
 }
 

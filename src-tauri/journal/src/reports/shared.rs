@@ -68,6 +68,9 @@ impl Shown {
 pub struct SharedFigure {
     /// The group: "all" for a total, a contact kind, a month (YYYY-MM), …
     pub group: String,
+    /// The group as people call it: "Phone call", "Not recorded", a
+    /// service's category as written (for a total or a month, the group).
+    pub label: String,
     /// What is counted: "people", "contacts", "minutes", …
     pub measure: String,
     /// The figure, or why it is held back.
@@ -183,12 +186,14 @@ impl Report {
         let breakdowns: Vec<Indexed> = self
             .breakdowns()
             .iter()
-            .map(|(section, measure, _, parts)| {
-                let parts: Vec<(String, usize)> = parts.iter().map(|(g, n)| (g.clone(), cells.add(*n))).collect();
-                let total =
-                    total_of(measure).unwrap_or_else(|| cells.add(parts.iter().map(|(_, i)| cells.values[*i]).sum()));
-                groups.push((total, parts.iter().map(|(_, i)| *i).collect::<Vec<_>>()));
-                (*section, *measure, total, parts)
+            .map(|b| {
+                let (section, measure) = (b.section, b.measure);
+                let parts: Vec<(String, String, usize)> =
+                    b.parts.iter().map(|(g, n)| (g.clone(), b.label(g), cells.add(*n))).collect();
+                let total = total_of(measure)
+                    .unwrap_or_else(|| cells.add(parts.iter().map(|(_, _, i)| cells.values[*i]).sum()));
+                groups.push((total, parts.iter().map(|(_, _, i)| *i).collect::<Vec<_>>()));
+                (section, measure, total, parts)
             })
             .collect();
 
@@ -212,8 +217,9 @@ impl Report {
         }
 
         cells.hold_back(&groups, &links);
-        let figure = |group: &str, measure: &str, i: usize| SharedFigure {
+        let figure = |group: &str, label: &str, measure: &str, i: usize| SharedFigure {
             group: group.to_string(),
+            label: label.to_string(),
             measure: measure.to_string(),
             shown: cells.shown[i],
         };
@@ -223,7 +229,7 @@ impl Report {
             kept_by: kept_by.to_string(),
             in_short: String::new(),
             held_back: HELD_BACK.to_string(),
-            totals: totals.iter().map(|(m, i)| figure("all", m, *i)).collect(),
+            totals: totals.iter().map(|(m, i)| figure("all", "All", m, *i)).collect(),
             also: Vec::new(),
             breakdowns: breakdowns
                 .iter()
@@ -231,12 +237,12 @@ impl Report {
                     section: section.to_string(),
                     measure: measure.to_string(),
                     total: cells.shown[*total],
-                    parts: parts.iter().map(|(g, i)| figure(g, measure, *i)).collect(),
+                    parts: parts.iter().map(|(g, label, i)| figure(g, label, measure, *i)).collect(),
                 })
                 .collect(),
             months: months
                 .iter()
-                .map(|(month, row)| row.iter().zip(MONTH_MEASURES).map(|(i, m)| figure(month, m, *i)).collect())
+                .map(|(month, row)| row.iter().zip(MONTH_MEASURES).map(|(i, m)| figure(month, month, m, *i)).collect())
                 .collect(),
         };
         let hours = match shared.total("minutes") {
@@ -282,8 +288,8 @@ impl Month {
 }
 
 /// A breakdown by the places of its figures in [`Cells`]: section, measure,
-/// total, and each part's group.
-type Indexed<'r> = (&'r str, &'r str, usize, Vec<(String, usize)>);
+/// total, and each part's group and label.
+type Indexed<'r> = (&'r str, &'r str, usize, Vec<(String, String, usize)>);
 
 /// Every figure of a report once (and the figures a reader could work
 /// out without being shown them), and what is shown of each.
@@ -493,7 +499,7 @@ impl SharedReport {
         let _ = write!(out, "<h2>In short</h2><p>{}</p>", escape(&self.in_short));
         for b in &self.breakdowns {
             let title = format!("{} by {} ({})", capitalise(&b.measure), b.section, b.total.words());
-            table(&mut out, &title, &mut b.parts.iter().map(|f| (f.group.as_str(), f.shown)));
+            table(&mut out, &title, &mut b.parts.iter().map(|f| (f.label.as_str(), f.shown)));
         }
         table(&mut out, "Also", &mut self.also.iter().map(|l| (l.label.as_str(), l.shown)));
         if !self.months.is_empty() {
@@ -776,7 +782,7 @@ mod tests {
         }
         let page = shared.to_html();
         assert!(page.contains("7 people supported through 23 contacts, 20.0 hours in all."), "{page}");
-        assert!(page.contains("<td>phone</td><td class=\"n\">fewer than 5</td>"), "{page}");
+        assert!(page.contains("<td>Phone call</td><td class=\"n\">fewer than 5</td>"), "{page}");
         assert!(page.contains("Fewer than 5” stands for a count from 1 to 4"), "{page}");
         let few = Report { people: 1, contacts: 3, minutes: 180, ..Report::default() }.for_sharing("Morgan");
         assert_eq!(

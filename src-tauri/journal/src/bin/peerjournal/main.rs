@@ -605,10 +605,10 @@ fn run_records(j: &mut Journal, command: Command, out: &Output) -> Result<(), Fa
                 report.contacts,
                 report.minutes as f64 / 60.0
             );
-            for (section, measure, total, parts) in report.breakdowns() {
-                let parts: Vec<String> = parts.iter().map(|(k, v)| format!("{k} {v}")).collect();
-                if total > 0 {
-                    say!("  {measure}, by {section}: {}", parts.join(", "));
+            for b in report.breakdowns() {
+                let parts: Vec<String> = b.parts.iter().map(|(k, v)| format!("{k} {v}")).collect();
+                if b.total > 0 {
+                    say!("  {}, by {}: {}", b.measure, b.section, parts.join(", "));
                 }
             }
             say!(
