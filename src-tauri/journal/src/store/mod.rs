@@ -187,7 +187,8 @@ const FOLD_AFTER_PAGES: i64 = 8000;
 /// is held, and set back when it is dropped:
 ///
 /// - a smaller page cache: a bulk load writes most pages once, and needs
-///   less to go as fast, with a lower peak of memory;
+///   less to go as fast, with a lower peak of memory (only the connection
+///   doing the work may be set lower: see `SearchIndex::apply_all`);
 /// - no fold of the write-ahead log at its commit: the log is already
 ///   durable, and folding a large import's pages into the database file
 ///   would lengthen the import's commit for nothing. The fold is left to the next

@@ -241,11 +241,11 @@ impl SearchIndex {
         // wal_autocheckpoint: as the journal's (see `store::open`), folding
         // the log back is left to idle moments (`Journal::fold_log` folds
         // both files), so that no save pays for it.
-        // cache_size: enough to search a large index after many saves; a
-        // bulk load, which writes the index in order and keeps its words in
-        // FTS5's own memory (see BULK_SETTINGS), needs less and sets it
-        // lower while it runs (see `apply_all`). The figures behind both are
-        // in docs/performance.md.
+        // cache_size: enough to search a large index after many saves
+        // (docs/performance.md has the figures). A bulk load, which writes
+        // the index in order and keeps its words in FTS5's own memory (see
+        // BULK_SETTINGS), would need less, but leaves it as it is (see
+        // `apply_all`).
         conn.execute_batch(
             "PRAGMA journal_mode = WAL;
              PRAGMA synchronous = NORMAL;
@@ -378,11 +378,20 @@ impl SearchIndex {
 
     /// Does each piece of work sent, until the sender hangs up: the other
     /// end of an import, on a thread of its own. Nothing is committed.
+    ///
+    /// The index's page cache is left as it is. SQLite as built here
+    /// (`SQLITE_ENABLE_MEMORY_MANAGEMENT`) keeps one pool of cached pages
+    /// for all of a process's connections, each allowed its `cache_size`
+    /// in it. Lowering a connection's size does not make it give up the
+    /// pages it holds, and while the pool holds more than its connections
+    /// are allowed, any page a connection stops using is dropped at once,
+    /// its B-trees' roots too. When an import lowered this cache to 2 MiB,
+    /// the index, idle while the records went in, kept the pages of its
+    /// last write, and the journal read and decrypted a page or two again
+    /// for every record it inserted: a supervisor's imports of 50 files of
+    /// 2,000 records took 1.5 to 2 times as long (docs/performance.md).
     pub(crate) fn apply_all(&mut self, work: Receiver<Work>) -> Result<()> {
-        self.conn.execute_batch("PRAGMA cache_size = -2048;")?;
-        let done = work.into_iter().try_for_each(|piece| self.apply(piece));
-        let restored = self.conn.execute_batch("PRAGMA cache_size = -8192;");
-        done.and(restored.map_err(Error::from))
+        work.into_iter().try_for_each(|piece| self.apply(piece))
     }
 
     /// The rowids of the records whose words match the FTS5 `query`, newest
