@@ -69,6 +69,29 @@ const DUE: &str = "FROM (
 const NEEDING_ATTENTION: &str = "FROM records r WHERE r.kind = ?1 AND r.deleted = 0 AND r.attention = 1
      ORDER BY r.at_key DESC, r.rowid DESC LIMIT ?2 OFFSET ?3";
 
+/// The order of open concerns wherever they are listed (Today, the banner,
+/// a supervisor's review): the most urgent first, by the concern kind's own
+/// urgency choices (which run from the least urgent up), those with none or
+/// one not known last; of the same urgency the newest first. So the first
+/// page holds the most urgent however old they are. Open concerns are few:
+/// they come from the index of records needing attention and are sorted
+/// there. An SQL `ORDER BY` over records aliased `r`.
+pub(super) fn urgent_first() -> String {
+    let choices = match Kind::Concern.spec().field("urgency").map(|f| f.ty) {
+        Some(kinds::FieldType::Choice(choices)) => choices,
+        _ => &[],
+    };
+    let ranks: String = choices
+        .iter()
+        .rev()
+        .enumerate()
+        .filter(|(_, c)| c.value.chars().all(|ch| ch.is_ascii_alphanumeric() || ch == '-' || ch == '_'))
+        .map(|(rank, c)| format!("WHEN '{}' THEN {rank} ", c.value))
+        .collect();
+    let last = choices.len();
+    format!("ORDER BY CASE json_extract(r.data, '$.urgency') {ranks}ELSE {last} END, r.at_key DESC, r.rowid DESC")
+}
+
 pub(super) fn record_from_row(row: &Row<'_>) -> rusqlite::Result<Record> {
     let kind: String = row.get(1)?;
     let data: String = row.get(4)?;
@@ -187,12 +210,22 @@ impl Journal {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    /// Records of a kind that need attention: concerns not yet acknowledged,
-    /// contacts and boundary issues flagged for supervision, referrals with
-    /// no outcome.
+    /// Records of a kind that need attention: concerns not yet acknowledged
+    /// (most urgent first, see [`urgent_first`]), contacts and boundary
+    /// issues flagged for supervision, referrals with no outcome (newest
+    /// first).
     pub fn needing_attention(&self, kind: Kind, page: Page) -> Result<Vec<Record>> {
         let page = page.checked()?;
-        let mut stmt = self.conn.prepare_cached(&format!("SELECT {RECORD_COLUMNS} {NEEDING_ATTENTION}"))?;
+        let sql = if kind == Kind::Concern {
+            format!(
+                "SELECT {RECORD_COLUMNS} FROM records r WHERE r.kind = ?1 AND r.deleted = 0 AND r.attention = 1 {}
+                 LIMIT ?2 OFFSET ?3",
+                urgent_first()
+            )
+        } else {
+            format!("SELECT {RECORD_COLUMNS} {NEEDING_ATTENTION}")
+        };
+        let mut stmt = self.conn.prepare_cached(&sql)?;
         let rows = stmt.query_map(params![kind.as_str(), page.limit, page.offset], record_from_row)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }

@@ -20,10 +20,10 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::error::{Error, Result};
-use crate::journal::read::{record_from_row, RECORD_COLUMNS};
+use crate::journal::read::{record_from_row, urgent_first, RECORD_COLUMNS};
 use crate::journal::Journal;
 use crate::model::ids::Fingerprint;
-use crate::model::kinds::{self, time_key, FieldType, Kind};
+use crate::model::kinds::{self, time_key};
 use crate::model::record::Record;
 
 /// How a review is asked for.
@@ -164,30 +164,9 @@ const PEOPLE_BY_CONTACT: &str = "
 /// When someone with no contact was added, as an `at_key` (see [`PEOPLE_BY_CONTACT`]).
 const ADDED_KEY: &str = "(r.created_hlc >> 16) / 60000 + ?4";
 
-/// Which open concerns come first (the condition and order for the list in
-/// [`Journal::review_up_to`]): the most urgent, by the concern kind's own
-/// urgency choices (which run from the least urgent up), those with none or
-/// one not known last; of the same urgency the newest first. So the first
-/// page holds the most urgent however old they are. Open concerns are few:
-/// they come from the index of records needing attention and are sorted
-/// there.
+/// The open concerns, most urgent first (see [`urgent_first`]).
 fn concerns_sql() -> String {
-    let choices = match Kind::Concern.spec().field("urgency").map(|f| f.ty) {
-        Some(FieldType::Choice(choices)) => choices,
-        _ => &[],
-    };
-    let ranks: String = choices
-        .iter()
-        .rev()
-        .enumerate()
-        .filter(|(_, c)| c.value.chars().all(|ch| ch.is_ascii_alphanumeric() || ch == '-' || ch == '_'))
-        .map(|(rank, c)| format!("WHEN '{}' THEN {rank} ", c.value))
-        .collect();
-    let last = choices.len();
-    format!(
-        "r.kind = 'concern' AND r.attention = 1
-         ORDER BY CASE json_extract(r.data, '$.urgency') {ranks}ELSE {last} END, r.at_key DESC, r.rowid DESC"
-    )
+    format!("r.kind = 'concern' AND r.attention = 1 {}", urgent_first())
 }
 
 /// The most entries of a list, asked for `limit` (see [`REVIEW_MOST`]), and
@@ -474,6 +453,11 @@ mod tests {
         assert_eq!(all.concerns.len(), REVIEW_LIST as usize + 4);
         assert_eq!(all.concerns.last().map(|c| &c.id), Some(&odd));
         assert_eq!(all.concerns[..REVIEW_LIST as usize], r.concerns[..]);
+        // Today and the banner list them in the same order, page by page.
+        let today = j.needing_attention(Kind::Concern, crate::model::record::Page { limit: 3, offset: 0 }).unwrap();
+        assert_eq!(today.iter().map(|c| &c.id).collect::<Vec<_>>(), [&immediate, &high, &medium]);
+        let next = j.needing_attention(Kind::Concern, crate::model::record::Page { limit: 1, offset: 3 }).unwrap();
+        assert_eq!(next.first().map(|c| &c.id), lows.last());
     }
 
     #[test]
