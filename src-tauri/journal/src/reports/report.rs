@@ -130,28 +130,20 @@ pub struct Report {
 /// aliased `r`) made to keep the records written by the journal `?3`, or
 /// all when `?3` is NULL.
 ///
-/// Its `{IN_PERIOD:kind}` keeps the records of the kind in the period
+/// Its `{IN_PERIOD}` keeps the records of `kind` in the period
 /// (`?1`, `?2`): their rowids are found in `records_by_kind`, and the rows
 /// are then read in rowid order, the order they are stored in, so that
 /// each page is read and decrypted once. Read in the index's order (by
 /// time) instead, nearly every row was a page of its own: a year's report
 /// of a journal of 200,000 records took 0.7 s, over its half-second budget
 /// (docs/performance.md).
-fn written_by(sql: &str) -> String {
+fn written_by(sql: &str, kind: &str) -> String {
     let by = |r: &str| format!("(?3 IS NULL OR {r}created_device IN (SELECT n FROM devices WHERE journal = ?3))");
-    let mut sql = sql.replace("{WRITTEN_BY_R}", &by("r.")).replace("{WRITTEN_BY}", &by(""));
-    while let Some(start) = sql.find("{IN_PERIOD:") {
-        let Some(len) = sql[start..].find('}') else { break };
-        let kind = sql[start + "{IN_PERIOD:".len()..start + len].to_string();
-        sql.replace_range(
-            start..=start + len,
-            &format!(
-                "rowid IN (SELECT rowid FROM records INDEXED BY records_by_kind
-                           WHERE kind = '{kind}' AND deleted = 0 AND at_key >= ?1 AND at_key < ?2)"
-            ),
-        );
-    }
-    sql
+    let in_period = format!(
+        "rowid IN (SELECT rowid FROM records INDEXED BY records_by_kind
+                   WHERE kind = '{kind}' AND deleted = 0 AND at_key >= ?1 AND at_key < ?2)"
+    );
+    sql.replace("{WRITTEN_BY_R}", &by("r.")).replace("{WRITTEN_BY}", &by("")).replace("{IN_PERIOD}", &in_period)
 }
 
 /// What a record of a kind without a value for a breakdown is counted as.
@@ -187,7 +179,8 @@ impl Journal {
         let mut people = BTreeSet::new();
         let mut stmt = self.conn.prepare(&written_by(
             "SELECT at, person, json_extract(data, '$.how'), coalesce(json_extract(data, '$.minutes'), 0)
-             FROM records WHERE {IN_PERIOD:contact} AND {WRITTEN_BY}",
+             FROM records WHERE {IN_PERIOD} AND {WRITTEN_BY}",
+            "contact",
         ))?;
         let mut rows = stmt.query(params![from, before, volunteer])?;
         while let Some(r) = rows.next()? {
@@ -211,8 +204,9 @@ impl Journal {
             "SELECT r.at, json_extract(r.data, '$.status'), json_extract(r.data, '$.accompanied'),
                     json_extract(s.data, '$.category')
              FROM records r LEFT JOIN records s ON s.id = json_extract(r.data, '$.service') AND s.kind = 'service'
-             WHERE r.{IN_PERIOD:signpost}
+             WHERE r.{IN_PERIOD}
                AND {WRITTEN_BY_R}",
+            "signpost",
         ))?;
         let mut rows = stmt.query(params![from, before, volunteer])?;
         while let Some(r) = rows.next()? {
@@ -227,7 +221,8 @@ impl Journal {
 
         let mut stmt = self.conn.prepare(&written_by(
             "SELECT at, json_extract(data, '$.category'), json_extract(data, '$.urgency'), attention
-             FROM records WHERE {IN_PERIOD:concern} AND {WRITTEN_BY}",
+             FROM records WHERE {IN_PERIOD} AND {WRITTEN_BY}",
+            "concern",
         ))?;
         let mut rows = stmt.query(params![from, before, volunteer])?;
         while let Some(r) = rows.next()? {
@@ -242,7 +237,8 @@ impl Journal {
 
         let mut stmt = self.conn.prepare(&written_by(
             "SELECT at, json_extract(data, '$.category'), json_extract(data, '$.flag')
-             FROM records WHERE {IN_PERIOD:boundary-issue} AND {WRITTEN_BY}",
+             FROM records WHERE {IN_PERIOD} AND {WRITTEN_BY}",
+            "boundary-issue",
         ))?;
         let mut rows = stmt.query(params![from, before, volunteer])?;
         while let Some(r) = rows.next()? {
@@ -255,7 +251,8 @@ impl Journal {
 
         let mut stmt = self.conn.prepare(&written_by(
             "SELECT at, json_extract(data, '$.planned')
-             FROM records WHERE {IN_PERIOD:ending} AND {WRITTEN_BY}",
+             FROM records WHERE {IN_PERIOD} AND {WRITTEN_BY}",
+            "ending",
         ))?;
         let mut rows = stmt.query(params![from, before, volunteer])?;
         while let Some(r) = rows.next()? {
